@@ -1,0 +1,599 @@
+#include "collectors/http/http_probe_run.h"
+
+#include <openssl/ssl.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "collectors/http/http_classify.h"
+#include "collectors/http/http_prober.h"
+#include "collectors/ip_facts.h"
+#include "collectors/metric_catalog.h"
+
+namespace outage {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// ReadSecretFile reads a credentials file the way Prometheus does: whole
+// file, surrounding whitespace trimmed. Returns false if it cannot be read.
+bool ReadSecretFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  *out = std::string(Trim(buf.str()));
+  return true;
+}
+
+// UrlPart extracts one component of an absolute URL ("" when absent).
+std::string UrlPart(const std::string& url, CURLUPart part) {
+  CurlUrl u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return "";
+  }
+  char* value = nullptr;
+  if (curl_url_get(u.get(), part, &value, 0) != CURLUE_OK) return "";
+  std::string out(value);
+  curl_free(value);
+  return out;
+}
+
+// RedactUrl hides userinfo, so credentials in a URL never reach a log.
+std::string RedactUrl(const std::string& url) {
+  CurlUrl u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return url;
+  char* password = nullptr;
+  if (curl_url_get(u.get(), CURLUPART_PASSWORD, &password, 0) == CURLUE_OK) {
+    curl_free(password);
+    curl_url_set(u.get(), CURLUPART_PASSWORD, "<secret>", 0);
+  }
+  char* out = nullptr;
+  if (curl_url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK) return url;
+  std::string s(out);
+  curl_free(out);
+  return s;
+}
+
+double HttpVersionNumber(long curl_version) {
+  switch (curl_version) {
+    case CURL_HTTP_VERSION_1_0: return 1.0;
+    case CURL_HTTP_VERSION_1_1: return 1.1;
+    case CURL_HTTP_VERSION_2_0: return 2.0;
+    case CURL_HTTP_VERSION_3: return 3.0;
+    default: return 0;
+  }
+}
+
+// HttpVersionAllowed matches curl's version against valid_http_versions,
+// spelled as Go spells resp.Proto ("HTTP/1.1", "HTTP/2.0").
+bool HttpVersionAllowed(long curl_version, const std::vector<std::string>& valid) {
+  if (valid.empty()) return true;
+  std::vector<std::string> names;
+  switch (curl_version) {
+    case CURL_HTTP_VERSION_1_0: names = {"HTTP/1.0"}; break;
+    case CURL_HTTP_VERSION_1_1: names = {"HTTP/1.1"}; break;
+    case CURL_HTTP_VERSION_2_0: names = {"HTTP/2", "HTTP/2.0"}; break;
+    case CURL_HTTP_VERSION_3: names = {"HTTP/3", "HTTP/3.0"}; break;
+    default: return false;
+  }
+  for (const auto& v : valid) {
+    if (std::find(names.begin(), names.end(), v) != names.end()) return true;
+  }
+  return false;
+}
+
+long TlsVersionOption(const std::string& v) {
+  if (v == "TLS10") return CURL_SSLVERSION_TLSv1_0;
+  if (v == "TLS11") return CURL_SSLVERSION_TLSv1_1;
+  if (v == "TLS12") return CURL_SSLVERSION_TLSv1_2;
+  if (v == "TLS13") return CURL_SSLVERSION_TLSv1_3;
+  return CURL_SSLVERSION_DEFAULT;
+}
+
+long TlsMaxVersionOption(const std::string& v) {
+  if (v == "TLS10") return CURL_SSLVERSION_MAX_TLSv1_0;
+  if (v == "TLS11") return CURL_SSLVERSION_MAX_TLSv1_1;
+  if (v == "TLS12") return CURL_SSLVERSION_MAX_TLSv1_2;
+  if (v == "TLS13") return CURL_SSLVERSION_MAX_TLSv1_3;
+  return CURL_SSLVERSION_MAX_DEFAULT;
+}
+
+int64_t InfoTime(CURL* easy, CURLINFO info) {
+  curl_off_t v = 0;
+  curl_easy_getinfo(easy, info, &v);
+  return static_cast<int64_t>(v);
+}
+
+}  // namespace
+
+HttpProbeRun::HttpProbeRun(HttpProber* owner, ProbeRequest request, std::string url,
+                           ProbeCallback done)
+    : owner_(owner),
+      request_(std::move(request)),
+      config_(request_.module->http),
+      done_(std::move(done)),
+      url_(std::move(url)),
+      method_(config_.method.empty() ? "GET" : config_.method) {
+  result_.log = ProbeLog(request_.debug);
+  original_host_ = UrlPart(url_, CURLUPART_HOST);
+  keep_body_ = !config_.fail_if_body_matches_regexp.empty() ||
+               !config_.fail_if_body_not_matches_regexp.empty();
+  // IP family, as blackbox chooses it: only the preferred family without
+  // fallback; with fallback, ip6 lets curl try IPv6 first and then IPv4
+  // (happy eyeballs), and ip4 asks for IPv4 and retries with any family
+  // when the name has no IPv4 address.
+  const bool ip4 = config_.preferred_ip_protocol == IpProtocol::kIp4;
+  if (!config_.ip_protocol_fallback) {
+    ip_resolve_ = ip4 ? CURL_IPRESOLVE_V4 : CURL_IPRESOLVE_V6;
+  } else if (ip4) {
+    ip_resolve_ = CURL_IPRESOLVE_V4;
+    may_fall_back_to_any_ip_ = true;
+  }
+}
+
+HttpProbeRun::~HttpProbeRun() {
+  if (easy_) owner_->RemoveTransfer(easy_.get());
+}
+
+void HttpProbeRun::Begin() {
+  const auto remaining = request_.deadline - Clock::now();
+  result_.log.Info("Beginning probe",
+                   {{"probe", "http"},
+                    {"timeout_seconds",
+                     std::to_string(std::chrono::duration<double>(remaining).count())}});
+  if (!StartHop()) Finish();
+}
+
+void HttpProbeRun::ResetHopState() {
+  headers_.clear();
+  header_count_ = 0;
+  header_bytes_ = 0;
+  body_.clear();
+  body_bytes_ = 0;
+  limit_error_.clear();
+  tls_ = TlsFacts{};
+  error_buffer_[0] = '\0';
+}
+
+bool HttpProbeRun::StartHop() {
+  const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+      request_.deadline - Clock::now());
+  if (remaining.count() <= 0) {
+    result_.log.Error("Deadline passed before the request could start");
+    result_.Fail(FailureReason::kTimeout);
+    return false;
+  }
+  ResetHopState();
+  easy_.reset(curl_easy_init());
+  if (!easy_ || !Configure(easy_.get())) {
+    result_.Fail(FailureReason::kProtocol);
+    return false;
+  }
+  curl_easy_setopt(easy_.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(remaining.count()));
+  curl_easy_setopt(easy_.get(), CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(remaining.count()));
+  result_.log.Info("Making HTTP request",
+                   {{"url", RedactUrl(url_)}, {"method", method_}});
+  owner_->AddTransfer(easy_.get());
+  return true;
+}
+
+bool HttpProbeRun::Configure(CURL* easy) {
+  auto set = [&](CURLoption opt, auto value) { return curl_easy_setopt(easy, opt, value) == CURLE_OK; };
+  bool ok = set(CURLOPT_URL, url_.c_str());
+  ok = ok && set(CURLOPT_PRIVATE, static_cast<void*>(this));
+  // Probe the real path every time: no connection, DNS or TLS session reuse.
+  set(CURLOPT_NOSIGNAL, 1L);
+  set(CURLOPT_FRESH_CONNECT, 1L);
+  set(CURLOPT_FORBID_REUSE, 1L);
+  set(CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+  set(CURLOPT_SSL_SESSIONID_CACHE, 0L);
+  // libcurl speaks many protocols; a probe speaks only these, on every hop.
+  ok = ok && set(CURLOPT_PROTOCOLS_STR, "http,https");
+  set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  set(CURLOPT_FOLLOWLOCATION, 0L);
+  set(CURLOPT_ERRORBUFFER, error_buffer_);
+  set(CURLOPT_WRITEFUNCTION, &HttpProbeRun::OnBody);
+  set(CURLOPT_WRITEDATA, static_cast<void*>(this));
+  set(CURLOPT_HEADERFUNCTION, &HttpProbeRun::OnHeader);
+  set(CURLOPT_HEADERDATA, static_cast<void*>(this));
+
+  if (method_ == "HEAD") {
+    set(CURLOPT_NOBODY, 1L);
+  } else if (method_ != "GET" || (send_body_ && !config_.body.empty())) {
+    set(CURLOPT_CUSTOMREQUEST, method_.c_str());
+  }
+  if (send_body_ && !config_.body.empty()) {
+    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(config_.body.size()));
+    set(CURLOPT_COPYPOSTFIELDS, config_.body.c_str());
+  }
+
+  // Request headers: the module's, then our defaults where it set none.
+  curl_slist* list = nullptr;
+  bool has_user_agent = false;
+  bool has_content_type = false;
+  for (const auto& [name, value] : config_.headers) {
+    const std::string lower = Lower(name);
+    if (lower == "user-agent") has_user_agent = true;
+    if (lower == "content-type") has_content_type = true;
+    list = curl_slist_append(list, (name + ": " + value).c_str());
+  }
+  if (!has_user_agent) {
+    list = curl_slist_append(list, "User-Agent: outage_exporter/" OUTAGE_VERSION);
+  }
+  if (!has_content_type) list = curl_slist_append(list, "Content-Type:");
+  if (send_credentials_ && !config_.bearer_token.empty()) {
+    list = curl_slist_append(list, ("Authorization: Bearer " + config_.bearer_token).c_str());
+  } else if (send_credentials_ && !config_.bearer_token_file.empty()) {
+    std::string token;
+    if (!ReadSecretFile(config_.bearer_token_file, &token)) {
+      result_.log.Error("Cannot read bearer_token_file", {{"file", config_.bearer_token_file}});
+      curl_slist_free_all(list);
+      return false;
+    }
+    list = curl_slist_append(list, ("Authorization: Bearer " + token).c_str());
+  }
+  if (send_credentials_ && config_.basic_auth) {
+    std::string password = config_.basic_auth->password;
+    if (!config_.basic_auth->password_file.empty() &&
+        !ReadSecretFile(config_.basic_auth->password_file, &password)) {
+      result_.log.Error("Cannot read password_file",
+                        {{"file", config_.basic_auth->password_file}});
+      curl_slist_free_all(list);
+      return false;
+    }
+    set(CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    set(CURLOPT_USERNAME, config_.basic_auth->username.c_str());
+    set(CURLOPT_PASSWORD, password.c_str());  // curl copies it
+  }
+
+  // TLS.
+  const TlsConfig& tls = config_.tls_config;
+  if (!tls.ca_file.empty()) set(CURLOPT_CAINFO, tls.ca_file.c_str());
+  if (!tls.cert_file.empty()) set(CURLOPT_SSLCERT, tls.cert_file.c_str());
+  if (!tls.key_file.empty()) set(CURLOPT_SSLKEY, tls.key_file.c_str());
+  if (tls.insecure_skip_verify) {
+    set(CURLOPT_SSL_VERIFYPEER, 0L);
+    set(CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  set(CURLOPT_SSLVERSION, TlsVersionOption(tls.min_version) | TlsMaxVersionOption(tls.max_version));
+  set(CURLOPT_SSL_CTX_FUNCTION, &HttpProbeRun::OnSslContext);
+  set(CURLOPT_SSL_CTX_DATA, static_cast<void*>(this));
+  curl_slist* connect_to = nullptr;
+  if (!tls.server_name.empty() && UrlPart(url_, CURLUPART_SCHEME) == "https") {
+    // server_name sets SNI and the name verified, as in Go: ask curl for
+    // https://server_name/ but connect to the target's host, keeping Host.
+    const std::string host = UrlPart(url_, CURLUPART_HOST);
+    std::string port = UrlPart(url_, CURLUPART_PORT);
+    if (port.empty()) port = "443";
+    CurlUrl u(curl_url());
+    curl_url_set(u.get(), CURLUPART_URL, url_.c_str(), 0);
+    curl_url_set(u.get(), CURLUPART_HOST, tls.server_name.c_str(), 0);
+    char* rewritten = nullptr;
+    if (curl_url_get(u.get(), CURLUPART_URL, &rewritten, 0) == CURLUE_OK) {
+      set(CURLOPT_URL, rewritten);  // curl copies it
+      curl_free(rewritten);
+      connect_to = curl_slist_append(
+          nullptr, (tls.server_name + ":" + port + ":" + host + ":" + port).c_str());
+      bool has_host = false;
+      for (const auto& [name, value] : config_.headers) has_host |= Lower(name) == "host";
+      if (!has_host) list = curl_slist_append(list, ("Host: " + host).c_str());
+    }
+  }
+  request_headers_.reset(list);
+  set(CURLOPT_HTTPHEADER, list);
+  if (connect_to != nullptr) {
+    // Kept alive with the request headers: both die with this hop.
+    set(CURLOPT_CONNECT_TO, connect_to);
+    connect_to_.reset(connect_to);
+  }
+
+  if (!config_.proxy_url.empty()) set(CURLOPT_PROXY, config_.proxy_url.c_str());
+  if (!config_.compression.empty()) set(CURLOPT_ACCEPT_ENCODING, config_.compression.c_str());
+
+  set(CURLOPT_IPRESOLVE, ip_resolve_);
+  if (!ok) result_.log.Error("Invalid request", {{"url", RedactUrl(url_)}});
+  return ok;
+}
+
+size_t HttpProbeRun::OnBody(char* data, size_t size, size_t n, void* self) {
+  auto* run = static_cast<HttpProbeRun*>(self);
+  const size_t len = size * n;
+  run->body_bytes_ += static_cast<int64_t>(len);
+  const int64_t limit = run->config_.body_size_limit;
+  if (limit > 0 && run->body_bytes_ > limit) {
+    run->limit_error_ = "response body exceeds body_size_limit of " +
+                        std::to_string(limit) + " bytes";
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  if (run->keep_body_) run->body_.append(data, len);
+  return len;
+}
+
+size_t HttpProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
+  auto* run = static_cast<HttpProbeRun*>(self);
+  const size_t len = size * n;
+  std::string_view line(data, len);
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new response (after 1xx, or a proxy's CONNECT reply) starts afresh.
+    run->headers_.clear();
+    run->header_count_ = 0;
+    return len;
+  }
+  run->header_bytes_ += len;
+  if (++run->header_count_ > kMaxHeaderCount || run->header_bytes_ > kMaxHeaderBytes) {
+    run->limit_error_ = "response headers exceed " + std::to_string(kMaxHeaderCount) +
+                        " headers or " + std::to_string(kMaxHeaderBytes) + " bytes";
+    return 0;
+  }
+  const size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    run->headers_[Lower(Trim(line.substr(0, colon)))].emplace_back(
+        Trim(line.substr(colon + 1)));
+  }
+  return len;
+}
+
+CURLcode HttpProbeRun::OnSslContext(CURL*, void* ssl_ctx, void* self) {
+  auto* run = static_cast<HttpProbeRun*>(self);
+  InstallTlsFactsCapture(static_cast<SSL_CTX*>(ssl_ctx), &run->tls_);
+  return CURLE_OK;
+}
+
+void HttpProbeRun::OnHopDone(CURLcode code) {
+  CURL* easy = easy_.get();
+  CurlTimings t;
+  t.namelookup_us = InfoTime(easy, CURLINFO_NAMELOOKUP_TIME_T);
+  t.connect_us = InfoTime(easy, CURLINFO_CONNECT_TIME_T);
+  t.appconnect_us = InfoTime(easy, CURLINFO_APPCONNECT_TIME_T);
+  t.starttransfer_us = InfoTime(easy, CURLINFO_STARTTRANSFER_TIME_T);
+  t.total_us = InfoTime(easy, CURLINFO_TOTAL_TIME_T);
+  phases_.AddHop(t);
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  char* ip = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip);
+  if (!first_hop_done_) {
+    first_hop_done_ = true;
+    dns_lookup_seconds_ = static_cast<double>(t.namelookup_us) / 1e6;
+    if (ip != nullptr) first_ip_ = ip;
+  }
+  result_.log.Debug("Response timings for roundtrip",
+                    {{"roundtrip", std::to_string(redirects_)},
+                     {"resolve_us", std::to_string(t.namelookup_us)},
+                     {"connect_us", std::to_string(t.connect_us)},
+                     {"tls_done_us", std::to_string(t.appconnect_us)},
+                     {"first_byte_us", std::to_string(t.starttransfer_us)},
+                     {"end_us", std::to_string(t.total_us)}});
+
+  if (code == CURLE_COULDNT_RESOLVE_HOST && may_fall_back_to_any_ip_) {
+    result_.log.Info("No IPv4 address, falling back to any IP family");
+    may_fall_back_to_any_ip_ = false;
+    ip_resolve_ = CURL_IPRESOLVE_WHATEVER;
+    owner_->RemoveTransfer(easy_.get());
+    easy_.reset();
+    if (!StartHop()) Finish();
+    return;
+  }
+  if (code != CURLE_OK) {
+    TransferProgress progress{t.namelookup_us > 0, t.connect_us > 0};
+    const bool by_limit = !limit_error_.empty();
+    const std::string err = by_limit ? limit_error_
+                            : error_buffer_[0] ? std::string(error_buffer_)
+                                               : std::string(curl_easy_strerror(code));
+    result_.log.Error("Error for HTTP request", {{"err", err}});
+    result_.Fail(ReasonForCurlError(code, progress, by_limit));
+    status_ = status;
+    Finish();
+    return;
+  }
+  result_.log.Info("Received HTTP response", {{"status_code", std::to_string(status)}});
+  if (FollowRedirect(status)) return;
+  EvaluateFinalResponse(status);
+  Finish();
+}
+
+bool HttpProbeRun::FollowRedirect(long status) {
+  const bool is_redirect = status == 301 || status == 302 || status == 303 ||
+                           status == 307 || status == 308;
+  if (!config_.follow_redirects || !is_redirect) return false;
+  char* location = nullptr;
+  curl_easy_getinfo(easy_.get(), CURLINFO_REDIRECT_URL, &location);
+  if (location == nullptr) return false;  // no Location: the 3xx is final
+  const std::string next(location);
+  ++redirects_;
+  result_.log.Info("Received redirect", {{"location", RedactUrl(next)}});
+  if (redirects_ > kMaxRedirects) {
+    result_.log.Error("Too many redirects",
+                      {{"max_redirects", std::to_string(kMaxRedirects)}});
+    result_.Fail(FailureReason::kProtocol);
+    status_ = status;
+    Finish();
+    return true;
+  }
+  const std::string scheme = UrlPart(next, CURLUPART_SCHEME);
+  if (scheme != "http" && scheme != "https") {
+    result_.log.Error("Redirect to a scheme that is not probed", {{"scheme", scheme}});
+    result_.Fail(FailureReason::kProtocol);
+    status_ = status;
+    Finish();
+    return true;
+  }
+  // Go's rules: 301/302/303 turn the request into a GET without a body
+  // (HEAD stays HEAD); 307/308 repeat it as it was.
+  if ((status == 301 || status == 302 || status == 303) && method_ != "HEAD") {
+    method_ = "GET";
+    send_body_ = false;
+  }
+  // Like Go, credentials do not follow a redirect to another host.
+  if (UrlPart(next, CURLUPART_HOST) != original_host_) send_credentials_ = false;
+  owner_->RemoveTransfer(easy_.get());
+  easy_.reset();
+  url_ = next;
+  if (!StartHop()) Finish();
+  return true;
+}
+
+bool HttpProbeRun::CheckBodyRegexps() {
+  for (const auto& re : config_.fail_if_body_matches_regexp) {
+    if (RE2::PartialMatch(body_, *re.re)) {
+      result_.log.Error("Body matched regular expression", {{"regexp", re.pattern}});
+      return false;
+    }
+  }
+  for (const auto& re : config_.fail_if_body_not_matches_regexp) {
+    if (!RE2::PartialMatch(body_, *re.re)) {
+      result_.log.Error("Body did not match regular expression", {{"regexp", re.pattern}});
+      return false;
+    }
+  }
+  return true;
+}
+
+bool HttpProbeRun::CheckHeaderRegexps() {
+  auto values_of = [this](const HeaderMatch& m) -> const std::vector<std::string>* {
+    auto it = headers_.find(Lower(m.header));
+    return it == headers_.end() ? nullptr : &it->second;
+  };
+  for (const auto& m : config_.fail_if_header_matches) {
+    const auto* values = values_of(m);
+    if (values == nullptr) {
+      if (m.allow_missing) continue;
+      result_.log.Error("Missing required header", {{"header", m.header}});
+      return false;
+    }
+    for (const auto& v : *values) {
+      if (RE2::PartialMatch(v, *m.regexp.re)) {
+        result_.log.Error("Header matched regular expression",
+                          {{"header", m.header}, {"regexp", m.regexp.pattern}});
+        return false;
+      }
+    }
+  }
+  for (const auto& m : config_.fail_if_header_not_matches) {
+    const auto* values = values_of(m);
+    if (values == nullptr) {
+      if (m.allow_missing) continue;
+      result_.log.Error("Missing required header", {{"header", m.header}});
+      return false;
+    }
+    const bool any = std::any_of(values->begin(), values->end(), [&](const std::string& v) {
+      return RE2::PartialMatch(v, *m.regexp.re);
+    });
+    if (!any) {
+      result_.log.Error("Header did not match regular expression",
+                        {{"header", m.header}, {"regexp", m.regexp.pattern}});
+      return false;
+    }
+  }
+  return true;
+}
+
+void HttpProbeRun::EvaluateFinalResponse(long status) {
+  status_ = status;
+  got_response_ = true;
+  result_.success = true;
+  if (!IsValidStatus(status, config_.valid_status_codes)) {
+    result_.log.Error("Invalid HTTP response status code",
+                      {{"status_code", std::to_string(status)}});
+    result_.Fail(ReasonForStatus(status));
+    return;
+  }
+  if (!CheckBodyRegexps() || !CheckHeaderRegexps()) {
+    failed_due_to_regex_ = true;
+    result_.Fail(FailureReason::kContent);
+    return;
+  }
+  long version = 0;
+  curl_easy_getinfo(easy_.get(), CURLINFO_HTTP_VERSION, &version);
+  if (!HttpVersionAllowed(version, config_.valid_http_versions)) {
+    result_.log.Error("Invalid HTTP version number",
+                      {{"version", std::to_string(HttpVersionNumber(version))}});
+    result_.Fail(FailureReason::kProtocol);
+    return;
+  }
+  const bool is_tls = UrlPart(url_, CURLUPART_SCHEME) == "https";
+  if (config_.fail_if_ssl && is_tls) {
+    result_.log.Error("Final request was over SSL");
+    result_.Fail(FailureReason::kProtocol);
+    return;
+  }
+  if (config_.fail_if_not_ssl && !is_tls) {
+    result_.log.Error("Final request was not over SSL");
+    result_.Fail(FailureReason::kTls);
+    return;
+  }
+}
+
+void HttpProbeRun::Cancel(std::string_view why) {
+  if (finished_) return;
+  result_.log.Error("Probe cancelled", {{"why", std::string(why)}});
+  result_.Fail(FailureReason::kTimeout);
+  Finish();
+}
+
+void HttpProbeRun::Finish() {
+  if (finished_) return;
+  finished_ = true;
+  CURL* easy = easy_.get();
+  long version = 0;
+  curl_off_t content_length = -1;
+  if (easy != nullptr && got_response_) {
+    curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
+    curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
+  }
+
+  ProbeResult& r = result_;
+  r.Add(metric::kDnsLookupTime, dns_lookup_seconds_);
+  AddIpFacts(first_ip_, &r);
+  const std::pair<std::string_view, double> phases[] = {
+      {"resolve", phases_.resolve},       {"connect", phases_.connect},
+      {"tls", phases_.tls},               {"processing", phases_.processing},
+      {"transfer", phases_.transfer}};
+  for (const auto& [phase, seconds] : phases) {
+    r.Add(metric::kHttpDuration, {{"phase", std::string(phase)}}, seconds);
+    r.phases.push_back(PhaseTiming{phase, seconds});
+  }
+  r.Add(metric::kHttpStatusCode, static_cast<double>(status_));
+  r.Add(metric::kHttpContentLength, static_cast<double>(content_length));
+  r.Add(metric::kHttpUncompressedBodyLength, static_cast<double>(got_response_ ? body_bytes_ : 0));
+  r.Add(metric::kHttpRedirects, redirects_);
+  r.Add(metric::kHttpSsl, got_response_ && UrlPart(url_, CURLUPART_SCHEME) == "https" ? 1 : 0);
+  r.Add(metric::kHttpVersion, HttpVersionNumber(version));
+  if (got_response_) {
+    auto it = headers_.find("last-modified");
+    if (it != headers_.end() && !it->second.empty()) {
+      const time_t t = curl_getdate(it->second.front().c_str(), nullptr);
+      if (t >= 0) r.Add(metric::kHttpLastModified, static_cast<double>(t));
+    }
+  }
+  r.Add(metric::kFailedDueToRegex, failed_due_to_regex_ ? 1 : 0);
+  AddTlsSamples(tls_, &r);
+
+  if (easy_) {
+    owner_->RemoveTransfer(easy_.get());
+    easy_.reset();
+  }
+  ProbeCallback done = std::move(done_);
+  done(std::move(result_));
+}
+
+}  // namespace outage

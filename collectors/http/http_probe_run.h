@@ -1,0 +1,103 @@
+// HttpProbeRun: the state of one HTTP probe across its redirect hops. Each hop
+// is a fresh curl transfer on a fresh connection; redirects are followed here,
+// not by curl, so phases can be summed per hop and every hop is checked.
+//
+// Thread-safety: loop thread only. Owned by HttpProber.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "collectors/http/curl_handles.h"
+#include "collectors/http/http_phases.h"
+#include "collectors/prober.h"
+#include "collectors/tls_facts.h"
+
+namespace outage {
+
+class HttpProber;
+
+class HttpProbeRun {
+ public:
+  // Go's http.Client gives up after 10 redirects; so does blackbox.
+  static constexpr int kMaxRedirects = 10;
+  // Bounds on what a hostile server can make us hold in headers.
+  static constexpr int kMaxHeaderCount = 256;
+  static constexpr size_t kMaxHeaderBytes = 256 * 1024;
+
+  HttpProbeRun(HttpProber* owner, ProbeRequest request, std::string url,
+               ProbeCallback done);
+  ~HttpProbeRun();
+  HttpProbeRun(const HttpProbeRun&) = delete;
+  HttpProbeRun& operator=(const HttpProbeRun&) = delete;
+
+  // Begin starts the first hop (or finishes at once on a setup error).
+  void Begin();
+  // OnHopDone is called when the current transfer ends with `code`.
+  void OnHopDone(CURLcode code);
+  // Cancel ends the probe now with a failed result.
+  void Cancel(std::string_view why);
+
+  bool finished() const { return finished_; }
+
+ private:
+  static size_t OnBody(char* data, size_t size, size_t n, void* self);
+  static size_t OnHeader(char* data, size_t size, size_t n, void* self);
+  static CURLcode OnSslContext(CURL* easy, void* ssl_ctx, void* self);
+
+  // StartHop configures and adds a transfer for url_; false on setup error.
+  bool StartHop();
+  bool Configure(CURL* easy);
+  void ResetHopState();
+  // FollowRedirect moves to the next hop when the response is a redirect to
+  // follow; returns true if a new hop was started (or the probe finished).
+  bool FollowRedirect(long status);
+  void EvaluateFinalResponse(long status);
+  bool CheckBodyRegexps();
+  bool CheckHeaderRegexps();
+  void Finish();
+
+  HttpProber* owner_;
+  ProbeRequest request_;
+  const HttpProbe& config_;
+  ProbeCallback done_;
+  ProbeResult result_;
+  bool finished_ = false;
+
+  // The hop in progress.
+  std::string url_;
+  std::string method_;
+  bool send_body_ = true;
+  bool send_credentials_ = true;  // dropped after a redirect to another host
+  std::string original_host_;
+  CurlEasy easy_;
+  CurlSlist request_headers_;
+  CurlSlist connect_to_;  // server_name routing, see Configure
+  char error_buffer_[CURL_ERROR_SIZE] = {};
+  std::map<std::string, std::vector<std::string>> headers_;  // lower-case names
+  int header_count_ = 0;
+  size_t header_bytes_ = 0;
+  std::string body_;
+  int64_t body_bytes_ = 0;
+  bool keep_body_ = false;  // only when body regexps need it
+  std::string limit_error_;  // set when our callbacks aborted the transfer
+  TlsFacts tls_;
+
+  // Across hops.
+  long ip_resolve_ = CURL_IPRESOLVE_WHATEVER;
+  bool may_fall_back_to_any_ip_ = false;  // ip4 preferred, fallback allowed
+  long status_ = 0;            // last status code seen (0: none)
+  bool got_response_ = false;  // the final hop produced a response
+  bool failed_due_to_regex_ = false;
+  int redirects_ = 0;
+  HttpPhases phases_;
+  bool first_hop_done_ = false;
+  double dns_lookup_seconds_ = 0;
+  std::string first_ip_;
+};
+
+}  // namespace outage

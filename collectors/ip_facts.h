@@ -1,0 +1,19 @@
+// probe_ip_protocol and probe_ip_addr_hash, shared by every prober that
+// connects to an address.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "collectors/probe_result.h"
+
+namespace outage {
+
+// IpAddrHash is the 32-bit FNV-1a hash of the address text, as blackbox
+// computes it, so the value changes exactly when the address does.
+uint32_t IpAddrHash(std::string_view ip);
+
+// AddIpFacts appends both metrics for `ip` (empty: unknown, both 0).
+void AddIpFacts(std::string_view ip, ProbeResult* result);
+
+}  // namespace outage

@@ -1,0 +1,64 @@
+// Every per-probe metric is declared once here, with its HELP text, so names
+// and help strings stay identical across /probe, /metrics and every prober.
+#pragma once
+
+#include <string_view>
+
+namespace outage {
+
+struct MetricDesc {
+  std::string_view name;
+  std::string_view help;
+};
+
+namespace metric {
+
+// Common to every prober (blackbox names).
+inline constexpr MetricDesc kProbeSuccess{
+    "probe_success", "Displays whether or not the probe was a success"};
+inline constexpr MetricDesc kProbeDuration{
+    "probe_duration_seconds", "Returns how long the probe took to complete in seconds"};
+inline constexpr MetricDesc kFailureReason{
+    "probe_failure_reason",
+    "Why the probe failed, one-hot over a fixed set of reasons (none on success)"};
+inline constexpr MetricDesc kDnsLookupTime{
+    "probe_dns_lookup_time_seconds", "Returns the time taken for probe dns lookup in seconds"};
+inline constexpr MetricDesc kIpProtocol{
+    "probe_ip_protocol", "Specifies whether probe ip protocol is IP4 or IP6"};
+inline constexpr MetricDesc kIpAddrHash{
+    "probe_ip_addr_hash", "Specifies the hash of IP address. It's useful to detect if the IP address changes."};
+inline constexpr MetricDesc kFailedDueToRegex{
+    "probe_failed_due_to_regex", "Indicates if probe failed due to regex"};
+
+// HTTP.
+inline constexpr MetricDesc kHttpDuration{
+    "probe_http_duration_seconds", "Duration of http request by phase, summed over all redirects"};
+inline constexpr MetricDesc kHttpStatusCode{
+    "probe_http_status_code", "Response HTTP status code"};
+inline constexpr MetricDesc kHttpContentLength{
+    "probe_http_content_length", "Length of http content response"};
+inline constexpr MetricDesc kHttpUncompressedBodyLength{
+    "probe_http_uncompressed_body_length", "Length of uncompressed response body"};
+inline constexpr MetricDesc kHttpRedirects{
+    "probe_http_redirects", "The number of redirects"};
+inline constexpr MetricDesc kHttpSsl{
+    "probe_http_ssl", "Indicates if SSL was used for the final redirect"};
+inline constexpr MetricDesc kHttpVersion{
+    "probe_http_version", "Returns the version of HTTP of the probe response"};
+inline constexpr MetricDesc kHttpLastModified{
+    "probe_http_last_modified_timestamp_seconds",
+    "Returns the Last-Modified HTTP response header in unixtime"};
+
+// TLS (shared by the HTTP and TCP probers).
+inline constexpr MetricDesc kSslEarliestCertExpiry{
+    "probe_ssl_earliest_cert_expiry", "Returns last SSL chain expiry in unixtime"};
+inline constexpr MetricDesc kSslLastChainExpiry{
+    "probe_ssl_last_chain_expiry_timestamp_seconds",
+    "Returns last SSL chain expiry in timestamp"};
+inline constexpr MetricDesc kSslLastChainInfo{
+    "probe_ssl_last_chain_info", "Contains SSL leaf certificate information"};
+inline constexpr MetricDesc kTlsVersionInfo{
+    "probe_tls_version_info", "Returns the TLS version used or NaN when unknown"};
+
+}  // namespace metric
+}  // namespace outage

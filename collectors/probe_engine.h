@@ -1,0 +1,49 @@
+// ProbeEngine owns the event loop thread and the table of probers, and is the
+// one entry point the HTTP handlers use to run probes.
+//
+// Thread-safe: Probe() may be called from any number of threads at once.
+#pragma once
+
+#include <atomic>
+#include <future>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "collectors/event_loop.h"
+#include "collectors/prober.h"
+
+namespace outage {
+
+class ProbeEngine {
+ public:
+  ProbeEngine();
+  ~ProbeEngine();  // cancels running probes and joins the loop thread
+  ProbeEngine(const ProbeEngine&) = delete;
+  ProbeEngine& operator=(const ProbeEngine&) = delete;
+
+  // FindProber returns the prober registered under `name` ("http", ...), or
+  // nullptr when that prober is not built.
+  const Prober* FindProber(std::string_view name) const;
+
+  // Probe starts `request` on the loop; the future is always fulfilled, by
+  // the deadline or shortly after. The module's prober must exist.
+  std::future<ProbeResult> Probe(ProbeRequest request);
+
+  // CancelAll ends every running probe now (used on shutdown).
+  void CancelAll();
+
+  // InFlight is the number of probes started and not yet finished.
+  int64_t InFlight() const { return in_flight_.load(std::memory_order_relaxed); }
+
+ private:
+  EventLoop loop_;
+  std::map<std::string, std::unique_ptr<Prober>, std::less<>> probers_;
+  std::atomic<int64_t> in_flight_{0};
+  std::thread thread_;  // runs loop_; declared last so it starts last
+};
+
+}  // namespace outage

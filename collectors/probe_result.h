@@ -1,0 +1,53 @@
+// ProbeResult: everything one probe found out, as data. Probers never throw;
+// every target failure ends up here with a reason from the fixed taxonomy.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "collectors/failure_reason.h"
+#include "collectors/metric_catalog.h"
+#include "collectors/probe_log.h"
+#include "config/config.h"
+
+namespace outage {
+
+// Sample is one gauge value of a prober-specific metric.
+struct Sample {
+  const MetricDesc* desc;
+  LabelPairs labels;
+  double value;
+};
+
+// PhaseTiming is the time one probe spent in a named phase ("resolve",
+// "connect", ...), summed over redirects; it feeds the phase histograms.
+struct PhaseTiming {
+  std::string_view phase;
+  double seconds;
+};
+
+struct ProbeResult {
+  bool success = false;
+  FailureReason reason = FailureReason::kNone;
+  double duration_seconds = 0;
+  std::vector<PhaseTiming> phases;
+  std::vector<Sample> samples;  // prober-specific gauges, in emit order
+  ProbeLog log;
+
+  void Add(const MetricDesc& desc, double value) {
+    samples.push_back(Sample{&desc, {}, value});
+  }
+  void Add(const MetricDesc& desc, LabelPairs labels, double value) {
+    samples.push_back(Sample{&desc, std::move(labels), value});
+  }
+  // Fail records a failed probe with `why` as the reason, unless a failure
+  // was already recorded (the first cause found is the one reported).
+  void Fail(FailureReason why) {
+    if (success || reason == FailureReason::kNone) reason = why;
+    success = false;
+  }
+};
+
+}  // namespace outage

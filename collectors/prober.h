@@ -1,0 +1,46 @@
+// The interface every collector module implements, and the request it gets.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "collectors/probe_result.h"
+#include "config/config.h"
+
+namespace outage {
+
+// ProbeRequest names one probe: what to probe, how, and by when.
+struct ProbeRequest {
+  std::string target;
+  std::shared_ptr<const Config> config;  // keeps `module` alive
+  const Module* module = nullptr;
+  std::chrono::steady_clock::time_point deadline;
+  bool debug = false;  // record debug-level lines in the probe log
+};
+
+using ProbeCallback = std::function<void(ProbeResult)>;
+
+// Prober runs probes of one kind on the engine's event loop. Start and the
+// callback run on the loop thread only; CheckTarget is thread-safe.
+class Prober {
+ public:
+  virtual ~Prober() = default;
+
+  // CheckTarget returns a one-line reason why `target` can never be probed
+  // (a request error, answered with 400), or nullopt when it is acceptable.
+  virtual std::optional<std::string> CheckTarget(std::string_view target) const = 0;
+
+  // Start begins a probe. `done` is called exactly once, on the loop thread,
+  // no later than shortly after request.deadline.
+  virtual void Start(ProbeRequest request, ProbeCallback done) = 0;
+
+  // CancelAll ends every running probe now (shutdown); each still gets its
+  // callback, with a failed result.
+  virtual void CancelAll() = 0;
+};
+
+}  // namespace outage

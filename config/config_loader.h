@@ -1,0 +1,48 @@
+// Loads and validates outage_exporter's YAML configuration. yaml-cpp is
+// confined to this folder: callers get immutable Config snapshots or a
+// ConfigError that names file:line:column and the offending key.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "config/config.h"
+
+namespace outage {
+
+// ConfigError is a config problem located in its source. line and column are
+// 1-based; 0 means unknown (for example a file that cannot be read).
+struct ConfigError {
+  std::string source;
+  int line = 0;
+  int column = 0;
+  std::string message;  // starts with the key path, e.g. "modules.x.timeout: ..."
+
+  // ToString renders "source:line:column: message" (or "source: message").
+  std::string ToString() const;
+};
+
+// LoadedConfig is a successful load: the snapshot plus non-fatal warnings
+// (for example a module whose prober is not built yet).
+struct LoadedConfig {
+  std::shared_ptr<const Config> config;
+  std::vector<std::string> warnings;
+};
+
+using ConfigResult = std::variant<LoadedConfig, ConfigError>;
+
+// LoadConfigFile reads and validates the file at `path`.
+ConfigResult LoadConfigFile(const std::string& path);
+
+// LoadConfigString validates `yaml`; `source` names it in errors.
+ConfigResult LoadConfigString(const std::string& yaml, const std::string& source);
+
+// LoadDefaultConfig loads the configuration embedded in the binary.
+ConfigResult LoadDefaultConfig();
+
+// DefaultConfigYaml is the embedded default configuration's text.
+const std::string& DefaultConfigYaml();
+
+}  // namespace outage

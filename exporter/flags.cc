@@ -1,0 +1,96 @@
+#include "exporter/flags.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "exporter/build_info.h"
+
+namespace outage {
+
+std::optional<std::chrono::milliseconds> ParseSeconds(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || !std::isfinite(value) || value < 0) return std::nullopt;
+  const std::string unit(end);
+  double ms;
+  if (unit.empty() || unit == "s") {
+    ms = value * 1000;
+  } else if (unit == "ms") {
+    ms = value;
+  } else if (unit == "m") {
+    ms = value * 60'000;
+  } else {
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(ms)));
+}
+
+std::string VersionText() {
+  return std::string("outage_exporter, version ") + kVersion + " (revision: " + kRevision +
+         ")\n";
+}
+
+FlagsOutcome ParseFlags(int argc, const char* const* argv) {
+  Flags flags;
+  std::string timeout_offset = "0.5s";
+  std::string log_level = "info";
+  std::string log_format = "logfmt";
+  bool version = false;
+
+  CLI::App app{
+      "outage_exporter: probes online services (HTTP today; DNS, TCP, ICMP to come) when "
+      "Prometheus scrapes, and says whether they are down, for whom, and why.",
+      "outage_exporter"};
+  app.option_defaults()->always_capture_default();
+  app.add_option("--web.listen-address", flags.listen_address,
+                 "Address to listen on for /metrics, /probe and the UI (host:port or :port)");
+  app.add_option("--config.file", flags.config_file,
+                 "YAML configuration file; without it the embedded default (Spotify) is used");
+  app.add_flag("--config.check", flags.config_check,
+               "Validate the configuration, print the result and exit 0 (valid) or 1");
+  app.add_option("--timeout-offset", timeout_offset,
+                 "Subtracted from Prometheus' scrape timeout to give the probe deadline "
+                 "(e.g. 0.5s, 500ms)");
+  app.add_option("--log.level", log_level, "Only log messages at or above: debug, info, warn, error");
+  app.add_option("--log.format", log_format, "Log line format on stderr: logfmt or json");
+  app.add_option("--web.threads", flags.web_threads,
+                 "HTTP worker threads, i.e. requests served at once")
+      ->check(CLI::Range(1, 4096));
+  app.add_flag("--version", version, "Print version information and exit");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return FlagsOutcome{std::nullopt, 0, app.help()};
+  } catch (const CLI::ParseError& e) {
+    return FlagsOutcome{std::nullopt, 1, std::string("outage_exporter: ") + e.what() + "\n"};
+  }
+  if (version) return FlagsOutcome{std::nullopt, 0, VersionText()};
+
+  auto offset = ParseSeconds(timeout_offset);
+  if (!offset) {
+    return FlagsOutcome{std::nullopt, 1,
+                        "outage_exporter: --timeout-offset: invalid duration \"" +
+                            timeout_offset + "\" (use e.g. 0.5s or 500ms)\n"};
+  }
+  flags.timeout_offset = *offset;
+  auto level = ParseLogLevel(log_level);
+  if (!level) {
+    return FlagsOutcome{std::nullopt, 1,
+                        "outage_exporter: --log.level: must be debug, info, warn or error, got \"" +
+                            log_level + "\"\n"};
+  }
+  flags.log_level = *level;
+  auto format = ParseLogFormat(log_format);
+  if (!format) {
+    return FlagsOutcome{std::nullopt, 1,
+                        "outage_exporter: --log.format: must be logfmt or json, got \"" +
+                            log_format + "\"\n"};
+  }
+  flags.log_format = *format;
+  return FlagsOutcome{flags, 0, ""};
+}
+
+}  // namespace outage

@@ -1,0 +1,36 @@
+// Command-line flags, in the Prometheus exporters' style (--web.listen-address,
+// --config.file, --log.level, ...), parsed with CLI11.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "exporter/logger.h"
+
+namespace outage {
+
+struct Flags {
+  std::string listen_address = ":9115";
+  std::string config_file;  // empty: the embedded default configuration
+  bool config_check = false;
+  std::chrono::milliseconds timeout_offset{500};
+  LogLevel log_level = LogLevel::kInfo;
+  LogFormat log_format = LogFormat::kLogfmt;
+  int web_threads = 64;
+};
+
+// FlagsOutcome is either flags to run with, or what to print and the exit
+// code (for --help, --version and errors).
+struct FlagsOutcome {
+  std::optional<Flags> flags;
+  int exit_code = 0;
+  std::string message;  // printed to stdout on success, stderr on error
+};
+
+FlagsOutcome ParseFlags(int argc, const char* const* argv);
+
+// ParseSeconds accepts "0.5", "0.5s", "500ms" or "2m"; nullopt otherwise.
+std::optional<std::chrono::milliseconds> ParseSeconds(const std::string& text);
+
+}  // namespace outage

@@ -1,0 +1,179 @@
+#include "exporter/handlers.h"
+
+#include <future>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "exporter/build_info.h"
+#include "exporter/deadline.h"
+#include "exporter/family_set.h"
+#include "exporter/logger.h"
+#include "exporter/probe_output.h"
+#include "exporter/process_metrics.h"
+
+namespace outage {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+HttpResponse Exposition(std::string body) {
+  HttpResponse r;
+  r.content_type = kExpositionContentType;
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse MethodNotAllowed(const char* allow) {
+  HttpResponse r = HttpResponse::Text(405, std::string("Only ") + allow + " is allowed here\n");
+  r.headers.emplace_back("Allow", allow);
+  return r;
+}
+
+// TargetLabels are the labels every series of a configured target carries.
+LabelPairs TargetLabels(const Target& t) {
+  LabelPairs labels = {{"target", t.target}, {"module", t.module}};
+  labels.insert(labels.end(), t.labels.begin(), t.labels.end());
+  return labels;
+}
+
+}  // namespace
+
+Handlers::Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats,
+                   std::chrono::milliseconds timeout_offset)
+    : engine_(engine), config_(config), stats_(stats), timeout_offset_(timeout_offset) {}
+
+void Handlers::Register(HttpServer* server) {
+  server->Handle("/probe", [this](const HttpRequest& r) { return Probe(r); });
+  server->Handle("/metrics", [this](const HttpRequest& r) { return Metrics(r); });
+  server->Handle("/-/healthy", [](const HttpRequest&) {
+    return HttpResponse::Text(200, "Healthy\n");
+  });
+  server->Handle("/-/ready", [this](const HttpRequest&) {
+    return ready_.load() ? HttpResponse::Text(200, "Ready\n")
+                         : HttpResponse::Text(503, "Not ready\n");
+  });
+  server->Handle("/-/reload", [this](const HttpRequest& r) { return Reload(r); });
+  server->Handle("/config", [this](const HttpRequest& r) { return ShowConfig(r); });
+  server->Handle("/", [this](const HttpRequest& r) { return Index(r); });
+}
+
+HttpResponse Handlers::Probe(const HttpRequest& request) {
+  const std::optional<std::string> target = request.Param("target");
+  if (!target || target->empty()) {
+    return HttpResponse::Text(400, "Target parameter is missing\n");
+  }
+  const std::string module_name = request.Param("module").value_or("http_2xx");
+  std::shared_ptr<const Config> config = config_->Current();
+  auto it = config->modules.find(module_name);
+  if (it == config->modules.end()) {
+    return HttpResponse::Text(400, "Unknown module \"" + module_name + "\"\n");
+  }
+  const Module& module = it->second;
+  const Prober* prober = engine_->FindProber(module.prober);
+  if (prober == nullptr) {
+    return HttpResponse::Text(400, "Module \"" + module_name + "\" uses prober \"" +
+                                       module.prober + "\", which is not built yet\n");
+  }
+  if (auto problem = prober->CheckTarget(*target)) {
+    return HttpResponse::Text(400, "Invalid target \"" + *target + "\": " + *problem + "\n");
+  }
+  const bool debug = request.Param("debug").value_or("") == "true";
+  const auto timeout = ProbeTimeout(request.Header("X-Prometheus-Scrape-Timeout-Seconds"),
+                                    timeout_offset_, module.timeout);
+  ProbeRequest probe{*target, config, &module, Clock::now() + timeout, debug};
+  ProbeResult result = engine_->Probe(std::move(probe)).get();
+
+  Log().Debug(result.success ? "Probe succeeded" : "Probe failed",
+              {{"target", *target},
+               {"module", module_name},
+               {"reason", std::string(FailureReasonName(result.success ? FailureReason::kNone
+                                                                       : result.reason))},
+               {"duration_seconds", std::to_string(result.duration_seconds)}});
+  FamilySet families;
+  AddProbeResult(result, {}, &families);
+  if (!debug) return Exposition(families.Serialize());
+
+  std::string body = "Logs for the probe:\n" + result.log.Text();
+  body += "\n\n\nMetrics that would have been returned:\n" + families.Serialize();
+  body += "\n\n\nModule configuration:\n" + module.redacted_yaml + "\n";
+  return HttpResponse::Text(200, std::move(body));
+}
+
+HttpResponse Handlers::Metrics(const HttpRequest& request) {
+  std::shared_ptr<const Config> config = config_->Current();
+  const auto header = request.Header("X-Prometheus-Scrape-Timeout-Seconds");
+  const auto start = Clock::now();
+
+  // Start every target at once; the engine runs them concurrently, so the
+  // scrape takes as long as the slowest target, not the sum.
+  std::vector<std::future<ProbeResult>> pending;
+  pending.reserve(config->targets.size());
+  for (const Target& t : config->targets) {
+    const Module& module = config->modules.at(t.module);  // validated on load
+    const auto timeout = ProbeTimeout(header, timeout_offset_, module.timeout);
+    pending.push_back(engine_->Probe(ProbeRequest{t.target, config, &module, start + timeout, false}));
+  }
+  FamilySet families;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const Target& t = config->targets[i];
+    ProbeResult result = pending[i].get();
+    stats_->Record(t, result);
+    AddProbeResult(result, TargetLabels(t), &families);
+    if (!result.success) {
+      Log().Debug("Probe failed", {{"target", t.target},
+                                   {"module", t.module},
+                                   {"reason", std::string(FailureReasonName(result.reason))}});
+    }
+  }
+  families.AddFamilies(stats_->Collect());
+  AddSelfMetrics(&families);
+  return Exposition(families.Serialize());
+}
+
+void Handlers::AddSelfMetrics(FamilySet* out) const {
+  out->AddGauge("outage_exporter_build_info",
+                "A metric with a constant '1' value labeled by version and revision",
+                {{"version", kVersion}, {"revision", kRevision}}, 1);
+  out->AddGauge("outage_exporter_config_last_reload_successful",
+                "Whether the last configuration reload attempt was successful", {},
+                config_->last_reload_successful() ? 1 : 0);
+  out->AddGauge("outage_exporter_config_last_reload_success_timestamp_seconds",
+                "Timestamp of the last successful configuration reload", {},
+                config_->last_success_timestamp_seconds());
+  out->AddGauge("outage_exporter_probes_in_flight", "Probes running right now", {},
+                static_cast<double>(engine_->InFlight()));
+  AddProcessMetrics(out);
+}
+
+HttpResponse Handlers::Reload(const HttpRequest& request) {
+  if (request.method != "POST") return MethodNotAllowed("POST");
+  if (auto error = config_->Reload()) {
+    return HttpResponse::Text(500, "failed to reload config: " + *error + "\n");
+  }
+  return HttpResponse::Text(200, "OK\n");
+}
+
+HttpResponse Handlers::ShowConfig(const HttpRequest&) {
+  HttpResponse r = HttpResponse::Text(200, config_->Current()->redacted_yaml);
+  r.content_type = "text/plain; charset=utf-8";
+  return r;
+}
+
+HttpResponse Handlers::Index(const HttpRequest&) {
+  HttpResponse r;
+  r.content_type = "text/html; charset=utf-8";
+  r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  r.body =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<title>outage_exporter</title></head><body>\n<h1>outage_exporter</h1>\n"
+      "<p>Version " + std::string(kVersion) + ".</p>\n<ul>\n"
+      "<li><a href=\"metrics\">Metrics</a> (probes every configured target)</li>\n"
+      "<li><a href=\"probe?target=https://open.spotify.com/&amp;module=http_2xx&amp;debug=true\">"
+      "Debug probe of open.spotify.com</a></li>\n"
+      "<li><a href=\"config\">Running configuration</a></li>\n"
+      "</ul>\n</body></html>\n";
+  return r;
+}
+
+}  // namespace outage

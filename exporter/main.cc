@@ -1,0 +1,152 @@
+// outage_exporter: entry point. Parses flags, loads the config, starts the
+// probe engine and the HTTP server, then waits for signals (SIGHUP reloads,
+// SIGTERM/SIGINT shut down gracefully).
+#include <curl/curl.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <iostream>
+#include <thread>
+#include <variant>
+
+#include "collectors/probe_engine.h"
+#include "config/config_loader.h"
+#include "exporter/config_state.h"
+#include "exporter/flags.h"
+#include "exporter/handlers.h"
+#include "exporter/http_server.h"
+#include "exporter/logger.h"
+#include "exporter/target_stats.h"
+
+namespace outage {
+namespace {
+
+// ValidateTargets checks what only the probers know: that each configured
+// target's prober is built and that it accepts the target.
+std::optional<std::string> ValidateTargets(const Config& config, const ProbeEngine& engine) {
+  for (size_t i = 0; i < config.targets.size(); ++i) {
+    const Target& t = config.targets[i];
+    const Module& module = config.modules.at(t.module);
+    const std::string where = "targets[" + std::to_string(i) + "]";
+    const Prober* prober = engine.FindProber(module.prober);
+    if (prober == nullptr) {
+      return where + ": module \"" + t.module + "\" uses prober \"" + module.prober +
+             "\", which is not built yet";
+    }
+    if (auto problem = prober->CheckTarget(t.target)) {
+      return where + ".target: \"" + t.target + "\": " + *problem;
+    }
+  }
+  return std::nullopt;
+}
+
+int CheckConfig(const Flags& flags, const ProbeEngine& engine) {
+  ConfigResult loaded =
+      flags.config_file.empty() ? LoadDefaultConfig() : LoadConfigFile(flags.config_file);
+  if (auto* e = std::get_if<ConfigError>(&loaded)) {
+    std::cerr << e->ToString() << "\n";
+    return 1;
+  }
+  const auto& ok = std::get<LoadedConfig>(loaded);
+  for (const auto& w : ok.warnings) std::cerr << "warning: " << w << "\n";
+  if (auto problem = ValidateTargets(*ok.config, engine)) {
+    std::cerr << ok.config->source << ": " << *problem << "\n";
+    return 1;
+  }
+  std::cout << ok.config->source << ": config is valid (" << ok.config->modules.size()
+            << " modules, " << ok.config->targets.size() << " targets)\n";
+  return 0;
+}
+
+// StopGracefully lets in-flight requests finish for a moment, then cancels
+// the probes still running so that shutdown never waits a full deadline.
+void StopGracefully(HttpServer* server, ProbeEngine* engine) {
+  auto stopped = std::async(std::launch::async, [server] { server->Stop(); });
+  if (stopped.wait_for(std::chrono::milliseconds(1500)) != std::future_status::ready) {
+    Log().Info("Cancelling probes still running at shutdown",
+               {{"in_flight", std::to_string(engine->InFlight())}});
+    engine->CancelAll();
+  }
+  stopped.wait();
+}
+
+int Run(const Flags& flags) {
+  ListenAddress address;
+  if (auto error = ParseListenAddress(flags.listen_address, &address)) {
+    Log().Error("Invalid --web.listen-address", {{"err", *error}});
+    return 1;
+  }
+
+  // Signals are handled by sigwait on the main thread only; every thread
+  // started below inherits this mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  ProbeEngine engine;
+  TargetStats stats;
+  ConfigState config(flags.config_file,
+                     [&engine](const Config& c) { return ValidateTargets(c, engine); });
+  config.SetListener([&stats](const Config& c) { stats.Sync(c); });
+  if (config.Reload()) return 1;  // the error is logged
+
+  HttpServer server;
+  Handlers handlers(&engine, &config, &stats, flags.timeout_offset);
+  handlers.Register(&server);
+  if (auto error = server.Start(address, flags.web_threads)) {
+    Log().Error("Cannot start web server", {{"err", *error}});
+    return 1;
+  }
+  const std::string bound =
+      (address.host.empty() ? "0.0.0.0" : address.host) + ":" + std::to_string(server.port());
+  Log().Info("Listening on address", {{"address", bound}});
+  handlers.SetReady(true);
+
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      Log().Info("Reloading config on SIGHUP");
+      config.Reload();
+      continue;
+    }
+    Log().Info("Shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    break;
+  }
+  handlers.SetReady(false);
+  StopGracefully(&server, &engine);
+  Log().Info("Stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace outage
+
+int main(int argc, char** argv) {
+  using namespace outage;
+  FlagsOutcome outcome = ParseFlags(argc, argv);
+  if (!outcome.flags) {
+    std::fputs(outcome.message.c_str(), outcome.exit_code == 0 ? stdout : stderr);
+    return outcome.exit_code;
+  }
+  const Flags& flags = *outcome.flags;
+  Log().Configure(flags.log_level, flags.log_format);
+  curl_global_init(CURL_GLOBAL_ALL);  // once, before any thread uses curl
+
+  int rc;
+  if (flags.config_check) {
+    ProbeEngine engine;
+    rc = CheckConfig(flags, engine);
+  } else {
+    rc = Run(flags);
+  }
+  curl_global_cleanup();
+  return rc;
+}

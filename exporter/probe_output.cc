@@ -1,0 +1,52 @@
+#include "exporter/probe_output.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "collectors/metric_catalog.h"
+
+namespace outage {
+namespace {
+
+LabelPairs Merge(const LabelPairs& base, const LabelPairs& own) {
+  if (own.empty()) return base;
+  LabelPairs out;
+  out.reserve(base.size() + own.size());
+  for (const auto& label : base) {
+    const bool shadowed = std::any_of(own.begin(), own.end(),
+                                      [&](const auto& o) { return o.first == label.first; });
+    if (!shadowed) out.push_back(label);
+  }
+  out.insert(out.end(), own.begin(), own.end());
+  return out;
+}
+
+}  // namespace
+
+LabelPairs WithLabel(const LabelPairs& labels, std::string name, std::string value) {
+  LabelPairs out = labels;
+  out.emplace_back(std::move(name), std::move(value));
+  return out;
+}
+
+void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, FamilySet* out) {
+  for (const Sample& s : result.samples) {
+    out->AddGauge(s.desc->name, s.desc->help, Merge(base_labels, s.labels), s.value);
+  }
+  out->AddGauge(metric::kProbeDuration.name, metric::kProbeDuration.help, base_labels,
+                result.duration_seconds);
+  out->AddGauge(metric::kProbeSuccess.name, metric::kProbeSuccess.help, base_labels,
+                result.success ? 1 : 0);
+  FailureReason reason = result.success ? FailureReason::kNone : result.reason;
+  // A failure must name a cause: one-hot "none" with probe_success 0 would
+  // contradict itself. Probers always set one; this guards the invariant.
+  if (!result.success && reason == FailureReason::kNone) reason = FailureReason::kProtocol;
+  for (FailureReason r : kAllFailureReasons) {
+    out->AddGauge(metric::kFailureReason.name, metric::kFailureReason.help,
+                  WithLabel(base_labels, "reason", std::string(FailureReasonName(r))),
+                  r == reason ? 1 : 0);
+  }
+}
+
+}  // namespace outage
