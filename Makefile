@@ -1,0 +1,41 @@
+# Quick start: `make run` (exporter on the embedded default config) and
+# `make test` (the whole suite). Both install what they need from Debian.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+ARGS ?=
+CMAKE_FLAGS ?=
+
+.PHONY: all deps deps-test build run test test-asan test-tsan clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh scripts/packages-build.txt
+
+deps-test:
+	@scripts/install-deps.sh scripts/packages-build.txt scripts/packages-test.txt
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target outage_exporter
+
+run: build
+	$(BUILD_DIR)/outage_exporter $(ARGS)
+
+test: deps-test $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600 -j$(JOBS)
+
+# Sanitizer builds live in their own build folders.
+test-asan:
+	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug \
+	  CMAKE_FLAGS="-DOUTAGE_SANITIZE=address,undefined"
+
+test-tsan:
+	$(MAKE) test BUILD_DIR=build-tsan BUILD_TYPE=Debug CMAKE_FLAGS="-DOUTAGE_SANITIZE=thread"
+
+clean:
+	rm -rf build build-asan build-tsan
