@@ -84,12 +84,85 @@ struct HttpProbe {
   std::string compression;  // "", "gzip", "br", "deflate" or "identity"
 };
 
+// QueryResponse is one step of a tcp module's query_response dialogue.
+struct QueryResponse {
+  std::optional<Regex> expect;  // line-based RE2; captures feed ${1} in send
+  std::string expect_bytes;     // exact bytes expected (blackbox expect_bytes)
+  std::string send;             // may contain ${N} from the last expect
+  bool starttls = false;        // upgrade the connection to TLS at this step
+  LabelPairs labels;            // probe_expect_info labels; values may use ${N}
+};
+
+// TcpProbe is a module's `tcp:` section.
+struct TcpProbe {
+  IpProtocol preferred_ip_protocol = IpProtocol::kIp6;
+  bool ip_protocol_fallback = true;
+  std::string source_ip_address;
+  std::vector<QueryResponse> query_response;
+  bool tls = false;
+  TlsConfig tls_config;
+};
+
+// DnsRrValidator is one of validate_answer_rrs / _authority_rrs / _additional_rrs.
+struct DnsRrValidator {
+  std::vector<Regex> fail_if_matches_regexp;
+  std::vector<Regex> fail_if_all_match_regexp;
+  std::vector<Regex> fail_if_not_matches_regexp;
+  std::vector<Regex> fail_if_none_matches_regexp;
+};
+
+// DnsProbe is a module's `dns:` section.
+struct DnsProbe {
+  IpProtocol preferred_ip_protocol = IpProtocol::kIp6;
+  bool ip_protocol_fallback = true;
+  std::string source_ip_address;
+  std::string transport_protocol = "udp";  // "udp" or "tcp"
+  std::string query_name;
+  std::string query_type = "ANY";  // A AAAA CNAME MX NS SOA TXT SRV PTR CAA ANY
+  std::string query_class = "IN";  // IN, CH, HS or ANY
+  bool recursion_desired = true;
+  std::vector<std::string> valid_rcodes = {"NOERROR"};
+  DnsRrValidator validate_answer_rrs;
+  DnsRrValidator validate_authority_rrs;
+  DnsRrValidator validate_additional_rrs;
+  // Beyond blackbox: ask the same question of each of these resolvers
+  // ("system" = the host's resolver, else host[:port]) in one probe.
+  std::vector<std::string> resolvers;
+};
+
+// IcmpProbe is a module's `icmp:` section.
+struct IcmpProbe {
+  IpProtocol preferred_ip_protocol = IpProtocol::kIp6;
+  bool ip_protocol_fallback = true;
+  std::string source_ip_address;
+  int payload_size = 0;
+  bool dont_fragment = false;
+  int ttl = 0;  // 0 = the system default
+  // Beyond blackbox: several echoes per probe for loss and jitter.
+  int packets = 1;
+  Duration interval{1000};
+};
+
+// GrpcProbe is a module's `grpc:` section.
+struct GrpcProbe {
+  std::string service;  // "" asks about the server as a whole
+  bool tls = false;
+  TlsConfig tls_config;
+  IpProtocol preferred_ip_protocol = IpProtocol::kIp6;
+  bool ip_protocol_fallback = true;
+  LabelPairs metadata;  // request metadata (headers)
+};
+
 // Module is one entry of `modules:`.
 struct Module {
   std::string name;
   std::string prober;  // "http", "tcp", "dns", "icmp" or "grpc"
   Duration timeout{0};  // 0 = not set: the scrape deadline alone applies
   HttpProbe http;       // meaningful when prober == "http"
+  TcpProbe tcp;         // ... == "tcp"
+  DnsProbe dns;         // ... == "dns"
+  IcmpProbe icmp;       // ... == "icmp"
+  GrpcProbe grpc;       // ... == "grpc"
   // True when the prober is known to blackbox but not built here yet: the
   // module loads (its section is not validated) and probing it is an error.
   bool prober_unavailable = false;
@@ -98,11 +171,54 @@ struct Module {
   std::string redacted_yaml;
 };
 
+// MaintenanceWindow is one entry of a `maintenance:` list: either one-off
+// (start/end as RFC 3339) or recurring (`every` day or listed weekdays, a
+// local start time, a duration, in an IANA timezone).
+struct MaintenanceWindow {
+  std::string name;  // optional, for logs and the UI
+  // One-off windows: unix seconds; both set, end > start.
+  std::optional<int64_t> start_unix;
+  std::optional<int64_t> end_unix;
+  // Recurring windows: weekdays 0 (Sunday) .. 6; all seven for "daily".
+  std::vector<int> weekdays;
+  int start_minute_of_day = 0;  // local time hh:mm in `timezone`
+  Duration duration{0};
+  std::string timezone = "UTC";
+
+  bool recurring() const { return !weekdays.empty(); }
+};
+
+// Hysteresis sets how many probes it takes to change a target's state.
+struct Hysteresis {
+  int failure_threshold = 2;   // consecutive failures before "down"
+  int recovery_threshold = 2;  // consecutive successes before "up" again
+  Duration degraded_latency{0};  // 0 = never "degraded"
+};
+
+// StatusPageLink ties a target to a vendor status page and components.
+struct StatusPageLink {
+  std::string page;  // a status_pages[].name
+  std::vector<std::string> components;  // empty: the page as a whole
+};
+
+// StatusPage is one entry of `status_pages:` (Atlassian Statuspage v2).
+struct StatusPage {
+  std::string name;
+  std::string url;  // base URL or the full .../api/v2/summary.json
+  Duration refresh_interval{60'000};
+};
+
 // Target is one entry of `targets:`, probed on every /metrics scrape.
 struct Target {
   std::string target;
   std::string module;
   LabelPairs labels;  // extra labels, validated names, file order
+  // Diagnosis (issue 3). Hysteresis is resolved against global defaults.
+  bool control = false;  // a canary of the exporter's own connectivity
+  Hysteresis hysteresis;
+  std::optional<StatusPageLink> status_page;
+  std::vector<MaintenanceWindow> maintenance;  // this target's own windows
+  Duration min_interval{0};  // reuse a result younger than this
 };
 
 // Default histogram buckets, 5 ms to 10 s.
@@ -115,12 +231,15 @@ inline const std::vector<double>& DefaultHistogramBuckets() {
 // Global holds exporter-wide settings from the `global:` section.
 struct Global {
   std::vector<double> histogram_buckets = DefaultHistogramBuckets();
+  Hysteresis hysteresis;  // defaults for every target
 };
 
 struct Config {
   Global global;
   std::map<std::string, Module> modules;
   std::vector<Target> targets;
+  std::vector<StatusPage> status_pages;
+  std::vector<MaintenanceWindow> maintenance;  // applies to every target
   // The file as loaded, re-emitted as YAML with every secret replaced by
   // "<secret>"; served on /config.
   std::string redacted_yaml;

@@ -1,0 +1,362 @@
+// See http_module_parser.h. Option names, types and defaults are those of
+// blackbox_exporter 0.23's HTTPProbe; options it has that we do not
+// implement yet are errors, never silently ignored.
+#include "config/http_module_parser.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include "config/byte_size.h"
+#include "config/client_config_parser.h"
+#include "config/regex_field.h"
+#include "config/url.h"
+
+namespace outage::config_internal {
+namespace {
+
+// Blackbox http options (including newer ones users copy from its docs)
+// that this exporter does not implement yet.
+constexpr std::string_view kUnsupportedOptions[] = {"oauth2",
+                                                    "authorization",
+                                                    "enable_http2",
+                                                    "enable_http3",
+                                                    "no_follow_redirects",
+                                                    "skip_resolve_phase_with_proxy",
+                                                    "no_proxy",
+                                                    "proxy_from_environment",
+                                                    "proxy_connect_header",
+                                                    "body_file",
+                                                    "http_headers"};
+
+constexpr std::string_view kCompressions[] = {"", "gzip", "br", "deflate", "identity"};
+constexpr std::string_view kHttpVersions[] = {"HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/2.0",
+                                              "HTTP/3"};
+
+constexpr std::string_view kTokenSpecials = "!#$%&'*+-.^_`|~";
+
+// IsHttpToken reports whether text is an RFC 9110 token (method, header name).
+bool IsHttpToken(const std::string& text) {
+  if (text.empty()) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           kTokenSpecials.find(c) != std::string_view::npos;
+  });
+}
+
+bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string Trim(const std::string& text) {
+  const size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return "";
+  const size_t end = text.find_last_not_of(" \t");
+  return text.substr(begin, end - begin + 1);
+}
+
+// AcceptsEncoding mirrors blackbox's isCompressionAcceptEncodingValid: the
+// highest-quality entry naming `encoding` (or "*") must have quality > 0.
+bool AcceptsEncoding(const std::string& encoding, const std::string& accept_encoding) {
+  if (encoding.empty() || accept_encoding.empty()) return true;
+  struct Entry {
+    std::string encoding;
+    double quality;
+  };
+  std::vector<Entry> entries;
+  size_t start = 0;
+  while (start <= accept_encoding.size()) {
+    size_t end = accept_encoding.find(',', start);
+    if (end == std::string::npos) end = accept_encoding.size();
+    const std::string part = accept_encoding.substr(start, end - start);
+    const size_t semicolon = part.rfind(';');
+    if (semicolon == std::string::npos) {
+      entries.push_back({Trim(part), 1.0});
+    } else {
+      std::string q = Trim(part.substr(semicolon + 1));
+      if (q.rfind("q=", 0) == 0) q = q.substr(2);
+      char* q_end = nullptr;
+      double quality = std::strtod(q.c_str(), &q_end);
+      if (q.empty() || q_end != q.c_str() + q.size()) quality = 0;
+      entries.push_back({Trim(part.substr(0, semicolon)), quality});
+    }
+    start = end + 1;
+  }
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.quality > b.quality; });
+  for (const Entry& entry : entries) {
+    if (entry.encoding == encoding || entry.encoding == "*") {
+      return entry.quality > 0;
+    }
+  }
+  return false;
+}
+
+class HttpProbeParser {
+ public:
+  HttpProbeParser(YamlReader& reader, HttpProbe* out, std::vector<std::string>* warnings)
+      : reader_(reader), out_(out), warnings_(warnings) {}
+
+  bool Parse(const YAML::Node& node, const std::string& path) {
+    std::vector<MapEntry> entries;
+    if (!reader_.Entries(node, path, &entries)) return false;
+    for (const MapEntry& entry : entries) {
+      if (!ParseOption(entry)) return false;
+    }
+    return CheckCombinations(path);
+  }
+
+ private:
+  bool ParseOption(const MapEntry& entry) {
+    const std::string& name = entry.name;
+    const YAML::Node& value = entry.value;
+    const std::string& path = entry.path;
+    if (name == "valid_status_codes") return ParseStatusCodes(entry);
+    if (name == "valid_http_versions") return ParseHttpVersions(entry);
+    if (name == "method") return ParseMethod(entry);
+    if (name == "headers") return ParseHeaders(entry);
+    if (name == "body") return reader_.ReadString(value, path, &out_->body);
+    if (name == "follow_redirects") {
+      return reader_.ReadBool(value, path, &out_->follow_redirects);
+    }
+    if (name == "fail_if_ssl") {
+      return reader_.ReadBool(value, path, &out_->fail_if_ssl);
+    }
+    if (name == "fail_if_not_ssl") {
+      return reader_.ReadBool(value, path, &out_->fail_if_not_ssl);
+    }
+    if (name == "fail_if_body_matches_regexp") {
+      return ReadRegexList(reader_, value, path, &out_->fail_if_body_matches_regexp);
+    }
+    if (name == "fail_if_body_not_matches_regexp") {
+      return ReadRegexList(reader_, value, path, &out_->fail_if_body_not_matches_regexp);
+    }
+    if (name == "fail_if_header_matches") {
+      return ParseHeaderMatches(entry, &out_->fail_if_header_matches);
+    }
+    if (name == "fail_if_header_not_matches") {
+      return ParseHeaderMatches(entry, &out_->fail_if_header_not_matches);
+    }
+    if (name == "basic_auth") {
+      if (value.IsNull()) return true;
+      credentials_.push_back(&entry);
+      return ParseBasicAuth(reader_, value, path, &out_->basic_auth.emplace());
+    }
+    if (name == "bearer_token" || name == "bearer_token_file") {
+      std::string* field = name == "bearer_token" ? &out_->bearer_token : &out_->bearer_token_file;
+      if (!reader_.ReadString(value, path, field)) return false;
+      if (!field->empty()) credentials_.push_back(&entry);
+      return true;
+    }
+    if (name == "tls_config") {
+      return ParseTlsConfig(reader_, value, path, &out_->tls_config);
+    }
+    if (name == "proxy_url") return ParseProxyUrl(entry);
+    if (name == "preferred_ip_protocol") return ParseIpProtocol(entry);
+    if (name == "ip_protocol_fallback") {
+      return reader_.ReadBool(value, path, &out_->ip_protocol_fallback);
+    }
+    if (name == "body_size_limit") return ParseBodySizeLimit(entry);
+    if (name == "compression") {
+      compression_ = &entry;
+      return reader_.ReadEnum(value, path, kCompressions, &out_->compression);
+    }
+    if (IsOneOf(name, kUnsupportedOptions)) {
+      return reader_.Fail(entry.key, path,
+                          "blackbox option " + Quote(name) + " is not supported yet");
+    }
+    return reader_.UnknownKey(entry);
+  }
+
+  bool ParseStatusCodes(const MapEntry& entry) {
+    std::vector<YAML::Node> items;
+    if (!reader_.Items(entry.value, entry.path, &items)) return false;
+    for (size_t i = 0; i < items.size(); ++i) {
+      const std::string path = IndexPath(entry.path, i);
+      int64_t code = -1;
+      if (!reader_.ReadInt(items[i], path, &code)) return false;
+      if (code < 100 || code > 599) {
+        return reader_.Fail(items[i], path,
+                            "invalid HTTP status code " + items[i].Scalar() + " (want 100-599)");
+      }
+      out_->valid_status_codes.push_back(static_cast<int>(code));
+    }
+    return true;
+  }
+
+  bool ParseHttpVersions(const MapEntry& entry) {
+    std::vector<YAML::Node> items;
+    if (!reader_.Items(entry.value, entry.path, &items)) return false;
+    for (size_t i = 0; i < items.size(); ++i) {
+      std::string version;
+      if (!reader_.ReadEnum(items[i], IndexPath(entry.path, i), kHttpVersions, &version)) {
+        return false;
+      }
+      out_->valid_http_versions.push_back(std::move(version));
+    }
+    return true;
+  }
+
+  bool ParseMethod(const MapEntry& entry) {
+    if (!reader_.ReadString(entry.value, entry.path, &out_->method)) {
+      return false;
+    }
+    if (!IsHttpToken(out_->method)) {
+      return reader_.Fail(entry.value, entry.path, "invalid HTTP method " + Quote(out_->method));
+    }
+    return true;
+  }
+
+  bool ParseHeaders(const MapEntry& entry) {
+    std::vector<MapEntry> headers;
+    if (!reader_.Entries(entry.value, entry.path, &headers)) return false;
+    for (const MapEntry& header : headers) {
+      if (!IsHttpToken(header.name)) {
+        return reader_.Fail(header.key, header.path, "invalid header name " + Quote(header.name));
+      }
+      for (const auto& [name, unused] : out_->headers) {
+        if (EqualsIgnoreCase(name, header.name)) {
+          return reader_.Fail(
+              header.key, header.path,
+              "duplicate header " + Quote(header.name) + " (header names ignore case)");
+        }
+      }
+      std::string value;
+      if (!reader_.ReadString(header.value, header.path, &value)) {
+        return false;
+      }
+      if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+        return reader_.Fail(header.value, header.path,
+                            "header value must not contain CR, LF or NUL");
+      }
+      out_->headers.emplace_back(header.name, std::move(value));
+    }
+    return true;
+  }
+
+  bool ParseHeaderMatches(const MapEntry& entry, std::vector<HeaderMatch>* out) {
+    std::vector<YAML::Node> items;
+    if (!reader_.Items(entry.value, entry.path, &items)) return false;
+    for (size_t i = 0; i < items.size(); ++i) {
+      const std::string path = IndexPath(entry.path, i);
+      if (!items[i].IsMap()) {
+        return reader_.Fail(items[i], path, "expected a map, got " + Describe(items[i]));
+      }
+      std::vector<MapEntry> fields;
+      if (!reader_.Entries(items[i], path, &fields)) return false;
+      HeaderMatch match;
+      const MapEntry* header = nullptr;
+      bool has_regexp = false;
+      for (const MapEntry& field : fields) {
+        bool ok = true;
+        if (field.name == "header") {
+          header = &field;
+          ok = reader_.ReadString(field.value, field.path, &match.header);
+        } else if (field.name == "regexp") {
+          has_regexp = true;
+          ok = ReadRegex(reader_, field.value, field.path, &match.regexp);
+        } else if (field.name == "allow_missing") {
+          ok = reader_.ReadBool(field.value, field.path, &match.allow_missing);
+        } else {
+          ok = reader_.UnknownKey(field);
+        }
+        if (!ok) return false;
+      }
+      if (header == nullptr) return reader_.MissingKey(items[i], path, "header");
+      if (!IsHttpToken(match.header)) {
+        const YAML::Node& at = header->value.IsNull() ? header->key : header->value;
+        return reader_.Fail(at, header->path, "invalid header name " + Quote(match.header));
+      }
+      if (!has_regexp || match.regexp.re == nullptr) {
+        return reader_.MissingKey(items[i], path, "regexp");
+      }
+      out->push_back(std::move(match));
+    }
+    return true;
+  }
+
+  bool ParseProxyUrl(const MapEntry& entry) {
+    if (!reader_.ReadString(entry.value, entry.path, &out_->proxy_url)) {
+      return false;
+    }
+    if (!out_->proxy_url.empty() && !IsHttpUrl(out_->proxy_url)) {
+      return reader_.Fail(entry.value, entry.path,
+                          "invalid proxy URL " + Quote(RedactUrlPassword(out_->proxy_url)) +
+                              " (want http://host:port or https://host:port)");
+    }
+    return true;
+  }
+
+  bool ParseIpProtocol(const MapEntry& entry) {
+    std::string protocol;
+    if (!reader_.ReadString(entry.value, entry.path, &protocol)) return false;
+    // Blackbox treats an empty value as its default, ip6.
+    if (protocol == "ip4") {
+      out_->preferred_ip_protocol = IpProtocol::kIp4;
+    } else if (protocol == "ip6" || protocol.empty()) {
+      out_->preferred_ip_protocol = IpProtocol::kIp6;
+    } else {
+      return reader_.Fail(entry.value, entry.path,
+                          "invalid value " + Quote(protocol) + R"( (want "ip4" or "ip6"))");
+    }
+    return true;
+  }
+
+  bool ParseBodySizeLimit(const MapEntry& entry) {
+    std::string text;
+    if (!reader_.ReadString(entry.value, entry.path, &text)) return false;
+    if (entry.value.IsNull()) return true;
+    const std::optional<int64_t> limit = ParseByteSize(text);
+    if (!limit) {
+      return reader_.Fail(entry.value, entry.path,
+                          "invalid size " + Quote(text) +
+                              " (use bytes or e.g. 512KiB, 10MB; 0 means "
+                              "unlimited)");
+    }
+    out_->body_size_limit = *limit;
+    return true;
+  }
+
+  bool CheckCombinations(const std::string& path) {
+    // basic_auth, bearer_token and bearer_token_file each set Authorization.
+    if (!reader_.MutuallyExclusive(credentials_)) return false;
+    if (compression_ != nullptr &&
+        !AcceptsEncoding(out_->compression, HeaderValue("Accept-Encoding"))) {
+      return reader_.Fail(compression_->value, compression_->path,
+                          "compression " + Quote(out_->compression) +
+                              " is not accepted by header " +
+                              Quote("Accept-Encoding: " + HeaderValue("Accept-Encoding")));
+    }
+    if (out_->fail_if_ssl && out_->fail_if_not_ssl) {
+      warnings_->push_back(path +
+                           ": fail_if_ssl and fail_if_not_ssl are both true; "
+                           "every probe with this module fails");
+    }
+    return true;
+  }
+
+  [[nodiscard]] std::string HeaderValue(const std::string& name) const {
+    for (const auto& [header, value] : out_->headers) {
+      if (EqualsIgnoreCase(header, name)) return value;
+    }
+    return "";
+  }
+
+  YamlReader& reader_;
+  HttpProbe* out_;
+  std::vector<std::string>* warnings_;
+  std::vector<const MapEntry*> credentials_;  // set ones, in file order
+  const MapEntry* compression_ = nullptr;
+};
+
+}  // namespace
+
+bool ParseHttpProbe(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                    HttpProbe* out, std::vector<std::string>* warnings) {
+  return HttpProbeParser(reader, out, warnings).Parse(node, path);
+}
+
+}  // namespace outage::config_internal

@@ -1,0 +1,24 @@
+// Parses the `targets:` list probed on every /metrics scrape. Internal to
+// config/.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "config/yaml_reader.h"
+
+namespace outage::config_internal {
+
+// ParseTargets fills *out from the `targets:` node (null means none). Every
+// target names a module in `modules`; (target, module) pairs are unique.
+bool ParseTargets(YamlReader& reader, const YAML::Node& node,
+                  const std::map<std::string, Module>& modules, std::vector<Target>* out,
+                  std::vector<std::string>* warnings);
+
+// LabelNameProblem explains why `name` cannot be a target label, or returns
+// "" when it can.
+std::string LabelNameProblem(const std::string& name);
+
+}  // namespace outage::config_internal

@@ -1,0 +1,258 @@
+// Valid configurations load, with every field in the structs they describe.
+#include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include <string>
+#include <vector>
+
+#include "config/config_loader.h"
+#include "config_test_util.h"
+
+namespace outage {
+namespace {
+
+using testing::ExpectLoaded;
+using testing::TestdataPath;
+using LabelPair = std::pair<std::string, std::string>;
+
+std::vector<std::string> Patterns(const std::vector<Regex>& regexes) {
+  std::vector<std::string> out;
+  for (const Regex& regex : regexes) {
+    EXPECT_NE(regex.re, nullptr) << regex.pattern;
+    out.push_back(regex.pattern);
+  }
+  return out;
+}
+
+TEST(GoodConfigTest, FullHttpModuleSetsEveryField) {
+  const std::string path = TestdataPath("good/full_http.yml");
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigFile(path));
+  const Config& config = *loaded.config;
+  EXPECT_EQ(config.source, path);
+  EXPECT_EQ(config.global.histogram_buckets, (std::vector<double>{0.01, 0.1, 1, 10}));
+  ASSERT_EQ(config.modules.count("http_everything"), 1u);
+  const Module& module = config.modules.at("http_everything");
+  EXPECT_EQ(module.name, "http_everything");
+  EXPECT_EQ(module.prober, "http");
+  EXPECT_EQ(module.timeout, Duration(90'000));
+  EXPECT_FALSE(module.prober_unavailable);
+
+  const HttpProbe& http = module.http;
+  EXPECT_EQ(http.valid_status_codes, (std::vector<int>{200, 204, 401}));
+  EXPECT_EQ(http.valid_http_versions, (std::vector<std::string>{"HTTP/1.1", "HTTP/2.0"}));
+  EXPECT_EQ(http.method, "POST");
+  EXPECT_EQ(http.headers, (LabelPairs{{"Host", "www.example.com"},
+                                      {"Accept-Encoding", "gzip, br;q=0.5"},
+                                      {"X-Empty", ""}}));
+  EXPECT_EQ(http.body, R"({"ping": true})");
+  EXPECT_FALSE(http.follow_redirects);
+  EXPECT_FALSE(http.fail_if_ssl);
+  EXPECT_TRUE(http.fail_if_not_ssl);
+  EXPECT_EQ(Patterns(http.fail_if_body_matches_regexp),
+            (std::vector<std::string>{"Could not connect to database", "(?i)maintenance"}));
+  EXPECT_EQ(Patterns(http.fail_if_body_not_matches_regexp),
+            (std::vector<std::string>{"Download the latest version here"}));
+  // The compiled pattern matches unanchored, case folding as written.
+  EXPECT_TRUE(
+      RE2::PartialMatch("Down for MAINTENANCE today", *http.fail_if_body_matches_regexp[1].re));
+
+  ASSERT_EQ(http.fail_if_header_matches.size(), 1u);
+  EXPECT_EQ(http.fail_if_header_matches[0].header, "Set-Cookie");
+  EXPECT_EQ(http.fail_if_header_matches[0].regexp.pattern, "Expires=[0-9]+");
+  EXPECT_TRUE(http.fail_if_header_matches[0].allow_missing);
+  ASSERT_EQ(http.fail_if_header_not_matches.size(), 1u);
+  EXPECT_EQ(http.fail_if_header_not_matches[0].header, "Access-Control-Allow-Origin");
+  EXPECT_EQ(http.fail_if_header_not_matches[0].regexp.pattern, R"((\*|example\.com))");
+  EXPECT_FALSE(http.fail_if_header_not_matches[0].allow_missing);
+
+  ASSERT_TRUE(http.basic_auth.has_value());
+  EXPECT_EQ(http.basic_auth->username, "prober");
+  EXPECT_EQ(http.basic_auth->password, "hunter2-basic");
+  EXPECT_EQ(http.basic_auth->password_file, "");
+  EXPECT_EQ(http.bearer_token, "");
+  EXPECT_EQ(http.bearer_token_file, "");
+
+  EXPECT_EQ(http.tls_config.ca_file, "/etc/ssl/certs/ca.pem");
+  EXPECT_EQ(http.tls_config.cert_file, "/etc/outage/client.pem");
+  EXPECT_EQ(http.tls_config.key_file, "/etc/outage/client.key");
+  EXPECT_EQ(http.tls_config.server_name, "www.example.com");
+  EXPECT_TRUE(http.tls_config.insecure_skip_verify);
+  EXPECT_EQ(http.tls_config.min_version, "TLS12");
+  EXPECT_EQ(http.tls_config.max_version, "TLS13");
+
+  EXPECT_EQ(http.proxy_url, "http://proxyuser:hunter2-proxy@proxy.example.com:3128");
+  EXPECT_EQ(http.preferred_ip_protocol, IpProtocol::kIp4);
+  EXPECT_FALSE(http.ip_protocol_fallback);
+  EXPECT_EQ(http.body_size_limit, 1024 * 1024);
+  EXPECT_EQ(http.compression, "gzip");
+}
+
+TEST(GoodConfigTest, FullFileOtherModulesAndTargets) {
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigFile(TestdataPath("good/full_http.yml")));
+  const Config& config = *loaded.config;
+
+  const HttpProbe& bearer_file = config.modules.at("http_bearer_file").http;
+  EXPECT_EQ(bearer_file.bearer_token_file, "/var/run/secrets/token");
+  EXPECT_FALSE(bearer_file.basic_auth.has_value());  // `basic_auth:` is null
+
+  const Module& bearer = config.modules.at("http_bearer");
+  EXPECT_EQ(bearer.timeout, Duration(500));
+  EXPECT_EQ(bearer.http.bearer_token, "hunter2-bearer");
+  EXPECT_EQ(bearer.http.body_size_limit, 0);  // unlimited
+  EXPECT_EQ(bearer.http.valid_http_versions,
+            (std::vector<std::string>{"HTTP/1.0", "HTTP/2", "HTTP/3"}));
+
+  for (const char* name : {"tcp_connect", "dns_udp", "icmp", "grpc"}) {
+    ASSERT_EQ(config.modules.count(name), 1u) << name;
+    EXPECT_TRUE(config.modules.at(name).prober_unavailable) << name;
+  }
+  EXPECT_EQ(config.modules.at("tcp_connect").timeout, Duration(5000));
+  EXPECT_EQ(config.modules.at("dns_udp").prober, "dns");
+
+  ASSERT_EQ(config.targets.size(), 3u);
+  EXPECT_EQ(config.targets[0].target, "https://www.example.com/health");
+  EXPECT_EQ(config.targets[0].module, "http_everything");
+  EXPECT_EQ(config.targets[0].labels,
+            (LabelPairs{LabelPair{"service", "example"}, LabelPair{"team_name", "sre"},
+                        LabelPair{"_private", "yes"}}));
+  EXPECT_EQ(config.targets[1].module, "http_bearer");
+  EXPECT_TRUE(config.targets[1].labels.empty());
+
+  EXPECT_EQ(loaded.warnings, (std::vector<std::string>{
+                                 "modules.tcp_connect: prober \"tcp\" is not built yet; /probe "
+                                 "with this module answers 400",
+                                 "modules.dns_udp: prober \"dns\" is not built yet; /probe "
+                                 "with this module answers 400",
+                                 "modules.icmp: prober \"icmp\" is not built yet; /probe with "
+                                 "this module answers 400",
+                                 "modules.grpc: prober \"grpc\" is not built yet; /probe with "
+                                 "this module answers 400",
+                                 "targets[2]: module \"tcp_connect\" uses prober \"tcp\", which "
+                                 "is not built yet; this target always fails",
+                             }));
+}
+
+TEST(GoodConfigTest, HttpModuleWithoutSectionHasBlackboxDefaults) {
+  const LoadedConfig loaded =
+      ExpectLoaded(LoadConfigString("modules:\n  m:\n    prober: http\n", "inline"));
+  const Module& module = loaded.config->modules.at("m");
+  EXPECT_EQ(module.timeout, Duration(0));
+  const HttpProbe& http = module.http;
+  EXPECT_TRUE(http.valid_status_codes.empty());
+  EXPECT_TRUE(http.valid_http_versions.empty());
+  EXPECT_EQ(http.method, "GET");
+  EXPECT_TRUE(http.headers.empty());
+  EXPECT_TRUE(http.follow_redirects);
+  EXPECT_FALSE(http.fail_if_ssl);
+  EXPECT_FALSE(http.fail_if_not_ssl);
+  EXPECT_FALSE(http.basic_auth.has_value());
+  EXPECT_FALSE(http.tls_config.insecure_skip_verify);
+  EXPECT_EQ(http.preferred_ip_protocol, IpProtocol::kIp6);
+  EXPECT_TRUE(http.ip_protocol_fallback);
+  EXPECT_EQ(http.body_size_limit, kDefaultBodySizeLimit);
+  EXPECT_EQ(http.compression, "");
+  EXPECT_EQ(loaded.config->global.histogram_buckets, DefaultHistogramBuckets());
+  EXPECT_TRUE(loaded.warnings.empty());
+}
+
+TEST(GoodConfigTest, DebianBlackboxFileLoadsWithWarnings) {
+  const LoadedConfig loaded =
+      ExpectLoaded(LoadConfigFile(TestdataPath("good/debian_blackbox.yml")));
+  const Config& config = *loaded.config;
+  EXPECT_EQ(config.modules.size(), 10u);
+  EXPECT_TRUE(config.targets.empty());
+  EXPECT_EQ(config.modules.at("http_post_2xx").http.method, "POST");
+  EXPECT_FALSE(config.modules.at("http_2xx").prober_unavailable);
+  EXPECT_TRUE(config.modules.at("pop3s_banner").prober_unavailable);
+  EXPECT_EQ(config.modules.at("icmp_ttl5").timeout, Duration(5000));
+  // One warning per tcp, grpc and icmp module, in file order.
+  ASSERT_EQ(loaded.warnings.size(), 8u);
+  EXPECT_EQ(loaded.warnings[0],
+            "modules.tcp_connect: prober \"tcp\" is not built yet; /probe "
+            "with this module answers 400");
+  EXPECT_EQ(loaded.warnings[2],
+            "modules.grpc: prober \"grpc\" is not built yet; /probe with "
+            "this module answers 400");
+  EXPECT_EQ(loaded.warnings[7],
+            "modules.icmp_ttl5: prober \"icmp\" is not built yet; /probe "
+            "with this module answers 400");
+}
+
+TEST(GoodConfigTest, EmptyFileIsValid) {
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigFile(TestdataPath("good/empty.yml")));
+  EXPECT_TRUE(loaded.config->modules.empty());
+  EXPECT_TRUE(loaded.config->targets.empty());
+  EXPECT_EQ(loaded.config->global.histogram_buckets, DefaultHistogramBuckets());
+  EXPECT_EQ(loaded.config->redacted_yaml, "");
+  EXPECT_TRUE(loaded.warnings.empty());
+}
+
+TEST(GoodConfigTest, OnlyEmptyModulesIsValid) {
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigFile(TestdataPath("good/modules_only.yml")));
+  EXPECT_TRUE(loaded.config->modules.empty());
+  EXPECT_TRUE(loaded.config->targets.empty());
+}
+
+TEST(GoodConfigTest, CommentsAndNullSectionsAreValid) {
+  const LoadedConfig loaded =
+      ExpectLoaded(LoadConfigString("# nothing yet\nglobal:\nmodules:\ntargets:\n", "inline"));
+  EXPECT_TRUE(loaded.config->modules.empty());
+  EXPECT_EQ(loaded.config->source, "inline");
+}
+
+TEST(GoodConfigTest, MergeKeysExpandLikeGoYaml) {
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigString(R"(
+modules:
+  base: &base
+    prober: http
+    timeout: 5s
+    http: &base_http
+      method: HEAD
+      valid_status_codes: [200]
+  derived:
+    <<: *base
+    timeout: 10s
+    http:
+      <<: *base_http
+      method: GET
+)",
+                                                            "inline"));
+  const Module& derived = loaded.config->modules.at("derived");
+  EXPECT_EQ(derived.prober, "http");
+  EXPECT_EQ(derived.timeout, Duration(10'000));  // explicit key wins
+  EXPECT_EQ(derived.http.method, "GET");
+  EXPECT_EQ(derived.http.valid_status_codes, std::vector<int>{200});
+}
+
+TEST(GoodConfigTest, BooleansAcceptYamlOneOneSpellings) {
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigString(R"(
+modules:
+  m:
+    prober: http
+    http:
+      follow_redirects: no
+      fail_if_not_ssl: On
+      ip_protocol_fallback: FALSE
+)",
+                                                            "inline"));
+  const HttpProbe& http = loaded.config->modules.at("m").http;
+  EXPECT_FALSE(http.follow_redirects);
+  EXPECT_TRUE(http.fail_if_not_ssl);
+  EXPECT_FALSE(http.ip_protocol_fallback);
+}
+
+TEST(GoodConfigTest, ContradictorySslChecksWarn) {
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigString(R"(
+modules:
+  m:
+    prober: http
+    http: {fail_if_ssl: true, fail_if_not_ssl: true}
+)",
+                                                            "inline"));
+  EXPECT_EQ(loaded.warnings,
+            std::vector<std::string>{"modules.m.http: fail_if_ssl and fail_if_not_ssl are both "
+                                     "true; every probe with this module fails"});
+}
+
+}  // namespace
+}  // namespace outage
