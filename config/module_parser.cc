@@ -1,6 +1,8 @@
 // See module_parser.h.
 #include "config/module_parser.h"
 
+#include <map>
+
 #include "config/duration.h"
 #include "config/http_module_parser.h"
 #include "config/redacted_yaml.h"
@@ -8,9 +10,29 @@
 namespace outage::config_internal {
 namespace {
 
-// Blackbox's probers. Only http is built; the others load so that a
-// blackbox.yml works unchanged, but probing them is an error.
+// Blackbox's probers. Those without a section parser below are not built
+// yet: they load so that a blackbox.yml works unchanged, but probing them is
+// an error.
 constexpr std::string_view kKnownProbers[] = {"http", "tcp", "dns", "icmp", "grpc"};
+
+// SectionParser fills the module's struct for its prober from its section
+// (`node` is null when the section is absent: all defaults).
+using SectionParser = bool (*)(YamlReader& reader, const YAML::Node& node,
+                               const std::string& path, Module* module,
+                               std::vector<std::string>* warnings);
+
+// SectionParserFor returns the parser of a built prober, or nullptr.
+SectionParser SectionParserFor(const std::string& prober) {
+  static const std::map<std::string, SectionParser, std::less<>> kParsers = {
+      {"http",
+       [](YamlReader& reader, const YAML::Node& node, const std::string& path, Module* module,
+          std::vector<std::string>* warnings) {
+         return ParseHttpProbe(reader, node, path, &module->http, warnings);
+       }},
+  };
+  auto it = kParsers.find(prober);
+  return it == kParsers.end() ? nullptr : it->second;
+}
 
 bool IsKnownProber(const std::string& name) { return IsOneOf(name, kKnownProbers); }
 
@@ -68,7 +90,8 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
     module->timeout = *parsed;
   }
 
-  if (module->prober != "http") {
+  const SectionParser parse = SectionParserFor(module->prober);
+  if (parse == nullptr) {
     // Not validated: blackbox's own rules apply once the prober is built.
     module->prober_unavailable = true;
     warnings->push_back(path + ": prober " + Quote(module->prober) +
@@ -81,9 +104,7 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
       return reader.Fail(section->key, section->path,
                          "section does not match prober " + Quote(module->prober));
     }
-    if (!ParseHttpProbe(reader, section->value, section->path, &module->http, warnings)) {
-      return false;
-    }
+    if (!parse(reader, section->value, section->path, module, warnings)) return false;
   }
   return true;
 }
