@@ -1,5 +1,6 @@
 #include "collectors/logfmt.h"
 
+#include <cstdio>
 #include <ctime>
 
 namespace outage {

@@ -10,14 +10,26 @@ void ProbeLog::Append(std::string_view level, std::string_view msg,
     ++dropped_;
     return;
   }
+  // Values are cut to a fair share of the line and whole fields are dropped
+  // past the line limit, so a line is always valid logfmt.
+  constexpr size_t kMaxValueBytes = kMaxLineBytes / 4;
+  auto clip = [](std::string_view v) {
+    return v.size() <= kMaxValueBytes ? std::string(v)
+                                      : std::string(v.substr(0, kMaxValueBytes)) + "...";
+  };
   std::string line;
   AppendLogfmtField(&line, "ts", Rfc3339Millis(std::chrono::system_clock::now()));
   AppendLogfmtField(&line, "level", level);
-  AppendLogfmtField(&line, "msg", msg);
-  for (const auto& [key, value] : fields) AppendLogfmtField(&line, key, value);
-  if (line.size() > kMaxLineBytes) {
-    line.resize(kMaxLineBytes);
-    line.append("...");
+  AppendLogfmtField(&line, "msg", clip(msg));
+  for (const auto& [key, value] : fields) {
+    std::string field;
+    AppendLogfmtField(&field, key, clip(value));
+    if (line.size() + 1 + field.size() > kMaxLineBytes) {
+      AppendLogfmtField(&line, "truncated", "true");
+      break;
+    }
+    line.push_back(' ');
+    line.append(field);
   }
   lines_.push_back(std::move(line));
 }

@@ -56,9 +56,10 @@ std::optional<std::string> ParseListenAddress(std::string_view text, ListenAddre
   }
   std::string host(text.substr(0, colon));
   const std::string port(text.substr(colon + 1));
-  char* end = nullptr;
-  const long p = std::strtol(port.c_str(), &end, 10);
-  if (port.empty() || *end != '\0' || p < 0 || p > 65535) {
+  const bool digits = !port.empty() && port.size() <= 5 &&
+                      port.find_first_not_of("0123456789") == std::string::npos;
+  const long p = digits ? std::strtol(port.c_str(), nullptr, 10) : -1;
+  if (p < 0 || p > 65535) {
     return "invalid listen address \"" + std::string(text) + "\": bad port";
   }
   if (host.size() >= 2 && host.front() == '[') {
@@ -150,6 +151,9 @@ int HttpServer::Dispatch(mg_connection* conn, void* route_ptr) {
     // the server down.
     Log().Error("Handler failed", {{"path", request.path}, {"err", e.what()}});
     response = HttpResponse::Text(500, std::string("internal error: ") + e.what() + "\n");
+  } catch (...) {
+    Log().Error("Handler failed", {{"path", request.path}, {"err", "unknown exception"}});
+    response = HttpResponse::Text(500, "internal error\n");
   }
   Send(conn, response);
   return response.status;

@@ -13,7 +13,10 @@
 #include <variant>
 
 #include "collectors/probe_engine.h"
+#include "collectors/statuspage/statuspage_cache.h"
 #include "config/config_loader.h"
+#include "diagnosis/clock.h"
+#include "diagnosis/diagnosis.h"
 #include "exporter/config_state.h"
 #include "exporter/flags.h"
 #include "exporter/handlers.h"
@@ -61,11 +64,11 @@ int CheckConfig(const Flags& flags, const ProbeEngine& engine) {
   return 0;
 }
 
-// StopGracefully lets in-flight requests finish for a moment, then cancels
+// StopGracefully lets in-flight requests finish for up to a second, then cancels
 // the probes still running so that shutdown never waits a full deadline.
 void StopGracefully(HttpServer* server, ProbeEngine* engine) {
   auto stopped = std::async(std::launch::async, [server] { server->Stop(); });
-  if (stopped.wait_for(std::chrono::milliseconds(1500)) != std::future_status::ready) {
+  if (stopped.wait_for(std::chrono::milliseconds(1000)) != std::future_status::ready) {
     Log().Info("Cancelling probes still running at shutdown",
                {{"in_flight", std::to_string(engine->InFlight())}});
     engine->CancelAll();
@@ -92,13 +95,20 @@ int Run(const Flags& flags) {
 
   ProbeEngine engine;
   TargetStats stats;
+  SystemClock clock;
+  Diagnosis diagnosis(&clock);
+  StatusPageCache status_pages;
   ConfigState config(flags.config_file,
                      [&engine](const Config& c) { return ValidateTargets(c, engine); });
-  config.SetListener([&stats](const Config& c) { stats.Sync(c); });
+  config.SetListener([&stats, &diagnosis, &status_pages](const Config& c) {
+    stats.Sync(c);
+    diagnosis.Sync(c);
+    status_pages.Sync(c.status_pages);
+  });
   if (config.Reload()) return 1;  // the error is logged
 
   HttpServer server;
-  Handlers handlers(&engine, &config, &stats, flags.timeout_offset);
+  Handlers handlers(&engine, &config, &stats, &diagnosis, &status_pages, flags.timeout_offset);
   handlers.Register(&server);
   if (auto error = server.Start(address, flags.web_threads)) {
     Log().Error("Cannot start web server", {{"err", *error}});

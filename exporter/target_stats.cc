@@ -73,6 +73,15 @@ void TargetStats::RemoveSeries(Series& series) {
   for (auto& [reason, c] : series.failures) failures_.Remove(c);
 }
 
+void TargetStats::RestartHistograms(Series& series) {
+  // prometheus-cpp fixes a histogram's buckets at creation: re-create them.
+  // The counters carry on; only the histograms start from zero.
+  duration_.Remove(series.duration);
+  series.duration = &duration_.Add(series.base, buckets_);
+  for (auto& [phase, h] : series.phases) phase_duration_.Remove(h);
+  series.phases.clear();  // re-created on the next observation
+}
+
 void TargetStats::Sync(const Config& config) {
   std::lock_guard<std::mutex> lock(mu_);
   const bool buckets_changed = config.global.histogram_buckets != buckets_;
@@ -81,12 +90,13 @@ void TargetStats::Sync(const Config& config) {
   for (const Target& t : config.targets) wanted[Key(t)] = &t;
   for (auto it = series_.begin(); it != series_.end();) {
     auto want = wanted.find(it->first);
-    if (buckets_changed || want == wanted.end() || want->second->labels != it->second->labels) {
+    if (want == wanted.end() || want->second->labels != it->second->labels) {
       RemoveSeries(*it->second);
       it = series_.erase(it);
-    } else {
-      ++it;
+      continue;
     }
+    if (buckets_changed) RestartHistograms(*it->second);
+    ++it;
   }
   for (const auto& [key, target] : wanted) {
     if (series_.count(key) == 0) AddSeries(*target);
@@ -111,7 +121,10 @@ void TargetStats::Record(const Target& target, const ProbeResult& result) {
   }
   s.probes->Increment();
   if (!result.success) {
-    auto c = s.failures.find(result.reason);
+    // Same guard as the exposition: a failure without a cause is "protocol".
+    const FailureReason reason =
+        result.reason == FailureReason::kNone ? FailureReason::kProtocol : result.reason;
+    auto c = s.failures.find(reason);
     if (c != s.failures.end()) c->second->Increment();
   }
 }

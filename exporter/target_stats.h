@@ -32,8 +32,8 @@ class TargetStats {
   TargetStats& operator=(const TargetStats&) = delete;
 
   // Sync makes the series match `config`: series of targets that are gone
-  // are removed, new targets get zeroed series, and a change of histogram
-  // buckets restarts the histograms.
+  // (or whose labels changed) are removed, new targets get zeroed series,
+  // and a change of histogram buckets restarts the histograms (counters go on).
   void Sync(const Config& config);
 
   // Record adds one probe of `target`. Targets unknown to the last Sync are
@@ -47,6 +47,7 @@ class TargetStats {
   static std::string Key(const Target& target);
   void AddSeries(const Target& target);
   void RemoveSeries(Series& series);
+  void RestartHistograms(Series& series);
 
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Histogram>& duration_;

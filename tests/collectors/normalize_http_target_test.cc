@@ -1,0 +1,72 @@
+// Tests for NormalizeHttpTarget: blackbox's "no scheme means http://" rule
+// and rejection of everything that is not an http(s) URL.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "collectors/http/http_prober.h"
+
+namespace outage {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+TEST(NormalizeHttpTargetTest, TargetWithoutSchemeBecomesHttp) {
+  const NormalizedTarget t = NormalizeHttpTarget("example.com");
+  EXPECT_THAT(t.error, IsEmpty());
+  EXPECT_EQ(t.url, "http://example.com");
+}
+
+TEST(NormalizeHttpTargetTest, HostPortAndPathWithoutSchemeBecomesHttp) {
+  const NormalizedTarget t = NormalizeHttpTarget("127.0.0.1:8080/health?x=1");
+  EXPECT_THAT(t.error, IsEmpty());
+  EXPECT_EQ(t.url, "http://127.0.0.1:8080/health?x=1");
+}
+
+TEST(NormalizeHttpTargetTest, HostNamedLikeAnotherProtocolStillBecomesHttp) {
+  const NormalizedTarget t = NormalizeHttpTarget("ftp.example.com");
+  EXPECT_THAT(t.error, IsEmpty());
+  EXPECT_EQ(t.url, "http://ftp.example.com");
+}
+
+TEST(NormalizeHttpTargetTest, HttpAndHttpsAreKeptAsGiven) {
+  for (const char* url : {"http://example.com/", "https://example.com/path?q=1",
+                          "https://[::1]:8443/"}) {
+    SCOPED_TRACE(url);
+    const NormalizedTarget t = NormalizeHttpTarget(url);
+    EXPECT_THAT(t.error, IsEmpty());
+    EXPECT_EQ(t.url, url);
+  }
+}
+
+TEST(NormalizeHttpTargetTest, OtherSchemesAreRejectedByName) {
+  EXPECT_EQ(NormalizeHttpTarget("file:///etc/passwd").error,
+            "unsupported URL scheme \"file\": only http and https are probed");
+  EXPECT_EQ(NormalizeHttpTarget("ftp://example.com/x").error,
+            "unsupported URL scheme \"ftp\": only http and https are probed");
+  EXPECT_EQ(NormalizeHttpTarget("gopher://example.com/").error,
+            "unsupported URL scheme \"gopher\": only http and https are probed");
+}
+
+TEST(NormalizeHttpTargetTest, RejectedTargetHasNoUrl) {
+  EXPECT_THAT(NormalizeHttpTarget("file:///etc/passwd").url, IsEmpty());
+  EXPECT_THAT(NormalizeHttpTarget("").url, IsEmpty());
+}
+
+TEST(NormalizeHttpTargetTest, EmptyTargetIsRejected) {
+  EXPECT_EQ(NormalizeHttpTarget("").error, "empty target");
+}
+
+TEST(NormalizeHttpTargetTest, GarbageIsRejectedAsInvalidUrl) {
+  for (const char* target : {"http://", "http://exa mple.com/", "http://host:99999/",
+                             "://nothing", "http://[::1/"}) {
+    SCOPED_TRACE(target);
+    const NormalizedTarget t = NormalizeHttpTarget(target);
+    EXPECT_THAT(t.error, StartsWith("invalid target URL: ")) << t.url;
+    EXPECT_THAT(t.url, IsEmpty());
+  }
+}
+
+}  // namespace
+}  // namespace outage

@@ -1,0 +1,182 @@
+// Tests for command-line parsing: defaults, every flag, --help/--version and
+// the exact error lines.
+#include "exporter/flags.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "exporter/build_info.h"
+
+namespace outage {
+namespace {
+
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::Optional;
+using ::testing::StartsWith;
+using std::chrono::milliseconds;
+
+FlagsOutcome Parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "outage_exporter");
+  return ParseFlags(static_cast<int>(args.size()), args.data());
+}
+
+size_t Lines(const std::string& text) {
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(ParseFlagsTest, Defaults) {
+  const FlagsOutcome out = Parse({});
+  ASSERT_TRUE(out.flags.has_value()) << out.message;
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_EQ(out.message, "");
+  const Flags& f = *out.flags;
+  EXPECT_EQ(f.listen_address, ":9115");
+  EXPECT_EQ(f.config_file, "");
+  EXPECT_FALSE(f.config_check);
+  EXPECT_EQ(f.timeout_offset, milliseconds(500));
+  EXPECT_EQ(f.log_level, LogLevel::kInfo);
+  EXPECT_EQ(f.log_format, LogFormat::kLogfmt);
+  EXPECT_EQ(f.web_threads, 64);
+}
+
+TEST(ParseFlagsTest, EveryFlagWithEquals) {
+  const FlagsOutcome out = Parse({"--web.listen-address=127.0.0.1:9000",
+                                  "--config.file=/etc/outage.yml", "--config.check",
+                                  "--timeout-offset=250ms", "--log.level=debug",
+                                  "--log.format=json", "--web.threads=8"});
+  ASSERT_TRUE(out.flags.has_value()) << out.message;
+  const Flags& f = *out.flags;
+  EXPECT_EQ(f.listen_address, "127.0.0.1:9000");
+  EXPECT_EQ(f.config_file, "/etc/outage.yml");
+  EXPECT_TRUE(f.config_check);
+  EXPECT_EQ(f.timeout_offset, milliseconds(250));
+  EXPECT_EQ(f.log_level, LogLevel::kDebug);
+  EXPECT_EQ(f.log_format, LogFormat::kJson);
+  EXPECT_EQ(f.web_threads, 8);
+}
+
+TEST(ParseFlagsTest, ValuesAsSeparateArguments) {
+  const FlagsOutcome out = Parse({"--config.file", "a.yml", "--log.level", "error",
+                                  "--timeout-offset", "1s", "--web.listen-address", ":0"});
+  ASSERT_TRUE(out.flags.has_value()) << out.message;
+  EXPECT_EQ(out.flags->config_file, "a.yml");
+  EXPECT_EQ(out.flags->log_level, LogLevel::kError);
+  EXPECT_EQ(out.flags->timeout_offset, milliseconds(1'000));
+  EXPECT_EQ(out.flags->listen_address, ":0");
+}
+
+TEST(ParseFlagsTest, EveryLogLevel) {
+  const std::pair<const char*, LogLevel> levels[] = {{"--log.level=debug", LogLevel::kDebug},
+                                                     {"--log.level=info", LogLevel::kInfo},
+                                                     {"--log.level=warn", LogLevel::kWarn},
+                                                     {"--log.level=error", LogLevel::kError}};
+  for (const auto& [arg, level] : levels) {
+    SCOPED_TRACE(arg);
+    const FlagsOutcome out = Parse({arg});
+    ASSERT_TRUE(out.flags.has_value()) << out.message;
+    EXPECT_EQ(out.flags->log_level, level);
+  }
+}
+
+TEST(ParseFlagsTest, HelpExitsZeroWithUsage) {
+  for (const char* arg : {"--help", "-h"}) {
+    SCOPED_TRACE(arg);
+    const FlagsOutcome out = Parse({arg});
+    EXPECT_FALSE(out.flags.has_value());
+    EXPECT_EQ(out.exit_code, 0);
+    EXPECT_THAT(out.message, HasSubstr("--web.listen-address"));
+    EXPECT_THAT(out.message, HasSubstr("--config.file"));
+    EXPECT_THAT(out.message, HasSubstr("--timeout-offset"));
+    EXPECT_THAT(out.message, HasSubstr("--log.format"));
+  }
+}
+
+TEST(ParseFlagsTest, VersionExitsZeroWithVersionAndRevision) {
+  const FlagsOutcome out = Parse({"--version"});
+  EXPECT_FALSE(out.flags.has_value());
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_EQ(out.message, std::string("outage_exporter, version ") + kVersion +
+                             " (revision: " + kRevision + ")\n");
+  EXPECT_STRNE(kVersion, "");
+}
+
+TEST(ParseFlagsTest, UnknownFlagIsOneErrorLine) {
+  const FlagsOutcome out = Parse({"--no.such-flag"});
+  EXPECT_FALSE(out.flags.has_value());
+  EXPECT_EQ(out.exit_code, 1);
+  EXPECT_THAT(out.message, StartsWith("outage_exporter: "));
+  EXPECT_THAT(out.message, HasSubstr("--no.such-flag"));
+  EXPECT_THAT(out.message, EndsWith("\n"));
+  EXPECT_EQ(Lines(out.message), 1u) << out.message;
+}
+
+TEST(ParseFlagsTest, MissingValueIsOneErrorLine) {
+  const FlagsOutcome out = Parse({"--config.file"});
+  EXPECT_EQ(out.exit_code, 1);
+  EXPECT_THAT(out.message, StartsWith("outage_exporter: "));
+  EXPECT_EQ(Lines(out.message), 1u) << out.message;
+}
+
+TEST(ParseFlagsTest, BadLogLevel) {
+  const FlagsOutcome out = Parse({"--log.level=verbose"});
+  EXPECT_FALSE(out.flags.has_value());
+  EXPECT_EQ(out.exit_code, 1);
+  EXPECT_EQ(out.message,
+            "outage_exporter: --log.level: must be debug, info, warn or error, got \"verbose\"\n");
+}
+
+TEST(ParseFlagsTest, BadLogFormat) {
+  const FlagsOutcome out = Parse({"--log.format=xml"});
+  EXPECT_FALSE(out.flags.has_value());
+  EXPECT_EQ(out.exit_code, 1);
+  EXPECT_EQ(out.message, "outage_exporter: --log.format: must be logfmt or json, got \"xml\"\n");
+}
+
+TEST(ParseFlagsTest, BadTimeoutOffset) {
+  for (const char* value : {"soon", "-1s", "5h", "0.5 s"}) {
+    SCOPED_TRACE(value);
+    const std::string arg = std::string("--timeout-offset=") + value;
+    const FlagsOutcome out = Parse({arg.c_str()});
+    EXPECT_FALSE(out.flags.has_value());
+    EXPECT_EQ(out.exit_code, 1);
+    EXPECT_EQ(out.message, std::string("outage_exporter: --timeout-offset: invalid duration \"") +
+                               value + "\" (use e.g. 0.5s or 500ms)\n");
+  }
+}
+
+TEST(ParseFlagsTest, WebThreadsOutOfRange) {
+  for (const char* arg : {"--web.threads=0", "--web.threads=5000", "--web.threads=many"}) {
+    SCOPED_TRACE(arg);
+    const FlagsOutcome out = Parse({arg});
+    EXPECT_FALSE(out.flags.has_value());
+    EXPECT_EQ(out.exit_code, 1);
+    EXPECT_THAT(out.message, StartsWith("outage_exporter: "));
+    EXPECT_EQ(Lines(out.message), 1u) << out.message;
+  }
+}
+
+TEST(ParseSecondsTest, AcceptedForms) {
+  EXPECT_THAT(ParseSeconds("0.5"), Optional(milliseconds(500)));
+  EXPECT_THAT(ParseSeconds("0.5s"), Optional(milliseconds(500)));
+  EXPECT_THAT(ParseSeconds("2s"), Optional(milliseconds(2'000)));
+  EXPECT_THAT(ParseSeconds("500ms"), Optional(milliseconds(500)));
+  EXPECT_THAT(ParseSeconds("2m"), Optional(milliseconds(120'000)));
+  EXPECT_THAT(ParseSeconds("0"), Optional(milliseconds(0)));
+  EXPECT_THAT(ParseSeconds("0.0015s"), Optional(milliseconds(2)));  // rounded
+}
+
+TEST(ParseSecondsTest, RejectedForms) {
+  for (const char* text : {"", "s", "ms", "abc", "-1", "-0.5s", "5h", "1d", "10 s", "1sec",
+                           "inf", "nan", "1e999"}) {
+    SCOPED_TRACE(text);
+    EXPECT_EQ(ParseSeconds(text), std::nullopt);
+  }
+}
+
+}  // namespace
+}  // namespace outage

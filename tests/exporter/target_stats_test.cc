@@ -1,0 +1,263 @@
+// Tests for TargetStats: the histograms and counters that outlive a scrape.
+#include "exporter/target_stats.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace outage {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+Target MakeTarget(std::string target, std::string module, LabelPairs labels = {}) {
+  Target t;
+  t.target = std::move(target);
+  t.module = std::move(module);
+  t.labels = std::move(labels);
+  return t;
+}
+
+Config ConfigWith(std::vector<Target> targets) {
+  Config c;
+  c.targets = std::move(targets);
+  return c;
+}
+
+const Target kA = MakeTarget("https://a.example", "http_2xx", {{"team", "edge"}});
+const Target kB = MakeTarget("https://b.example", "http_2xx");
+
+std::string Label(const prometheus::ClientMetric& m, const std::string& name) {
+  for (const auto& l : m.label) {
+    if (l.name == name) return l.value;
+  }
+  return "<absent>";
+}
+
+// Metrics returns the series of family `name` whose target label is `target`.
+std::vector<prometheus::ClientMetric> Metrics(const TargetStats& stats, const std::string& name,
+                                              const std::string& target) {
+  std::vector<prometheus::ClientMetric> out;
+  for (const auto& family : stats.Collect()) {
+    if (family.name != name) continue;
+    for (const auto& m : family.metric) {
+      if (Label(m, "target") == target) out.push_back(m);
+    }
+  }
+  return out;
+}
+
+double Probes(const TargetStats& s, const Target& t) {
+  const auto m = Metrics(s, "outage_probes_total", t.target);
+  EXPECT_THAT(m, SizeIs(1));
+  return m.empty() ? -1 : m[0].counter.value;
+}
+
+std::map<std::string, double> Failures(const TargetStats& s, const Target& t) {
+  std::map<std::string, double> out;
+  for (const auto& m : Metrics(s, "outage_probe_failures_total", t.target)) {
+    out[Label(m, "reason")] = m.counter.value;
+  }
+  return out;
+}
+
+prometheus::ClientMetric::Histogram Duration(const TargetStats& s, const Target& t) {
+  const auto m = Metrics(s, "outage_probe_duration_seconds", t.target);
+  EXPECT_THAT(m, SizeIs(1));
+  return m.empty() ? prometheus::ClientMetric::Histogram{} : m[0].histogram;
+}
+
+ProbeResult Result(bool success, FailureReason reason, double seconds,
+                   std::vector<PhaseTiming> phases = {}) {
+  ProbeResult r;
+  r.success = success;
+  r.reason = reason;
+  r.duration_seconds = seconds;
+  r.phases = std::move(phases);
+  return r;
+}
+
+TEST(TargetStatsTest, SyncAddsZeroedSeriesForEachTarget) {
+  TargetStats stats;
+  stats.Sync(ConfigWith({kA, kB}));
+  for (const Target& t : {kA, kB}) {
+    SCOPED_TRACE(t.target);
+    EXPECT_EQ(Probes(stats, t), 0);
+    const auto failures = Failures(stats, t);
+    EXPECT_THAT(failures, SizeIs(11));
+    EXPECT_EQ(failures.count("none"), 0u);
+    for (FailureReason r : kAllFailureReasons) {
+      if (r == FailureReason::kNone) continue;
+      EXPECT_EQ(failures.count(std::string(FailureReasonName(r))), 1u) << FailureReasonName(r);
+    }
+    for (const auto& [reason, value] : failures) EXPECT_EQ(value, 0) << reason;
+    const auto h = Duration(stats, t);
+    EXPECT_EQ(h.sample_count, 0u);
+    EXPECT_THAT(h.bucket, SizeIs(DefaultHistogramBuckets().size() + 1));  // + the +Inf bucket
+  }
+  EXPECT_THAT(Metrics(stats, "outage_probe_phase_duration_seconds", kA.target), IsEmpty());
+}
+
+TEST(TargetStatsTest, SeriesCarryTargetModuleAndOwnLabels) {
+  TargetStats stats;
+  stats.Sync(ConfigWith({kA}));
+  const auto m = Metrics(stats, "outage_probes_total", kA.target);
+  ASSERT_THAT(m, SizeIs(1));
+  EXPECT_EQ(Label(m[0], "module"), "http_2xx");
+  EXPECT_EQ(Label(m[0], "team"), "edge");
+}
+
+TEST(TargetStatsTest, RecordCountsProbesAndTheFailureReason) {
+  TargetStats stats;
+  stats.Sync(ConfigWith({kA, kB}));
+  stats.Record(kA, Result(false, FailureReason::kDns, 0.1));
+  stats.Record(kA, Result(false, FailureReason::kHttp5xx, 0.1));
+  stats.Record(kA, Result(false, FailureReason::kDns, 0.1));
+  stats.Record(kA, Result(true, FailureReason::kNone, 0.1));
+
+  EXPECT_EQ(Probes(stats, kA), 4);
+  const auto failures = Failures(stats, kA);
+  for (const auto& [reason, value] : failures) {
+    const double want = reason == "dns" ? 2 : reason == "http_5xx" ? 1 : 0;
+    EXPECT_EQ(value, want) << reason;
+  }
+  // The other target is untouched.
+  EXPECT_EQ(Probes(stats, kB), 0);
+  for (const auto& [reason, value] : Failures(stats, kB)) EXPECT_EQ(value, 0) << reason;
+}
+
+TEST(TargetStatsTest, DurationObservationsLandInTheRightBuckets) {
+  TargetStats stats;
+  stats.Sync(ConfigWith({kA}));
+  stats.Record(kA, Result(true, FailureReason::kNone, 0.2));
+  stats.Record(kA, Result(true, FailureReason::kNone, 3.0));
+  const auto h = Duration(stats, kA);
+  EXPECT_EQ(h.sample_count, 2u);
+  EXPECT_DOUBLE_EQ(h.sample_sum, 3.2);
+  for (const auto& b : h.bucket) {
+    const uint64_t want = b.upper_bound < 0.2 ? 0 : b.upper_bound < 3.0 ? 1 : 2;
+    EXPECT_EQ(b.cumulative_count, want) << "le=" << b.upper_bound;
+  }
+}
+
+TEST(TargetStatsTest, PhaseHistogramsAreCreatedOnFirstUse) {
+  TargetStats stats;
+  stats.Sync(ConfigWith({kA}));
+  stats.Record(kA, Result(true, FailureReason::kNone, 0.3,
+                          {{"resolve", 0.01}, {"connect", 0.02}}));
+  stats.Record(kA, Result(true, FailureReason::kNone, 0.3, {{"resolve", 0.03}}));
+  std::map<std::string, prometheus::ClientMetric::Histogram> phases;
+  for (const auto& m : Metrics(stats, "outage_probe_phase_duration_seconds", kA.target)) {
+    EXPECT_EQ(Label(m, "module"), "http_2xx");
+    phases[Label(m, "phase")] = m.histogram;
+  }
+  ASSERT_THAT(phases, SizeIs(2));
+  EXPECT_EQ(phases["resolve"].sample_count, 2u);
+  EXPECT_DOUBLE_EQ(phases["resolve"].sample_sum, 0.04);
+  EXPECT_EQ(phases["connect"].sample_count, 1u);
+}
+
+TEST(TargetStatsTest, SyncWithTheSameConfigKeepsCounts) {
+  TargetStats stats;
+  const Config config = ConfigWith({kA});
+  stats.Sync(config);
+  stats.Record(kA, Result(false, FailureReason::kTimeout, 1, {{"connect", 0.5}}));
+  stats.Sync(config);
+  EXPECT_EQ(Probes(stats, kA), 1);
+  EXPECT_EQ(Failures(stats, kA)["timeout"], 1);
+  EXPECT_EQ(Duration(stats, kA).sample_count, 1u);
+  EXPECT_THAT(Metrics(stats, "outage_probe_phase_duration_seconds", kA.target), SizeIs(1));
+}
+
+TEST(TargetStatsTest, SyncWithATargetRemovedDropsAllItsSeries) {
+  TargetStats stats;
+  stats.Sync(ConfigWith({kA, kB}));
+  stats.Record(kA, Result(true, FailureReason::kNone, 0.1, {{"resolve", 0.01}}));
+  stats.Record(kB, Result(false, FailureReason::kTls, 0.1));
+  stats.Sync(ConfigWith({kB}));
+  for (const char* family : {"outage_probes_total", "outage_probe_failures_total",
+                             "outage_probe_duration_seconds",
+                             "outage_probe_phase_duration_seconds"}) {
+    EXPECT_THAT(Metrics(stats, family, kA.target), IsEmpty()) << family;
+  }
+  EXPECT_EQ(Probes(stats, kB), 1);
+  EXPECT_EQ(Failures(stats, kB)["tls"], 1);
+}
+
+TEST(TargetStatsTest, ChangedTargetLabelsReplaceTheSeries) {
+  TargetStats stats;
+  stats.Sync(ConfigWith({kA}));
+  stats.Record(kA, Result(true, FailureReason::kNone, 0.1));
+  const Target relabelled = MakeTarget(kA.target, kA.module, {{"team", "core"}});
+  stats.Sync(ConfigWith({relabelled}));
+  const auto m = Metrics(stats, "outage_probes_total", kA.target);
+  ASSERT_THAT(m, SizeIs(1));
+  EXPECT_EQ(Label(m[0], "team"), "core");
+  EXPECT_EQ(m[0].counter.value, 0);
+}
+
+TEST(TargetStatsTest, SameTargetInTwoModulesIsTwoSeries) {
+  TargetStats stats;
+  const Target other_module = MakeTarget(kA.target, "http_post");
+  stats.Sync(ConfigWith({kA, other_module}));
+  stats.Record(other_module, Result(true, FailureReason::kNone, 0.1));
+  std::map<std::string, double> by_module;
+  for (const auto& m : Metrics(stats, "outage_probes_total", kA.target)) {
+    by_module[Label(m, "module")] = m.counter.value;
+  }
+  EXPECT_EQ(by_module, (std::map<std::string, double>{{"http_2xx", 0}, {"http_post", 1}}));
+}
+
+TEST(TargetStatsTest, BucketChangeRestartsHistogramsWithTheNewBuckets) {
+  TargetStats stats;
+  stats.Sync(ConfigWith({kA}));
+  stats.Record(kA, Result(true, FailureReason::kNone, 0.2, {{"resolve", 0.01}}));
+
+  Config config = ConfigWith({kA});
+  config.global.histogram_buckets = {0.1, 1};
+  stats.Sync(config);
+  const auto h = Duration(stats, kA);
+  EXPECT_EQ(h.sample_count, 0u);
+  ASSERT_THAT(h.bucket, SizeIs(3));
+  EXPECT_EQ(h.bucket[0].upper_bound, 0.1);
+  EXPECT_EQ(h.bucket[1].upper_bound, 1);
+  EXPECT_THAT(Metrics(stats, "outage_probe_phase_duration_seconds", kA.target), IsEmpty());
+
+  // New phase histograms use the new buckets too.
+  stats.Record(kA, Result(true, FailureReason::kNone, 0.5, {{"resolve", 0.05}}));
+  const auto phases = Metrics(stats, "outage_probe_phase_duration_seconds", kA.target);
+  ASSERT_THAT(phases, SizeIs(1));
+  ASSERT_THAT(phases[0].histogram.bucket, SizeIs(3));
+  EXPECT_EQ(phases[0].histogram.bucket[0].cumulative_count, 1u);
+  const auto after = Duration(stats, kA);
+  EXPECT_EQ(after.sample_count, 1u);
+  EXPECT_EQ(after.bucket[0].cumulative_count, 0u);
+  EXPECT_EQ(after.bucket[1].cumulative_count, 1u);
+}
+
+TEST(TargetStatsTest, RecordForAnUnknownTargetIsIgnored) {
+  TargetStats stats;
+  stats.Sync(ConfigWith({kA}));
+  stats.Record(kB, Result(false, FailureReason::kDns, 0.1, {{"resolve", 0.1}}));
+  for (const auto& family : stats.Collect()) {
+    for (const auto& m : family.metric) {
+      EXPECT_EQ(Label(m, "target"), kA.target) << family.name;
+    }
+  }
+  EXPECT_EQ(Probes(stats, kA), 0);
+}
+
+TEST(TargetStatsTest, RecordBeforeAnySyncIsIgnored) {
+  TargetStats stats;
+  stats.Record(kA, Result(true, FailureReason::kNone, 0.1));
+  for (const auto& family : stats.Collect()) EXPECT_THAT(family.metric, IsEmpty()) << family.name;
+}
+
+}  // namespace
+}  // namespace outage
