@@ -13,10 +13,7 @@
 #include <variant>
 
 #include "collectors/probe_engine.h"
-#include "collectors/statuspage/statuspage_cache.h"
 #include "config/config_loader.h"
-#include "diagnosis/clock.h"
-#include "diagnosis/diagnosis.h"
 #include "exporter/config_state.h"
 #include "exporter/flags.h"
 #include "exporter/handlers.h"
@@ -95,20 +92,13 @@ int Run(const Flags& flags) {
 
   ProbeEngine engine;
   TargetStats stats;
-  SystemClock clock;
-  Diagnosis diagnosis(&clock);
-  StatusPageCache status_pages;
   ConfigState config(flags.config_file,
                      [&engine](const Config& c) { return ValidateTargets(c, engine); });
-  config.SetListener([&stats, &diagnosis, &status_pages](const Config& c) {
-    stats.Sync(c);
-    diagnosis.Sync(c);
-    status_pages.Sync(c.status_pages);
-  });
+  config.SetListener([&stats](const Config& c) { stats.Sync(c); });
   if (config.Reload()) return 1;  // the error is logged
 
   HttpServer server;
-  Handlers handlers(&engine, &config, &stats, &diagnosis, &status_pages, flags.timeout_offset);
+  Handlers handlers(&engine, &config, &stats, flags.timeout_offset);
   handlers.Register(&server);
   if (auto error = server.Start(address, flags.web_threads)) {
     Log().Error("Cannot start web server", {{"err", *error}});
