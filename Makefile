@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 ARGS ?=
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-test build run test test-asan test-tsan clean
+.PHONY: all deps deps-test build run test test-asan test-tsan bench clean
 
 all: build
 
@@ -28,6 +28,11 @@ run: build
 test: deps-test $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600 -j$(JOBS)
+
+# Benchmark against blackbox_exporter on loopback (not part of `make test`):
+# prints one markdown table. Installs nginx, wrk and blackbox if missing.
+bench: build
+	BUILD_DIR=$(BUILD_DIR) tests/bench/bench.sh
 
 # Sanitizer builds live in their own build folders.
 test-asan:

@@ -9,8 +9,9 @@
 
 namespace outage {
 
-// IpAddrHash is the 32-bit FNV-1a hash of the address text, as blackbox
-// computes it, so the value changes exactly when the address does.
+// IpAddrHash is the 32-bit FNV-1a hash of the address's bytes, as blackbox
+// computes it, so the value changes exactly when the address does. Text
+// that is not an address is hashed as text.
 uint32_t IpAddrHash(std::string_view ip);
 
 // AddIpFacts appends both metrics for `ip` (empty: unknown, both 0).

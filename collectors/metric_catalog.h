@@ -49,6 +49,14 @@ inline constexpr MetricDesc kHttpLastModified{
     "probe_http_last_modified_timestamp_seconds",
     "Returns the Last-Modified HTTP response header in unixtime"};
 
+// TCP.
+inline constexpr MetricDesc kTcpDuration{
+    "probe_tcp_duration_seconds", "Duration of the TCP probe by phase"};
+inline constexpr MetricDesc kExpectInfo{
+    "probe_expect_info", "Explicit content matched"};
+inline constexpr MetricDesc kFailedDueToBytes{
+    "probe_failed_due_to_bytes", "Indicates if probe failed due to bytes"};
+
 // TLS (shared by the HTTP and TCP probers).
 inline constexpr MetricDesc kSslEarliestCertExpiry{
     "probe_ssl_earliest_cert_expiry", "Returns last SSL chain expiry in unixtime"};
@@ -59,6 +67,32 @@ inline constexpr MetricDesc kSslLastChainInfo{
     "probe_ssl_last_chain_info", "Contains SSL leaf certificate information"};
 inline constexpr MetricDesc kTlsVersionInfo{
     "probe_tls_version_info", "Returns the TLS version used or NaN when unknown"};
+
+// DNS.
+inline constexpr MetricDesc kDnsDuration{
+    "probe_dns_duration_seconds", "Duration of DNS request by phase"};
+inline constexpr MetricDesc kDnsAnswerRrs{
+    "probe_dns_answer_rrs", "Returns number of entries in the answer resource record list"};
+inline constexpr MetricDesc kDnsAuthorityRrs{
+    "probe_dns_authority_rrs", "Returns number of entries in the authority resource record list"};
+inline constexpr MetricDesc kDnsAdditionalRrs{
+    "probe_dns_additional_rrs",
+    "Returns number of entries in the additional resource record list"};
+inline constexpr MetricDesc kDnsQuerySucceeded{
+    "probe_dns_query_succeeded", "Displays whether or not the query was executed successfully"};
+inline constexpr MetricDesc kDnsSerial{
+    "probe_dns_serial", "Returns the serial number of the zone"};
+inline constexpr MetricDesc kDnsRcode{
+    "probe_dns_rcode", "Response code of the DNS answer, -1 when no answer came"};
+inline constexpr MetricDesc kDnsResolverSuccess{
+    "probe_dns_resolver_success",
+    "Whether each configured resolver answered and passed the module's checks"};
+inline constexpr MetricDesc kDnsResolverRcode{
+    "probe_dns_resolver_rcode",
+    "Response code from each configured resolver, -1 when no answer came"};
+inline constexpr MetricDesc kDnsAnswersConsistent{
+    "probe_dns_answers_consistent",
+    "1 when every resolver that answered returned the same answer records, ignoring TTLs"};
 
 }  // namespace metric
 }  // namespace outage

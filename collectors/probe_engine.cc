@@ -4,13 +4,17 @@
 #include <exception>
 #include <utility>
 
+#include "collectors/dns/dns_prober.h"
 #include "collectors/http/http_prober.h"
+#include "collectors/tcp/tcp_prober.h"
 
 namespace outage {
 
 ProbeEngine::ProbeEngine() {
   // The prober table: a plain name -> implementation map, no self-registration.
   probers_.emplace("http", std::make_unique<HttpProber>(&loop_));
+  probers_.emplace("dns", std::make_unique<DnsProber>(&loop_));
+  probers_.emplace("tcp", std::make_unique<TcpProber>(&loop_));
   thread_ = std::thread([this] { loop_.Run(); });
 }
 

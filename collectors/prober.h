@@ -34,6 +34,14 @@ class Prober {
   // (a request error, answered with 400), or nullopt when it is acceptable.
   virtual std::optional<std::string> CheckTarget(std::string_view target) const = 0;
 
+  // TargetHost returns the host name or IP literal a probe of `target` (an
+  // accepted one) connects to, for the probe_policy check that answers
+  // /probe with 403; nullopt when the prober has none to check up front.
+  virtual std::optional<std::string> TargetHost(std::string_view target) const {
+    (void)target;
+    return std::nullopt;
+  }
+
   // Start begins a probe. `done` is called exactly once, on the loop thread,
   // no later than shortly after request.deadline.
   virtual void Start(ProbeRequest request, ProbeCallback done) = 0;

@@ -75,4 +75,19 @@ bool ParseTlsConfig(YamlReader& reader, const YAML::Node& node, const std::strin
   return true;
 }
 
+bool ParseIpProtocol(YamlReader& reader, const MapEntry& entry, IpProtocol* out) {
+  std::string protocol;
+  if (!reader.ReadString(entry.value, entry.path, &protocol)) return false;
+  // Blackbox treats an empty value as its default, ip6.
+  if (protocol == "ip4") {
+    *out = IpProtocol::kIp4;
+  } else if (protocol == "ip6" || protocol.empty()) {
+    *out = IpProtocol::kIp6;
+  } else {
+    return reader.Fail(entry.value, entry.path,
+                       "invalid value " + Quote(protocol) + R"( (want "ip4" or "ip6"))");
+  }
+  return true;
+}
+
 }  // namespace outage::config_internal

@@ -1,5 +1,6 @@
-// Parses the parts of Prometheus' common HTTP client config that blackbox's
-// http prober embeds: basic_auth and tls_config. Internal to config/.
+// Parses the parts of Prometheus' common client config that blackbox's
+// probers embed: basic_auth, tls_config and preferred_ip_protocol. Internal
+// to config/.
 #pragma once
 
 #include <string>
@@ -18,5 +19,9 @@ bool ParseBasicAuth(YamlReader& reader, const YAML::Node& node, const std::strin
 // insecure_skip_verify, min_version, max_version}.
 bool ParseTlsConfig(YamlReader& reader, const YAML::Node& node, const std::string& path,
                     TlsConfig* out);
+
+// ParseIpProtocol reads preferred_ip_protocol: "ip4" or "ip6" (empty means
+// blackbox's default, ip6).
+bool ParseIpProtocol(YamlReader& reader, const MapEntry& entry, IpProtocol* out);
 
 }  // namespace outage::config_internal

@@ -3,6 +3,7 @@
 // shared_ptr<const Config> snapshot, so they are safe to share across threads.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -17,6 +18,8 @@ class RE2;
 }  // namespace re2
 
 namespace outage {
+
+class TimeZone;  // config/time_zone.h
 
 using Duration = std::chrono::milliseconds;
 
@@ -184,6 +187,8 @@ struct MaintenanceWindow {
   int start_minute_of_day = 0;  // local time hh:mm in `timezone`
   Duration duration{0};
   std::string timezone = "UTC";
+  // The zone, resolved once at load (no file access while probing).
+  std::shared_ptr<const TimeZone> zone;
 
   bool recurring() const { return !weekdays.empty(); }
 };
@@ -234,12 +239,44 @@ struct Global {
   Hysteresis hysteresis;  // defaults for every target
 };
 
+// IpNetwork is a parsed CIDR ("10.0.0.0/8", "fd00:ec2::254/128"); host bits
+// are zero. A bare IP address is a /32 or /128.
+struct IpNetwork {
+  bool ipv6 = false;
+  std::array<uint8_t, 16> bytes{};  // network order; IPv4 uses the first 4
+  int prefix_length = 0;
+  std::string text;  // as written in the config, for logs and errors
+};
+
+// DefaultDeniedNetworks are the cloud metadata endpoints (AWS, GCP, Azure,
+// ...: 169.254.169.254; AWS over IPv6: fd00:ec2::254), denied by default.
+inline std::vector<IpNetwork> DefaultDeniedNetworks() {
+  IpNetwork v4{false, {169, 254, 169, 254}, 32, "169.254.169.254/32"};
+  IpNetwork v6{true, {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54},
+               128, "fd00:ec2::254/128"};
+  return {v4, v6};
+}
+
+// ProbePolicy is the `probe_policy:` section: where probes may go. Deny wins;
+// a non-empty allow list must match. Host globs are matched against names
+// before connecting; networks against every address actually connected to.
+// Enforced by collectors/target_policy.h.
+struct ProbePolicy {
+  std::vector<std::string> allow_hosts;  // lower-case shell globs
+  std::vector<IpNetwork> allow_networks;
+  std::vector<std::string> deny_hosts;
+  // Without a `deny:` key, the metadata endpoints; an explicit list
+  // replaces them.
+  std::vector<IpNetwork> deny_networks = DefaultDeniedNetworks();
+};
+
 struct Config {
   Global global;
   std::map<std::string, Module> modules;
   std::vector<Target> targets;
   std::vector<StatusPage> status_pages;
   std::vector<MaintenanceWindow> maintenance;  // applies to every target
+  ProbePolicy probe_policy;
   // The file as loaded, re-emitted as YAML with every secret replaced by
   // "<secret>"; served on /config.
   std::string redacted_yaml;

@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include "config/diagnosis_parser.h"
 #include "config/module_parser.h"
+#include "config/probe_policy_parser.h"
 #include "config/redacted_yaml.h"
 #include "config/target_parser.h"
 #include "config/yaml_reader.h"
@@ -54,6 +56,10 @@ bool ParseGlobal(YamlReader& reader, const YAML::Node& node, Global* out) {
   std::vector<MapEntry> entries;
   if (!reader.Entries(node, "global", &entries)) return false;
   for (const MapEntry& entry : entries) {
+    if (config_internal::IsHysteresisKey(entry.name)) {
+      if (!config_internal::ParseHysteresisEntry(reader, entry, &out->hysteresis)) return false;
+      continue;
+    }
     if (entry.name != "histogram_buckets") return reader.UnknownKey(entry);
     if (!ParseHistogramBuckets(reader, entry, &out->histogram_buckets)) {
       return false;
@@ -73,6 +79,9 @@ bool ParseDocument(YamlReader& reader, const YAML::Node& root, Config* config,
   YAML::Node global;
   YAML::Node modules;
   YAML::Node targets;
+  YAML::Node status_pages;
+  YAML::Node maintenance;
+  YAML::Node probe_policy;
   for (const MapEntry& entry : entries) {
     if (entry.name == "global") {
       global = entry.value;
@@ -80,15 +89,25 @@ bool ParseDocument(YamlReader& reader, const YAML::Node& root, Config* config,
       modules = entry.value;
     } else if (entry.name == "targets") {
       targets = entry.value;
+    } else if (entry.name == "status_pages") {
+      status_pages = entry.value;
+    } else if (entry.name == "maintenance") {
+      maintenance = entry.value;
+    } else if (entry.name == "probe_policy") {
+      probe_policy = entry.value;
     } else {
       return reader.UnknownKey(entry);
     }
   }
-  // Modules before targets: targets refer to modules by name.
+  // Modules and status pages before targets: targets refer to them by name.
   return ParseGlobal(reader, global, &config->global) &&
+         config_internal::ParseProbePolicy(reader, probe_policy, &config->probe_policy) &&
          config_internal::ParseModules(reader, modules, &config->modules, warnings) &&
-         config_internal::ParseTargets(reader, targets, config->modules, &config->targets,
-                                       warnings);
+         config_internal::ParseStatusPages(reader, status_pages, &config->status_pages) &&
+         config_internal::ParseMaintenanceWindows(reader, maintenance, "maintenance",
+                                                  &config->maintenance) &&
+         config_internal::ParseTargets(reader, targets, config->modules, config->global,
+                                       config->status_pages, &config->targets, warnings);
 }
 
 ConfigError YamlError(const std::string& source, const YAML::Mark& mark,

@@ -155,7 +155,9 @@ class HttpProbeParser {
       return ParseTlsConfig(reader_, value, path, &out_->tls_config);
     }
     if (name == "proxy_url") return ParseProxyUrl(entry);
-    if (name == "preferred_ip_protocol") return ParseIpProtocol(entry);
+    if (name == "preferred_ip_protocol") {
+      return ParseIpProtocol(reader_, entry, &out_->preferred_ip_protocol);
+    }
     if (name == "ip_protocol_fallback") {
       return reader_.ReadBool(value, path, &out_->ip_protocol_fallback);
     }
@@ -286,21 +288,6 @@ class HttpProbeParser {
       return reader_.Fail(entry.value, entry.path,
                           "invalid proxy URL " + Quote(RedactUrlPassword(out_->proxy_url)) +
                               " (want http://host:port or https://host:port)");
-    }
-    return true;
-  }
-
-  bool ParseIpProtocol(const MapEntry& entry) {
-    std::string protocol;
-    if (!reader_.ReadString(entry.value, entry.path, &protocol)) return false;
-    // Blackbox treats an empty value as its default, ip6.
-    if (protocol == "ip4") {
-      out_->preferred_ip_protocol = IpProtocol::kIp4;
-    } else if (protocol == "ip6" || protocol.empty()) {
-      out_->preferred_ip_protocol = IpProtocol::kIp6;
-    } else {
-      return reader_.Fail(entry.value, entry.path,
-                          "invalid value " + Quote(protocol) + R"( (want "ip4" or "ip6"))");
     }
     return true;
   }

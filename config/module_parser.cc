@@ -3,9 +3,11 @@
 
 #include <map>
 
+#include "config/dns_module_parser.h"
 #include "config/duration.h"
 #include "config/http_module_parser.h"
 #include "config/redacted_yaml.h"
+#include "config/tcp_module_parser.h"
 
 namespace outage::config_internal {
 namespace {
@@ -29,6 +31,8 @@ SectionParser SectionParserFor(const std::string& prober) {
           std::vector<std::string>* warnings) {
          return ParseHttpProbe(reader, node, path, &module->http, warnings);
        }},
+      {"dns", ParseDnsSection},
+      {"tcp", ParseTcpSection},
   };
   auto it = kParsers.find(prober);
   return it == kParsers.end() ? nullptr : it->second;

@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "config/diagnosis_parser.h"
+
 namespace outage::config_internal {
 namespace {
 
@@ -37,8 +39,8 @@ bool ReadRequiredString(YamlReader& reader, const MapEntry& entry, std::string* 
 }
 
 bool ParseTarget(YamlReader& reader, const YAML::Node& node, const std::string& path,
-                 const std::map<std::string, Module>& modules, Target* out,
-                 std::vector<std::string>* warnings) {
+                 const std::map<std::string, Module>& modules, const std::vector<StatusPage>& pages,
+                 Target* out, std::vector<std::string>* warnings) {
   if (!node.IsMap()) {
     return reader.Fail(node, path, "expected a map, got " + Describe(node));
   }
@@ -55,7 +57,9 @@ bool ParseTarget(YamlReader& reader, const YAML::Node& node, const std::string& 
     } else if (entry.name == "labels") {
       labels = &entry;
     } else {
-      return reader.UnknownKey(entry);
+      bool known = false;
+      if (!ParseTargetDiagnosisEntry(reader, entry, pages, out, &known)) return false;
+      if (!known) return reader.UnknownKey(entry);
     }
   }
   if (target == nullptr) return reader.MissingKey(node, path, "target");
@@ -99,7 +103,8 @@ std::string LabelNameProblem(const std::string& name) {
 }
 
 bool ParseTargets(YamlReader& reader, const YAML::Node& node,
-                  const std::map<std::string, Module>& modules, std::vector<Target>* out,
+                  const std::map<std::string, Module>& modules, const Global& global,
+                  const std::vector<StatusPage>& pages, std::vector<Target>* out,
                   std::vector<std::string>* warnings) {
   std::vector<YAML::Node> items;
   if (!reader.Items(node, "targets", &items)) return false;
@@ -108,7 +113,8 @@ bool ParseTargets(YamlReader& reader, const YAML::Node& node,
   for (size_t i = 0; i < items.size(); ++i) {
     const std::string path = IndexPath("targets", i);
     Target target;
-    if (!ParseTarget(reader, items[i], path, modules, &target, warnings)) {
+    target.hysteresis = global.hysteresis;
+    if (!ParseTarget(reader, items[i], path, modules, pages, &target, warnings)) {
       return false;
     }
     const int line = items[i].Mark().line + 1;

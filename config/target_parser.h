@@ -13,8 +13,10 @@ namespace outage::config_internal {
 
 // ParseTargets fills *out from the `targets:` node (null means none). Every
 // target names a module in `modules`; (target, module) pairs are unique.
+// Hysteresis starts from `global`'s; a status_page names one of `pages`.
 bool ParseTargets(YamlReader& reader, const YAML::Node& node,
-                  const std::map<std::string, Module>& modules, std::vector<Target>* out,
+                  const std::map<std::string, Module>& modules, const Global& global,
+                  const std::vector<StatusPage>& pages, std::vector<Target>* out,
                   std::vector<std::string>* warnings);
 
 // LabelNameProblem explains why `name` cannot be a target label, or returns

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "exporter/build_info.h"
+#include "exporter/probe_limiter.h"
 
 namespace outage {
 
@@ -56,8 +57,15 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   app.add_option("--log.level", log_level, "Only log messages at or above: debug, info, warn, error");
   app.add_option("--log.format", log_format, "Log line format on stderr: logfmt or json");
   app.add_option("--web.threads", flags.web_threads,
-                 "HTTP worker threads, i.e. requests served at once")
+                 "HTTP worker threads, i.e. requests served at once (default: "
+                 "--probe.max-concurrent + 16)")
       ->check(CLI::Range(1, 4096));
+  app.add_option("--probe.max-concurrent", flags.probe_max_concurrent,
+                 "/probe requests running at once; more answer 503 at once. --web.threads "
+                 "defaults to this plus 16, kept free for /metrics and health checks")
+      ->check(CLI::Range(1, 4000));
+  app.add_option("--web.config.file", flags.web_config_file,
+                 "Exporter-toolkit web config (YAML) enabling TLS, mTLS and/or basic auth");
   app.add_flag("--version", version, "Print version information and exit");
 
   try {
@@ -68,6 +76,9 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
     return FlagsOutcome{std::nullopt, 1, std::string("outage_exporter: ") + e.what() + "\n"};
   }
   if (version) return FlagsOutcome{std::nullopt, 0, VersionText()};
+  if (app.count("--web.threads") == 0) {
+    flags.web_threads = flags.probe_max_concurrent + kReservedWebThreads;
+  }
 
   auto offset = ParseSeconds(timeout_offset);
   if (!offset) {

@@ -17,7 +17,11 @@ struct Flags {
   std::chrono::milliseconds timeout_offset{500};
   LogLevel log_level = LogLevel::kInfo;
   LogFormat log_format = LogFormat::kLogfmt;
+  // Worker threads; when --web.threads is not given, probe_max_concurrent +
+  // kReservedWebThreads (see exporter/probe_limiter.h).
   int web_threads = 64;
+  std::string web_config_file;  // empty: plain HTTP, no auth
+  int probe_max_concurrent = 256;  // /probe requests running at once
 };
 
 // FlagsOutcome is either flags to run with, or what to print and the exit

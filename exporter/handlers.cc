@@ -5,8 +5,11 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/target_policy.h"
+#include "config/url.h"
 #include "exporter/build_info.h"
 #include "exporter/deadline.h"
+#include "exporter/diagnosis_output.h"
 #include "exporter/family_set.h"
 #include "exporter/logger.h"
 #include "exporter/probe_output.h"
@@ -15,7 +18,7 @@
 namespace outage {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 HttpResponse Exposition(std::string body) {
   HttpResponse r;
@@ -24,24 +27,26 @@ HttpResponse Exposition(std::string body) {
   return r;
 }
 
+// A status page fetch gets this long at most, within the scrape's budget.
+constexpr std::chrono::milliseconds kStatusPageTimeout{5000};
+
 HttpResponse MethodNotAllowed(const char* allow) {
   HttpResponse r = HttpResponse::Text(405, std::string("Only ") + allow + " is allowed here\n");
   r.headers.emplace_back("Allow", allow);
   return r;
 }
 
-// TargetLabels are the labels every series of a configured target carries.
-LabelPairs TargetLabels(const Target& t) {
-  LabelPairs labels = {{"target", t.target}, {"module", t.module}};
-  labels.insert(labels.end(), t.labels.begin(), t.labels.end());
-  return labels;
-}
-
 }  // namespace
 
 Handlers::Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats,
+                   Diagnosis* diagnosis, StatusPageCache* status_pages,
                    std::chrono::milliseconds timeout_offset)
-    : engine_(engine), config_(config), stats_(stats), timeout_offset_(timeout_offset) {}
+    : engine_(engine),
+      config_(config),
+      stats_(stats),
+      diagnosis_(diagnosis),
+      status_pages_(status_pages),
+      timeout_offset_(timeout_offset) {}
 
 void Handlers::Register(HttpServer* server) {
   server->Handle("/probe", [this](const HttpRequest& r) { return Probe(r); });
@@ -78,14 +83,30 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
   if (auto problem = prober->CheckTarget(*target)) {
     return HttpResponse::Text(400, "Invalid target \"" + *target + "\": " + *problem + "\n");
   }
+  // probe_policy: a denied host glob or IP literal is never fetched. Names
+  // are checked again, on every address, when the probe connects.
+  if (auto host = prober->TargetHost(*target)) {
+    std::string why;
+    if (!TargetPolicy(config->probe_policy).Allows(*host, &why)) {
+      Log().Info("Probe refused by probe_policy", {{"module", module_name}, {"why", why}});
+      return HttpResponse::Text(403, "Target not allowed by probe_policy: " + why + "\n");
+    }
+  }
+  // Over the cap, answer at once rather than queue: the caller (Prometheus)
+  // retries next scrape, and this worker thread is free again.
+  ProbeLimiter::Slot slot = limiter_ ? limiter_->TryAcquire() : ProbeLimiter::Slot();
+  if (limiter_ && !slot.admitted()) {
+    return HttpResponse::Text(503, "Too many concurrent probes (--probe.max-concurrent=" +
+                                       std::to_string(limiter_->max()) + "), try again later\n");
+  }
   const bool debug = request.Param("debug").value_or("") == "true";
   const auto timeout = ProbeTimeout(request.Header("X-Prometheus-Scrape-Timeout-Seconds"),
                                     timeout_offset_, module.timeout);
-  ProbeRequest probe{*target, config, &module, Clock::now() + timeout, debug};
+  ProbeRequest probe{*target, config, &module, SteadyClock::now() + timeout, debug};
   ProbeResult result = engine_->Probe(std::move(probe)).get();
 
   Log().Debug(result.success ? "Probe succeeded" : "Probe failed",
-              {{"target", *target},
+              {{"target", RedactUrlPassword(*target)},
                {"module", module_name},
                {"reason", std::string(FailureReasonName(result.success ? FailureReason::kNone
                                                                        : result.reason))},
@@ -103,30 +124,50 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
 HttpResponse Handlers::Metrics(const HttpRequest& request) {
   std::shared_ptr<const Config> config = config_->Current();
   const auto header = request.Header("X-Prometheus-Scrape-Timeout-Seconds");
-  const auto start = Clock::now();
+  const auto start = SteadyClock::now();
 
   // Start every target at once; the engine runs them concurrently, so the
-  // scrape takes as long as the slowest target, not the sum.
-  std::vector<std::future<ProbeResult>> pending;
-  pending.reserve(config->targets.size());
+  // scrape takes as long as the slowest target, not the sum. A target with
+  // min_interval may share a result another scrape got (or is getting).
+  std::vector<ProbeResultCache::Lease> leases;
+  leases.reserve(config->targets.size());
   for (const Target& t : config->targets) {
     const Module& module = config->modules.at(t.module);  // validated on load
     const auto timeout = ProbeTimeout(header, timeout_offset_, module.timeout);
-    pending.push_back(engine_->Probe(ProbeRequest{t.target, config, &module, start + timeout, false}));
+    leases.push_back(diagnosis_->results().Acquire(t, [&] {
+      return engine_->Probe(ProbeRequest{t.target, config, &module, start + timeout, false});
+    }));
   }
+  // Status pages are fetched on this thread while the probes run.
+  status_pages_->Refresh(config->status_pages, diagnosis_->clock().Now(),
+                         start + ProbeTimeout(header, timeout_offset_, kStatusPageTimeout));
+  const std::vector<StatusPageView> pages = status_pages_->Views(config->status_pages);
+
+  std::vector<ProbeResult> results;
+  std::vector<ScrapedTarget> scrape;
+  results.reserve(leases.size());
+  for (size_t i = 0; i < leases.size(); ++i) {
+    results.push_back(leases[i].result.get());
+    scrape.push_back(ScrapedTarget{&config->targets[i], &results[i], leases[i].fresh});
+  }
+  // Failures are explained (local_network, maintenance) before anything
+  // counts or renders them.
+  diagnosis_->Diagnose(*config, pages, &scrape);
   FamilySet families;
-  for (size_t i = 0; i < pending.size(); ++i) {
+  for (size_t i = 0; i < results.size(); ++i) {
     const Target& t = config->targets[i];
-    ProbeResult result = pending[i].get();
-    stats_->Record(t, result);
+    const ProbeResult& result = results[i];
+    if (leases[i].fresh) stats_->Record(t, result);
     AddProbeResult(result, TargetLabels(t), &families);
     if (!result.success) {
-      Log().Debug("Probe failed", {{"target", t.target},
+      Log().Debug("Probe failed", {{"target", RedactUrlPassword(t.target)},
                                    {"module", t.module},
                                    {"reason", std::string(FailureReasonName(result.reason))}});
     }
   }
   families.AddFamilies(stats_->Collect());
+  AddDiagnosis(diagnosis_->Snapshot(*config), &families);
+  AddStatusPages(pages, &families);
   AddSelfMetrics(&families);
   return Exposition(families.Serialize());
 }
@@ -143,12 +184,24 @@ void Handlers::AddSelfMetrics(FamilySet* out) const {
                 config_->last_success_timestamp_seconds());
   out->AddGauge("outage_exporter_probes_in_flight", "Probes running right now", {},
                 static_cast<double>(engine_->InFlight()));
+  if (limiter_ != nullptr) {
+    out->AddCounter("outage_exporter_probes_rejected_total",
+                    "/probe requests answered 503 because --probe.max-concurrent were running",
+                    {}, static_cast<double>(limiter_->rejected_total()));
+    out->AddGauge("outage_exporter_probe_max_concurrent",
+                  "The cap on /probe requests running at once", {},
+                  static_cast<double>(limiter_->max()));
+  }
   AddProcessMetrics(out);
 }
 
 HttpResponse Handlers::Reload(const HttpRequest& request) {
   if (request.method != "POST") return MethodNotAllowed("POST");
-  if (auto error = config_->Reload()) {
+  // Load on a thread of our own: CivetWeb's workers have small stacks, and
+  // yaml-cpp's recursive parser can exhaust them (seen under ASan).
+  std::optional<std::string> error =
+      std::async(std::launch::async, [this] { return config_->Reload(); }).get();
+  if (error) {
     return HttpResponse::Text(500, "failed to reload config: " + *error + "\n");
   }
   return HttpResponse::Text(200, "OK\n");

@@ -2,11 +2,17 @@
 
 #include <arpa/inet.h>
 #include <civetweb.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <exception>
 
+#include "exporter/basic_auth.h"
 #include "exporter/logger.h"
 
 namespace outage {
@@ -29,6 +35,96 @@ int LogCivetMessage(const mg_connection*, const char* message) {
   // Start() as one clear line; this is detail.
   Log().Debug("HTTP server", {{"detail", message}});
   return 1;  // handled: CivetWeb does not print it again
+}
+
+int TlsVersion(const std::string& name) {
+  if (name == "TLS10") return TLS1_VERSION;
+  if (name == "TLS11") return TLS1_1_VERSION;
+  if (name == "TLS12") return TLS1_2_VERSION;
+  if (name == "TLS13") return TLS1_3_VERSION;
+  return 0;  // OpenSSL's own bound
+}
+
+std::string OpenSslError(const std::string& doing) {
+  const unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  char text[256] = "unknown error";
+  if (code != 0) ERR_error_string_n(code, text, sizeof text);
+  return doing + ": " + text;
+}
+
+// AcceptAnyCertificate is the verify callback of RequestClientCert and
+// RequireAnyClientCert: a certificate is asked for, not checked.
+int AcceptAnyCertificate(int, X509_STORE_CTX*) { return 1; }
+
+// ConfigureServerContext sets up `ctx` from tls_server_config, as the
+// exporter-toolkit configures Go's tls.Config; "" on success.
+std::string ConfigureServerContext(const WebTlsConfig& tls, SSL_CTX* ctx) {
+  std::string error;
+  if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1) {
+    error = OpenSslError("cannot load cert_file " + tls.cert_file);
+  } else if (SSL_CTX_use_PrivateKey_file(ctx, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    error = OpenSslError("cannot load key_file " + tls.key_file);
+  } else if (SSL_CTX_check_private_key(ctx) != 1) {
+    error = OpenSslError("key_file does not match cert_file");
+  } else if (SSL_CTX_set_min_proto_version(ctx, TlsVersion(tls.min_version)) != 1 ||
+             SSL_CTX_set_max_proto_version(ctx, TlsVersion(tls.max_version)) != 1) {
+    error = OpenSslError("cannot set the TLS version range");
+  }
+  const std::string& auth = tls.client_auth_type;
+  const bool verify = auth == "VerifyClientCertIfGiven" || auth == "RequireAndVerifyClientCert";
+  if (error.empty() && verify) {
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(tls.client_ca_file.c_str());
+    if (names == nullptr ||
+        SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(), nullptr) != 1) {
+      error = OpenSslError("cannot load client_ca_file " + tls.client_ca_file);
+      if (names != nullptr) sk_X509_NAME_pop_free(names, X509_NAME_free);
+    } else {
+      SSL_CTX_set_client_CA_list(ctx, names);  // takes ownership
+    }
+  }
+  if (error.empty()) {
+    const int require = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+    if (auth == "RequestClientCert") {
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, &AcceptAnyCertificate);
+    } else if (auth == "RequireAnyClientCert") {
+      SSL_CTX_set_verify(ctx, require, &AcceptAnyCertificate);
+    } else if (auth == "VerifyClientCertIfGiven") {
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    } else if (auth == "RequireAndVerifyClientCert") {
+      SSL_CTX_set_verify(ctx, require, nullptr);
+    } else {
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    }
+    // Session resumption with client certificates needs a context id.
+    static const unsigned char kSessionContext[] = "outage_exporter";
+    SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof kSessionContext - 1);
+  }
+  return error;
+}
+
+// The shims of civetweb_ssl_shim.c and civetweb_crypto_shim.c, installed
+// beside the binary.
+constexpr const char* kSslShims[] = {"liboutage_civetweb_crypto_shim.so",
+                                     "liboutage_civetweb_ssl_shim.so"};
+
+// LoadSslShims loads the shims before CivetWeb loads OpenSSL, so that its
+// dlopen("libssl.so") and dlopen("libcrypto.so") find them; "" on success.
+// Idempotent.
+std::string LoadSslShims() {
+  char exe[PATH_MAX] = {};
+  const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  std::string dir = n > 0 ? std::string(exe, static_cast<size_t>(n)) : "";
+  dir = dir.substr(0, dir.rfind('/') + 1);
+  for (const char* shim : kSslShims) {
+    const std::string path = dir + shim;
+    if (dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL) == nullptr) {
+      const char* error = dlerror();
+      return std::string("cannot load ") + path + " (needed for TLS with Debian's CivetWeb): " +
+             (error ? error : "unknown error");
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -77,15 +173,42 @@ std::optional<std::string> ParseListenAddress(std::string_view text, ListenAddre
   return std::nullopt;
 }
 
+std::optional<std::string> CheckServerTls(const WebTlsConfig& tls) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (ctx == nullptr) return OpenSslError("cannot create TLS context");
+  const std::string error = ConfigureServerContext(tls, ctx);
+  SSL_CTX_free(ctx);
+  if (!error.empty()) return "tls_server_config: " + error;
+  return std::nullopt;
+}
+
 HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Handle(std::string path, HttpHandler handler) {
-  routes_[path] = Route{path, std::move(handler)};
+  routes_[path] = Route{path, std::move(handler), this};
 }
 
-std::optional<std::string> HttpServer::Start(const ListenAddress& address, int worker_threads) {
-  const std::string ports =
-      (address.host.empty() ? "" : address.host + ":") + std::to_string(address.port);
+int HttpServer::OnInitSsl(void* ssl_ctx, void* self) {
+  auto* server = static_cast<HttpServer*>(self);
+  if (!server->web_.tls) return 0;
+  // CivetWeb created the context (and loaded its OpenSSL functions); we
+  // configure all of it, so it sets up nothing more.
+  server->tls_error_ = ConfigureServerContext(*server->web_.tls, static_cast<SSL_CTX*>(ssl_ctx));
+  return server->tls_error_.empty() ? 1 : -1;
+}
+
+std::optional<std::string> HttpServer::Start(const ListenAddress& address, int worker_threads,
+                                             const WebConfig& web) {
+  web_ = web;
+  if (!web_.basic_auth_users.empty()) {
+    auth_ = std::make_unique<const BasicAuthChecker>(web_.basic_auth_users);
+  }
+  if (web_.tls) {
+    const std::string shim_error = LoadSslShims();
+    if (!shim_error.empty()) return shim_error;
+  }
+  const std::string ports = (address.host.empty() ? "" : address.host + ":") +
+                            std::to_string(address.port) + (web_.tls ? "s" : "");
   const std::string threads = std::to_string(worker_threads);
   const char* options[] = {"listening_ports",
                            ports.c_str(),
@@ -104,6 +227,7 @@ std::optional<std::string> HttpServer::Start(const ListenAddress& address, int w
                            nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = &LogCivetMessage;
+  callbacks.init_ssl = &HttpServer::OnInitSsl;
   char error_text[256] = {};
   mg_error_data error{};
   error.text = error_text;
@@ -111,8 +235,10 @@ std::optional<std::string> HttpServer::Start(const ListenAddress& address, int w
   mg_init_data init{};
   init.callbacks = &callbacks;
   init.configuration_options = options;
+  init.user_data = this;
   ctx_ = mg_start2(&init, &error);
   if (ctx_ == nullptr) {
+    if (!tls_error_.empty()) return "tls_server_config: " + tls_error_;
     return "cannot listen on " + (address.host.empty() ? std::string("*") : address.host) + ":" +
            std::to_string(address.port) + ": " +
            (error_text[0] ? error_text : "unknown error");
@@ -143,9 +269,17 @@ int HttpServer::Dispatch(mg_connection* conn, void* route_ptr) {
   }
   HttpResponse response;
   try {
-    // CivetWeb matches handler paths as prefixes; ours are exact.
-    response = request.path == route.path ? route.handler(request)
-                                          : HttpResponse::Text(404, "404 page not found\n");
+    // CivetWeb matches handler paths as prefixes; ours are exact. Basic auth,
+    // when configured, guards every path (as the exporter-toolkit does).
+    const BasicAuthChecker* auth = route.server->auth_.get();
+    if (auth != nullptr && !auth->Check(request.Header("Authorization"))) {
+      response = HttpResponse::Text(401, "Unauthorized\n");
+      response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"outage_exporter\"");
+    } else if (request.path == route.path) {
+      response = route.handler(request);
+    } else {
+      response = HttpResponse::Text(404, "404 page not found\n");
+    }
   } catch (const std::exception& e) {
     // Every handler is an exception boundary: one bad request never takes
     // the server down.

@@ -7,11 +7,15 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "config/web_config_loader.h"
+#include "exporter/basic_auth.h"
 
 struct mg_context;
 struct mg_connection;
@@ -55,6 +59,10 @@ struct ListenAddress {
 // returns an error text for anything this build cannot bind.
 std::optional<std::string> ParseListenAddress(std::string_view text, ListenAddress* out);
 
+// CheckServerTls loads tls_server_config's certificate, key and client CA
+// the way Start will; returns a one-line error, or nullopt when they load.
+std::optional<std::string> CheckServerTls(const WebTlsConfig& tls);
+
 class HttpServer {
  public:
   HttpServer() = default;
@@ -65,8 +73,11 @@ class HttpServer {
   // Handle routes requests for exactly `path` to `handler`.
   void Handle(std::string path, HttpHandler handler);
 
-  // Start binds and starts serving; returns an error text on failure.
-  std::optional<std::string> Start(const ListenAddress& address, int worker_threads);
+  // Start binds and starts serving; returns an error text on failure. With
+  // `web` (--web.config.file) it serves HTTPS (tls_server_config) and asks
+  // every request, on every path, for basic auth (basic_auth_users).
+  std::optional<std::string> Start(const ListenAddress& address, int worker_threads,
+                                   const WebConfig& web = WebConfig{});
   // Port is the bound port (useful with port 0).
   int port() const { return port_; }
   // Stop closes the listener and waits for running handlers to finish.
@@ -76,10 +87,16 @@ class HttpServer {
   struct Route {
     std::string path;
     HttpHandler handler;
+    const HttpServer* server = nullptr;
   };
   static int Dispatch(mg_connection* conn, void* route);
+  // OnInitSsl configures CivetWeb's SSL_CTX from web_.tls.
+  static int OnInitSsl(void* ssl_ctx, void* self);
 
   mg_context* ctx_ = nullptr;
+  WebConfig web_;
+  std::unique_ptr<const BasicAuthChecker> auth_;  // null: no basic auth
+  std::string tls_error_;  // why the TLS context could not be built
   int port_ = 0;
   std::map<std::string, Route> routes_;
 };

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "collectors/metric_catalog.h"
+#include "config/url.h"
 
 namespace outage {
 namespace {
@@ -23,6 +24,13 @@ LabelPairs Merge(const LabelPairs& base, const LabelPairs& own) {
 }
 
 }  // namespace
+
+LabelPairs TargetLabels(const Target& t) {
+  // A password in the target URL never reaches a label.
+  LabelPairs labels = {{"target", RedactUrlPassword(t.target)}, {"module", t.module}};
+  labels.insert(labels.end(), t.labels.begin(), t.labels.end());
+  return labels;
+}
 
 LabelPairs WithLabel(const LabelPairs& labels, std::string name, std::string value) {
   LabelPairs out = labels;

@@ -13,6 +13,10 @@ namespace outage {
 // wins over a base label of the same name).
 void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, FamilySet* out);
 
+// TargetLabels are the labels every series of a configured target carries:
+// target, module, then the target's own labels.
+LabelPairs TargetLabels(const Target& target);
+
 // WithLabel returns `labels` plus name=value.
 LabelPairs WithLabel(const LabelPairs& labels, std::string name, std::string value);
 

@@ -2,13 +2,15 @@
 
 #include <utility>
 
+#include "config/url.h"
+
 namespace outage {
 namespace {
 
 std::map<std::string, std::string> BaseLabels(const Target& target) {
   std::map<std::string, std::string> labels;
   for (const auto& [name, value] : target.labels) labels[name] = value;
-  labels["target"] = target.target;
+  labels["target"] = RedactUrlPassword(target.target);
   labels["module"] = target.module;
   return labels;
 }

@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 #include <re2/re2.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,6 +14,7 @@
 #include "collectors/http/http_prober.h"
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
+#include "collectors/target_policy.h"
 
 namespace outage {
 namespace {
@@ -159,7 +161,33 @@ void HttpProbeRun::Begin() {
                    {{"probe", "http"},
                     {"timeout_seconds",
                      std::to_string(std::chrono::duration<double>(remaining).count())}});
-  if (!StartHop()) Finish();
+  if (!AllowedHost(url_) || !StartHop()) Finish();
+}
+
+bool HttpProbeRun::AllowedHost(const std::string& url) {
+  const TargetPolicy policy(request_.config->probe_policy);
+  const std::string host = UrlPart(url, CURLUPART_HOST);
+  std::string why;
+  if (!policy.Allows(host, &why)) {
+    result_.log.Error("Request blocked by probe_policy", {{"why", why}});
+    result_.Fail(FailureReason::kNetwork);
+    return false;
+  }
+  host_listed_ = policy.HostListed(host);
+  return true;
+}
+
+curl_socket_t HttpProbeRun::OnOpenSocket(void* self, curlsocktype,
+                                         curl_sockaddr* address) {
+  auto* run = static_cast<HttpProbeRun*>(self);
+  std::string why;
+  const TargetPolicy policy(run->request_.config->probe_policy);
+  if (!policy.Allows(&address->addr, static_cast<socklen_t>(address->addrlen),
+                     run->host_listed_, &why)) {
+    run->blocked_address_ = why;
+    return CURL_SOCKET_BAD;  // curl fails the connect: nothing is sent
+  }
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
 void HttpProbeRun::ResetHopState() {
@@ -169,6 +197,7 @@ void HttpProbeRun::ResetHopState() {
   body_.clear();
   body_bytes_ = 0;
   limit_error_.clear();
+  blocked_address_.clear();
   tls_ = TlsFacts{};
   error_buffer_[0] = '\0';
 }
@@ -306,7 +335,14 @@ bool HttpProbeRun::Configure(CURL* easy) {
     connect_to_.reset(connect_to);
   }
 
-  if (!config_.proxy_url.empty()) set(CURLOPT_PROXY, config_.proxy_url.c_str());
+  if (!config_.proxy_url.empty()) {
+    // The proxy (trusted config) resolves and connects: the policy sees the
+    // target's host name only.
+    set(CURLOPT_PROXY, config_.proxy_url.c_str());
+  } else {
+    set(CURLOPT_OPENSOCKETFUNCTION, &HttpProbeRun::OnOpenSocket);
+    set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(this));
+  }
   if (!config_.compression.empty()) set(CURLOPT_ACCEPT_ENCODING, config_.compression.c_str());
 
   set(CURLOPT_IPRESOLVE, ip_resolve_);
@@ -393,6 +429,15 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
     if (!StartHop()) Finish();
     return;
   }
+  if (code == CURLE_COULDNT_CONNECT && !blocked_address_.empty()) {
+    result_.log.Error("Connection blocked by probe_policy",
+                      {{"why", blocked_address_},
+                       {"err", error_buffer_[0] ? std::string(error_buffer_) : ""}});
+    result_.Fail(FailureReason::kNetwork);
+    status_ = status;
+    Finish();
+    return;
+  }
   if (code != CURLE_OK) {
     TransferProgress progress{t.namelookup_us > 0, t.connect_us > 0};
     const bool by_limit = !limit_error_.empty();
@@ -445,6 +490,11 @@ bool HttpProbeRun::FollowRedirect(long status) {
   }
   // Like Go, credentials do not follow a redirect to another host.
   if (UrlPart(next, CURLUPART_HOST) != original_host_) send_credentials_ = false;
+  if (!AllowedHost(next)) {
+    status_ = status;
+    Finish();
+    return true;
+  }
   owner_->RemoveTransfer(easy_.get());
   easy_.reset();
   url_ = next;

@@ -48,6 +48,13 @@ class HttpProbeRun {
   static size_t OnBody(char* data, size_t size, size_t n, void* self);
   static size_t OnHeader(char* data, size_t size, size_t n, void* self);
   static CURLcode OnSslContext(CURL* easy, void* ssl_ctx, void* self);
+  // OnOpenSocket applies probe_policy to the address curl is about to
+  // connect to (after DNS, so rebinding cannot bypass it).
+  static curl_socket_t OnOpenSocket(void* self, curlsocktype purpose,
+                                    curl_sockaddr* address);
+  // AllowedHost checks the hop's host against probe_policy's globs; false
+  // (and the probe failed) when it is refused.
+  bool AllowedHost(const std::string& url);
 
   // StartHop configures and adds a transfer for url_; false on setup error.
   bool StartHop();
@@ -86,6 +93,8 @@ class HttpProbeRun {
   bool keep_body_ = false;  // only when body regexps need it
   std::string limit_error_;  // set when our callbacks aborted the transfer
   TlsFacts tls_;
+  bool host_listed_ = false;     // the hop's host matched an allow glob
+  std::string blocked_address_;  // why probe_policy refused a connection
 
   // Across hops.
   long ip_resolve_ = CURL_IPRESOLVE_WHATEVER;

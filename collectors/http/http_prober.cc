@@ -69,6 +69,20 @@ std::optional<std::string> HttpProber::CheckTarget(std::string_view target) cons
   return std::nullopt;
 }
 
+std::optional<std::string> HttpProber::TargetHost(std::string_view target) const {
+  NormalizedTarget t = NormalizeHttpTarget(target);
+  if (!t.error.empty()) return std::nullopt;
+  CurlUrl u(curl_url());
+  char* host = nullptr;
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, t.url.c_str(), 0) != CURLUE_OK ||
+      curl_url_get(u.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+    return std::nullopt;
+  }
+  std::string out(host);
+  curl_free(host);
+  return out;
+}
+
 void HttpProber::Start(ProbeRequest request, ProbeCallback done) {
   NormalizedTarget t = NormalizeHttpTarget(request.target);
   auto run = std::make_unique<HttpProbeRun>(this, std::move(request), std::move(t.url),

@@ -38,6 +38,7 @@ class HttpProber : public Prober {
   HttpProber& operator=(const HttpProber&) = delete;
 
   std::optional<std::string> CheckTarget(std::string_view target) const override;
+  std::optional<std::string> TargetHost(std::string_view target) const override;
   void Start(ProbeRequest request, ProbeCallback done) override;
   void CancelAll() override;
 

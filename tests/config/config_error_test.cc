@@ -157,7 +157,7 @@ constexpr BadFile kBadFiles[] = {
       {"top_level_list.yml",
        "1:1: the top level must be a map, got a list"},
       {"top_level_unknown_key.yml",
-       "2:1: status_pages: unknown key \"status_pages\""},
+       "2:1: scrape_configs: unknown key \"scrape_configs\""},
       {"unavailable_prober_bad_timeout.yml",
        "4:14: modules.t.timeout: invalid duration \"soon\" (use e.g. 5s, 1m30s)"},
       {"yaml_syntax.yml",

@@ -71,9 +71,11 @@ modules:
         authorization: Bearer s3cr3t-header
         Cookie: session=s3cr3t-cookie
         X-Request-Source: outage-exporter
+  # A section that is not validated (its prober is not built yet) is still
+  # redacted by key name.
   t:
-    prober: tcp
-    tcp:
+    prober: icmp
+    icmp:
       basic_auth: {password: s3cr3t-unvalidated}
 targets:
   - target: https://user:s3cr3t-target@www.example.com/

@@ -41,7 +41,8 @@ TEST(ParseFlagsTest, Defaults) {
   EXPECT_EQ(f.timeout_offset, milliseconds(500));
   EXPECT_EQ(f.log_level, LogLevel::kInfo);
   EXPECT_EQ(f.log_format, LogFormat::kLogfmt);
-  EXPECT_EQ(f.web_threads, 64);
+  EXPECT_EQ(f.probe_max_concurrent, 256);
+  EXPECT_EQ(f.web_threads, 256 + 16);  // the cap plus threads kept free
 }
 
 TEST(ParseFlagsTest, EveryFlagWithEquals) {

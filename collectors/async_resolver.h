@@ -1,0 +1,93 @@
+// AsyncResolver: name resolution on the engine's event loop with c-ares, so a
+// slow or silent DNS server never blocks the loop thread. Shared by every
+// prober that connects to a host name (TCP, ICMP, ...).
+//
+// Thread-safety: loop thread only. Callbacks run on the loop thread, always
+// after Resolve() has returned (never from inside it).
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "collectors/event_loop.h"
+#include "config/config.h"
+
+struct ares_addrinfo;
+struct ares_channeldata;
+
+namespace outage {
+
+// ResolvedAddress is one address of a name, port 0.
+struct ResolvedAddress {
+  sockaddr_storage addr{};
+  socklen_t addr_len = 0;
+  std::string text;  // "192.0.2.1", "2001:db8::1"
+
+  int family() const { return addr.ss_family; }
+};
+
+struct ResolveResult {
+  // Blackbox's choice (chooseProtocol): addresses of the preferred family
+  // first, then, only with fallback, the other family. Empty on error.
+  std::vector<ResolvedAddress> addresses;
+  std::string error;       // empty on success; one line, for the probe log
+  bool timed_out = false;  // the deadline passed before an answer
+};
+
+class AsyncResolver {
+ public:
+  using Callback = std::function<void(ResolveResult)>;
+  using RequestId = uint64_t;
+
+  explicit AsyncResolver(EventLoop* loop);
+  ~AsyncResolver();  // pending requests are dropped without their callback
+  AsyncResolver(const AsyncResolver&) = delete;
+  AsyncResolver& operator=(const AsyncResolver&) = delete;
+
+  // Resolve looks `host` up (an IP literal is answered without a lookup) and
+  // calls `done` exactly once, by `deadline` at the latest, unless the
+  // request is cancelled first.
+  RequestId Resolve(const std::string& host, IpProtocol preferred, bool fallback,
+                    EventLoop::Clock::time_point deadline, Callback done);
+  // Cancel drops a pending request: its callback will not run.
+  void Cancel(RequestId id);
+
+ private:
+  struct Request {
+    IpProtocol preferred;
+    bool fallback;
+    Callback done;
+    EventLoop::TimerId deadline_timer = 0;
+  };
+
+  static void OnSocketState(void* self, int fd, int readable, int writable);
+  static void OnAddrInfo(void* tag, int status, int timeouts, ares_addrinfo* result);
+  void ProcessFd(int fd, uint32_t events);
+  // RescheduleTimer arms one loop timer for c-ares' next internal timeout.
+  void RescheduleTimer();
+  // DeliverLater hands `result` to request `id` from a posted task.
+  void DeliverLater(RequestId id, std::vector<ResolvedAddress> found, std::string error);
+  void Deliver(RequestId id, ResolveResult result);
+
+  EventLoop* loop_;
+  ares_channeldata* channel_ = nullptr;
+  std::string init_error_;  // why channel_ is null
+  EventLoop::TimerId ares_timer_ = 0;
+  std::unordered_map<RequestId, Request> requests_;
+  RequestId next_id_ = 1;
+  // Posted tasks hold a weak reference, so they do nothing once we are gone.
+  std::shared_ptr<AsyncResolver*> self_ = std::make_shared<AsyncResolver*>(this);
+};
+
+// OrderByPreference applies blackbox's family choice to `found`; returns an
+// error text instead when no address is acceptable.
+std::string OrderByPreference(IpProtocol preferred, bool fallback,
+                              std::vector<ResolvedAddress>* found);
+
+}  // namespace outage

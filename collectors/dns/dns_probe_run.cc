@@ -1,0 +1,332 @@
+#include "collectors/dns/dns_probe_run.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "collectors/dns/dns_validate.h"
+#include "collectors/ip_facts.h"
+#include "collectors/metric_catalog.h"
+
+namespace outage::dns {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+bool IsIp4(const std::string& ip) { return ip.find(':') == std::string::npos; }
+
+// ChooseAddress picks the resolver's address as blackbox's chooseProtocol
+// does: the first of the preferred family, else (with fallback) the last
+// of the other family. Empty when none fits.
+std::string ChooseAddress(const std::vector<std::string>& addresses, const DnsProbe& config) {
+  const bool want4 = config.preferred_ip_protocol == IpProtocol::kIp4;
+  std::string fallback;
+  for (const std::string& ip : addresses) {
+    if (IsIp4(ip) == want4) return ip;
+    fallback = ip;
+  }
+  return config.ip_protocol_fallback ? fallback : "";
+}
+
+// ServerCsv is the address in ares_set_servers_ports_csv syntax.
+std::string ServerCsv(const std::string& ip, int port) {
+  return (IsIp4(ip) ? ip : "[" + ip + "]") + ":" + std::to_string(port);
+}
+
+bool IsIpLiteral(const std::string& host) {
+  in6_addr scratch{};
+  return inet_pton(AF_INET, host.c_str(), &scratch) == 1 ||
+         inet_pton(AF_INET6, host.c_str(), &scratch) == 1;
+}
+
+}  // namespace
+
+DnsProbeRun::DnsProbeRun(EventLoop* loop, ProbeRequest request)
+    : loop_(loop), request_(std::move(request)), config_(request_.module->dns) {
+  result_.log = ProbeLog(request_.debug);
+}
+
+DnsProbeRun::~DnsProbeRun() {
+  if (deadline_timer_ != 0) loop_->CancelTimer(deadline_timer_);
+}
+
+void DnsProbeRun::Begin(ProbeCallback done) {
+  result_.log.Info(
+      "Beginning probe",
+      {{"probe", "dns"},
+       {"timeout_seconds",
+        std::to_string(std::chrono::duration<double>(request_.deadline - Clock::now()).count())}});
+  // blackbox queries the root when query_name is unset (dns.Fqdn("")).
+  const std::string name = config_.query_name.empty() ? "." : config_.query_name;
+  query_ = EncodeQuery(name, TypeFromName(config_.query_type).value_or(255),
+                       ClassFromName(config_.query_class).value_or(1), config_.recursion_desired);
+  const std::vector<std::string> resolvers =
+      config_.resolvers.empty() ? std::vector<std::string>{request_.target} : config_.resolvers;
+  for (const std::string& resolver : resolvers) {
+    auto ex = std::make_unique<Exchange>();
+    ex->label = resolver;
+    std::string error;
+    const std::optional<DnsServerAddress> address = ParseDnsServerAddress(resolver, &error);
+    if (address) ex->address = *address;
+    exchanges_.push_back(std::move(ex));
+    if (!address || query_.empty()) {
+      result_.log.Error(
+          "Cannot query resolver",
+          {{"resolver", resolver}, {"err", query_.empty() ? "invalid query name " + name : error}});
+      EndExchange(*exchanges_.back(), false, FailureReason::kDns);
+    }
+  }
+  deadline_timer_ = loop_->AddTimer(request_.deadline, [this] {
+    deadline_timer_ = 0;
+    OnDeadline();
+  });
+  for (size_t i = 0; i < exchanges_.size(); ++i) {
+    if (!exchanges_[i]->done) StartExchange(*exchanges_[i]);
+  }
+  // Set last: until now MaybeFinish must not finish a half-built probe.
+  done_ = std::move(done);
+  MaybeFinish();
+}
+
+void DnsProbeRun::StartExchange(Exchange& ex) {
+  ex.lookup_start = Clock::now();
+  if (ex.address.system) {
+    SendQuery(ex);
+    return;
+  }
+  if (IsIpLiteral(ex.address.host)) {
+    ex.ip = ChooseAddress({ex.address.host}, config_);
+    if (ex.ip.empty()) {
+      result_.log.Error("Resolver address is not of the wanted IP protocol",
+                        {{"resolver", ex.label}});
+      EndExchange(ex, false, FailureReason::kDns);
+      return;
+    }
+    SendQuery(ex);
+    return;
+  }
+  result_.log.Info(
+      "Resolving target address",
+      {{"target", ex.address.host},
+       {"ip_protocol", config_.preferred_ip_protocol == IpProtocol::kIp4 ? "ip4" : "ip6"}});
+  std::string error;
+  ex.resolver_lookup = AresChannel::Create(loop_, AresChannelOptions{}, &error);
+  if (!ex.resolver_lookup) {
+    result_.log.Error("Error resolving address", {{"err", error}});
+    EndExchange(ex, false, FailureReason::kDns);
+    return;
+  }
+  // Without fallback only the preferred family is asked for, as blackbox does.
+  const int family = config_.ip_protocol_fallback                        ? AF_UNSPEC
+                     : config_.preferred_ip_protocol == IpProtocol::kIp4 ? AF_INET
+                                                                         : AF_INET6;
+  ex.resolver_lookup->Resolve(ex.address.host, family,
+                              [this, &ex](int status, const std::vector<std::string>& addresses) {
+                                OnResolverAddresses(ex, status, addresses);
+                              });
+}
+
+void DnsProbeRun::OnResolverAddresses(Exchange& ex, int status,
+                                      const std::vector<std::string>& addresses) {
+  ex.lookup_seconds = SecondsSince(ex.lookup_start);
+  if (ex.done) return;
+  if (status != ARES_SUCCESS) {
+    result_.log.Error(
+        "Error resolving address",
+        {{"target", ex.address.host},
+         {"err", status == ARES_ECANCELLED ? cancel_reason_ : ares_strerror(status)}});
+    EndExchange(ex, false, FailureReason::kDns);
+    return;
+  }
+  ex.ip = ChooseAddress(addresses, config_);
+  if (ex.ip.empty()) {
+    result_.log.Error("Error resolving address",
+                      {{"target", ex.address.host}, {"err", "unable to find ip; no fallback"}});
+    EndExchange(ex, false, FailureReason::kDns);
+    return;
+  }
+  result_.log.Info("Resolved target address", {{"target", ex.address.host}, {"ip", ex.ip}});
+  SendQuery(ex);
+}
+
+void DnsProbeRun::SendQuery(Exchange& ex) {
+  AresChannelOptions options;
+  options.use_tcp = config_.transport_protocol == "tcp";
+  options.no_check_response = true;  // SERVFAIL/REFUSED are answers to judge
+  options.source_ip = config_.source_ip_address;
+  if (!ex.address.system) {
+    // One exchange within the deadline, like blackbox's dns.Client; the
+    // system resolver keeps its own timeouts and server rotation.
+    options.servers_csv = ServerCsv(ex.ip, ex.address.port);
+    options.tries = 1;
+    options.timeout = std::max(
+        std::chrono::milliseconds(1),
+        std::chrono::duration_cast<std::chrono::milliseconds>(request_.deadline - Clock::now()));
+  }
+  std::string error;
+  ex.query = AresChannel::Create(loop_, options, &error);
+  if (!ex.query) {
+    result_.log.Error("Error while sending a DNS query", {{"err", error}});
+    EndExchange(ex, false, FailureReason::kDns);
+    return;
+  }
+  result_.log.Info("Making DNS query",
+                   {{"target", ex.address.system ? "system" : options.servers_csv},
+                    {"dial_protocol", config_.transport_protocol},
+                    {"query", config_.query_name},
+                    {"type", config_.query_type},
+                    {"class", config_.query_class}});
+  ex.request_start = Clock::now();
+  ex.query->Send(query_, [this, &ex](int status, const std::vector<uint8_t>& answer) {
+    OnAnswer(ex, status, answer);
+  });
+}
+
+void DnsProbeRun::OnAnswer(Exchange& ex, int status, const std::vector<uint8_t>& answer) {
+  // As blackbox: connect is the exchange's time minus the round trips.
+  const double total = SecondsSince(ex.request_start);
+  ex.connect_seconds = std::min(total, ex.query->ConnectSeconds());
+  ex.request_seconds = total - ex.connect_seconds;
+  if (ex.done) return;
+  if (status != ARES_SUCCESS) {
+    const bool refused = status == ARES_ECONNREFUSED;
+    std::string why = status == ARES_ECANCELLED ? cancel_reason_ : ares_strerror(status);
+    result_.log.Error("Error while sending a DNS query", {{"resolver", ex.label}, {"err", why}});
+    EndExchange(ex, false, refused ? FailureReason::kNetwork : FailureReason::kDns);
+    return;
+  }
+  std::string error;
+  ex.answer = ParseMessage(answer.data(), answer.size(), &error);
+  if (!ex.answer) {
+    result_.log.Error("Malformed DNS answer", {{"resolver", ex.label}, {"err", error}});
+    EndExchange(ex, false, FailureReason::kDns);
+    return;
+  }
+  Judge(ex);
+}
+
+void DnsProbeRun::Judge(Exchange& ex) {
+  const Message& m = *ex.answer;
+  result_.log.Info("Got response", {{"resolver", ex.label},
+                                    {"rcode", RcodeName(m.rcode)},
+                                    {"answer_rrs", std::to_string(m.answer.size())},
+                                    {"authority_rrs", std::to_string(m.authority.size())},
+                                    {"additional_rrs", std::to_string(m.additional.size())}});
+  if (!ValidRcode(m.rcode, config_.valid_rcodes)) {
+    result_.log.Error("Rcode is not one of the valid rcodes",
+                      {{"resolver", ex.label}, {"rcode", RcodeName(m.rcode)}});
+    EndExchange(ex, false, FailureReason::kDns);
+    return;
+  }
+  const std::pair<const char*, std::pair<const std::vector<ResourceRecord>*, const DnsRrValidator*>>
+      sections[] = {{"Answer", {&m.answer, &config_.validate_answer_rrs}},
+                    {"Authority", {&m.authority, &config_.validate_authority_rrs}},
+                    {"Additional", {&m.additional, &config_.validate_additional_rrs}}};
+  for (const auto& [section, checked] : sections) {
+    std::string why;
+    if (!ValidRrs(*checked.first, *checked.second, &why)) {
+      result_.log.Error(std::string(section) + " RRs validation failed",
+                        {{"resolver", ex.label}, {"err", why}});
+      EndExchange(ex, false, FailureReason::kDns);
+      return;
+    }
+  }
+  EndExchange(ex, true, FailureReason::kNone);
+}
+
+void DnsProbeRun::EndExchange(Exchange& ex, bool succeeded, FailureReason reason) {
+  if (ex.done) return;
+  ex.done = true;
+  ex.succeeded = succeeded;
+  ex.reason = reason;
+  MaybeFinish();
+}
+
+void DnsProbeRun::Cancel(std::string_view why) {
+  if (finished_) return;
+  cancel_reason_ = std::string(why);
+  // ares_cancel runs the pending callbacks now, which end each exchange.
+  for (auto& ex : exchanges_) {
+    if (ex->resolver_lookup) ex->resolver_lookup->Cancel();
+    if (ex->query) ex->query->Cancel();
+  }
+  for (auto& ex : exchanges_) EndExchange(*ex, false, FailureReason::kDns);
+}
+
+void DnsProbeRun::OnDeadline() {
+  result_.log.Error("Deadline reached before every resolver answered");
+  Cancel("no answer before the probe deadline");
+}
+
+void DnsProbeRun::MaybeFinish() {
+  if (finished_ || !done_) return;
+  for (const auto& ex : exchanges_) {
+    if (!ex->done) return;
+  }
+  Finish();
+}
+
+void DnsProbeRun::Finish() {
+  finished_ = true;
+  if (deadline_timer_ != 0) {
+    loop_->CancelTimer(deadline_timer_);
+    deadline_timer_ = 0;
+  }
+  ProbeResult& r = result_;
+  r.success = true;
+  for (const auto& ex : exchanges_) {
+    if (!ex->succeeded) r.Fail(ex->reason);
+  }
+  // blackbox's metrics describe the primary exchange: the target, or the
+  // first of `resolvers:`.
+  const Exchange& primary = *exchanges_.front();
+  r.Add(metric::kDnsLookupTime, primary.lookup_seconds);
+  AddIpFacts(primary.ip, &r);
+  const std::pair<std::string_view, double> phases[] = {{"resolve", primary.lookup_seconds},
+                                                        {"connect", primary.connect_seconds},
+                                                        {"request", primary.request_seconds}};
+  for (const auto& [phase, seconds] : phases) {
+    r.Add(metric::kDnsDuration, {{"phase", std::string(phase)}}, seconds);
+    r.phases.push_back(PhaseTiming{phase, seconds});
+  }
+  const Message* answer = primary.answer ? &*primary.answer : nullptr;
+  r.Add(metric::kDnsAnswerRrs, answer ? static_cast<double>(answer->answer.size()) : 0);
+  r.Add(metric::kDnsAuthorityRrs, answer ? static_cast<double>(answer->authority.size()) : 0);
+  r.Add(metric::kDnsAdditionalRrs, answer ? static_cast<double>(answer->additional.size()) : 0);
+  r.Add(metric::kDnsQuerySucceeded, answer ? 1 : 0);
+  if (config_.query_type == "SOA") {
+    uint32_t serial = 0;
+    if (answer) SoaSerial(answer->answer, &serial);
+    r.Add(metric::kDnsSerial, serial);
+  }
+  r.Add(metric::kDnsRcode, answer ? answer->rcode : -1);
+  if (!config_.resolvers.empty()) {
+    std::optional<std::vector<std::string>> first_set;
+    bool consistent = true;
+    for (const auto& ex : exchanges_) {
+      r.Add(metric::kDnsResolverSuccess, {{"resolver", ex->label}}, ex->succeeded ? 1 : 0);
+      r.Add(metric::kDnsResolverRcode, {{"resolver", ex->label}},
+            ex->answer ? ex->answer->rcode : -1);
+      if (!ex->answer) continue;
+      std::vector<std::string> set = AnswerSet(ex->answer->answer);
+      if (!first_set) {
+        first_set = std::move(set);
+      } else if (set != *first_set) {
+        consistent = false;
+      }
+    }
+    if (!consistent) result_.log.Error("Resolvers returned different answers");
+    r.Add(metric::kDnsAnswersConsistent, consistent ? 1 : 0);
+  }
+  ProbeCallback done = std::move(done_);
+  done(std::move(result_));
+}
+
+}  // namespace outage::dns

@@ -1,0 +1,78 @@
+// DnsProbeRun: one DNS probe. It asks one resolver (the target) or, with the
+// module's `resolvers:`, every listed resolver at once, then judges the
+// answers as blackbox does and reports one ProbeResult.
+//
+// Thread-safety: loop thread only. Owned by DnsProber, which destroys it
+// only after `done` ran and outside any c-ares callback.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collectors/dns/ares_channel.h"
+#include "collectors/dns/dns_message.h"
+#include "collectors/event_loop.h"
+#include "collectors/prober.h"
+#include "config/dns_address.h"
+
+namespace outage::dns {
+
+class DnsProbeRun {
+ public:
+  DnsProbeRun(EventLoop* loop, ProbeRequest request);
+  ~DnsProbeRun();
+  DnsProbeRun(const DnsProbeRun&) = delete;
+  DnsProbeRun& operator=(const DnsProbeRun&) = delete;
+
+  // Begin starts every exchange; `done` is called exactly once, by the
+  // deadline or shortly after.
+  void Begin(ProbeCallback done);
+  // Cancel ends the probe now with a failed result.
+  void Cancel(std::string_view why);
+
+ private:
+  // Exchange is one question to one resolver.
+  struct Exchange {
+    std::string label;  // the resolver as configured (or the target)
+    DnsServerAddress address;
+    std::unique_ptr<AresChannel> resolver_lookup;  // finds the resolver's IP
+    std::unique_ptr<AresChannel> query;            // asks the question
+    std::chrono::steady_clock::time_point lookup_start, request_start;
+    double lookup_seconds = 0;
+    double connect_seconds = 0;
+    double request_seconds = 0;
+    std::string ip;  // the resolver's address, empty for "system"
+    bool done = false;
+    bool succeeded = false;
+    FailureReason reason = FailureReason::kDns;
+    std::optional<Message> answer;
+  };
+
+  void StartExchange(Exchange& ex);
+  void OnResolverAddresses(Exchange& ex, int status, const std::vector<std::string>& addresses);
+  void SendQuery(Exchange& ex);
+  void OnAnswer(Exchange& ex, int status, const std::vector<uint8_t>& answer);
+  // Judge decides ex.succeeded/reason from the answer (rcode, RR rules).
+  void Judge(Exchange& ex);
+  void EndExchange(Exchange& ex, bool succeeded, FailureReason reason);
+  void OnDeadline();
+  void MaybeFinish();
+  void Finish();
+
+  EventLoop* loop_;
+  ProbeRequest request_;
+  const DnsProbe& config_;
+  ProbeCallback done_;
+  ProbeResult result_;
+  std::vector<uint8_t> query_;
+  std::vector<std::unique_ptr<Exchange>> exchanges_;  // [0] is the primary
+  EventLoop::TimerId deadline_timer_ = 0;
+  std::string cancel_reason_;  // why pending exchanges were cut short
+  bool finished_ = false;
+};
+
+}  // namespace outage::dns

@@ -1,0 +1,30 @@
+// The pure decisions of a DNS probe, as blackbox makes them: is the rcode
+// acceptable, do the records pass the module's regexps, and (beyond
+// blackbox) did several resolvers give the same answer.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "collectors/dns/dns_message.h"
+#include "config/config.h"
+
+namespace outage::dns {
+
+// ValidRcode reports whether `rcode` is one of `valid` (rcode names).
+bool ValidRcode(int rcode, const std::vector<std::string>& valid);
+
+// ValidRrs applies a validator to one section's records, like blackbox's
+// validRRs (each RR rendered with ResourceRecord::ToString). On failure
+// *why says which rule failed (and for which record, when one did).
+bool ValidRrs(const std::vector<ResourceRecord>& rrs, const DnsRrValidator& validator,
+              std::string* why);
+
+// AnswerSet is a section's records, without TTLs, sorted and de-duplicated:
+// two resolvers agree when their sets are equal.
+std::vector<std::string> AnswerSet(const std::vector<ResourceRecord>& rrs);
+
+// SoaSerial is the serial of the first SOA record in `rrs`, if any.
+bool SoaSerial(const std::vector<ResourceRecord>& rrs, uint32_t* serial);
+
+}  // namespace outage::dns

@@ -1,0 +1,107 @@
+// See statuspage_cache.h.
+#include "collectors/statuspage/statuspage_cache.h"
+
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "collectors/statuspage/statuspage_parser.h"
+
+namespace outage {
+
+StatusPageCache::StatusPageCache(Fetcher fetcher) : fetcher_(std::move(fetcher)) {}
+
+std::string StatusPageCache::SummaryUrl(const std::string& url) {
+  constexpr std::string_view kJson = ".json";
+  if (url.size() >= kJson.size() &&
+      url.compare(url.size() - kJson.size(), kJson.size(), kJson) == 0) {
+    return url;
+  }
+  std::string base = url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/api/v2/summary.json";
+}
+
+void StatusPageCache::Sync(const std::vector<StatusPage>& pages) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, Entry> kept;
+  for (const StatusPage& page : pages) {
+    const std::string url = SummaryUrl(page.url);
+    auto it = entries_.find(page.name);
+    // An entry being fetched stays: its fetch will store into it.
+    if (it != entries_.end() && (it->second.url == url || it->second.fetching)) {
+      kept.emplace(page.name, std::move(it->second));
+    }
+  }
+  entries_ = std::move(kept);
+}
+
+void StatusPageCache::Refresh(const std::vector<StatusPage>& pages,
+                              std::chrono::system_clock::time_point now,
+                              std::chrono::steady_clock::time_point deadline) {
+  std::vector<std::string> names;
+  std::vector<std::string> urls;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const StatusPage& page : pages) {
+      Entry& e = entries_[page.name];
+      const std::string url = SummaryUrl(page.url);
+      if (e.url != url && !e.fetching) e = Entry{url, false, false, {}, {}};
+      const bool due = !e.attempted || now - e.last_attempt >= page.refresh_interval ||
+                       now < e.last_attempt;  // the clock went back
+      if (e.fetching || !due) continue;
+      e.fetching = true;
+      e.attempted = true;
+      e.last_attempt = now;
+      names.push_back(page.name);
+      urls.push_back(url);
+    }
+  }
+  if (!urls.empty()) {
+    std::vector<StatusPageFetch> fetched;
+    try {
+      fetched = fetcher_(urls, deadline);
+    } catch (const std::exception&) {
+      // Counted as failed fetches below; the flags must still be cleared.
+    }
+    fetched.resize(urls.size());  // a fetcher that returned too few: failed fetches
+    std::lock_guard<std::mutex> lock(mu_);
+    for (size_t i = 0; i < names.size(); ++i) {
+      Entry& e = entries_[names[i]];
+      e.fetching = false;
+      std::string error;
+      std::optional<StatusPageSummary> summary;
+      if (fetched[i].ok) summary = ParseStatusPageSummary(fetched[i].body, &error);
+      e.view.up = summary.has_value();
+      if (summary) {
+        e.view.summary = std::make_shared<const StatusPageSummary>(std::move(*summary));
+        e.view.last_success_seconds = std::chrono::duration<double>(now.time_since_epoch()).count();
+      }
+    }
+    fetched_.notify_all();
+  }
+  // Wait for pages other scrapes are fetching, so this scrape sees them.
+  std::unique_lock<std::mutex> lock(mu_);
+  fetched_.wait_until(lock, deadline, [&] {
+    for (const StatusPage& page : pages) {
+      auto it = entries_.find(page.name);
+      if (it != entries_.end() && it->second.fetching) return false;
+    }
+    return true;
+  });
+}
+
+std::vector<StatusPageView> StatusPageCache::Views(const std::vector<StatusPage>& pages) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<StatusPageView> views;
+  for (const StatusPage& page : pages) {
+    StatusPageView view;
+    auto it = entries_.find(page.name);
+    if (it != entries_.end()) view = it->second.view;
+    view.name = page.name;
+    views.push_back(std::move(view));
+  }
+  return views;
+}
+
+}  // namespace outage

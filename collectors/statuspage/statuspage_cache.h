@@ -1,0 +1,72 @@
+// StatusPageCache: the last good summary of each configured status page.
+// Scrapes call Refresh, which fetches the pages whose refresh_interval has
+// passed (each page at most once per interval, however many scrapes run),
+// and keeps serving the last good summary when a fetch fails.
+//
+// Thread-safe. A page being fetched by one scrape is not fetched again by
+// another: the second waits for the first (until its own deadline).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "collectors/statuspage/statuspage_fetcher.h"
+#include "collectors/statuspage/statuspage_summary.h"
+#include "config/config.h"
+
+namespace outage {
+
+// StatusPageView is one page as the metrics show it.
+struct StatusPageView {
+  std::string name;
+  bool up = false;                                   // the last fetch worked
+  double last_success_seconds = 0;                   // unix time; 0 = never
+  std::shared_ptr<const StatusPageSummary> summary;  // last good one; null = never
+};
+
+class StatusPageCache {
+ public:
+  using Fetcher = std::function<std::vector<StatusPageFetch>(
+      const std::vector<std::string>& urls, std::chrono::steady_clock::time_point deadline)>;
+
+  explicit StatusPageCache(Fetcher fetcher = FetchStatusPages);
+  StatusPageCache(const StatusPageCache&) = delete;
+  StatusPageCache& operator=(const StatusPageCache&) = delete;
+
+  // Sync forgets pages no longer configured (or whose URL changed).
+  void Sync(const std::vector<StatusPage>& pages);
+
+  // Refresh fetches every page of `pages` not fetched within its
+  // refresh_interval before `now`, returning by `deadline`.
+  void Refresh(const std::vector<StatusPage>& pages, std::chrono::system_clock::time_point now,
+               std::chrono::steady_clock::time_point deadline);
+
+  // Views returns `pages` in order as last fetched.
+  std::vector<StatusPageView> Views(const std::vector<StatusPage>& pages) const;
+
+  // SummaryUrl is the summary.json URL of a configured `url`: itself when it
+  // ends in ".json", else url + "/api/v2/summary.json".
+  static std::string SummaryUrl(const std::string& url);
+
+ private:
+  struct Entry {
+    std::string url;
+    bool fetching = false;
+    bool attempted = false;
+    std::chrono::system_clock::time_point last_attempt;
+    StatusPageView view;
+  };
+
+  const Fetcher fetcher_;
+  mutable std::mutex mu_;
+  std::condition_variable fetched_;       // a fetch finished
+  std::map<std::string, Entry> entries_;  // by page name
+};
+
+}  // namespace outage

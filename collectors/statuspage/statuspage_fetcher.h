@@ -1,0 +1,26 @@
+// Fetches status-page documents over HTTP(S) with libcurl: all URLs at once
+// in one curl multi loop on the calling thread, bounded by a deadline.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace outage {
+
+struct StatusPageFetch {
+  bool ok = false;  // HTTP 200 with a body within the size cap
+  std::string body;
+  std::string error;  // why not, when !ok
+};
+
+// kMaxStatusPageBytes caps a document (real ones are tens of KiB).
+inline constexpr size_t kMaxStatusPageBytes = 4 * 1024 * 1024;
+
+// FetchStatusPages GETs every URL (http and https only, up to 3 redirects)
+// and returns one result per URL, in order, by `deadline`. Thread-safe
+// (curl_global_init must have run).
+std::vector<StatusPageFetch> FetchStatusPages(const std::vector<std::string>& urls,
+                                              std::chrono::steady_clock::time_point deadline);
+
+}  // namespace outage

@@ -1,0 +1,99 @@
+#include "collectors/tcp/tls_client.h"
+
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+namespace outage {
+namespace {
+
+int ProtocolVersion(const std::string& name) {
+  if (name == "TLS10") return TLS1_VERSION;
+  if (name == "TLS11") return TLS1_1_VERSION;
+  if (name == "TLS12") return TLS1_2_VERSION;
+  if (name == "TLS13") return TLS1_3_VERSION;
+  return 0;  // OpenSSL's default bound
+}
+
+std::string QueueText() {
+  const unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return "";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  return text;
+}
+
+bool IsIpLiteral(const std::string& host) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+// NewContext is per session: the facts pointer is per probe, and tls_config
+// files are re-read so a renewed client certificate is picked up.
+SslCtxPtr NewContext(const TlsConfig& config, TlsFacts* facts, std::string* error) {
+  ERR_clear_error();
+  SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+  if (!ctx) {
+    *error = "cannot create TLS context: " + QueueText();
+    return nullptr;
+  }
+  const bool loaded = config.ca_file.empty() ? SSL_CTX_set_default_verify_paths(ctx.get()) == 1
+                                             : SSL_CTX_load_verify_locations(
+                                                   ctx.get(), config.ca_file.c_str(), nullptr) == 1;
+  if (!loaded) {
+    *error = "cannot load CA certificates " + config.ca_file + ": " + QueueText();
+    return nullptr;
+  }
+  if (!config.cert_file.empty()) {
+    if (SSL_CTX_use_certificate_chain_file(ctx.get(), config.cert_file.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx.get(), config.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(ctx.get()) != 1) {
+      *error = "cannot load client certificate " + config.cert_file + ": " + QueueText();
+      return nullptr;
+    }
+  }
+  SSL_CTX_set_min_proto_version(ctx.get(), ProtocolVersion(config.min_version));
+  SSL_CTX_set_max_proto_version(ctx.get(), ProtocolVersion(config.max_version));
+  // Verification still runs (and records facts) when skipped; only its
+  // verdict is ignored.
+  SSL_CTX_set_verify(ctx.get(), config.insecure_skip_verify ? SSL_VERIFY_NONE : SSL_VERIFY_PEER,
+                     nullptr);
+  InstallTlsFactsCapture(ctx.get(), facts);
+  return ctx;
+}
+
+}  // namespace
+
+SslPtr NewTlsClientSession(const TlsConfig& config, const std::string& server_name, int fd,
+                           TlsFacts* facts, std::string* error) {
+  SslCtxPtr ctx = NewContext(config, facts, error);
+  if (!ctx) return nullptr;
+  SslPtr ssl(SSL_new(ctx.get()));  // holds its own reference to ctx
+  if (!ssl || SSL_set_fd(ssl.get(), fd) != 1) {
+    *error = "cannot create TLS session: " + QueueText();
+    return nullptr;
+  }
+  // Like Go: SNI only for names, and the certificate must match the name or,
+  // for an IP literal, carry it as an IP SAN.
+  if (IsIpLiteral(server_name)) {
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl.get()), server_name.c_str());
+  } else if (!server_name.empty()) {
+    SSL_set_tlsext_host_name(ssl.get(), server_name.c_str());
+    SSL_set1_host(ssl.get(), server_name.c_str());
+  }
+  SSL_set_connect_state(ssl.get());
+  return ssl;
+}
+
+std::string TlsErrorText(SSL* ssl) {
+  const long verify = SSL_get_verify_result(ssl);
+  if (verify != X509_V_OK && (SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) != 0) {
+    ERR_clear_error();
+    return std::string("certificate verification failed: ") + X509_verify_cert_error_string(verify);
+  }
+  std::string text = QueueText();
+  return text.empty() ? "TLS failure" : text;
+}
+
+}  // namespace outage

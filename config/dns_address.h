@@ -1,0 +1,24 @@
+// Parsing a DNS server address as the dns prober's targets and `resolvers:`
+// entries spell it: "system" (the host's resolver), "host", "host:port",
+// "[v6]:port" or a bare IPv6 literal. yaml-free; shared with collectors/.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace outage {
+
+inline constexpr int kDefaultDnsPort = 53;
+
+struct DnsServerAddress {
+  bool system = false;  // "system": whatever /etc/resolv.conf names
+  std::string host;     // name or IP literal, without brackets
+  int port = kDefaultDnsPort;
+};
+
+// ParseDnsServerAddress returns the address, or nullopt with a one-line
+// *error such as `invalid port "x" (want 1-65535)`.
+std::optional<DnsServerAddress> ParseDnsServerAddress(std::string_view text, std::string* error);
+
+}  // namespace outage

@@ -1,0 +1,116 @@
+// See diagnosis.h.
+#include "diagnosis/diagnosis.h"
+
+#include <algorithm>
+#include <set>
+
+#include "diagnosis/maintenance_window.h"
+#include "diagnosis/vendor_status.h"
+
+namespace outage {
+namespace {
+
+VendorStatus VendorStatusOf(const Target& target, const std::vector<StatusPageView>& pages) {
+  if (!target.status_page) return {};
+  for (const StatusPageView& page : pages) {
+    if (page.name == target.status_page->page && page.summary) {
+      return VendorStatusFor(*target.status_page, *page.summary);
+    }
+  }
+  return {};
+}
+
+ProbeOutcome SuccessOutcome(const Target& target, const ProbeResult& result) {
+  const Duration limit = target.hysteresis.degraded_latency;
+  const bool slow = limit.count() > 0 && result.duration_seconds * 1000 > limit.count();
+  return slow ? ProbeOutcome::kSlowSuccess : ProbeOutcome::kSuccess;
+}
+
+}  // namespace
+
+Diagnosis::Diagnosis(const Clock* clock) : clock_(clock), results_(clock) {}
+
+void Diagnosis::Sync(const Config& config) {
+  results_.Sync(config);
+  const WallTime now = clock_->Now();
+  std::lock_guard<std::mutex> lock(mu_);
+  std::set<std::string> wanted;
+  bool has_control = false;
+  for (const Target& t : config.targets) {
+    wanted.insert(ProbeResultCache::Key(t));
+    entries_.emplace(ProbeResultCache::Key(t), Entry(now));
+    has_control |= t.control;
+  }
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    it = wanted.count(it->first) != 0 ? std::next(it) : entries_.erase(it);
+  }
+  if (!has_control) vantage_network_up_.reset();
+}
+
+void Diagnosis::Diagnose(const Config& config, const std::vector<StatusPageView>& pages,
+                         std::vector<ScrapedTarget>* scrape) {
+  const WallTime now = clock_->Now();
+  int controls = 0;
+  int controls_failed = 0;
+  for (const ScrapedTarget& s : *scrape) {
+    if (!s.target->control) continue;
+    ++controls;
+    controls_failed += s.result->success ? 0 : 1;
+  }
+  const bool network_down = controls > 0 && controls_failed == controls;
+  const bool global_window = AnyWindowOpen(config.maintenance, now);
+
+  std::lock_guard<std::mutex> lock(mu_);
+  vantage_network_up_ = controls > 0 ? std::optional<bool>(!network_down) : std::nullopt;
+  for (ScrapedTarget& s : *scrape) {
+    const Target& t = *s.target;
+    ProbeResult& result = *s.result;
+    const VendorStatus vendor = VendorStatusOf(t, pages);
+    const bool maintenance =
+        global_window || vendor.maintenance || AnyWindowOpen(t.maintenance, now);
+    ProbeOutcome outcome = ProbeOutcome::kFailure;
+    if (result.success) {
+      outcome = SuccessOutcome(t, result);
+    } else if (network_down && !t.control) {
+      result.reason = FailureReason::kLocalNetwork;
+      outcome = ProbeOutcome::kLocalNetwork;
+    } else if (maintenance) {
+      result.reason = FailureReason::kMaintenance;
+      outcome = ProbeOutcome::kMaintenance;
+    }
+    auto it = entries_.find(ProbeResultCache::Key(t));
+    if (it == entries_.end()) continue;
+    it->second.vendor_confirmed = vendor.outage;
+    it->second.maintenance_active = maintenance;
+    if (s.fresh) it->second.state.Observe(outcome, t.hysteresis, now);
+  }
+}
+
+DiagnosisSnapshot Diagnosis::Snapshot(const Config& config) const {
+  const WallTime now = clock_->Now();
+  DiagnosisSnapshot snapshot;
+  std::vector<std::optional<WallTime>> last_runs;
+  for (const Target& t : config.targets) last_runs.push_back(results_.LastRun(t));
+  std::lock_guard<std::mutex> lock(mu_);
+  snapshot.vantage_network_up = vantage_network_up_;
+  for (size_t i = 0; i < config.targets.size(); ++i) {
+    const Target& t = config.targets[i];
+    auto it = entries_.find(ProbeResultCache::Key(t));
+    if (it == entries_.end()) continue;
+    const TargetState& state = it->second.state;
+    TargetDiagnosis d;
+    d.target = &t;
+    d.state = state.state();
+    d.consecutive_failures = state.consecutive_failures();
+    d.state_changes = state.state_changes();
+    d.last_change_seconds = UnixSeconds(state.last_change());
+    d.down_seconds = state.DownSeconds(now);
+    d.vendor_confirmed = it->second.vendor_confirmed;
+    d.maintenance_active = it->second.maintenance_active;
+    if (last_runs[i]) d.last_run_seconds = UnixSeconds(*last_runs[i]);
+    snapshot.targets.push_back(d);
+  }
+  return snapshot;
+}
+
+}  // namespace outage

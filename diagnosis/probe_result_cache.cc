@@ -1,0 +1,42 @@
+// See probe_result_cache.h.
+#include "diagnosis/probe_result_cache.h"
+
+#include <set>
+
+namespace outage {
+
+ProbeResultCache::Lease ProbeResultCache::Acquire(const Target& target, const StartProbe& start) {
+  const WallTime now = clock_->Now();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(Key(target));
+  if (it != entries_.end() && target.min_interval.count() > 0) {
+    const bool running =
+        it->second.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    const auto age = now - it->second.started;
+    if (running || (age >= WallTime::duration::zero() && age < target.min_interval)) {
+      return Lease{it->second.result, false};
+    }
+  }
+  Entry& entry = entries_[Key(target)];
+  entry.result = start().share();
+  entry.started = now;
+  return Lease{entry.result, true};
+}
+
+std::optional<WallTime> ProbeResultCache::LastRun(const Target& target) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(Key(target));
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.started;
+}
+
+void ProbeResultCache::Sync(const Config& config) {
+  std::set<std::string> wanted;
+  for (const Target& t : config.targets) wanted.insert(Key(t));
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    it = wanted.count(it->first) != 0 ? std::next(it) : entries_.erase(it);
+  }
+}
+
+}  // namespace outage

@@ -1,0 +1,62 @@
+// ProbeResultCache shares probe results between scrapes: a target with a
+// min_interval is probed at most once per interval, however many
+// Prometheus servers scrape, and a probe still running is joined instead of
+// started again (single-flight). Targets without min_interval are probed on
+// every scrape; their last run is still recorded.
+//
+// Thread-safe.
+#pragma once
+
+#include <functional>
+#include <future>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "collectors/probe_result.h"
+#include "config/config.h"
+#include "diagnosis/clock.h"
+
+namespace outage {
+
+class ProbeResultCache {
+ public:
+  explicit ProbeResultCache(const Clock* clock) : clock_(clock) {}
+  ProbeResultCache(const ProbeResultCache&) = delete;
+  ProbeResultCache& operator=(const ProbeResultCache&) = delete;
+
+  using StartProbe = std::function<std::future<ProbeResult>()>;
+
+  struct Lease {
+    std::shared_future<ProbeResult> result;
+    // True for the caller that started the probe: only it counts the result
+    // (histograms, counters, state), so a shared result is counted once.
+    bool fresh = false;
+  };
+
+  // Acquire returns the result of the last probe of `target` if it started
+  // less than min_interval ago or is still running, else starts one with
+  // `start` (called under the cache's lock: it must only enqueue).
+  Lease Acquire(const Target& target, const StartProbe& start);
+
+  // LastRun is when the latest probe of `target` started.
+  std::optional<WallTime> LastRun(const Target& target) const;
+
+  // Sync forgets targets that are no longer configured.
+  void Sync(const Config& config);
+
+  static std::string Key(const Target& target) { return target.target + '\0' + target.module; }
+
+ private:
+  struct Entry {
+    std::shared_future<ProbeResult> result;
+    WallTime started;
+  };
+
+  const Clock* clock_;
+  mutable std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+};
+
+}  // namespace outage

@@ -1,0 +1,28 @@
+// Renders the diagnosis (outage_state and friends) and the status pages
+// (statuspage_*) into exposition samples for /metrics.
+#pragma once
+
+#include <vector>
+
+#include "collectors/statuspage/statuspage_cache.h"
+#include "diagnosis/diagnosis.h"
+#include "exporter/family_set.h"
+
+namespace outage {
+
+// AddDiagnosis appends, per target (labelled like its probe samples):
+// outage_state{state} one-hot, outage_consecutive_failures,
+// outage_state_changes_total, outage_last_state_change_timestamp_seconds,
+// outage_down_seconds_total, outage_vendor_confirmed,
+// outage_maintenance_active, outage_probe_last_run_timestamp_seconds; and
+// outage_vantage_network_up when control targets are configured.
+void AddDiagnosis(const DiagnosisSnapshot& snapshot, FamilySet* out);
+
+// AddStatusPages appends statuspage_up, _last_success_timestamp_seconds,
+// and, once a page was read, statuspage_indicator{indicator} one-hot,
+// statuspage_component_status{component,group,status} one-hot,
+// statuspage_incidents{impact}, statuspage_incident_info and
+// statuspage_maintenance_active, all labelled with `page`.
+void AddStatusPages(const std::vector<StatusPageView>& pages, FamilySet* out);
+
+}  // namespace outage

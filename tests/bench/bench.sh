@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# `make bench`: outage_exporter against blackbox_exporter, side by side in one
+# run, on loopback, against the same nginx URL with the same http_2xx module.
+# Prints one markdown table (progress goes to stderr).
+#
+# Environment: OUTAGE_EXPORTER_BINARY (default $BUILD_DIR/outage_exporter,
+# BUILD_DIR default build), BENCH_SECONDS per wrk run (default 10),
+# BENCH_TARGETS (default "1000 5000").
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+ours_bin=${OUTAGE_EXPORTER_BINARY:-$root/${BUILD_DIR:-build}/outage_exporter}
+blackbox_bin=/usr/bin/prometheus-blackbox-exporter
+seconds=${BENCH_SECONDS:-10}
+target_counts=${BENCH_TARGETS:-1000 5000}
+
+"$root/scripts/install-deps.sh" "$here/packages.txt"
+[[ -x "$ours_bin" ]] || { echo "bench: $ours_bin not built (make build)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/outage-bench.XXXXXX)
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "bench: $*" >&2; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL: up to 10 s for any HTTP answer.
+wait_http() {
+  local i
+  for i in $(seq 1 100); do
+    curl -s -o /dev/null --max-time 1 "$1" && return 0
+    sleep 0.1
+  done
+  echo "bench: nothing answers at $1" >&2
+  return 1
+}
+
+# cpu_ticks PID: user + system CPU of the whole process, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+# status_mib PID FIELD: a Vm* field of /proc/PID/status in MiB.
+status_mib() { awk -v f="$2:" '$1 == f {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+now() { date +%s.%N; }
+calc() { python3 -c "print($1)"; }
+# ratio A B: A/B with two decimals, or "-" when either is missing.
+ratio() { python3 -c "a, b = '$1', '$2'
+print('%.2f' % (float(a) / float(b)) if a not in ('', '-') and b not in ('', '-') and float(b) else '-')"; }
+
+# --- nginx: the target, one location, loopback only -------------------------
+nginx_port=$(free_port)
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<EOF
+worker_processes auto;
+worker_rlimit_nofile 65536;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { default_type text/plain; return 200 "ok\n"; }
+  }
+}
+EOF
+ulimit -n 65536 2>/dev/null || true
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+pids+=($!)
+wait_http "http://127.0.0.1:$nginx_port/"
+target_url="http://127.0.0.1:$nginx_port/"
+
+# --- the two exporters, same module ------------------------------------------
+module_yaml='modules:
+  http_2xx:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4'
+echo "$module_yaml" > "$work/blackbox.yml"
+echo "$module_yaml" > "$work/ours.yml"
+
+# start_ours CONFIG: starts our exporter; sets ours_pid and ours_url.
+start_ours() {
+  local port
+  port=$(free_port)
+  "$ours_bin" --config.file="$1" --web.listen-address="127.0.0.1:$port" \
+    --log.level=warn 2>>"$work/ours.log" &
+  ours_pid=$!
+  pids+=("$ours_pid")
+  ours_url="http://127.0.0.1:$port"
+  wait_http "$ours_url/-/healthy"
+}
+start_blackbox() {
+  local port
+  port=$(free_port)
+  "$blackbox_bin" --config.file="$work/blackbox.yml" --web.listen-address="127.0.0.1:$port" \
+    --log.level=warn 2>>"$work/blackbox.log" &
+  bb_pid=$!
+  pids+=("$bb_pid")
+  bb_url="http://127.0.0.1:$port"
+  wait_http "$bb_url/-/healthy"
+}
+stop_pid() {
+  local pid keep=()
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  for pid in "${pids[@]}"; do [[ $pid == "$1" ]] || keep+=("$pid"); done
+  pids=("${keep[@]}")
+}
+
+# check_probe BASE: one probe must succeed, or the numbers mean nothing.
+check_probe() {
+  curl -s --max-time 10 "$1/probe?module=http_2xx&target=$target_url" | grep -qx 'probe_success 1' ||
+    { echo "bench: a probe through $1 did not succeed" >&2; exit 1; }
+}
+
+# run_wrk PID CONNECTIONS URL [wrk args...]: sets rps, requests, errors and
+# cpu_ms (CPU milliseconds of PID per request; "-" without PID).
+run_wrk() {
+  local pid=$1 conns=$2 url=$3 out t0 t1
+  shift 3
+  t0=$([[ $pid == - ]] && echo 0 || cpu_ticks "$pid")
+  out=$(wrk -t2 -c"$conns" -d"${seconds}s" "$@" "$url")
+  t1=$([[ $pid == - ]] && echo 0 || cpu_ticks "$pid")
+  rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+  if [[ $pid == - ]]; then cpu_ms=-; else
+    cpu_ms=$(calc "'%.3f' % (($t1 - $t0) * 1000.0 / $hz / max($requests, 1))"); fi
+  [[ -z $errors ]] || log "wrk against $url: $errors"
+}
+
+# --- /probe throughput -------------------------------------------------------
+declare -A row
+start_ours "$work/ours.yml"
+start_blackbox
+check_probe "$ours_url"
+check_probe "$bb_url"
+sleep 1
+row[ours_idle]=$(status_mib "$ours_pid" VmRSS)
+row[bb_idle]=$(status_mib "$bb_pid" VmRSS)
+for c in 16 64; do
+  log "/probe at $c clients, ${seconds}s each"
+  run_wrk "$ours_pid" "$c" "$ours_url/probe?module=http_2xx&target=$target_url"
+  row[ours_rps_$c]=$rps; row[ours_cpu_$c]=$cpu_ms
+  run_wrk "$bb_pid" "$c" "$bb_url/probe?module=http_2xx&target=$target_url"
+  row[bb_rps_$c]=$rps; row[bb_cpu_$c]=$cpu_ms
+done
+row[ours_hwm]=$(status_mib "$ours_pid" VmHWM)
+row[bb_hwm]=$(status_mib "$bb_pid" VmHWM)
+log "nginx ceiling: Connection: close at 64 clients"
+run_wrk - 64 "$target_url" -H "Connection: close"
+row[ceiling]=$rps
+stop_pid "$ours_pid"
+stop_pid "$bb_pid"
+
+# --- one scrape over N configured targets vs N /probe through blackbox --------
+for n in $target_counts; do
+  log "$n targets: one /metrics scrape"
+  { echo "$module_yaml"; echo "targets:"
+    for i in $(seq 1 "$n"); do
+      echo "  - target: http://127.0.0.1:$nginx_port/t/$i"
+      echo "    module: http_2xx"
+    done; } > "$work/targets-$n.yml"
+  start_ours "$work/targets-$n.yml"
+  c0=$(cpu_ticks "$ours_pid"); w0=$(now)
+  curl -s --max-time 60 -o "$work/scrape-$n.txt" "$ours_url/metrics"
+  w1=$(now); c1=$(cpu_ticks "$ours_pid")
+  ok=$(grep -c '^probe_success{.*} 1$' "$work/scrape-$n.txt" || true)
+  [[ $ok == "$n" ]] || log "only $ok of $n targets succeeded in our scrape"
+  row[ours_wall_$n]=$(calc "'%.3f' % ($w1 - $w0)")
+  row[ours_cpus_$n]=$(calc "'%.2f' % (($c1 - $c0) / $hz)")
+  row[ours_rss_$n]=$(status_mib "$ours_pid" VmHWM)
+  stop_pid "$ours_pid"
+
+  log "$n targets: one /probe each through blackbox at 64 clients"
+  start_blackbox
+  c0=$(cpu_ticks "$bb_pid"); w0=$(now)
+  TARGETS=$n TARGET_BASE="http://127.0.0.1:$nginx_port/t/" \
+    wrk -t1 -c64 -d120s -s "$here/cycle_targets.lua" "$bb_url" >/dev/null 2>"$work/wrk-bb-$n.txt"
+  w1=$(now); c1=$(cpu_ticks "$bb_pid")
+  grep -q "answered=$n failed=0" "$work/wrk-bb-$n.txt" ||
+    log "blackbox: $(cat "$work/wrk-bb-$n.txt") of $n probes"
+  row[bb_wall_$n]=$(calc "'%.3f' % ($w1 - $w0)")
+  row[bb_cpus_$n]=$(calc "'%.2f' % (($c1 - $c0) / $hz)")
+  row[bb_rss_$n]=$(status_mib "$bb_pid" VmHWM)
+  stop_pid "$bb_pid"
+done
+
+# --- the table -----------------------------------------------------------------
+line() {  # label ours blackbox goal
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"
+}
+echo
+echo "Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg) (at the end of the run); ${seconds}s per wrk run."
+echo
+echo "| measure | outage_exporter | blackbox_exporter | ours/blackbox | goal |"
+echo "|---|---|---|---|---|"
+line "/probe throughput, 16 clients (probes/s)" "${row[ours_rps_16]}" "${row[bb_rps_16]}" "≥ 3"
+line "/probe throughput, 64 clients (probes/s)" "${row[ours_rps_64]}" "${row[bb_rps_64]}" "≥ 3"
+line "CPU per probe, 16 clients (ms)" "${row[ours_cpu_16]}" "${row[bb_cpu_16]}" "≤ 0.33"
+line "CPU per probe, 64 clients (ms)" "${row[ours_cpu_64]}" "${row[bb_cpu_64]}" "≤ 0.33"
+line "idle RSS (MiB)" "${row[ours_idle]}" "${row[bb_idle]}" ""
+line "peak RSS after 64 clients, VmHWM (MiB)" "${row[ours_hwm]}" "${row[bb_hwm]}" "≤ 0.5"
+echo "| ceiling: wrk at nginx, \`Connection: close\`, 64 clients (req/s) | ${row[ceiling]} | | | |"
+for n in $target_counts; do
+  goal=$([[ $n == 1000 ]] && echo "ours < 1 s" || echo "ours < $((n / 1000)) s")
+  line "$n targets: wall time (s)" "${row[ours_wall_$n]}" "${row[bb_wall_$n]}" "$goal"
+  line "$n targets: CPU time (s)" "${row[ours_cpus_$n]}" "${row[bb_cpus_$n]}" ""
+  line "$n targets: peak RSS, VmHWM (MiB)" "${row[ours_rss_$n]}" "${row[bb_rss_$n]}" ""
+done
+echo
+echo "outage_exporter: one /metrics scrape over N configured targets; blackbox_exporter: N" \
+  "/probe requests, 64 at a time (wrk + tests/bench/cycle_targets.lua). All on 127.0.0.1."

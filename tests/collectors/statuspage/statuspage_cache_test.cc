@@ -1,0 +1,149 @@
+// Tests for StatusPageCache: refresh intervals, serving the last good
+// summary when a fetch fails, single-flight between scrapes, reload.
+#include "collectors/statuspage/statuspage_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace outage {
+namespace {
+
+using std::chrono::seconds;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr char kOperational[] =
+    R"({"status": {"indicator": "none"}, "components": [{"id": "1", "name": "Web", "status": "operational"}]})";
+constexpr char kMajor[] = R"({"status": {"indicator": "major"}, "components": []})";
+
+// ScriptedFetcher answers with `body` (or a failure when empty) and counts
+// the URLs it was asked for.
+struct ScriptedFetcher {
+  std::string body = kOperational;
+  std::vector<std::string> asked;
+
+  StatusPageCache::Fetcher Fn() {
+    return [this](const std::vector<std::string>& urls, SteadyClock::time_point) {
+      std::vector<StatusPageFetch> out;
+      for (const auto& url : urls) {
+        asked.push_back(url);
+        StatusPageFetch f;
+        f.ok = !body.empty();
+        f.body = body;
+        if (!f.ok) f.error = "connection refused";
+        out.push_back(f);
+      }
+      return out;
+    };
+  }
+};
+
+std::vector<StatusPage> Pages() {
+  StatusPage page;
+  page.name = "spotify";
+  page.url = "https://status.example.com/";
+  page.refresh_interval = seconds(60);
+  return {page};
+}
+
+std::chrono::system_clock::time_point At(int s) {
+  return std::chrono::system_clock::time_point(seconds(1'700'000'000 + s));
+}
+SteadyClock::time_point Soon() { return SteadyClock::now() + seconds(5); }
+
+TEST(StatusPageCacheTest, SummaryUrl) {
+  EXPECT_EQ(StatusPageCache::SummaryUrl("https://www.githubstatus.com"),
+            "https://www.githubstatus.com/api/v2/summary.json");
+  EXPECT_EQ(StatusPageCache::SummaryUrl("https://www.githubstatus.com/"),
+            "https://www.githubstatus.com/api/v2/summary.json");
+  EXPECT_EQ(StatusPageCache::SummaryUrl("http://127.0.0.1:8080/custom/summary.json"),
+            "http://127.0.0.1:8080/custom/summary.json");
+}
+
+TEST(StatusPageCacheTest, NeverFetchedIsDown) {
+  ScriptedFetcher fetcher;
+  StatusPageCache cache(fetcher.Fn());
+  const auto views = cache.Views(Pages());
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_EQ(views[0].name, "spotify");
+  EXPECT_FALSE(views[0].up);
+  EXPECT_EQ(views[0].summary, nullptr);
+}
+
+TEST(StatusPageCacheTest, FetchesAtMostOncePerRefreshInterval) {
+  ScriptedFetcher fetcher;
+  StatusPageCache cache(fetcher.Fn());
+  cache.Refresh(Pages(), At(0), Soon());
+  cache.Refresh(Pages(), At(30), Soon());
+  cache.Refresh(Pages(), At(59), Soon());
+  EXPECT_EQ(fetcher.asked.size(), 1u);
+  EXPECT_EQ(fetcher.asked[0], "https://status.example.com/api/v2/summary.json");
+  cache.Refresh(Pages(), At(60), Soon());
+  EXPECT_EQ(fetcher.asked.size(), 2u);
+  const auto views = cache.Views(Pages());
+  EXPECT_TRUE(views[0].up);
+  EXPECT_DOUBLE_EQ(views[0].last_success_seconds, 1'700'000'060);
+  ASSERT_NE(views[0].summary, nullptr);
+  EXPECT_EQ(views[0].summary->indicator, "none");
+}
+
+TEST(StatusPageCacheTest, FailedFetchKeepsTheLastGoodSummary) {
+  ScriptedFetcher fetcher;
+  StatusPageCache cache(fetcher.Fn());
+  cache.Refresh(Pages(), At(0), Soon());
+  fetcher.body = "";  // the vendor's page is unreachable
+  cache.Refresh(Pages(), At(60), Soon());
+  auto views = cache.Views(Pages());
+  EXPECT_FALSE(views[0].up);
+  EXPECT_DOUBLE_EQ(views[0].last_success_seconds, 1'700'000'000);
+  ASSERT_NE(views[0].summary, nullptr);
+  EXPECT_EQ(views[0].summary->indicator, "none");
+  fetcher.body = "{\"status\": {\"indic";  // truncated
+  cache.Refresh(Pages(), At(120), Soon());
+  views = cache.Views(Pages());
+  EXPECT_FALSE(views[0].up);
+  EXPECT_EQ(views[0].summary->indicator, "none");
+  fetcher.body = kMajor;
+  cache.Refresh(Pages(), At(180), Soon());
+  views = cache.Views(Pages());
+  EXPECT_TRUE(views[0].up);
+  EXPECT_EQ(views[0].summary->indicator, "major");
+}
+
+TEST(StatusPageCacheTest, ConcurrentScrapesFetchOnce) {
+  std::atomic<int> fetches{0};
+  StatusPageCache cache([&](const std::vector<std::string>& urls, SteadyClock::time_point) {
+    ++fetches;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return std::vector<StatusPageFetch>(urls.size(), StatusPageFetch{true, kOperational, ""});
+  });
+  std::vector<std::thread> scrapes;
+  std::atomic<int> saw_summary{0};
+  for (int i = 0; i < 4; ++i) {
+    scrapes.emplace_back([&] {
+      cache.Refresh(Pages(), At(0), Soon());
+      saw_summary += cache.Views(Pages())[0].summary != nullptr ? 1 : 0;
+    });
+  }
+  for (auto& s : scrapes) s.join();
+  EXPECT_EQ(fetches.load(), 1);
+  EXPECT_EQ(saw_summary.load(), 4);  // the others waited for the one fetch
+}
+
+TEST(StatusPageCacheTest, SyncForgetsRemovedAndMovedPages) {
+  ScriptedFetcher fetcher;
+  StatusPageCache cache(fetcher.Fn());
+  cache.Refresh(Pages(), At(0), Soon());
+  auto moved = Pages();
+  moved[0].url = "https://elsewhere.example.com";
+  cache.Sync(moved);
+  EXPECT_EQ(cache.Views(moved)[0].summary, nullptr);
+  cache.Refresh(moved, At(1), Soon());  // a new URL is fetched at once
+  EXPECT_EQ(fetcher.asked.back(), "https://elsewhere.example.com/api/v2/summary.json");
+  cache.Sync({});
+  EXPECT_EQ(cache.Views(Pages())[0].summary, nullptr);
+}
+
+}  // namespace
+}  // namespace outage

@@ -1,0 +1,121 @@
+// Tests for ParseStatusPageSummary with real Statuspage v2 summary.json
+// shapes: groups, unresolved incidents, maintenance in progress, unknown
+// enum values, truncated and foreign documents.
+#include "collectors/statuspage/statuspage_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace outage {
+namespace {
+
+std::string Testdata(const std::string& name) {
+  std::ifstream in(std::string(OUTAGE_STATUSPAGE_TESTDATA_DIR) + "/" + name);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+StatusPageSummary MustParse(const std::string& json) {
+  std::string error;
+  auto summary = ParseStatusPageSummary(json, &error);
+  EXPECT_TRUE(summary.has_value()) << error;
+  return summary.value_or(StatusPageSummary{});
+}
+
+TEST(StatusPageParserTest, ReadsARealSummary) {
+  const StatusPageSummary s = MustParse(Testdata("summary_incident.json"));
+  EXPECT_EQ(s.page_name, "GitHub");
+  EXPECT_EQ(s.indicator, "major");
+  ASSERT_EQ(s.components.size(), 5u);
+  EXPECT_EQ(s.components[0].name, "Git Operations");
+  EXPECT_EQ(s.components[0].group, "");
+  EXPECT_EQ(s.components[0].status, "operational");
+  EXPECT_EQ(s.components[1].name, "API");
+  EXPECT_TRUE(s.components[1].is_group);
+  EXPECT_EQ(s.components[1].group, "");
+  EXPECT_EQ(s.components[2].name, "API Requests");
+  EXPECT_EQ(s.components[2].group, "API");
+  EXPECT_EQ(s.components[2].status, "partial_outage");
+  EXPECT_EQ(s.components[3].group, "API");
+  EXPECT_EQ(s.components[3].status, "under_maintenance");
+  EXPECT_EQ(s.components[4].status, "unknown");  // "melting"
+}
+
+TEST(StatusPageParserTest, KeepsOnlyUnresolvedIncidents) {
+  const StatusPageSummary s = MustParse(Testdata("summary_incident.json"));
+  ASSERT_EQ(s.incidents.size(), 2u);
+  EXPECT_EQ(s.incidents[0].name, "Incident with API Requests");
+  EXPECT_EQ(s.incidents[0].impact, "major");
+  EXPECT_EQ(s.incidents[0].status, "identified");
+  EXPECT_EQ(s.incidents[0].shortlink, "https://stspg.io/abc123");
+  EXPECT_EQ(s.incidents[0].components, std::vector<std::string>{"API Requests"});
+  EXPECT_EQ(s.incidents[1].impact, "minor");
+  EXPECT_EQ(s.incidents[1].status, "monitoring");
+}
+
+TEST(StatusPageParserTest, KeepsOnlyMaintenancesInProgress) {
+  const StatusPageSummary s = MustParse(Testdata("summary_incident.json"));
+  ASSERT_EQ(s.maintenances.size(), 1u);
+  EXPECT_EQ(s.maintenances[0].name, "Webhooks database upgrade");
+  EXPECT_EQ(s.maintenances[0].components, std::vector<std::string>{"Webhooks"});
+}
+
+TEST(StatusPageParserTest, UnknownValuesAndOddTypesBecomeUnknown) {
+  const StatusPageSummary s = MustParse(R"({
+    "status": {"indicator": "apocalyptic"},
+    "components": [
+      {"id": "a", "name": "Search", "status": 3, "group": "yes"},
+      {"id": "b", "name": "Search", "status": "operational"},
+      {"id": "c", "status": "operational"},
+      "not an object"
+    ],
+    "incidents": [{"name": "Odd", "status": "pondering", "impact": null}],
+    "scheduled_maintenances": {"not": "a list"}
+  })");
+  EXPECT_EQ(s.indicator, "unknown");
+  ASSERT_EQ(s.components.size(), 1u);  // duplicate and nameless ones dropped
+  EXPECT_EQ(s.components[0].status, "unknown");
+  EXPECT_FALSE(s.components[0].is_group);
+  ASSERT_EQ(s.incidents.size(), 1u);
+  EXPECT_EQ(s.incidents[0].status, "unknown");
+  EXPECT_EQ(s.incidents[0].impact, "unknown");
+  EXPECT_TRUE(s.maintenances.empty());
+}
+
+TEST(StatusPageParserTest, AllOperational) {
+  const StatusPageSummary s = MustParse(R"({"page": {"name": "Example"},
+    "status": {"indicator": "none", "description": "All Systems Operational"},
+    "components": [], "incidents": [], "scheduled_maintenances": []})");
+  EXPECT_EQ(s.indicator, "none");
+  EXPECT_TRUE(s.components.empty());
+  EXPECT_TRUE(s.incidents.empty());
+}
+
+TEST(StatusPageParserTest, TruncatedDocumentIsAFailedFetch) {
+  const std::string full = Testdata("summary_incident.json");
+  for (size_t cut : {size_t{0}, size_t{1}, full.size() / 3, full.size() / 2, full.size() - 3}) {
+    std::string error;
+    EXPECT_FALSE(ParseStatusPageSummary(full.substr(0, cut), &error).has_value()) << cut;
+    EXPECT_EQ(error, "malformed JSON");
+  }
+}
+
+TEST(StatusPageParserTest, ForeignDocumentsAreRejected) {
+  for (const char* json : {"[]", "{}", R"({"status": "ok"})", "42", "null"}) {
+    std::string error;
+    EXPECT_FALSE(ParseStatusPageSummary(json, &error).has_value()) << json;
+    EXPECT_EQ(error, "not a Statuspage summary (no \"status\" object)");
+  }
+}
+
+TEST(StatusPageParserTest, DeepNestingDoesNotCrash) {
+  std::string error;
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_FALSE(ParseStatusPageSummary(deep, &error).has_value());
+}
+
+}  // namespace
+}  // namespace outage

@@ -1,0 +1,533 @@
+// The TCP prober in-process (through ProbeEngine) against loopback servers
+// started here: banners, SMTP/IMAP/POP3 STARTTLS dialogues, direct TLS with
+// good and bad certificates, and servers that reset, hang up or never speak.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "collectors/probe_engine.h"
+#include "config/config_loader.h"
+#include "tests/collectors/tcp/tcp_test_servers.h"
+#include "tests/support/loopback_socket.h"
+#include "tests/support/raw_tcp_server.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_certs.h"
+
+namespace outage::test {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+struct Outcome {
+  ProbeResult result;
+  double elapsed_seconds = 0;
+  std::string config_error;
+};
+
+std::optional<double> Value(const ProbeResult& r, std::string_view name,
+                            const LabelPairs& labels = {}) {
+  std::optional<double> found;
+  for (const Sample& s : r.samples) {
+    if (s.desc->name == name && s.labels == labels) found = s.value;
+  }
+  return found;
+}
+
+std::string Reason(const ProbeResult& r) {
+  return std::string(FailureReasonName(r.success ? FailureReason::kNone : r.reason));
+}
+
+class TcpProberTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    signal(SIGPIPE, SIG_IGN);  // as main() does: TLS writes may hit a closed peer
+    dir_ = new TempDir();
+    std::string error;
+    auto certs = GenerateTestCerts(dir_->path(), 30, &error);
+    ASSERT_TRUE(certs.has_value()) << error;
+    certs_ = new TestCerts(*certs);
+  }
+  static void TearDownTestSuite() {
+    delete certs_;
+    delete dir_;
+  }
+
+  // Probe runs module `m` with the given `tcp:` section body (indented by
+  // six spaces) against `target`.
+  Outcome Probe(const std::string& tcp_section, const std::string& target,
+                milliseconds timeout = milliseconds(3000)) {
+    Outcome out;
+    std::string yaml = "modules:\n  m:\n    prober: tcp\n";
+    if (!tcp_section.empty()) yaml += "    tcp:\n" + tcp_section;
+    ConfigResult loaded = LoadConfigString(yaml, "test.yml");
+    if (auto* error = std::get_if<ConfigError>(&loaded)) {
+      ADD_FAILURE() << error->ToString() << "\n" << yaml;
+      return out;
+    }
+    ProbeRequest request;
+    request.config = std::get<LoadedConfig>(loaded).config;
+    request.module = &request.config->modules.at("m");
+    request.target = target;
+    request.debug = true;
+    const auto start = Clock::now();
+    request.deadline = start + timeout;
+    out.result = engine_.Probe(std::move(request)).get();
+    out.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return out;
+  }
+
+  static std::unique_ptr<ScriptedServer> Serve(ScriptedServer::Script script) {
+    std::string error;
+    auto server = ScriptedServer::Start(std::move(script), &error);
+    EXPECT_NE(server, nullptr) << error;
+    return server;
+  }
+
+  static std::string CaFile() { return certs_->ca.cert_path; }
+
+  static TempDir* dir_;
+  static TestCerts* certs_;
+  ProbeEngine engine_;
+};
+
+TempDir* TcpProberTest::dir_ = nullptr;
+TestCerts* TcpProberTest::certs_ = nullptr;
+
+// Servers -------------------------------------------------------------------
+
+void SshBanner(ServerConn& c) {
+  c.Write("SSH-2.0-test\r\n");
+  std::string line;
+  c.ReadLine(&line);
+}
+
+// SmtpServer speaks just enough ESMTP for a STARTTLS check; it records every
+// command it receives so tests can see what went over TLS.
+ScriptedServer::Script SmtpServer(ScriptedServer** self, const TestCerts* certs) {
+  return [self, certs](ServerConn& c) {
+    std::string line;
+    c.Write("220 mail.test ESMTP ready\r\n");
+    if (!c.ReadLine(&line)) return;
+    (*self)->Record(line);
+    c.Write("250-mail.test greets you\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 8BITMIME\r\n");
+    if (!c.ReadLine(&line)) return;
+    (*self)->Record(line);
+    if (line != "STARTTLS") return;
+    c.Write("220 2.0.0 Ready to start TLS\r\n");
+    if (!c.StartTls(certs->leaf.cert_path, certs->leaf.key_path)) return;
+    (*self)->Record("<tls>");
+    while (c.ReadLine(&line)) {
+      (*self)->Record(line);
+      if (line.rfind("EHLO", 0) == 0) c.Write("250-mail.test\r\n250 AUTH PLAIN\r\n");
+      if (line == "QUIT") {
+        c.Write("221 2.0.0 Bye\r\n");
+        return;
+      }
+    }
+  };
+}
+
+constexpr char kSmtpStartTls[] = R"yaml(      query_response:
+        - expect: "^220 "
+        - send: "EHLO prober.test"
+        - expect: "^250-STARTTLS"
+        - expect: "^250 "
+        - send: "STARTTLS"
+        - expect: "^220 "
+          starttls: true
+        - send: "EHLO prober.test"
+        - expect: "^250 AUTH"
+        - send: "QUIT"
+        - expect: "^221 "
+      tls_config:
+        ca_file: CA
+)yaml";
+
+std::string WithCa(std::string text, const std::string& ca) {
+  const size_t at = text.find("CA\n");
+  if (at != std::string::npos) text.replace(at, 2, ca);
+  return text;
+}
+
+// Tests ---------------------------------------------------------------------
+
+TEST_F(TcpProberTest, ConnectOnlySucceeds) {
+  auto server = Serve(SshBanner);
+  Outcome o = Probe("", server->Target());
+  EXPECT_TRUE(o.result.success) << o.result.log.Text();
+  EXPECT_EQ(Value(o.result, "probe_ip_protocol"), 4);
+  EXPECT_NE(Value(o.result, "probe_ip_addr_hash"), 0);
+  EXPECT_EQ(Value(o.result, "probe_failed_due_to_regex"), 0);
+  ASSERT_EQ(o.result.phases.size(), 4u);
+  EXPECT_EQ(o.result.phases[0].phase, "resolve");
+  EXPECT_EQ(o.result.phases[3].phase, "exchange");
+  EXPECT_TRUE(Value(o.result, "probe_tcp_duration_seconds", {{"phase", "connect"}}).has_value());
+  EXPECT_FALSE(Value(o.result, "probe_ssl_earliest_cert_expiry").has_value());
+}
+
+TEST_F(TcpProberTest, SshBannerWithLabels) {
+  auto server = Serve(SshBanner);
+  Outcome o = Probe(R"yaml(      query_response:
+        - expect: "^SSH-2.0-([^ -]+)"
+          labels:
+            - name: ssh_version
+              value: "${1}"
+        - send: "SSH-2.0-blackbox-ssh-check"
+)yaml",
+                    server->Target());
+  EXPECT_TRUE(o.result.success) << o.result.log.Text();
+  EXPECT_EQ(Value(o.result, "probe_expect_info", {{"ssh_version", "test"}}), 1);
+}
+
+TEST_F(TcpProberTest, SmtpStartTls) {
+  ScriptedServer* self = nullptr;
+  auto server = Serve(SmtpServer(&self, certs_));
+  self = server.get();
+  Outcome o = Probe(WithCa(kSmtpStartTls, CaFile()), server->Target());
+  ASSERT_TRUE(o.result.success) << o.result.log.Text();
+  EXPECT_EQ(server->Transcript(), (std::vector<std::string>{"EHLO prober.test", "STARTTLS", "<tls>",
+                                                            "EHLO prober.test", "QUIT"}));
+  EXPECT_EQ(Value(o.result, "probe_ssl_earliest_cert_expiry"),
+            static_cast<double>(certs_->leaf.not_after));
+  EXPECT_TRUE(Value(o.result, "probe_ssl_last_chain_expiry_timestamp_seconds").has_value());
+  EXPECT_EQ(Value(o.result, "probe_tls_version_info", {{"version", "TLS 1.3"}}), 1);
+  EXPECT_GT(*Value(o.result, "probe_tcp_duration_seconds", {{"phase", "tls"}}), 0);
+}
+
+TEST_F(TcpProberTest, SmtpStartTlsUntrustedCertificateIsTls) {
+  ScriptedServer* self = nullptr;
+  auto server = Serve(SmtpServer(&self, certs_));
+  self = server.get();
+  // No ca_file: the system store does not know the test CA.
+  std::string module = kSmtpStartTls;
+  module.erase(module.find("      tls_config:"));
+  // Loading the system trust store is slow under valgrind or sanitizers.
+  Outcome o = Probe(module, server->Target(), milliseconds(15000));
+  EXPECT_EQ(Reason(o.result), "tls") << o.result.log.Text();
+  EXPECT_EQ(Value(o.result, "probe_ssl_earliest_cert_expiry"),
+            static_cast<double>(certs_->leaf.not_after));
+}
+
+// A line sent in plaintext together with the STARTTLS answer must not be
+// read as if it came over TLS (the classic STARTTLS command injection).
+TEST_F(TcpProberTest, PlaintextBeforeStartTlsIsDiscarded) {
+  const TestCerts* certs = certs_;
+  auto server = Serve([certs](ServerConn& c) {
+    std::string line;
+    c.Write("220 ready\r\n");
+    if (!c.ReadLine(&line) || line != "STARTTLS") return;
+    c.Write("220 go ahead\r\n250 INJECTED\r\n");  // one segment on loopback
+    if (!c.StartTls(certs->leaf.cert_path, certs->leaf.key_path)) return;
+    if (c.ReadLine(&line)) c.Write("250 AUTH PLAIN\r\n");
+  });
+  Outcome o = Probe(WithCa(R"yaml(      query_response:
+        - expect: "^220 ready"
+          send: "STARTTLS"
+        - expect: "^220 go ahead"
+          starttls: true
+        - send: "EHLO prober.test"
+        - expect: "^250 (INJECTED|AUTH)"
+          labels:
+            - name: first
+              value: "${1}"
+      tls_config:
+        ca_file: CA
+)yaml",
+                           CaFile()),
+                    server->Target());
+  EXPECT_TRUE(o.result.success) << o.result.log.Text();
+  EXPECT_EQ(Value(o.result, "probe_expect_info", {{"first", "AUTH"}}), 1) << o.result.log.Text();
+}
+
+TEST_F(TcpProberTest, ImapStartTls) {
+  const TestCerts* certs = certs_;
+  auto server = Serve([certs](ServerConn& c) {
+    std::string line;
+    c.Write("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n");
+    if (!c.ReadLine(&line) || line != "a1 STARTTLS") return;
+    c.Write("a1 OK Begin TLS negotiation now\r\n");
+    if (!c.StartTls(certs->leaf.cert_path, certs->leaf.key_path)) return;
+    if (!c.ReadLine(&line) || line != "a2 CAPABILITY") return;
+    c.Write("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\na2 OK done\r\n");
+    if (!c.ReadLine(&line) || line != "a3 LOGOUT") return;
+    c.Write("* BYE\r\na3 OK bye\r\n");
+  });
+  Outcome o = Probe(WithCa(R"yaml(      query_response:
+        - expect: "^\\* OK"
+        - send: "a1 STARTTLS"
+        - expect: "^a1 OK"
+          starttls: true
+        - send: "a2 CAPABILITY"
+        - expect: "^a2 OK"
+        - send: "a3 LOGOUT"
+        - expect: "^a3 OK"
+      tls_config:
+        ca_file: CA
+)yaml",
+                           CaFile()),
+                    server->Target());
+  EXPECT_TRUE(o.result.success) << o.result.log.Text();
+  EXPECT_EQ(Value(o.result, "probe_ssl_earliest_cert_expiry"),
+            static_cast<double>(certs_->leaf.not_after));
+}
+
+TEST_F(TcpProberTest, Pop3StartTls) {
+  const TestCerts* certs = certs_;
+  auto server = Serve([certs](ServerConn& c) {
+    std::string line;
+    c.Write("+OK POP3 server ready\r\n");
+    if (!c.ReadLine(&line) || line != "STLS") return;
+    c.Write("+OK Begin TLS\r\n");
+    if (!c.StartTls(certs->leaf.cert_path, certs->leaf.key_path)) return;
+    if (!c.ReadLine(&line) || line != "CAPA") return;
+    c.Write("+OK Capability list follows\r\nUSER\r\nSASL PLAIN\r\n.\r\n");
+    if (!c.ReadLine(&line) || line != "QUIT") return;
+    c.Write("+OK bye\r\n");
+  });
+  Outcome o = Probe(WithCa(R"yaml(      query_response:
+        - expect: "^\\+OK"
+        - send: "STLS"
+        - expect: "^\\+OK"
+          starttls: true
+        - send: "CAPA"
+        - expect: "^SASL"
+        - expect: "^\\.$"
+        - send: "QUIT"
+        - expect: "^\\+OK"
+      tls_config:
+        ca_file: CA
+)yaml",
+                           CaFile()),
+                    server->Target());
+  EXPECT_TRUE(o.result.success) << o.result.log.Text();
+}
+
+std::string DirectTlsModule(const std::string& ca) {
+  return R"yaml(      tls: true
+      query_response:
+        - expect: "^hello over tls"
+      tls_config:
+        ca_file: )yaml" +
+         ca + "\n";
+}
+
+TEST_F(TcpProberTest, DirectTlsWithTrustedCertificate) {
+  const TestCerts* certs = certs_;
+  auto server = Serve([certs](ServerConn& c) {
+    if (c.StartTls(certs->leaf.cert_path, certs->leaf.key_path)) c.Write("hello over tls\n");
+  });
+  Outcome o = Probe(DirectTlsModule(CaFile()), server->Target());
+  ASSERT_TRUE(o.result.success) << o.result.log.Text();
+  EXPECT_EQ(Value(o.result, "probe_ssl_earliest_cert_expiry"),
+            static_cast<double>(certs_->leaf.not_after));
+  EXPECT_EQ(Value(o.result, "probe_ssl_last_chain_expiry_timestamp_seconds"),
+            static_cast<double>(std::min(certs_->leaf.not_after, certs_->ca.not_after)));
+}
+
+TEST_F(TcpProberTest, DirectTlsWithExpiredCertificateIsTlsAndShowsExpiry) {
+  const TestCerts* certs = certs_;
+  auto server = Serve([certs](ServerConn& c) {
+    if (c.StartTls(certs->expired.cert_path, certs->expired.key_path)) c.Write("hello over tls\n");
+  });
+  Outcome o = Probe(DirectTlsModule(CaFile()), server->Target());
+  EXPECT_EQ(Reason(o.result), "tls") << o.result.log.Text();
+  EXPECT_EQ(Value(o.result, "probe_ssl_earliest_cert_expiry"),
+            static_cast<double>(certs_->expired.not_after));
+  EXPECT_FALSE(Value(o.result, "probe_ssl_last_chain_expiry_timestamp_seconds").has_value());
+  EXPECT_NE(o.result.log.Text().find("expired"), std::string::npos) << o.result.log.Text();
+}
+
+TEST_F(TcpProberTest, DirectTlsWithWrongHostIsTls) {
+  const TestCerts* certs = certs_;
+  auto server = Serve([certs](ServerConn& c) {
+    if (c.StartTls(certs->wrong_host.cert_path, certs->wrong_host.key_path)) c.Write("hello\n");
+  });
+  Outcome o = Probe(DirectTlsModule(CaFile()), server->Target());
+  EXPECT_EQ(Reason(o.result), "tls") << o.result.log.Text();
+}
+
+TEST_F(TcpProberTest, ServerNameSelectsTheVerifiedName) {
+  const TestCerts* certs = certs_;
+  auto server = Serve([certs](ServerConn& c) {
+    if (c.StartTls(certs->wrong_host.cert_path, certs->wrong_host.key_path)) {
+      c.Write("hello over tls\n");
+    }
+  });
+  Outcome o =
+      Probe(DirectTlsModule(CaFile()) + "        server_name: wrong.example\n", server->Target());
+  EXPECT_TRUE(o.result.success) << o.result.log.Text();
+}
+
+TEST_F(TcpProberTest, CaptureExpandsIntoSend) {
+  ScriptedServer* self = nullptr;
+  auto server = Serve([&self](ServerConn& c) {
+    std::string line;
+    c.Write("NOTICE * :hello\r\nPING :tok3n-42\r\n");
+    if (!c.ReadLine(&line)) return;
+    self->Record(line);
+    c.Write(line == "PONG tok3n-42" ? ":irc.test 001 prober :Welcome\r\n" : "ERROR\r\n");
+  });
+  self = server.get();
+  Outcome o = Probe(R"yaml(      query_response:
+        - expect: "PING :([^ ]+)"
+          send: "PONG ${1}"
+        - expect: "^:[^ ]+ 001"
+)yaml",
+                    server->Target());
+  EXPECT_TRUE(o.result.success) << o.result.log.Text();
+  EXPECT_EQ(server->Transcript(), std::vector<std::string>{"PONG tok3n-42"});
+}
+
+TEST_F(TcpProberTest, NoMatchBeforeEofIsContent) {
+  auto server = Serve([](ServerConn& c) { c.Write("220 wrong service\r\nbye\r\n"); });
+  Outcome o = Probe(R"yaml(      query_response:
+        - expect: "^SSH-2.0-"
+)yaml",
+                    server->Target());
+  EXPECT_EQ(Reason(o.result), "content") << o.result.log.Text();
+  EXPECT_EQ(Value(o.result, "probe_failed_due_to_regex"), 1);
+}
+
+TEST_F(TcpProberTest, LastLineWithoutNewlineStillMatches) {
+  auto server = Serve([](ServerConn& c) { c.Write("first\r\nSSH-2.0-final"); });
+  Outcome o = Probe(R"yaml(      query_response:
+        - expect: "^SSH-2.0-final$"
+)yaml",
+                    server->Target());
+  EXPECT_TRUE(o.result.success) << o.result.log.Text();
+}
+
+TEST_F(TcpProberTest, ExpectBytes) {
+  auto server = Serve([](ServerConn& c) { c.Write(std::string("\x00\x01OK rest", 9)); });
+  Outcome good = Probe(R"yaml(      query_response:
+        - expect_bytes: "\x00\x01OK"
+)yaml",
+                       server->Target());
+  EXPECT_TRUE(good.result.success) << good.result.log.Text();
+  EXPECT_EQ(Value(good.result, "probe_failed_due_to_bytes"), 0);
+  Outcome bad = Probe(R"yaml(      query_response:
+        - expect_bytes: "\x00\x02OK"
+)yaml",
+                      server->Target());
+  EXPECT_EQ(Reason(bad.result), "content") << bad.result.log.Text();
+  EXPECT_EQ(Value(bad.result, "probe_failed_due_to_bytes"), 1);
+}
+
+TEST_F(TcpProberTest, EndlessLineIsProtocol) {
+  auto server = Serve([](ServerConn& c) {
+    const std::string chunk(64 * 1024, 'x');
+    for (int i = 0; i < 4 && c.Write(chunk); ++i) {
+    }
+  });
+  Outcome o = Probe(R"yaml(      query_response:
+        - expect: "^never"
+)yaml",
+                    server->Target());
+  EXPECT_EQ(Reason(o.result), "protocol") << o.result.log.Text();
+}
+
+TEST_F(TcpProberTest, ResetIsNetwork) {
+  std::string error;
+  auto server = RawTcpServer::Start(RawBehavior::kReset, &error);
+  ASSERT_NE(server, nullptr) << error;
+  Outcome o = Probe(R"yaml(      query_response:
+        - expect: "^SSH-2.0-"
+)yaml",
+                    "127.0.0.1:" + std::to_string(server->Port()));
+  EXPECT_EQ(Reason(o.result), "network") << o.result.log.Text();
+}
+
+TEST_F(TcpProberTest, HangUpWithoutAWordIsProtocol) {
+  std::string error;
+  auto server = RawTcpServer::Start(RawBehavior::kCloseImmediately, &error);
+  ASSERT_NE(server, nullptr) << error;
+  Outcome o = Probe(R"yaml(      query_response:
+        - expect: "^SSH-2.0-"
+)yaml",
+                    "127.0.0.1:" + std::to_string(server->Port()));
+  EXPECT_EQ(Reason(o.result), "protocol") << o.result.log.Text();
+  EXPECT_EQ(Value(o.result, "probe_failed_due_to_regex"), 0);
+}
+
+TEST_F(TcpProberTest, SilentServerTimesOutAtTheDeadline) {
+  std::string error;
+  auto server = RawTcpServer::Start(RawBehavior::kNeverAnswer, &error);
+  ASSERT_NE(server, nullptr) << error;
+  Outcome o = Probe(R"yaml(      query_response:
+        - expect: "^SSH-2.0-"
+)yaml",
+                    "127.0.0.1:" + std::to_string(server->Port()), milliseconds(1000));
+  EXPECT_EQ(Reason(o.result), "timeout") << o.result.log.Text();
+  EXPECT_GE(o.elapsed_seconds, 0.99);
+  EXPECT_LT(o.elapsed_seconds, 1.1);
+  EXPECT_GE(*Value(o.result, "probe_tcp_duration_seconds", {{"phase", "exchange"}}), 0.9);
+}
+
+TEST_F(TcpProberTest, SilentTlsServerTimesOut) {
+  std::string error;
+  auto server = RawTcpServer::Start(RawBehavior::kNeverAnswer, &error);
+  ASSERT_NE(server, nullptr) << error;
+  Outcome o =
+      Probe("      tls: true\n", "127.0.0.1:" + std::to_string(server->Port()), milliseconds(500));
+  EXPECT_EQ(Reason(o.result), "timeout") << o.result.log.Text();
+  EXPECT_LT(o.elapsed_seconds, 0.6);
+}
+
+TEST_F(TcpProberTest, RefusedIsNetwork) {
+  RefusedPort refused;
+  Outcome o = Probe("", "127.0.0.1:" + std::to_string(refused.port()));
+  EXPECT_EQ(Reason(o.result), "network") << o.result.log.Text();
+  EXPECT_EQ(Value(o.result, "probe_ip_protocol"), 4);
+}
+
+TEST_F(TcpProberTest, LocalhostResolvesThroughCares) {
+  auto server = Serve(SshBanner);
+  Outcome o =
+      Probe("      preferred_ip_protocol: ip4\n", "localhost:" + std::to_string(server->Port()));
+  EXPECT_TRUE(o.result.success) << o.result.log.Text();
+  EXPECT_EQ(Value(o.result, "probe_ip_protocol"), 4);
+}
+
+TEST_F(TcpProberTest, UnresolvableNameIsDns) {
+  Outcome o = Probe("", "no-such-host.invalid:22", milliseconds(2000));
+  EXPECT_EQ(Reason(o.result), "dns") << o.result.log.Text();
+  EXPECT_LT(o.elapsed_seconds, 2.1);
+}
+
+TEST_F(TcpProberTest, WrongFamilyWithoutFallbackIsDns) {
+  auto server = Serve(SshBanner);
+  Outcome o = Probe("      preferred_ip_protocol: ip6\n      ip_protocol_fallback: false\n",
+                    server->Target());
+  EXPECT_EQ(Reason(o.result), "dns") << o.result.log.Text();
+}
+
+TEST_F(TcpProberTest, SourceAddressIsUsed) {
+  auto server = Serve(SshBanner);
+  Outcome good = Probe("      source_ip_address: 127.0.0.1\n", server->Target());
+  EXPECT_TRUE(good.result.success) << good.result.log.Text();
+  Outcome bad = Probe("      source_ip_address: \"::1\"\n", server->Target());
+  EXPECT_EQ(Reason(bad.result), "network") << bad.result.log.Text();
+}
+
+TEST_F(TcpProberTest, CheckTarget) {
+  const Prober* prober = engine_.FindProber("tcp");
+  ASSERT_NE(prober, nullptr);
+  EXPECT_EQ(prober->CheckTarget("example.com:25"), std::nullopt);
+  EXPECT_EQ(prober->CheckTarget("[::1]:993"), std::nullopt);
+  EXPECT_EQ(prober->CheckTarget("example.com"), "missing port in target (want host:port)");
+  EXPECT_EQ(prober->CheckTarget("::1:993"),
+            "too many colons in target (write an IPv6 address as [addr]:port)");
+  EXPECT_EQ(prober->CheckTarget("example.com:0"), "invalid port \"0\" in target (want 1-65535)");
+  EXPECT_EQ(prober->CheckTarget("example.com:smtp"),
+            "invalid port \"smtp\" in target (want 1-65535)");
+  EXPECT_EQ(prober->CheckTarget(":25"), "missing host in target (want host:port)");
+}
+
+}  // namespace
+}  // namespace outage::test
