@@ -154,6 +154,8 @@ for p in files:
 print(f"{len(files)} files parse")' "$DEPLOY/kubernetes"
 fi
 
+step "Dockerfile in step with make" python3 "$HERE/check_dockerfile.py"
+
 # --- Example configs against the real loader -------------------------------------
 EXPORTER="${OUTAGE_EXPORTER:-$ROOT/build/outage_exporter}"
 if [[ -x "$EXPORTER" ]]; then
