@@ -77,6 +77,19 @@ void AppendEscapedByte(uint8_t c, std::string* out) {
   out->append(buf);
 }
 
+// AppendPresentationByte appends c as miekg/dns prints it: a `special` byte
+// backslash-escaped, a non-printable one as \DDD, any other as it is.
+void AppendPresentationByte(uint8_t c, bool special, std::string* out) {
+  if (special) {
+    out->push_back('\\');
+    out->push_back(static_cast<char>(c));
+  } else if (c < ' ' || c > '~') {
+    AppendEscapedByte(c, out);
+  } else {
+    out->push_back(static_cast<char>(c));
+  }
+}
+
 // Reader walks a message with bounds checks; every Read* returns false
 // instead of reading past the end.
 class Reader {
@@ -135,15 +148,7 @@ class Reader {
       wire_length += 1 + len;
       if (wire_length > kMaxNameWireLength) return Fail("name longer than 255 bytes", error);
       for (size_t i = pos + 1; i < pos + 1 + len; ++i) {
-        const uint8_t c = data_[i];
-        if (IsLabelSpecial(c)) {
-          out->push_back('\\');
-          out->push_back(static_cast<char>(c));
-        } else if (c < ' ' || c > '~') {
-          AppendEscapedByte(c, out);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
+        AppendPresentationByte(data_[i], IsLabelSpecial(data_[i]), out);
       }
       out->push_back('.');
       pos += 1 + len;
@@ -159,14 +164,7 @@ class Reader {
     out->push_back('"');
     for (size_t i = 0; i < length; ++i) {
       const uint8_t c = data_[offset_ + i];
-      if (c == '"' || c == '\\') {
-        out->push_back('\\');
-        out->push_back(static_cast<char>(c));
-      } else if (c < ' ' || c > '~') {
-        AppendEscapedByte(c, out);
-      } else {
-        out->push_back(static_cast<char>(c));
-      }
+      AppendPresentationByte(c, c == '"' || c == '\\', out);
     }
     out->push_back('"');
     offset_ += length;
