@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 ARGS ?=
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-test build run test test-asan test-tsan bench clean
+.PHONY: all deps deps-test build run test test-asan test-tsan bench fuzz fuzz-smoke clean
 
 all: build
 
@@ -42,5 +42,13 @@ test-asan:
 test-tsan:
 	$(MAKE) test BUILD_DIR=build-tsan BUILD_TYPE=Debug CMAKE_FLAGS="-DOUTAGE_SANITIZE=thread"
 
+# libFuzzer targets (clang, build-fuzz/): each runs for 60 s, or 10 s for the
+# smoke; non-zero exit on any crash (see tests/fuzz/run_fuzzers.sh).
+fuzz: deps
+	tests/fuzz/run_fuzzers.sh 60
+
+fuzz-smoke: deps
+	tests/fuzz/run_fuzzers.sh 10
+
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-asan build-tsan build-fuzz

@@ -6,6 +6,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+#include <sstream>
+#include <vector>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "config/diagnosis_parser.h"
 #include "config/module_parser.h"
@@ -116,6 +122,64 @@ ConfigError YamlError(const std::string& source, const YAML::Mark& mark,
                      mark.column < 0 ? 0 : mark.column + 1, "yaml: " + message};
 }
 
+// DocumentMarks records where each document and its root node start and
+// ignores the rest, so documents can be counted without building nodes.
+class DocumentMarks : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  std::vector<YAML::Mark> roots;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Node(const YAML::Mark& mark) {
+    if (roots.size() < starts.size()) roots.push_back(mark);
+  }
+};
+
+// CheckOneDocument fails unless `yaml` holds at most one document. It
+// replaces YAML::LoadAll, which in yaml-cpp 0.7 never returns on a stray
+// ',' at block level (an empty document per call, the token never consumed)
+// and eats all memory: a document that starts where the previous one did is
+// that token, reported here instead.
+std::optional<ConfigError> CheckOneDocument(const std::string& yaml, const std::string& source) {
+  std::istringstream in(yaml);
+  YAML::Parser parser(in);
+  DocumentMarks marks;
+  while (parser.HandleNextDocument(marks)) {
+    const size_t n = marks.starts.size();
+    if (n >= 2 && marks.starts[n - 1].pos == marks.starts[n - 2].pos) {
+      const YAML::Mark& mark = marks.starts[n - 1];
+      const size_t pos = mark.pos < 0 ? 0 : static_cast<size_t>(mark.pos);
+      const std::string token = pos < yaml.size() ? yaml.substr(pos, 1) : "end of input";
+      return YamlError(source, mark, "unexpected \"" + token + "\" outside a flow collection");
+    }
+  }
+  if (marks.starts.size() > 1) {
+    const YAML::Mark& second = marks.roots.size() > 1 ? marks.roots[1] : marks.starts[1];
+    return YamlError(source, second,
+                     "expected one document, found " + std::to_string(marks.starts.size()));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string ConfigError::ToString() const {
@@ -129,12 +193,8 @@ std::string ConfigError::ToString() const {
 
 ConfigResult LoadConfigString(const std::string& yaml, const std::string& source) {
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(yaml);
-    if (documents.size() > 1) {
-      return YamlError(source, documents[1].Mark(),
-                       "expected one document, found " + std::to_string(documents.size()));
-    }
-    const YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
+    if (std::optional<ConfigError> error = CheckOneDocument(yaml, source)) return *error;
+    const YAML::Node root = YAML::Load(yaml);
     YamlReader reader(source);
     auto config = std::make_shared<Config>();
     LoadedConfig loaded;
