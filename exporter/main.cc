@@ -114,7 +114,9 @@ int Run(const Flags& flags) {
   TargetStats stats;
   SystemClock clock;
   Diagnosis diagnosis(&clock);
-  StatusPageCache status_pages;
+  StatusPageCache status_pages(FetchStatusPages, [](const std::string& page, const std::string& error) {
+    Log().Warn("status page fetch failed", {{"page", page}, {"err", error}});
+  });
   ConfigState config(flags.config_file,
                      [&engine](const Config& c) { return ValidateTargets(c, engine); });
   config.SetListener([&stats, &diagnosis, &status_pages](const Config& c) {

@@ -4,12 +4,14 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "collectors/statuspage/statuspage_parser.h"
 
 namespace outage {
 
-StatusPageCache::StatusPageCache(Fetcher fetcher) : fetcher_(std::move(fetcher)) {}
+StatusPageCache::StatusPageCache(Fetcher fetcher, FailureReporter on_failure)
+    : fetcher_(std::move(fetcher)), on_failure_(std::move(on_failure)) {}
 
 std::string StatusPageCache::SummaryUrl(const std::string& url) {
   constexpr std::string_view kJson = ".json";
@@ -65,20 +67,35 @@ void StatusPageCache::Refresh(const std::vector<StatusPage>& pages,
       // Counted as failed fetches below; the flags must still be cleared.
     }
     fetched.resize(urls.size());  // a fetcher that returned too few: failed fetches
-    std::lock_guard<std::mutex> lock(mu_);
-    for (size_t i = 0; i < names.size(); ++i) {
-      Entry& e = entries_[names[i]];
-      e.fetching = false;
-      std::string error;
-      std::optional<StatusPageSummary> summary;
-      if (fetched[i].ok) summary = ParseStatusPageSummary(fetched[i].body, &error);
-      e.view.up = summary.has_value();
-      if (summary) {
-        e.view.summary = std::make_shared<const StatusPageSummary>(std::move(*summary));
-        e.view.last_success_seconds = std::chrono::duration<double>(now.time_since_epoch()).count();
+    std::vector<std::pair<std::string, std::string>> failures;  // reported unlocked
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (size_t i = 0; i < names.size(); ++i) {
+        Entry& e = entries_[names[i]];
+        e.fetching = false;
+        std::string error;
+        std::optional<StatusPageSummary> summary;
+        if (fetched[i].ok) {
+          summary = ParseStatusPageSummary(fetched[i].body, &error);
+          if (!summary) error = "unparsable summary: " + error;
+        } else {
+          error = fetched[i].error.empty() ? "fetch failed" : fetched[i].error;
+        }
+        e.view.up = summary.has_value();
+        e.view.last_error = error;
+        if (summary) {
+          e.view.summary = std::make_shared<const StatusPageSummary>(std::move(*summary));
+          e.view.last_success_seconds =
+              std::chrono::duration<double>(now.time_since_epoch()).count();
+        } else {
+          failures.emplace_back(names[i], error);
+        }
       }
+      fetched_.notify_all();
     }
-    fetched_.notify_all();
+    if (on_failure_) {
+      for (const auto& [name, error] : failures) on_failure_(name, error);
+    }
   }
   // Wait for pages other scrapes are fetching, so this scrape sees them.
   std::unique_lock<std::mutex> lock(mu_);

@@ -28,6 +28,7 @@ struct StatusPageView {
   bool up = false;                                   // the last fetch worked
   double last_success_seconds = 0;                   // unix time; 0 = never
   std::shared_ptr<const StatusPageSummary> summary;  // last good one; null = never
+  std::string last_error;                            // why the last fetch failed; "" when up
 };
 
 class StatusPageCache {
@@ -35,7 +36,11 @@ class StatusPageCache {
   using Fetcher = std::function<std::vector<StatusPageFetch>(
       const std::vector<std::string>& urls, std::chrono::steady_clock::time_point deadline)>;
 
-  explicit StatusPageCache(Fetcher fetcher = FetchStatusPages);
+  // FailureReporter hears of every failed fetch or unparsable document: the
+  // page's name and why (no URL, which may carry credentials).
+  using FailureReporter = std::function<void(const std::string& page, const std::string& error)>;
+
+  explicit StatusPageCache(Fetcher fetcher = FetchStatusPages, FailureReporter on_failure = {});
   StatusPageCache(const StatusPageCache&) = delete;
   StatusPageCache& operator=(const StatusPageCache&) = delete;
 
@@ -64,6 +69,7 @@ class StatusPageCache {
   };
 
   const Fetcher fetcher_;
+  const FailureReporter on_failure_;
   mutable std::mutex mu_;
   std::condition_variable fetched_;       // a fetch finished
   std::map<std::string, Entry> entries_;  // by page name

@@ -307,6 +307,10 @@ TEST_F(DiagnosisIntegrationTest, VendorStatusPage) {
   EXPECT_EQ(m.Value("statuspage_up", {{"page", "vendor"}}), 0);
   EXPECT_EQ(m.Value("statuspage_indicator", {{"page", "vendor"}, {"indicator", "major"}}), 1);
   EXPECT_EQ(Value(m, "outage_vendor_confirmed", "/target"), 1);
+  // ...and the operator is told which page failed and why.
+  const std::string log = exporter_->Stderr();
+  EXPECT_NE(log.find("status page fetch failed"), std::string::npos) << log;
+  EXPECT_NE(log.find("page=vendor err=\"unparsable summary:"), std::string::npos) << log;
 }
 
 TEST_F(DiagnosisIntegrationTest, StatusPageFetchedAtMostOncePerRefreshInterval) {

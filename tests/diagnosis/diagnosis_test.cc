@@ -119,7 +119,7 @@ TEST_F(DiagnosisTest, VendorMaintenanceAndConfirmedOutage) {
   auto summary = std::make_shared<StatusPageSummary>();
   summary->components = {{"Web Player", "", false, "under_maintenance"},
                          {"Web API", "", false, "major_outage"}};
-  StatusPageView page{"spotify", true, 1, summary};
+  StatusPageView page{"spotify", true, 1, summary, ""};
   config_.targets[1].status_page = StatusPageLink{"spotify", {"Web Player"}};
   auto results = Scrape({Result(true), Result(false, FailureReason::kHttp5xx)}, true, {page});
   EXPECT_EQ(results[1].reason, FailureReason::kMaintenance);

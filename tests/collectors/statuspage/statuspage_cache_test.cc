@@ -61,6 +61,33 @@ TEST(StatusPageCacheTest, SummaryUrl) {
             "http://127.0.0.1:8080/custom/summary.json");
 }
 
+TEST(StatusPageCacheTest, ReportsEachFailedFetchWithItsCause) {
+  ScriptedFetcher fetcher;
+  std::vector<std::string> reported;
+  StatusPageCache cache(fetcher.Fn(), [&](const std::string& page, const std::string& error) {
+    reported.push_back(page + ": " + error);
+  });
+  cache.Refresh(Pages(), At(0), Soon());
+  EXPECT_TRUE(reported.empty());
+  EXPECT_EQ(cache.Views(Pages())[0].last_error, "");
+
+  fetcher.body.clear();  // the next fetch fails
+  cache.Refresh(Pages(), At(60), Soon());
+  ASSERT_EQ(reported.size(), 1u);
+  EXPECT_EQ(reported[0], "spotify: connection refused");
+  EXPECT_EQ(cache.Views(Pages())[0].last_error, "connection refused");
+
+  fetcher.body = "{not json";
+  cache.Refresh(Pages(), At(120), Soon());
+  ASSERT_EQ(reported.size(), 2u);
+  EXPECT_EQ(reported[1].rfind("spotify: unparsable summary: ", 0), 0u) << reported[1];
+
+  fetcher.body = kOperational;
+  cache.Refresh(Pages(), At(180), Soon());
+  EXPECT_EQ(reported.size(), 2u);
+  EXPECT_EQ(cache.Views(Pages())[0].last_error, "");
+}
+
 TEST(StatusPageCacheTest, NeverFetchedIsDown) {
   ScriptedFetcher fetcher;
   StatusPageCache cache(fetcher.Fn());
