@@ -60,6 +60,7 @@
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"
 #include "tests/support/test_http_server.h"
+#include "tests/support/text_edit.h"
 
 #ifndef OUTAGE_SOURCE_DIR
 #error "OUTAGE_SOURCE_DIR must name the source tree (set by tests/e2e/CMakeLists.txt)"
@@ -118,15 +119,6 @@ struct Expression {
   [[nodiscard]] std::string Key() const { return kind + "/" + name; }
 };
 
-// Tail returns the last `lines` lines of `text`.
-std::string Tail(const std::string& text, size_t lines) {
-  const std::vector<std::string> all = SplitLines(text);
-  if (all.size() <= lines) return text;
-  std::string out = "[... " + std::to_string(all.size() - lines) + " earlier lines ...]\n";
-  for (size_t i = all.size() - lines; i < all.size(); ++i) out += all[i] + "\n";
-  return out;
-}
-
 // OneLine squeezes whitespace runs into one space and cuts to `width`.
 std::string OneLine(const std::string& text, size_t width) {
   std::string out;
@@ -142,18 +134,6 @@ std::string OneLine(const std::string& text, size_t width) {
   }
   if (out.size() > width) out = out.substr(0, width - 3) + "...";
   return out;
-}
-
-// Substitute replaces every occurrence of each placeholder in `text`.
-std::string Substitute(std::string text,
-                       const std::vector<std::pair<std::string, std::string>>& values) {
-  for (const auto& [placeholder, value] : values) {
-    for (size_t pos = text.find(placeholder); pos != std::string::npos;
-         pos = text.find(placeholder, pos + value.size())) {
-      text.replace(pos, placeholder.size(), value);
-    }
-  }
-  return text;
 }
 
 // Rfc3339 formats unix seconds as UTC RFC 3339.

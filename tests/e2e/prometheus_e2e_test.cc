@@ -23,6 +23,7 @@
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_http_server.h"
+#include "tests/support/text_edit.h"
 
 namespace outage::test {
 namespace {
@@ -65,27 +66,6 @@ bool Eventually(const std::string& what, Clock::time_point deadline,
   }
   ADD_FAILURE() << "timed out waiting for " << what << "\nlast observed:\n" << observed;
   return false;
-}
-
-// Tail returns the last `lines` lines of `text`.
-std::string Tail(const std::string& text, size_t lines) {
-  const std::vector<std::string> all = SplitLines(text);
-  if (all.size() <= lines) return text;
-  std::string out = "[... " + std::to_string(all.size() - lines) + " earlier lines ...]\n";
-  for (size_t i = all.size() - lines; i < all.size(); ++i) out += all[i] + "\n";
-  return out;
-}
-
-// Substitute replaces every occurrence of each placeholder in `text`.
-std::string Substitute(std::string text,
-                       const std::vector<std::pair<std::string, std::string>>& values) {
-  for (const auto& [placeholder, value] : values) {
-    for (size_t pos = text.find(placeholder); pos != std::string::npos;
-         pos = text.find(placeholder, pos + value.size())) {
-      text.replace(pos, placeholder.size(), value);
-    }
-  }
-  return text;
 }
 
 std::string FormatValue(double v) {

@@ -1,0 +1,27 @@
+// See text_edit.h.
+#include "tests/support/text_edit.h"
+
+#include "tests/support/subprocess.h"
+
+namespace outage::test {
+
+std::string Substitute(std::string text,
+                       const std::vector<std::pair<std::string, std::string>>& values) {
+  for (const auto& [placeholder, value] : values) {
+    for (size_t pos = text.find(placeholder); pos != std::string::npos;
+         pos = text.find(placeholder, pos + value.size())) {
+      text.replace(pos, placeholder.size(), value);
+    }
+  }
+  return text;
+}
+
+std::string Tail(const std::string& text, size_t lines) {
+  const std::vector<std::string> all = SplitLines(text);
+  if (all.size() <= lines) return text;
+  std::string out = "[... " + std::to_string(all.size() - lines) + " earlier lines ...]\n";
+  for (size_t i = all.size() - lines; i < all.size(); ++i) out += all[i] + "\n";
+  return out;
+}
+
+}  // namespace outage::test
