@@ -1,0 +1,150 @@
+// Tests for the status page's HTML: verdicts and tables, escaping of every
+// value we do not control, the CSP hash, refresh, and the sparkline.
+#include "exporter/status_html.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <string>
+
+#include "exporter/html_escape.h"
+#include "exporter/sparkline.h"
+#include "tests/exporter/status_fixture.h"
+
+namespace outage {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kEvil[] = "<script>alert(\"x\")</script>";
+constexpr char kEvilEscaped[] = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;";
+
+std::string Render(StatusFixture& f, int refresh = 30) {
+  StatusPageOptions options;
+  options.refresh_seconds = refresh;
+  return RenderStatusHtml(f.Build(), options);
+}
+
+TEST(HtmlEscapeTest, EscapesEveryMarkupCharacter) {
+  EXPECT_EQ(HtmlEscape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+  EXPECT_EQ(HtmlEscape(kEvil), kEvilEscaped);
+  EXPECT_EQ(HtmlEscape("plain caf\u00e9"), "plain caf\u00e9");
+}
+
+TEST(SafeLinkUrlTest, OnlyHttpAndHttpsLinksSurvive) {
+  EXPECT_EQ(SafeLinkUrl("https://stspg.io/x1"), "https://stspg.io/x1");
+  EXPECT_EQ(SafeLinkUrl("HTTP://example.com/"), "HTTP://example.com/");
+  EXPECT_EQ(SafeLinkUrl("javascript:alert(1)"), "");
+  EXPECT_EQ(SafeLinkUrl("data:text/html,<b>"), "");
+  EXPECT_EQ(SafeLinkUrl("https://"), "");
+  EXPECT_EQ(SafeLinkUrl("https://a.example/\n<x>"), "");
+  EXPECT_EQ(SafeLinkUrl("//evil.example/"), "");
+}
+
+TEST(StatusHtmlTest, ShowsVerdictReasonAndSinceForEachService) {
+  StatusFixture f;
+  f.AddTarget("https://api.example/", "api", OutageState::kDown, FailureReason::kDns, 300);
+  f.AddTarget("https://web.example/", "web", OutageState::kUp);
+  const std::string html = Render(f);
+  EXPECT_THAT(html, HasSubstr("data-verdict=\"down\" data-service=\"api\""));
+  EXPECT_THAT(html, HasSubstr("<strong class=\"state s-down\">Down \u2014 DNS</strong>"));
+  EXPECT_THAT(html, HasSubstr("<strong class=\"state s-up\">Up</strong>"));
+  EXPECT_THAT(html, HasSubstr("since <time datetime=\"2023-11-14T22:08:20.000Z\">"
+                              "2023-11-14 22:08:20 UTC</time> (5 min)"));
+  EXPECT_THAT(html, HasSubstr("<title>1 down \u2014 outage_exporter</title>"));
+  // The table: a header row, the state in words, the reason, a log link.
+  EXPECT_THAT(html, HasSubstr("<th scope=\"col\">Target</th>"));
+  EXPECT_THAT(html, HasSubstr("<td class=\"state s-down\">down</td>"));
+  EXPECT_THAT(html, HasSubstr("<td class=\"reason\">DNS <code>dns</code></td>"));
+  EXPECT_THAT(html, HasSubstr("<a class=\"log\" href=\"logs?id=1\">log #1</a>"));
+  EXPECT_THAT(html, HasSubstr("<td class=\"num\">42.0 ms</td>"));
+  EXPECT_THAT(html, HasSubstr("outage_exporter version "));
+  EXPECT_THAT(html, HasSubstr("last reload successful"));
+}
+
+TEST(StatusHtmlTest, EveryValueWeDoNotControlIsEscaped) {
+  StatusFixture f;
+  f.AddTarget(std::string("https://x.example/?q=") + kEvil, kEvil, OutageState::kDown,
+              FailureReason::kContent);
+  auto summary = std::make_shared<StatusPageSummary>();
+  summary->indicator = "major";
+  summary->components.push_back({kEvil, kEvil, false, "major_outage"});
+  summary->incidents.push_back({kEvil, "major", "investigating", "javascript:alert(1)", {}});
+  summary->maintenances.push_back({kEvil, {}});
+  f.AddPage(StatusPageView{kEvil, true, StatusFixture::kNow, summary});
+  const std::string html = Render(f);
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("javascript:")));
+  EXPECT_THAT(html, HasSubstr("<th scope=\"row\">" + std::string(kEvilEscaped) + "</th>"));
+  EXPECT_THAT(html, HasSubstr("Incident: <strong>" + std::string(kEvilEscaped) + "</strong>"));
+  EXPECT_THAT(html, HasSubstr("data-service=\"" + std::string(kEvilEscaped) + "\""));
+}
+
+TEST(StatusHtmlTest, IncidentLinksAreKeptWhenTheyAreHttp) {
+  StatusFixture f;
+  auto summary = std::make_shared<StatusPageSummary>();
+  summary->incidents.push_back({"API errors", "major", "identified", "https://stspg.io/x?a=1&b=2",
+                                {}});
+  f.AddPage(StatusPageView{"vendor", true, StatusFixture::kNow, summary});
+  EXPECT_THAT(Render(f), HasSubstr("href=\"https://stspg.io/x?a=1&amp;b=2\">details</a>"));
+}
+
+TEST(StatusHtmlTest, TheCspAllowsExactlyTheInlineStyle) {
+  StatusFixture f;
+  const std::string html = Render(f);
+  const size_t open = html.find("<style>") + 7;
+  const std::string css = html.substr(open, html.find("</style>") - open);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(css.data(), css.size(), digest, &size, EVP_sha256(), nullptr);
+  unsigned char b64[64];
+  EVP_EncodeBlock(b64, digest, static_cast<int>(size));
+  EXPECT_THAT(StatusPageCsp(), HasSubstr("style-src 'sha256-" +
+                                         std::string(reinterpret_cast<char*>(b64)) + "'"));
+  EXPECT_THAT(StatusPageCsp(), HasSubstr("default-src 'none'"));
+  EXPECT_THAT(html, Not(HasSubstr(" style=\""))) << "inline style attributes would be blocked";
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+}
+
+TEST(StatusHtmlTest, RefreshIsConfigurableAndCanBeOff) {
+  StatusFixture f;
+  EXPECT_THAT(Render(f, 15), HasSubstr("<meta http-equiv=\"refresh\" content=\"15\">"));
+  EXPECT_THAT(Render(f, 0), Not(HasSubstr("http-equiv=\"refresh\"")));
+}
+
+TEST(StatusHtmlTest, OurOwnNetworkDownIsABanner) {
+  StatusFixture f;
+  f.AddTarget("a", "svc", OutageState::kUnknown, FailureReason::kLocalNetwork);
+  f.SetVantageNetworkUp(false);
+  const std::string html = Render(f);
+  EXPECT_THAT(html, HasSubstr("role=\"alert\"><strong>Our own network is down:</strong>"));
+  EXPECT_THAT(html, HasSubstr("Down \u2014 our network"));
+}
+
+TEST(StatusHtmlTest, NoTargetsSaysHowToAddThem) {
+  StatusFixture f;
+  const std::string html = Render(f);
+  EXPECT_THAT(html, HasSubstr("No targets are configured"));
+  EXPECT_THAT(html, HasSubstr("No probes yet"));
+}
+
+TEST(SparklineTest, PlotsEveryPointAndMarksFailuresWithAShape) {
+  const std::string svg = Sparkline({{0.1, true}, {0.2, true}, {0.05, false}});
+  EXPECT_THAT(svg, HasSubstr("role=\"img\""));
+  EXPECT_THAT(svg, HasSubstr("3 recent probes, 1 failed; fastest 50.0 ms, slowest 200.0 ms"));
+  EXPECT_EQ(svg.find("<rect class=\"fail\""), svg.rfind("<rect class=\"fail\""));
+  EXPECT_NE(svg.find("<rect class=\"fail\" x=\"116.0\""), std::string::npos) << svg;
+  EXPECT_THAT(svg, HasSubstr("points=\"2.0,12.0 60.0,2.0 118.0,17.0\""));
+  EXPECT_EQ(Sparkline({}), "");
+}
+
+TEST(FormatDurationTest, PicksAReadableUnit) {
+  EXPECT_EQ(FormatDuration(0.000850), "850 \u00b5s");
+  EXPECT_EQ(FormatDuration(0.0123), "12.3 ms");
+  EXPECT_EQ(FormatDuration(1.25), "1.25 s");
+}
+
+}  // namespace
+}  // namespace outage
