@@ -30,7 +30,7 @@ h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin:1.6rem 0 .4rem}h3{
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 caption{text-align:left;color:var(--unknown);padding:.2rem 0}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:middle}
-th[scope=row]{font-weight:normal;word-break:break-all;min-width:12rem}
+th[scope=row]{font-weight:normal;overflow-wrap:anywhere;min-width:10rem}
 .num{text-align:right;white-space:nowrap}
 .spark{color:var(--unknown);display:block}.spark .fail{fill:var(--down)}
 pre{white-space:pre-wrap;word-break:break-all}
