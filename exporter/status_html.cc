@@ -125,12 +125,37 @@ void AppendVerdicts(const StatusReport& report, std::string* out) {
   *out += "</ul></section>\n";
 }
 
-void AppendService(const ServiceReport& s, size_t index, double now, std::string* out) {
+// AppendVendorLine says what the vendor pages `s` links to say, with a link
+// to each page's section.
+void AppendVendorLine(const ServiceReport& s, const std::vector<StatusPageView>& pages,
+                      std::string* out) {
+  for (const std::string& name : s.status_pages) {
+    for (size_t i = 0; i < pages.size(); ++i) {
+      if (pages[i].name != name) continue;
+      *out += "<p class=\"vendor\">Vendor status page <a href=\"#page-" + std::to_string(i) +
+              "\">" + HtmlEscape(name) + "</a>: ";
+      if (!pages[i].summary) {
+        *out += "not read yet.</p>\n";
+        continue;
+      }
+      const size_t incidents = pages[i].summary->incidents.size();
+      *out += "<strong>" + HtmlEscape(pages[i].summary->indicator) + "</strong>, " +
+              std::to_string(incidents) + (incidents == 1 ? " open incident" : " open incidents") +
+              ".</p>\n";
+    }
+  }
+}
+
+void AppendService(const ServiceReport& s, size_t index, const StatusReport& report,
+                   std::string* out) {
+  const double now = report.generated_seconds;
   const std::string id = "service-" + std::to_string(index);
   const std::string v(VerdictName(s.verdict));
   *out += "<section id=\"" + id + "\" aria-labelledby=\"" + id + "-h\"><h2 id=\"" + id +
           "-h\">" + HtmlEscape(s.name) + ": <span class=\"s-" + v + "\">" +
-          HtmlEscape(s.Headline()) + "</span></h2>\n<div class=\"scroll\"><table>"
+          HtmlEscape(s.Headline()) + "</span></h2>\n";
+  AppendVendorLine(s, report.status_pages, out);
+  *out += "<div class=\"scroll\"><table>"
           "<caption>Targets of " + HtmlEscape(s.name) + "</caption>\n<thead><tr>"
           "<th scope=\"col\">Target</th><th scope=\"col\">Module</th>"
           "<th scope=\"col\">State</th><th scope=\"col\">Reason</th>"
@@ -157,8 +182,9 @@ void AppendService(const ServiceReport& s, size_t index, double now, std::string
   *out += "</tbody></table></div></section>\n";
 }
 
-void AppendStatusPage(const StatusPageView& page, double now, std::string* out) {
-  *out += "<h3>" + HtmlEscape(page.name) + "</h3>\n<p>";
+void AppendStatusPage(const StatusPageView& page, size_t index, double now, std::string* out) {
+  *out += "<h3 id=\"page-" + std::to_string(index) + "\">" + HtmlEscape(page.name) +
+          "</h3>\n<p>";
   if (!page.summary) {
     *out += page.up ? "Not read yet." : "Could not be read yet.";
     *out += "</p>\n";
@@ -276,11 +302,13 @@ std::string RenderStatusHtml(const StatusReport& report, const StatusPageOptions
   out += "</header>\n<main>\n";
   AppendVerdicts(report, &out);
   for (size_t i = 0; i < report.services.size(); ++i) {
-    AppendService(report.services[i], i, now, &out);
+    AppendService(report.services[i], i, report, &out);
   }
   if (!report.status_pages.empty()) {
     out += "<section aria-labelledby=\"vendors\"><h2 id=\"vendors\">Vendor status pages</h2>\n";
-    for (const StatusPageView& page : report.status_pages) AppendStatusPage(page, now, &out);
+    for (size_t i = 0; i < report.status_pages.size(); ++i) {
+      AppendStatusPage(report.status_pages[i], i, now, &out);
+    }
     out += "</section>\n";
   }
   AppendRecent(report, options.recent_rows, &out);

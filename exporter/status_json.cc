@@ -62,6 +62,7 @@ json Service(const ServiceReport& s) {
           {"reason", FailureReasonName(s.reason)},
           {"headline", s.Headline()},
           {"since", TimeOrNull(s.since_seconds)},
+          {"status_pages", s.status_pages},
           {"targets", targets}};
 }
 

@@ -191,7 +191,12 @@ StatusReport BuildStatusReport(const StatusInputs& in) {
       report.services.emplace_back();
       report.services.back().name = name;
     }
-    report.services[it->second].targets.push_back(std::move(r));
+    ServiceReport& service = report.services[it->second];
+    service.targets.push_back(std::move(r));
+    if (t.status_page && std::find(service.status_pages.begin(), service.status_pages.end(),
+                                   t.status_page->page) == service.status_pages.end()) {
+      service.status_pages.push_back(t.status_page->page);
+    }
   }
   for (ServiceReport& s : report.services) Judge(&s);
   return report;

@@ -47,6 +47,7 @@ struct ServiceReport {
   FailureReason reason = FailureReason::kNone;
   double since_seconds = 0;  // unix time; 0 when unknown
   std::vector<TargetReport> targets;  // config order
+  std::vector<std::string> status_pages;  // vendor pages its targets link to
 
   // Headline is the verdict in words: "Up", "Degraded", "Down — DNS",
   // "Maintenance", "No data yet".

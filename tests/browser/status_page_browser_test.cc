@@ -159,6 +159,8 @@ TEST_F(StatusPageBrowserTest, VerdictsReasonsAndLinksInTheBrowsersDom) {
   EXPECT_THAT(dom, Not(HasSubstr("<script")));
   EXPECT_THAT(dom, Not(HasSubstr("javascript:")));
   EXPECT_THAT(dom, HasSubstr("Elevated API errors"));
+  EXPECT_THAT(dom, HasSubstr("Vendor status page <a href=\"#page-0\">vendor</a>: "
+                             "<strong>minor</strong>, 1 open incident."));
 
   // Every log link resolves to that probe's log.
   const std::set<std::string> ids = Matches(dom, "href=\"logs\\?id=([0-9]+)\"");

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <chrono>
+#include <iostream>
 #include <string>
 
 #include "exporter/html_escape.h"
@@ -128,6 +130,36 @@ TEST(StatusHtmlTest, NoTargetsSaysHowToAddThem) {
   const std::string html = Render(f);
   EXPECT_THAT(html, HasSubstr("No targets are configured"));
   EXPECT_THAT(html, HasSubstr("No probes yet"));
+}
+
+// A person should see the page within a second: at 1,000 targets with full
+// trends, building and rendering it must take well under that.
+TEST(StatusHtmlTest, AThousandTargetsRenderWellUnderASecond) {
+  StatusFixture f;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string target = "https://t" + std::to_string(i) + ".example/";
+    f.AddTarget(target, "svc" + std::to_string(i % 100), OutageState::kUp);
+    for (size_t p = 1; p < ProbeHistory::kTrendPoints; ++p) {
+      ProbeResult r;
+      r.success = p % 7 != 0;
+      r.reason = r.success ? FailureReason::kNone : FailureReason::kTimeout;
+      r.duration_seconds = 0.01 * static_cast<double>(p);
+      f.history().Record(target, "http_2xx", r, StatusFixture::Now(), true);
+    }
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const std::string html = Render(f);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "1000 targets, 100 services: built and rendered in " << seconds * 1000
+            << " ms, " << html.size() / 1024 << " KiB of HTML\n";
+  EXPECT_LT(seconds, 0.5);
+  size_t rows = 0;
+  for (size_t at = html.find("<tr data-target="); at != std::string::npos;
+       at = html.find("<tr data-target=", at + 1)) {
+    ++rows;
+  }
+  EXPECT_EQ(rows, 1000u);
 }
 
 TEST(SparklineTest, PlotsEveryPointAndMarksFailuresWithAShape) {

@@ -40,6 +40,7 @@ TEST(StatusJsonTest, HasTheDocumentedShape) {
   EXPECT_EQ(s["reason"], "dns");
   EXPECT_EQ(s["headline"], "Down \u2014 DNS");
   EXPECT_EQ(s["since"], "2023-11-14T22:08:20.000Z");
+  EXPECT_EQ(s["status_pages"], json::array());
   ASSERT_EQ(s["targets"].size(), 2u);
   const json& t = s["targets"][0];
   EXPECT_EQ(t["target"], "https://api.example/");
