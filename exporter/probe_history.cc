@@ -36,8 +36,8 @@ std::string ProbeHistory::Key(const std::string& target, const std::string& modu
 }
 
 uint64_t ProbeHistory::Record(const std::string& target, const std::string& module,
-                              const ProbeResult& result,
-                              std::chrono::system_clock::time_point time, bool configured) {
+                              const ProbeResult& result, std::chrono::system_clock::time_point time,
+                              bool configured) {
   auto record = std::make_shared<ProbeRecord>();
   record->target = RedactUrlPassword(target);
   record->module = module;

@@ -67,9 +67,8 @@ class ProbeHistory {
   // Record adds one completed probe and returns its id. `configured` marks
   // a probe of a configured target (the /metrics path): its latest record
   // and trend are kept until Sync drops the target.
-  uint64_t Record(const std::string& target, const std::string& module,
-                  const ProbeResult& result, std::chrono::system_clock::time_point time,
-                  bool configured);
+  uint64_t Record(const std::string& target, const std::string& module, const ProbeResult& result,
+                  std::chrono::system_clock::time_point time, bool configured);
 
   // Sync forgets the latest records and trends of targets no longer in
   // `config`.
@@ -107,8 +106,8 @@ class ProbeHistory {
   mutable std::mutex mu_;  // guards everything below
   uint64_t next_id_ = 1;
   std::map<uint64_t, Slot> by_id_;
-  std::deque<uint64_t> all_;       // newest at the back
-  std::deque<uint64_t> failures_;  // newest at the back
+  std::deque<uint64_t> all_;                      // newest at the back
+  std::deque<uint64_t> failures_;                 // newest at the back
   std::map<std::string, Configured> configured_;  // by Key
 };
 

@@ -50,10 +50,10 @@ std::string Sparkline(const std::vector<TrendPoint>& points) {
   const std::string label = std::to_string(points.size()) + " recent probes, " +
                             std::to_string(failures) + " failed; fastest " +
                             FormatDuration(fastest) + ", slowest " + FormatDuration(slowest);
-  std::string svg = "<svg class=\"spark\" viewBox=\"0 0 " + Number(kWidth) + " " +
-                    Number(kHeight) + "\" width=\"" + Number(kWidth) + "\" height=\"" +
-                    Number(kHeight) + "\" role=\"img\" aria-label=\"" + label +
-                    "\"><title>" + label + "</title><polyline fill=\"none\" "
+  std::string svg = "<svg class=\"spark\" viewBox=\"0 0 " + Number(kWidth) + " " + Number(kHeight) +
+                    "\" width=\"" + Number(kWidth) + "\" height=\"" + Number(kHeight) +
+                    "\" role=\"img\" aria-label=\"" + label + "\"><title>" + label +
+                    "</title><polyline fill=\"none\" "
                     "stroke=\"currentColor\" stroke-width=\"1.5\" points=\"";
   for (size_t i = 0; i < points.size(); ++i) {
     if (i > 0) svg += ' ';
@@ -62,8 +62,8 @@ std::string Sparkline(const std::vector<TrendPoint>& points) {
   svg += "\"/>";
   for (size_t i = 0; i < points.size(); ++i) {
     if (points[i].success) continue;
-    svg += "<rect class=\"fail\" x=\"" + Number(x(i) - 2) + "\" y=\"" +
-           Number(kHeight - kPad - 4) + "\" width=\"4\" height=\"4\"/>";
+    svg += "<rect class=\"fail\" x=\"" + Number(x(i) - 2) + "\" y=\"" + Number(kHeight - kPad - 4) +
+           "\" width=\"4\" height=\"4\"/>";
   }
   return svg + "</svg>";
 }

@@ -41,8 +41,8 @@ std::string Sha256Base64(const std::string& text) {
   unsigned int size = 0;
   EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
   std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest,
-                                static_cast<int>(size));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest, static_cast<int>(size));
   out.resize(static_cast<size_t>(n));
   return out;
 }
@@ -98,7 +98,8 @@ std::string CertExpiry(const TargetReport& t, double now) {
   if (!t.latest || !t.latest->cert_expiry_seconds) return "\u2014";
   const double at = *t.latest->cert_expiry_seconds;
   const double days = std::floor((at - now) / 86400);
-  const std::string left = at < now ? "expired" : "in " + std::to_string(static_cast<long>(days)) + " days";
+  const std::string left =
+      at < now ? "expired" : "in " + std::to_string(static_cast<long>(days)) + " days";
   return "<time datetime=\"" + Iso(at) + "\">" + UtcText(at).substr(0, 10) + "</time> (" + left +
          ")";
 }
@@ -151,17 +152,20 @@ void AppendService(const ServiceReport& s, size_t index, const StatusReport& rep
   const double now = report.generated_seconds;
   const std::string id = "service-" + std::to_string(index);
   const std::string v(VerdictName(s.verdict));
-  *out += "<section id=\"" + id + "\" aria-labelledby=\"" + id + "-h\"><h2 id=\"" + id +
-          "-h\">" + HtmlEscape(s.name) + ": <span class=\"s-" + v + "\">" +
-          HtmlEscape(s.Headline()) + "</span></h2>\n";
+  *out += "<section id=\"" + id + "\" aria-labelledby=\"" + id + "-h\"><h2 id=\"" + id + "-h\">" +
+          HtmlEscape(s.name) + ": <span class=\"s-" + v + "\">" + HtmlEscape(s.Headline()) +
+          "</span></h2>\n";
   AppendVendorLine(s, report.status_pages, out);
-  *out += "<div class=\"scroll\"><table>"
-          "<caption>Targets of " + HtmlEscape(s.name) + "</caption>\n<thead><tr>"
-          "<th scope=\"col\">Target</th><th scope=\"col\">Module</th>"
-          "<th scope=\"col\">State</th><th scope=\"col\">Reason</th>"
-          "<th scope=\"col\">Since</th><th scope=\"col\">Last duration</th>"
-          "<th scope=\"col\">Recent durations</th><th scope=\"col\">Certificate expires</th>"
-          "<th scope=\"col\">Latest log</th></tr></thead>\n<tbody>\n";
+  *out +=
+      "<div class=\"scroll\"><table>"
+      "<caption>Targets of " +
+      HtmlEscape(s.name) +
+      "</caption>\n<thead><tr>"
+      "<th scope=\"col\">Target</th><th scope=\"col\">Module</th>"
+      "<th scope=\"col\">State</th><th scope=\"col\">Reason</th>"
+      "<th scope=\"col\">Since</th><th scope=\"col\">Last duration</th>"
+      "<th scope=\"col\">Recent durations</th><th scope=\"col\">Certificate expires</th>"
+      "<th scope=\"col\">Latest log</th></tr></thead>\n<tbody>\n";
   for (const TargetReport& t : s.targets) {
     const std::string state(OutageStateName(t.state));
     std::string reason = "\u2014";
@@ -171,20 +175,18 @@ void AppendService(const ServiceReport& s, size_t index, const StatusReport& rep
     }
     *out += "<tr data-target=\"" + HtmlEscape(t.target) + "\" data-state=\"" + state +
             "\"><th scope=\"row\">" + HtmlEscape(t.target) +
-            (t.control ? " <small>(control)</small>" : "") + "</th><td>" +
-            HtmlEscape(t.module) + "</td><td class=\"state s-" + state + "\">" + state +
-            "</td><td class=\"reason\">" + reason + "</td><td>" +
-            Time(t.since_seconds, now) + "</td><td class=\"num\">" +
+            (t.control ? " <small>(control)</small>" : "") + "</th><td>" + HtmlEscape(t.module) +
+            "</td><td class=\"state s-" + state + "\">" + state + "</td><td class=\"reason\">" +
+            reason + "</td><td>" + Time(t.since_seconds, now) + "</td><td class=\"num\">" +
             (t.latest ? FormatDuration(t.latest->duration_seconds) : "\u2014") + "</td><td>" +
-            Sparkline(t.trend) + "</td><td>" + CertExpiry(t, now) + "</td><td>" +
+            Sparkline(t.trend) + "</td><td class=\"cert\">" + CertExpiry(t, now) + "</td><td>" +
             (t.latest ? LogLink(*t.latest) : "\u2014") + "</td></tr>\n";
   }
   *out += "</tbody></table></div></section>\n";
 }
 
 void AppendStatusPage(const StatusPageView& page, size_t index, double now, std::string* out) {
-  *out += "<h3 id=\"page-" + std::to_string(index) + "\">" + HtmlEscape(page.name) +
-          "</h3>\n<p>";
+  *out += "<h3 id=\"page-" + std::to_string(index) + "\">" + HtmlEscape(page.name) + "</h3>\n<p>";
   if (!page.summary) {
     *out += page.up ? "Not read yet." : "Could not be read yet.";
     *out += "</p>\n";
@@ -199,8 +201,8 @@ void AppendStatusPage(const StatusPageView& page, size_t index, double now, std:
             "</caption><thead><tr><th scope=\"col\">Component</th><th scope=\"col\">Group</th>"
             "<th scope=\"col\">Status</th></tr></thead><tbody>\n";
     for (const StatusPageComponent& c : s.components) {
-      *out += "<tr><th scope=\"row\">" + HtmlEscape(c.name) + "</th><td>" +
-              HtmlEscape(c.group) + "</td><td>" + HtmlEscape(c.status) + "</td></tr>\n";
+      *out += "<tr><th scope=\"row\">" + HtmlEscape(c.name) + "</th><td>" + HtmlEscape(c.group) +
+              "</td><td>" + HtmlEscape(c.status) + "</td></tr>\n";
     }
     *out += "</tbody></table></div>\n";
   }
@@ -214,8 +216,8 @@ void AppendStatusPage(const StatusPageView& page, size_t index, double now, std:
     *out += "<li>Incident: <strong>" + HtmlEscape(i.name) + "</strong> (impact " +
             HtmlEscape(i.impact) + ", " + HtmlEscape(i.status) + ")";
     if (!link.empty()) {
-      *out += " <a rel=\"noopener noreferrer nofollow\" href=\"" + HtmlEscape(link) +
-              "\">details</a>";
+      *out +=
+          " <a rel=\"noopener noreferrer nofollow\" href=\"" + HtmlEscape(link) + "\">details</a>";
     }
     *out += "</li>\n";
   }
@@ -228,8 +230,9 @@ void AppendStatusPage(const StatusPageView& page, size_t index, double now, std:
 void AppendRecent(const StatusReport& report, size_t rows, std::string* out) {
   *out += "<section aria-labelledby=\"recent\"><h2 id=\"recent\">Recent probes</h2>\n";
   if (report.recent.empty()) {
-    *out += "<p>No probes yet: they run when Prometheus scrapes <a href=\"metrics\">/metrics</a>"
-            " or <code>/probe</code>.</p></section>\n";
+    *out +=
+        "<p>No probes yet: they run when Prometheus scrapes <a href=\"metrics\">/metrics</a>"
+        " or <code>/probe</code>.</p></section>\n";
     return;
   }
   *out += "<div class=\"scroll\"><table><caption>The newest " +
@@ -243,9 +246,9 @@ void AppendRecent(const StatusReport& report, size_t rows, std::string* out) {
     const ProbeRecord& r = *report.recent[i];
     const double at = std::chrono::duration<double>(r.time.time_since_epoch()).count();
     const std::string result =
-        r.success ? "<span class=\"s-up\">success</span>"
-                  : "<span class=\"s-down\">failed: " + HtmlEscape(ReasonText(r.reason)) +
-                        "</span>";
+        r.success
+            ? "<span class=\"s-up\">success</span>"
+            : "<span class=\"s-down\">failed: " + HtmlEscape(ReasonText(r.reason)) + "</span>";
     *out += "<tr><td>" + Time(at, report.generated_seconds) + "</td><th scope=\"row\">" +
             HtmlEscape(r.target) + "</th><td>" + HtmlEscape(r.module) + "</td><td>" + result +
             "</td><td class=\"num\">" + FormatDuration(r.duration_seconds) + "</td><td>" +
@@ -279,8 +282,9 @@ std::string RenderStatusHtml(const StatusReport& report, const StatusPageOptions
   const double now = report.generated_seconds;
   std::string out;
   out.reserve(16 * 1024);
-  out += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out +=
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   if (options.refresh_seconds > 0) {
     out += "<meta http-equiv=\"refresh\" content=\"" + std::to_string(options.refresh_seconds) +
            "\">\n";
@@ -296,8 +300,9 @@ std::string RenderStatusHtml(const StatusReport& report, const StatusPageOptions
   }
   out += " Machine-readable: <a href=\"api/v1/status\">/api/v1/status</a>.</p>\n";
   if (report.vantage_network_up && !*report.vantage_network_up) {
-    out += "<p class=\"banner\" role=\"alert\"><strong>Our own network is down:</strong> every "
-           "control target fails, so failures below say nothing about the services.</p>\n";
+    out +=
+        "<p class=\"banner\" role=\"alert\"><strong>Our own network is down:</strong> every "
+        "control target fails, so failures below say nothing about the services.</p>\n";
   }
   out += "</header>\n<main>\n";
   AppendVerdicts(report, &out);

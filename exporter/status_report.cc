@@ -90,6 +90,22 @@ void Judge(ServiceReport* s) {
   }
 }
 
+int Severity(Verdict v) {
+  switch (v) {
+    case Verdict::kDown:
+      return 0;
+    case Verdict::kDegraded:
+      return 1;
+    case Verdict::kMaintenance:
+      return 2;
+    case Verdict::kUnknown:
+      return 3;
+    case Verdict::kUp:
+      return 4;
+  }
+  return 4;
+}
+
 }  // namespace
 
 std::string_view VerdictName(Verdict verdict) {
@@ -199,6 +215,11 @@ StatusReport BuildStatusReport(const StatusInputs& in) {
     }
   }
   for (ServiceReport& s : report.services) Judge(&s);
+  // Worst first, so what is down is at the top; config order otherwise.
+  std::stable_sort(report.services.begin(), report.services.end(),
+                   [](const ServiceReport& a, const ServiceReport& b) {
+                     return Severity(a.verdict) < Severity(b.verdict);
+                   });
   return report;
 }
 

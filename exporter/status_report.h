@@ -45,8 +45,8 @@ struct ServiceReport {
   Verdict verdict = Verdict::kUnknown;
   // Why it is down (or in maintenance); kNone otherwise.
   FailureReason reason = FailureReason::kNone;
-  double since_seconds = 0;  // unix time; 0 when unknown
-  std::vector<TargetReport> targets;  // config order
+  double since_seconds = 0;               // unix time; 0 when unknown
+  std::vector<TargetReport> targets;      // config order
   std::vector<std::string> status_pages;  // vendor pages its targets link to
 
   // Headline is the verdict in words: "Up", "Degraded", "Down — DNS",
@@ -63,7 +63,9 @@ struct StatusReport {
   bool config_reload_successful = false;
   double config_reload_success_seconds = 0;
   std::optional<bool> vantage_network_up;
-  std::vector<ServiceReport> services;  // in order of first appearance
+  // Worst verdict first (down, degraded, maintenance, unknown, up), then
+  // in the config order of their first targets.
+  std::vector<ServiceReport> services;
   std::vector<StatusPageView> status_pages;
   std::vector<std::shared_ptr<const ProbeRecord>> recent;  // newest first
 };

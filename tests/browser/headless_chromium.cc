@@ -59,8 +59,8 @@ BrowserResult DumpDom(const std::string& url, std::chrono::milliseconds timeout)
   return Run({"--dump-dom"}, url, timeout);
 }
 
-BrowserResult Screenshot(const std::string& url, const std::string& png_path, int width,
-                         int height, std::chrono::milliseconds timeout) {
+BrowserResult Screenshot(const std::string& url, const std::string& png_path, int width, int height,
+                         std::chrono::milliseconds timeout) {
   return Run({"--screenshot=" + png_path,
               "--window-size=" + std::to_string(width) + "," + std::to_string(height)},
              url, timeout);

@@ -27,7 +27,7 @@ BrowserResult DumpDom(const std::string& url,
 
 // Screenshot loads `url` in a `width` x `height` window and writes a PNG to
 // `png_path`.
-BrowserResult Screenshot(const std::string& url, const std::string& png_path, int width,
-                         int height, std::chrono::milliseconds timeout = std::chrono::seconds(60));
+BrowserResult Screenshot(const std::string& url, const std::string& png_path, int width, int height,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 }  // namespace outage::test

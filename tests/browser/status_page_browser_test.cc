@@ -21,6 +21,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/rfc3339.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_certs.h"
 #include "tests/support/test_http_server.h"
 
 namespace outage::test {
@@ -87,26 +88,41 @@ class StatusPageBrowserTest : public ::testing::Test {
     server_->Route("/search-a", Reply(200, {}, "ok\n"));
     server_->Route("/search-b", Reply(500, {}, "bug\n"));
     server_->Route("/billing", Reply(503, {}, "upgrading\n"));
+    auto certs = GenerateTestCerts(tmp_.path(), 30, &error);
+    ASSERT_TRUE(certs.has_value()) << error;
+    TestHttpServerOptions tls;
+    tls.cert_path = certs->leaf.cert_path;
+    tls.key_path = certs->leaf.key_path;
+    https_ = TestHttpServer::Start(tls, &error);
+    ASSERT_NE(https_, nullptr) << error;
+    https_->Route("/web", Reply(200, {}, "ok\n"));
     server_->Route("/vendor/api/v2/summary.json",
                    Reply(200, {{"Content-Type", "application/json"}}, VendorSummary()));
     const std::time_t now = std::time(nullptr);
-    const std::string yaml =
-        "modules:\n  http_2xx:\n    prober: http\n    timeout: 3s\n    http:\n"
-        "      preferred_ip_protocol: ip4\n"
-        "global:\n  failure_threshold: 1\n  recovery_threshold: 1\n"
-        "status_pages:\n  - name: vendor\n    url: " + server_->Url("/vendor") + "\n"
-        "targets:\n"
-        "  - {target: '" + server_->Url("/control") + "', module: http_2xx, control: true}\n"
-        "  - {target: '" + server_->Url("/web") + "', module: http_2xx, labels: {service: web}}\n"
-        "  - {target: '" + server_->Url("/api") + "', module: http_2xx, labels: {service: api}}\n"
-        "  - {target: '" + server_->Url("/search-a") +
-        "', module: http_2xx, labels: {service: search}}\n"
-        "  - {target: '" + server_->Url("/search-b") +
-        "', module: http_2xx, labels: {service: search}}\n"
-        "  - target: '" + server_->Url("/billing") + "'\n    module: http_2xx\n"
-        "    labels: {service: billing}\n    status_page: {page: vendor}\n"
-        "    maintenance:\n      - name: upgrade\n        start: " + Rfc3339Utc(now - 600) +
-        "\n        end: " + Rfc3339Utc(now + 3600) + "\n";
+    // Target is one flow-style entry of `targets:`.
+    auto target = [](const std::string& url, const std::string& module, const std::string& extra) {
+      return "  - {target: '" + url + "', module: " + module + extra + "}\n";
+    };
+    const std::string maintenance =
+        ", maintenance: [{name: upgrade, start: " + Rfc3339Utc(now - 600) +
+        ", end: " + Rfc3339Utc(now + 3600) + "}]";
+    std::string yaml = "modules:\n";
+    yaml += "  http_2xx: {prober: http, timeout: 3s, http: {preferred_ip_protocol: ip4}}\n";
+    yaml +=
+        "  https_2xx: {prober: http, timeout: 3s, http: {preferred_ip_protocol: ip4, "
+        "fail_if_not_ssl: true, tls_config: {ca_file: '" +
+        certs->ca.cert_path + "'}}}\n";
+    yaml += "global: {failure_threshold: 1, recovery_threshold: 1}\n";
+    yaml += "status_pages: [{name: vendor, url: '" + server_->Url("/vendor") + "'}]\n";
+    yaml += "targets:\n";
+    yaml += target(server_->Url("/control"), "http_2xx", ", control: true");
+    yaml += target(server_->Url("/web"), "http_2xx", ", labels: {service: web}");
+    yaml += target(https_->Url("/web"), "https_2xx", ", labels: {service: web}");
+    yaml += target(server_->Url("/api"), "http_2xx", ", labels: {service: api}");
+    yaml += target(server_->Url("/search-a"), "http_2xx", ", labels: {service: search}");
+    yaml += target(server_->Url("/search-b"), "http_2xx", ", labels: {service: search}");
+    yaml += target(server_->Url("/billing"), "http_2xx",
+                   ", labels: {service: billing}, status_page: {page: vendor}" + maintenance);
     exporter_ = ExporterProcess::StartWithFlags(
         {"--config.file=" + tmp_.WriteFile("config.yml", yaml)}, &error);
     ASSERT_NE(exporter_, nullptr) << error;
@@ -116,8 +132,8 @@ class StatusPageBrowserTest : public ::testing::Test {
       const HttpResponse r = HttpGet(exporter_->BaseUrl() + "/metrics");
       ASSERT_EQ(r.status, 200) << r.error << r.body;
     }
-    const HttpResponse probe = HttpGet(exporter_->BaseUrl() + "/probe?module=http_2xx&target=" +
-                                       UrlEncode(server_->Url("/web")));
+    const HttpResponse probe = HttpGet(
+        exporter_->BaseUrl() + "/probe?module=http_2xx&target=" + UrlEncode(server_->Url("/web")));
     ASSERT_EQ(probe.status, 200) << probe.body;
   }
 
@@ -129,6 +145,7 @@ class StatusPageBrowserTest : public ::testing::Test {
 
   TempDir tmp_;
   std::unique_ptr<TestHttpServer> server_;
+  std::unique_ptr<TestHttpServer> https_;  // serves a leaf valid for 30 days
   std::unique_ptr<ExporterProcess> exporter_;
 };
 
@@ -149,8 +166,11 @@ TEST_F(StatusPageBrowserTest, VerdictsReasonsAndLinksInTheBrowsersDom) {
   EXPECT_EQ(Cell(dom, server_->Url("/billing"), "state"), "maintenance");
   EXPECT_EQ(Cell(dom, server_->Url("/billing"), "reason"), "maintenance <code>maintenance</code>");
   EXPECT_EQ(Cell(dom, server_->Url("/web"), "state"), "up");
+  EXPECT_EQ(Cell(dom, https_->Url("/web"), "state"), "up");
+  EXPECT_THAT(Cell(dom, https_->Url("/web"), "cert"), HasSubstr("(in 29 days)"));
+  EXPECT_EQ(Cell(dom, server_->Url("/web"), "cert"), "\u2014");
   // Every configured target has a sparkline of its three probes.
-  EXPECT_EQ(Count(dom, "<svg class=\"spark\""), 6u);
+  EXPECT_EQ(Count(dom, "<svg class=\"spark\""), 7u);
   EXPECT_THAT(dom, HasSubstr("aria-label=\"3 recent probes, 3 failed;"));
 
   // The vendor's component name is text, not markup, and its javascript:
@@ -164,7 +184,7 @@ TEST_F(StatusPageBrowserTest, VerdictsReasonsAndLinksInTheBrowsersDom) {
 
   // Every log link resolves to that probe's log.
   const std::set<std::string> ids = Matches(dom, "href=\"logs\\?id=([0-9]+)\"");
-  EXPECT_GE(ids.size(), 7u) << "six configured targets and one /probe";
+  EXPECT_GE(ids.size(), 8u) << "seven configured targets and one /probe";
   for (const std::string& id : ids) {
     const HttpResponse log = HttpGet(exporter_->BaseUrl() + "/logs?id=" + id);
     EXPECT_EQ(log.status, 200) << "log " << id;
@@ -187,7 +207,7 @@ TEST_F(StatusPageBrowserTest, VerdictsReasonsAndLinksInTheBrowsersDom) {
 
 TEST_F(StatusPageBrowserTest, ScreenshotsForPeopleToLookAt) {
   const std::map<std::string, std::pair<int, int>> sizes = {{"desktop", {1280, 1100}},
-                                                           {"phone", {412, 1400}}};
+                                                            {"phone", {412, 1400}}};
   for (const auto& [name, size] : sizes) {
     const std::string png = std::string(BROWSER_ARTIFACT_DIR) + "/status-page-" + name + ".png";
     std::remove(png.c_str());

@@ -42,7 +42,7 @@ TEST(ProbeHistoryTest, IdsIncreaseAndRecordsKeepWhatTheProbeFound) {
 
 TEST(ProbeHistoryTest, OldSuccessesAgeOutButFailuresAreKeptLonger) {
   ProbeHistory h(3);
-  h.Record("t", "m", Result(false), kT0, false);  // id 1
+  h.Record("t", "m", Result(false), kT0, false);                             // id 1
   for (int i = 0; i < 5; ++i) h.Record("t", "m", Result(true), kT0, false);  // ids 2..6
   EXPECT_NE(h.Get(1), nullptr) << "the only failure is kept past the limit";
   EXPECT_EQ(h.Get(2), nullptr);

@@ -66,9 +66,7 @@ class StatusFixture {
     return BuildStatusReport(in);
   }
 
-  static WallTime Now() {
-    return WallTime(std::chrono::seconds(static_cast<int64_t>(kNow)));
-  }
+  static WallTime Now() { return WallTime(std::chrono::seconds(static_cast<int64_t>(kNow))); }
 
  private:
   Config config_;

@@ -67,9 +67,10 @@ TEST(StatusJsonTest, HasTheDocumentedShape) {
   EXPECT_EQ(page["name"], "vendor");
   EXPECT_EQ(page["up"], true);
   EXPECT_EQ(page["indicator"], "minor");
-  EXPECT_EQ(page["components"][0],
-            json({{"name", "API"}, {"group", "Platform"}, {"is_group", false},
-                  {"status", "partial_outage"}}));
+  EXPECT_EQ(page["components"][0], json({{"name", "API"},
+                                         {"group", "Platform"},
+                                         {"is_group", false},
+                                         {"status", "partial_outage"}}));
   EXPECT_EQ(page["incidents"][0]["name"], "API errors");
   EXPECT_EQ(page["incidents"][0]["components"], json({"API"}));
   EXPECT_TRUE(page["maintenances"].is_array());

@@ -21,6 +21,20 @@ TEST(StatusReportTest, GroupsByServiceLabelAndTargetsWithoutItStandAlone) {
   EXPECT_EQ(r.services[1].name, "https://b.example/");
 }
 
+TEST(StatusReportTest, WorstVerdictsComeFirstThenConfigOrder) {
+  StatusFixture f;
+  f.AddTarget("a", "up-1", OutageState::kUp);
+  f.AddTarget("b", "maintenance", OutageState::kMaintenance, FailureReason::kMaintenance);
+  f.AddTarget("c", "down", OutageState::kDown, FailureReason::kTimeout);
+  f.AddTarget("d", "up-2", OutageState::kUp);
+  f.AddTarget("e", "degraded", OutageState::kDegraded);
+  f.AddTarget("f", "new", OutageState::kUnknown, std::nullopt);
+  std::vector<std::string> names;
+  for (const ServiceReport& s : f.Build().services) names.push_back(s.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"down", "degraded", "maintenance", "new", "up-1",
+                                             "up-2"}));
+}
+
 TEST(StatusReportTest, GroupLabelIsConfigurable) {
   StatusFixture f;
   f.AddTarget("https://a.example/", "spotify", OutageState::kUp);
@@ -60,10 +74,14 @@ INSTANTIATE_TEST_SUITE_P(
                     {{S::kDown, R::kDns}, {S::kDown, R::kDns}, {S::kDown, R::kTimeout}},
                     Verdict::kDown,
                     "Down \u2014 DNS"},
-        VerdictCase{"SomeDown", {{S::kDown, R::kHttp5xx}, {S::kUp, R::kNone}}, Verdict::kDegraded,
+        VerdictCase{"SomeDown",
+                    {{S::kDown, R::kHttp5xx}, {S::kUp, R::kNone}},
+                    Verdict::kDegraded,
                     "Degraded"},
         VerdictCase{"SlowIsDegraded", {{S::kDegraded, R::kNone}}, Verdict::kDegraded, "Degraded"},
-        VerdictCase{"Maintenance", {{S::kMaintenance, R::kMaintenance}}, Verdict::kMaintenance,
+        VerdictCase{"Maintenance",
+                    {{S::kMaintenance, R::kMaintenance}},
+                    Verdict::kMaintenance,
                     "Maintenance"},
         VerdictCase{"OurNetwork",
                     {{S::kUnknown, R::kLocalNetwork}, {S::kUp, R::kNone}},

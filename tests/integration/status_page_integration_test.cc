@@ -48,7 +48,8 @@ class StatusPageIntegrationTest : public ::testing::Test {
 
   // Start runs the exporter with `targets` (YAML list items) and `flags`.
   void Start(const std::string& targets, std::vector<std::string> flags = {}) {
-    const std::string yaml = std::string(kModules) + (targets.empty() ? "" : "targets:\n" + targets);
+    const std::string yaml =
+        std::string(kModules) + (targets.empty() ? "" : "targets:\n" + targets);
     flags.push_back("--config.file=" + tmp_.WriteFile("config.yml", yaml));
     std::string error;
     exporter_ = ExporterProcess::StartWithFlags(flags, &error);
@@ -121,10 +122,11 @@ TEST_F(StatusPageIntegrationTest, StatusApiDescribesServicesTargetsAndProbes) {
   server_->Route("/broken", Reply(500, {}, "bug\n"));
   ASSERT_NO_FATAL_FAILURE(Start("  - {target: '" + server_->Url("/ok") +
                                 "', module: http_2xx, labels: {service: shop}}\n"
-                                "  - {target: '" + server_->Url("/fail") +
+                                "  - {target: '" +
+                                server_->Url("/fail") +
                                 "', module: http_2xx, labels: {service: shop}}\n"
-                                "  - {target: '" + server_->Url("/broken") +
-                                "', module: http_2xx}\n"));
+                                "  - {target: '" +
+                                server_->Url("/broken") + "', module: http_2xx}\n"));
   for (int i = 0; i < 2; ++i) ASSERT_EQ(Get("/metrics").status, 200);  // thresholds are 2
   const HttpResponse r = Get("/api/v1/status");
   ASSERT_EQ(r.status, 200);
@@ -134,7 +136,7 @@ TEST_F(StatusPageIntegrationTest, StatusApiDescribesServicesTargetsAndProbes) {
   EXPECT_EQ(j["exporter"]["config_last_reload_successful"], true);
   EXPECT_EQ(j["group_label"], "service");
   ASSERT_EQ(j["services"].size(), 2u) << j.dump(2);
-  const nlohmann::json& shop = j["services"][0];
+  const nlohmann::json& shop = j["services"][1];  // degraded, after down
   EXPECT_EQ(shop["name"], "shop");
   EXPECT_EQ(shop["verdict"], "degraded");
   ASSERT_EQ(shop["targets"].size(), 2u);
@@ -142,7 +144,7 @@ TEST_F(StatusPageIntegrationTest, StatusApiDescribesServicesTargetsAndProbes) {
   EXPECT_EQ(shop["targets"][1]["state"], "down");
   EXPECT_EQ(shop["targets"][1]["latest_probe"]["reason"], "http_5xx");
   EXPECT_EQ(shop["targets"][1]["recent_probes"].size(), 2u);
-  const nlohmann::json& broken = j["services"][1];
+  const nlohmann::json& broken = j["services"][0];
   EXPECT_EQ(broken["name"], server_->Url("/broken"));
   EXPECT_EQ(broken["verdict"], "down");
   EXPECT_EQ(broken["reason"], "http_5xx");
@@ -172,8 +174,8 @@ TEST_F(StatusPageIntegrationTest, PageHeadersAndRefresh) {
 
 TEST_F(StatusPageIntegrationTest, NoSecretOnThePageTheApiOrTheLogs) {
   const std::string secret = "pa55-very-secret-93";
-  const std::string target = "http://alice:" + secret + "@127.0.0.1:" +
-                             std::to_string(server_->Port()) + "/ok";
+  const std::string target =
+      "http://alice:" + secret + "@127.0.0.1:" + std::to_string(server_->Port()) + "/ok";
   ASSERT_NO_FATAL_FAILURE(Start("  - {target: '" + target + "', module: http_2xx}\n"));
   ASSERT_EQ(Get("/metrics").status, 200);
   ASSERT_EQ(Get("/probe?module=http_2xx&debug=true&target=" + UrlEncode(target)).status, 200);
