@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "collectors/metric_catalog.h"
 
@@ -65,6 +67,32 @@ TEST(ProbeHistoryTest, MemoryStaysBoundedUnderManyProbes) {
     h.Record("t" + std::to_string(i), "m", Result(i % 3 == 0), kT0, false);
   }
   EXPECT_LE(h.Recent().size(), 10u);
+}
+
+// Scrapes, /probe requests, page renders and reloads all touch the history
+// at once (run it under `make test-tsan` to check the locking).
+TEST(ProbeHistoryTest, ConcurrentRecordsReadsAndSyncs) {
+  ProbeHistory h(20);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&h, t] {
+      for (int i = 0; i < 500; ++i) {
+        h.Record("t" + std::to_string(i % 10), "m", Result(i % 4 == 0), kT0, t % 2 == 0);
+      }
+    });
+  }
+  threads.emplace_back([&h] {
+    for (int i = 0; i < 500; ++i) {
+      const auto recent = h.Recent();
+      for (size_t k = 1; k < recent.size(); ++k) EXPECT_GT(recent[k - 1]->id, recent[k]->id);
+      h.OfTarget("t1", "m");
+      h.Latest("t2", "m");
+      if (i % 50 == 0) h.Sync(Config{});
+    }
+  });
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(h.Record("t", "m", Result(true), kT0, false), 2001u) << "no id was lost or repeated";
+  EXPECT_LE(h.Recent().size(), 40u);
 }
 
 TEST(ProbeHistoryTest, HugeLogsAreCutOnALineBoundary) {
