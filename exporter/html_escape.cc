@@ -35,8 +35,9 @@ std::string HtmlEscape(std::string_view text) {
 std::string SafeLinkUrl(std::string_view url) {
   auto starts_with = [url](std::string_view prefix) {
     if (url.size() <= prefix.size()) return false;
-    for (size_t i = 0; i < prefix.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+    size_t i = 0;
+    for (const char c : prefix) {
+      if (std::tolower(static_cast<unsigned char>(url[i++])) != c) return false;
     }
     return true;
   };

@@ -41,8 +41,9 @@ std::string Sparkline(const std::vector<TrendPoint>& points) {
     fastest = std::min(fastest, p.duration_seconds);
     failures += p.success ? 0 : 1;
   }
-  const double step = points.size() > 1 ? (kWidth - 2 * kPad) / (points.size() - 1) : 0;
-  auto x = [&](size_t i) { return kPad + step * i; };
+  const double step =
+      points.size() > 1 ? (kWidth - 2 * kPad) / static_cast<double>(points.size() - 1) : 0;
+  auto x = [&](size_t i) { return kPad + step * static_cast<double>(i); };
   auto y = [&](double d) {
     const double scale = slowest > 0 ? d / slowest : 0;
     return kHeight - kPad - scale * (kHeight - 2 * kPad);

@@ -48,7 +48,7 @@ std::string Sha256Base64(const std::string& text) {
 }
 
 std::string UtcText(double unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  const auto t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
@@ -272,16 +272,16 @@ std::string Title(const StatusReport& report) {
 }  // namespace
 
 const std::string& StatusPageCsp() {
-  static const std::string kCsp =
+  static const std::string csp =
       "default-src 'none'; style-src 'sha256-" + Sha256Base64(kCss) +
       "'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-  return kCsp;
+  return csp;
 }
 
 std::string RenderStatusHtml(const StatusReport& report, const StatusPageOptions& options) {
   const double now = report.generated_seconds;
   std::string out;
-  out.reserve(16 * 1024);
+  out.reserve(size_t{16} * 1024);
   out +=
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
