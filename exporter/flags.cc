@@ -66,6 +66,17 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
       ->check(CLI::Range(1, 4000));
   app.add_option("--web.config.file", flags.web_config_file,
                  "Exporter-toolkit web config (YAML) enabling TLS, mTLS and/or basic auth");
+  app.add_option("--history.limit", flags.history_limit,
+                 "Probes kept in memory for the status page and /logs; as many recent failures "
+                 "are kept on top")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--web.status-refresh", flags.status_refresh_seconds,
+                 "Seconds between automatic reloads of the status page at / (0: never; "
+                 "?refresh=N overrides per request)")
+      ->check(CLI::Range(0, 3600));
+  app.add_option("--web.status-group-label", flags.status_group_label,
+                 "Target label that groups targets into services on the status page; a target "
+                 "without it is a service of its own");
   app.add_flag("--version", version, "Print version information and exit");
 
   try {

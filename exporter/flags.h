@@ -22,6 +22,9 @@ struct Flags {
   int web_threads = 64;
   std::string web_config_file;  // empty: plain HTTP, no auth
   int probe_max_concurrent = 256;  // /probe requests running at once
+  size_t history_limit = 100;       // probes kept for /logs (and as many failures)
+  int status_refresh_seconds = 30;  // the status page's meta refresh; 0: off
+  std::string status_group_label = "service";  // the status page groups by it
 };
 
 // FlagsOutcome is either flags to run with, or what to print and the exit

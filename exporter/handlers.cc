@@ -1,5 +1,6 @@
 #include "exporter/handlers.h"
 
+#include <cstdlib>
 #include <future>
 #include <string>
 #include <utility>
@@ -14,6 +15,8 @@
 #include "exporter/logger.h"
 #include "exporter/probe_output.h"
 #include "exporter/process_metrics.h"
+#include "exporter/status_html.h"
+#include "exporter/status_json.h"
 
 namespace outage {
 namespace {
@@ -27,6 +30,9 @@ HttpResponse Exposition(std::string body) {
   return r;
 }
 
+// The status page's ?refresh= is at most an hour.
+constexpr long kMaxRefreshSeconds = 3600;
+
 // A status page fetch gets this long at most, within the scrape's budget.
 constexpr std::chrono::milliseconds kStatusPageTimeout{5000};
 
@@ -39,14 +45,16 @@ HttpResponse MethodNotAllowed(const char* allow) {
 }  // namespace
 
 Handlers::Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats,
-                   Diagnosis* diagnosis, StatusPageCache* status_pages,
-                   std::chrono::milliseconds timeout_offset)
+                   Diagnosis* diagnosis, StatusPageCache* status_pages, ProbeHistory* history,
+                   std::chrono::milliseconds timeout_offset, StatusPageSettings page)
     : engine_(engine),
       config_(config),
       stats_(stats),
       diagnosis_(diagnosis),
       status_pages_(status_pages),
-      timeout_offset_(timeout_offset) {}
+      history_(history),
+      timeout_offset_(timeout_offset),
+      page_(std::move(page)) {}
 
 void Handlers::Register(HttpServer* server) {
   server->Handle("/probe", [this](const HttpRequest& r) { return Probe(r); });
@@ -61,6 +69,8 @@ void Handlers::Register(HttpServer* server) {
   server->Handle("/-/reload", [this](const HttpRequest& r) { return Reload(r); });
   server->Handle("/config", [this](const HttpRequest& r) { return ShowConfig(r); });
   server->Handle("/", [this](const HttpRequest& r) { return Index(r); });
+  server->Handle("/logs", [this](const HttpRequest& r) { return Logs(r); });
+  server->Handle("/api/v1/status", [this](const HttpRequest& r) { return StatusApi(r); });
 }
 
 HttpResponse Handlers::Probe(const HttpRequest& request) {
@@ -104,6 +114,7 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
                                     timeout_offset_, module.timeout);
   ProbeRequest probe{*target, config, &module, SteadyClock::now() + timeout, debug};
   ProbeResult result = engine_->Probe(std::move(probe)).get();
+  history_->Record(*target, module_name, result, diagnosis_->clock().Now(), false);
 
   Log().Debug(result.success ? "Probe succeeded" : "Probe failed",
               {{"target", RedactUrlPassword(*target)},
@@ -157,7 +168,10 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   for (size_t i = 0; i < results.size(); ++i) {
     const Target& t = config->targets[i];
     const ProbeResult& result = results[i];
-    if (leases[i].fresh) stats_->Record(t, result);
+    if (leases[i].fresh) {
+      stats_->Record(t, result);
+      history_->Record(t.target, t.module, result, diagnosis_->clock().Now(), true);
+    }
     AddProbeResult(result, TargetLabels(t), &families);
     if (!result.success) {
       Log().Debug("Probe failed", {{"target", RedactUrlPassword(t.target)},
@@ -213,19 +227,73 @@ HttpResponse Handlers::ShowConfig(const HttpRequest&) {
   return r;
 }
 
-HttpResponse Handlers::Index(const HttpRequest&) {
+StatusReport Handlers::Report() const {
+  std::shared_ptr<const Config> config = config_->Current();
+  const DiagnosisSnapshot diagnosis = diagnosis_->Snapshot(*config);
+  const std::vector<StatusPageView> pages = status_pages_->Views(config->status_pages);
+  StatusInputs in;
+  in.config = config.get();
+  in.diagnosis = &diagnosis;
+  in.status_pages = &pages;
+  in.history = history_;
+  in.group_label = page_.group_label;
+  in.now = diagnosis_->clock().Now();
+  in.config_reload_successful = config_->last_reload_successful();
+  in.config_reload_success_seconds = config_->last_success_timestamp_seconds();
+  return BuildStatusReport(in);
+}
+
+HttpResponse Handlers::Index(const HttpRequest& request) {
+  StatusPageOptions options;
+  options.refresh_seconds = page_.refresh_seconds;
+  if (auto refresh = request.Param("refresh")) {
+    char* end = nullptr;
+    const long value = std::strtol(refresh->c_str(), &end, 10);
+    if (end == refresh->c_str() || *end != '\0' || value < 0 || value > kMaxRefreshSeconds) {
+      return HttpResponse::Text(400, "refresh must be whole seconds from 0 (off) to " +
+                                         std::to_string(kMaxRefreshSeconds) + "\n");
+    }
+    options.refresh_seconds = static_cast<int>(value);
+  }
   HttpResponse r;
   r.content_type = "text/html; charset=utf-8";
-  r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-  r.body =
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<title>outage_exporter</title></head><body>\n<h1>outage_exporter</h1>\n"
-      "<p>Version " + std::string(kVersion) + ".</p>\n<ul>\n"
-      "<li><a href=\"metrics\">Metrics</a> (probes every configured target)</li>\n"
-      "<li><a href=\"probe?target=https://open.spotify.com/&amp;module=http_2xx&amp;debug=true\">"
-      "Debug probe of open.spotify.com</a></li>\n"
-      "<li><a href=\"config\">Running configuration</a></li>\n"
-      "</ul>\n</body></html>\n";
+  r.headers.emplace_back("Content-Security-Policy", StatusPageCsp());
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.body = RenderStatusHtml(Report(), options);
+  return r;
+}
+
+HttpResponse Handlers::Logs(const HttpRequest& request) {
+  std::shared_ptr<const ProbeRecord> record;
+  if (auto id = request.Param("id")) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(id->c_str(), &end, 10);
+    if (id->empty() || *end != '\0' || (*id)[0] == '-') {
+      return HttpResponse::Text(400, "id must be a probe number\n");
+    }
+    record = history_->Get(n);
+  } else if (auto target = request.Param("target")) {
+    record = history_->Latest(*target, request.Param("module").value_or("http_2xx"));
+  } else {
+    return HttpResponse::Text(400, "Give id=N or target=...&module=...\n");
+  }
+  if (!record) {
+    return HttpResponse::Text(404, "Probe not found; it may have aged out of the history "
+                                   "(--history.limit=" + std::to_string(history_->limit()) +
+                                   ")\n");
+  }
+  HttpResponse r = HttpResponse::Text(200, record->log);
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+HttpResponse Handlers::StatusApi(const HttpRequest&) {
+  HttpResponse r;
+  r.content_type = "application/json";
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.body = StatusJson(Report());
   return r;
 }
 

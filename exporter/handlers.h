@@ -1,5 +1,6 @@
 // The exporter's HTTP endpoints: /probe, /metrics, /-/healthy, /-/ready,
-// /-/reload, /config and /. Each handler is a plain function of the request.
+// /-/reload, /config, the status page /, /logs and /api/v1/status. Each
+// handler is a plain function of the request.
 //
 // Thread-safe: handlers run concurrently on the server's worker threads.
 #pragma once
@@ -14,15 +15,25 @@
 #include "exporter/config_state.h"
 #include "exporter/family_set.h"
 #include "exporter/http_server.h"
+#include "exporter/probe_history.h"
 #include "exporter/probe_limiter.h"
+#include "exporter/status_report.h"
 #include "exporter/target_stats.h"
 
 namespace outage {
 
+// StatusPageSettings are the flags of the status page.
+struct StatusPageSettings {
+  std::string group_label = "service";  // --web.status-group-label
+  int refresh_seconds = 30;             // --web.status-refresh; 0: off
+};
+
 class Handlers {
  public:
+  // Every probe (/probe and /metrics) is recorded in `history`.
   Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats, Diagnosis* diagnosis,
-           StatusPageCache* status_pages, std::chrono::milliseconds timeout_offset);
+           StatusPageCache* status_pages, ProbeHistory* history,
+           std::chrono::milliseconds timeout_offset, StatusPageSettings page = {});
 
   // Register routes every endpoint on `server`.
   void Register(HttpServer* server);
@@ -38,16 +49,21 @@ class Handlers {
   HttpResponse Reload(const HttpRequest& request);
   HttpResponse ShowConfig(const HttpRequest& request);
   HttpResponse Index(const HttpRequest& request);
+  HttpResponse Logs(const HttpRequest& request);
+  HttpResponse StatusApi(const HttpRequest& request);
 
  private:
   void AddSelfMetrics(FamilySet* out) const;
+  StatusReport Report() const;
 
   ProbeEngine* engine_;
   ConfigState* config_;
   TargetStats* stats_;
   Diagnosis* diagnosis_;
   StatusPageCache* status_pages_;
+  ProbeHistory* history_;
   const std::chrono::milliseconds timeout_offset_;
+  const StatusPageSettings page_;
   std::atomic<bool> ready_{false};
   ProbeLimiter* limiter_ = nullptr;
 };

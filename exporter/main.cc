@@ -24,6 +24,7 @@
 #include "exporter/handlers.h"
 #include "exporter/http_server.h"
 #include "exporter/logger.h"
+#include "exporter/probe_history.h"
 #include "exporter/probe_limiter.h"
 #include "exporter/target_stats.h"
 
@@ -117,17 +118,21 @@ int Run(const Flags& flags) {
   StatusPageCache status_pages(FetchStatusPages, [](const std::string& page, const std::string& error) {
     Log().Warn("status page fetch failed", {{"page", page}, {"err", error}});
   });
+  ProbeHistory history(flags.history_limit);
   ConfigState config(flags.config_file,
                      [&engine](const Config& c) { return ValidateTargets(c, engine); });
-  config.SetListener([&stats, &diagnosis, &status_pages](const Config& c) {
+  config.SetListener([&stats, &diagnosis, &status_pages, &history](const Config& c) {
     stats.Sync(c);
+    history.Sync(c);
     diagnosis.Sync(c);
     status_pages.Sync(c.status_pages);
   });
   if (config.Reload()) return 1;  // the error is logged
 
   HttpServer server;
-  Handlers handlers(&engine, &config, &stats, &diagnosis, &status_pages, flags.timeout_offset);
+  Handlers handlers(&engine, &config, &stats, &diagnosis, &status_pages, &history,
+                    flags.timeout_offset,
+                    StatusPageSettings{flags.status_group_label, flags.status_refresh_seconds});
   const int probe_cap = EffectiveProbeCap(flags.probe_max_concurrent, flags.web_threads);
   if (probe_cap < flags.probe_max_concurrent) {
     Log().Warn("--web.threads leaves too few threads free; lowering the /probe cap",

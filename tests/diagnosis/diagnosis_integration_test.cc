@@ -14,6 +14,7 @@
 
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/rfc3339.h"
 #include "tests/support/metrics_text.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_http_server.h"
@@ -79,14 +80,6 @@ class Switch {
   int status_;
   std::string body_;
 };
-
-std::string Rfc3339(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 class DiagnosisIntegrationTest : public ::testing::Test {
  protected:
@@ -236,7 +229,7 @@ TEST_F(DiagnosisIntegrationTest, ControlFailingTooMeansLocalNetwork) {
 TEST_F(DiagnosisIntegrationTest, OpenWindowMeansMaintenance) {
   const std::time_t now = std::time(nullptr);
   ASSERT_TRUE(Start("    maintenance:\n      - name: upgrade\n        start: " +
-                    Rfc3339(now - 3600) + "\n        end: " + Rfc3339(now + 3600) + "\n"));
+                    Rfc3339Utc(now - 3600) + "\n        end: " + Rfc3339Utc(now + 3600) + "\n"));
   target_.Set(503);
   for (int i = 0; i < 3; ++i) {
     const MetricsText m = Scrape();
@@ -250,8 +243,8 @@ TEST_F(DiagnosisIntegrationTest, OpenWindowMeansMaintenance) {
 
 TEST_F(DiagnosisIntegrationTest, GlobalWindowInThePastIsClosed) {
   const std::time_t now = std::time(nullptr);
-  ASSERT_TRUE(Start("", "maintenance:\n  - start: " + Rfc3339(now - 7200) +
-                            "\n    end: " + Rfc3339(now - 3600) + "\n"));
+  ASSERT_TRUE(Start("", "maintenance:\n  - start: " + Rfc3339Utc(now - 7200) +
+                            "\n    end: " + Rfc3339Utc(now - 3600) + "\n"));
   target_.Set(503);
   Scrape();
   const MetricsText m = Scrape();

@@ -161,6 +161,28 @@ TEST(ParseFlagsTest, WebThreadsOutOfRange) {
   }
 }
 
+TEST(ParseFlagsTest, StatusPageAndHistoryFlags) {
+  const FlagsOutcome defaults = Parse({});
+  ASSERT_TRUE(defaults.flags.has_value());
+  EXPECT_EQ(defaults.flags->history_limit, 100u);
+  EXPECT_EQ(defaults.flags->status_refresh_seconds, 30);
+  EXPECT_EQ(defaults.flags->status_group_label, "service");
+  const FlagsOutcome out = Parse({"--history.limit=7", "--web.status-refresh=0",
+                                  "--web.status-group-label=team"});
+  ASSERT_TRUE(out.flags.has_value()) << out.message;
+  EXPECT_EQ(out.flags->history_limit, 7u);
+  EXPECT_EQ(out.flags->status_refresh_seconds, 0);
+  EXPECT_EQ(out.flags->status_group_label, "team");
+  for (const char* arg : {"--history.limit=0", "--history.limit=-5", "--history.limit=100001",
+                          "--web.status-refresh=-1", "--web.status-refresh=3601"}) {
+    SCOPED_TRACE(arg);
+    const FlagsOutcome bad = Parse({arg});
+    EXPECT_FALSE(bad.flags.has_value());
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_EQ(Lines(bad.message), 1u) << bad.message;
+  }
+}
+
 TEST(ParseSecondsTest, AcceptedForms) {
   EXPECT_THAT(ParseSeconds("0.5"), Optional(milliseconds(500)));
   EXPECT_THAT(ParseSeconds("0.5s"), Optional(milliseconds(500)));

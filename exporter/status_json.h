@@ -1,0 +1,16 @@
+// /api/v1/status: the status page's content as JSON for scripts and chat
+// bots. Field names are stable and documented in README.md ("JSON status
+// API"); new fields may be added, existing ones keep their meaning.
+#pragma once
+
+#include <string>
+
+#include "exporter/status_report.h"
+
+namespace outage {
+
+// StatusJson serialises `report` (times as RFC 3339 UTC strings, null when
+// unknown; durations in seconds).
+std::string StatusJson(const StatusReport& report);
+
+}  // namespace outage

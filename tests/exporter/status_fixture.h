@@ -1,0 +1,80 @@
+// StatusFixture builds the inputs of a status report in memory: targets,
+// their diagnosed states, their latest probes and vendor status pages, so
+// the report, HTML and JSON tests need no running exporter.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exporter/probe_history.h"
+#include "exporter/status_report.h"
+
+namespace outage {
+
+class StatusFixture {
+ public:
+  static constexpr double kNow = 1'700'000'000;
+
+  StatusFixture() : history_(100) { config_.source = "test.yml"; }
+
+  // AddTarget configures a target in `service` ("" : no service label) with
+  // `state`, since kNow - age_seconds; with a probe when `reason` is given
+  // (kNone: a success).
+  void AddTarget(const std::string& target, const std::string& service, OutageState state,
+                 std::optional<FailureReason> reason = FailureReason::kNone,
+                 double age_seconds = 60) {
+    Target t;
+    t.target = target;
+    t.module = "http_2xx";
+    if (!service.empty()) t.labels = {{"service", service}};
+    config_.targets.push_back(t);
+    TargetDiagnosis d;
+    d.state = state;
+    d.last_change_seconds = kNow - age_seconds;
+    states_.push_back(d);
+    if (reason) {
+      ProbeResult r;
+      r.success = *reason == FailureReason::kNone;
+      r.reason = *reason;
+      r.duration_seconds = 0.042;
+      r.log.Info("Beginning probe", {{"target", target}});
+      history_.Record(target, "http_2xx", r, Now(), true);
+    }
+  }
+
+  void AddPage(StatusPageView page) { pages_.push_back(std::move(page)); }
+  void SetVantageNetworkUp(bool up) { vantage_ = up; }
+  ProbeHistory& history() { return history_; }
+
+  StatusReport Build(const std::string& group_label = "service") {
+    snapshot_.targets.clear();
+    for (size_t i = 0; i < config_.targets.size(); ++i) {
+      snapshot_.targets.push_back(states_[i]);
+      snapshot_.targets.back().target = &config_.targets[i];
+    }
+    snapshot_.vantage_network_up = vantage_;
+    StatusInputs in;
+    in.config = &config_;
+    in.diagnosis = &snapshot_;
+    in.status_pages = &pages_;
+    in.history = &history_;
+    in.group_label = group_label;
+    in.now = Now();
+    in.config_reload_successful = true;
+    in.config_reload_success_seconds = kNow - 3600;
+    return BuildStatusReport(in);
+  }
+
+  static WallTime Now() { return WallTime(std::chrono::seconds(static_cast<int64_t>(kNow))); }
+
+ private:
+  Config config_;
+  std::vector<TargetDiagnosis> states_;
+  std::vector<StatusPageView> pages_;
+  std::optional<bool> vantage_;
+  DiagnosisSnapshot snapshot_;
+  ProbeHistory history_;
+};
+
+}  // namespace outage
