@@ -6,6 +6,7 @@
 
 #include "collectors/dns/dns_prober.h"
 #include "collectors/http/http_prober.h"
+#include "collectors/icmp/icmp_prober.h"
 #include "collectors/tcp/tcp_prober.h"
 
 namespace outage {
@@ -15,6 +16,7 @@ ProbeEngine::ProbeEngine() {
   probers_.emplace("http", std::make_unique<HttpProber>(&loop_));
   probers_.emplace("dns", std::make_unique<DnsProber>(&loop_));
   probers_.emplace("tcp", std::make_unique<TcpProber>(&loop_));
+  probers_.emplace("icmp", std::make_unique<IcmpProber>(&loop_));
   thread_ = std::thread([this] { loop_.Run(); });
 }
 

@@ -74,8 +74,8 @@ modules:
   # A section that is not validated (its prober is not built yet) is still
   # redacted by key name.
   t:
-    prober: icmp
-    icmp:
+    prober: grpc
+    grpc:
       basic_auth: {password: s3cr3t-unvalidated}
 targets:
   - target: https://user:s3cr3t-target@www.example.com/
