@@ -70,6 +70,16 @@ inline constexpr MetricDesc kIcmpRtt{
     "probe_icmp_rtt_seconds",
     "Round-trip time statistics over the echo replies received, in seconds"};
 
+// gRPC.
+inline constexpr MetricDesc kGrpcDuration{
+    "probe_grpc_duration_seconds", "Duration of gRPC request by phase"};
+inline constexpr MetricDesc kGrpcSsl{
+    "probe_grpc_ssl", "Indicates if SSL was used for the connection"};
+inline constexpr MetricDesc kGrpcStatusCode{
+    "probe_grpc_status_code", "Response gRPC status code"};
+inline constexpr MetricDesc kGrpcHealthcheckResponse{
+    "probe_grpc_healthcheck_response", "Response HealthCheck response"};
+
 // TLS (shared by the HTTP and TCP probers).
 inline constexpr MetricDesc kSslEarliestCertExpiry{
     "probe_ssl_earliest_cert_expiry", "Returns last SSL chain expiry in unixtime"};

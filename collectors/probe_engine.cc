@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "collectors/dns/dns_prober.h"
+#include "collectors/grpc/grpc_prober.h"
 #include "collectors/http/http_prober.h"
 #include "collectors/icmp/icmp_prober.h"
 #include "collectors/tcp/tcp_prober.h"
@@ -17,6 +18,7 @@ ProbeEngine::ProbeEngine() {
   probers_.emplace("dns", std::make_unique<DnsProber>(&loop_));
   probers_.emplace("tcp", std::make_unique<TcpProber>(&loop_));
   probers_.emplace("icmp", std::make_unique<IcmpProber>(&loop_));
+  probers_.emplace("grpc", std::make_unique<GrpcProber>(&loop_));
   thread_ = std::thread([this] { loop_.Run(); });
 }
 

@@ -10,8 +10,7 @@ namespace outage::config_internal {
 namespace {
 
 // ReadIntInRange reads an integer option that must lie in [min, max].
-bool ReadIntInRange(YamlReader& reader, const MapEntry& entry, int64_t min, int64_t max,
-                    int* out) {
+bool ReadIntInRange(YamlReader& reader, const MapEntry& entry, int64_t min, int64_t max, int* out) {
   int64_t value = *out;
   if (!reader.ReadInt(entry.value, entry.path, &value)) return false;
   if (value < min || value > max) {
@@ -90,9 +89,8 @@ class IcmpProbeParser {
     if (sending < module_.timeout) return true;
     const YAML::Node& at = packets_ != nullptr ? packets_->value : node;
     return reader_.Fail(at, packets_ != nullptr ? packets_->path : path,
-                        std::to_string(out_.packets) + " packets " +
-                            FormatDuration(out_.interval) + " apart do not fit in timeout " +
-                            FormatDuration(module_.timeout));
+                        std::to_string(out_.packets) + " packets " + FormatDuration(out_.interval) +
+                            " apart do not fit in timeout " + FormatDuration(module_.timeout));
   }
 
   YamlReader& reader_;

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <utility>
 
+#include "collectors/http/curl_tls_options.h"
 #include "collectors/http/http_classify.h"
 #include "collectors/http/http_prober.h"
 #include "collectors/ip_facts.h"
@@ -100,22 +101,6 @@ bool HttpVersionAllowed(long curl_version, const std::vector<std::string>& valid
     if (std::find(names.begin(), names.end(), v) != names.end()) return true;
   }
   return false;
-}
-
-long TlsVersionOption(const std::string& v) {
-  if (v == "TLS10") return CURL_SSLVERSION_TLSv1_0;
-  if (v == "TLS11") return CURL_SSLVERSION_TLSv1_1;
-  if (v == "TLS12") return CURL_SSLVERSION_TLSv1_2;
-  if (v == "TLS13") return CURL_SSLVERSION_TLSv1_3;
-  return CURL_SSLVERSION_DEFAULT;
-}
-
-long TlsMaxVersionOption(const std::string& v) {
-  if (v == "TLS10") return CURL_SSLVERSION_MAX_TLSv1_0;
-  if (v == "TLS11") return CURL_SSLVERSION_MAX_TLSv1_1;
-  if (v == "TLS12") return CURL_SSLVERSION_MAX_TLSv1_2;
-  if (v == "TLS13") return CURL_SSLVERSION_MAX_TLSv1_3;
-  return CURL_SSLVERSION_MAX_DEFAULT;
 }
 
 int64_t InfoTime(CURL* easy, CURLINFO info) {
@@ -296,14 +281,7 @@ bool HttpProbeRun::Configure(CURL* easy) {
 
   // TLS.
   const TlsConfig& tls = config_.tls_config;
-  if (!tls.ca_file.empty()) set(CURLOPT_CAINFO, tls.ca_file.c_str());
-  if (!tls.cert_file.empty()) set(CURLOPT_SSLCERT, tls.cert_file.c_str());
-  if (!tls.key_file.empty()) set(CURLOPT_SSLKEY, tls.key_file.c_str());
-  if (tls.insecure_skip_verify) {
-    set(CURLOPT_SSL_VERIFYPEER, 0L);
-    set(CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  set(CURLOPT_SSLVERSION, TlsVersionOption(tls.min_version) | TlsMaxVersionOption(tls.max_version));
+  SetCurlTlsOptions(easy, tls);
   set(CURLOPT_SSL_CTX_FUNCTION, &HttpProbeRun::OnSslContext);
   set(CURLOPT_SSL_CTX_DATA, static_cast<void*>(this));
   curl_slist* connect_to = nullptr;

@@ -79,8 +79,8 @@ RttStats ComputeRttStats(const std::vector<double>& seconds) {
   const auto [min, max] = std::minmax_element(seconds.begin(), seconds.end());
   stats.min = *min;
   stats.max = *max;
-  stats.avg = std::accumulate(seconds.begin(), seconds.end(), 0.0) /
-              static_cast<double>(seconds.size());
+  stats.avg =
+      std::accumulate(seconds.begin(), seconds.end(), 0.0) / static_cast<double>(seconds.size());
   double squares = 0;
   for (const double s : seconds) squares += (s - stats.avg) * (s - stats.avg);
   stats.stddev = std::sqrt(squares / static_cast<double>(seconds.size()));

@@ -189,9 +189,10 @@ void IcmpProbeRun::Match(const ReceivedPacket& packet, Clock::time_point receive
   const double rtt = std::chrono::duration<double>(received - echo.sent).count();
   rtts_.push_back(rtt);
   if (hop_limit_ < 0) hop_limit_ = packet.hop_limit;
-  result_.log.Info("Found matching reply packet", {{"seq", std::to_string(reply->sequence)},
-                                                   {"rtt_seconds", std::to_string(rtt)},
-                                                   {"hop_limit", std::to_string(packet.hop_limit)}});
+  result_.log.Info("Found matching reply packet",
+                   {{"seq", std::to_string(reply->sequence)},
+                    {"rtt_seconds", std::to_string(rtt)},
+                    {"hop_limit", std::to_string(packet.hop_limit)}});
   if (static_cast<int>(rtts_.size()) == config_.packets) {
     result_.success = true;
     Finish();
@@ -225,14 +226,8 @@ void IcmpProbeRun::EnterPhase(Phase phase) {
   phase_start_ = now;
 }
 
-void IcmpProbeRun::Fail(FailureReason reason, std::string_view message,
-                        const std::string& error) {
-  if (error.empty()) {
-    result_.log.Error(message);
-  } else {
-    result_.log.Error(message, {{"err", error}});
-  }
-  result_.Fail(reason);
+void IcmpProbeRun::Fail(FailureReason reason, std::string_view message, const std::string& error) {
+  result_.Fail(reason, message, error);
   Finish();
 }
 

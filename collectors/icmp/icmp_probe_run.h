@@ -76,9 +76,9 @@ class IcmpProbeRun {
   bool v6_ = false;
   sockaddr_storage remote_{};
   socklen_t remote_len_ = 0;
-  uint16_t id_ = 0;         // the echo id (a datagram socket's kernel replaces it)
+  uint16_t id_ = 0;  // the echo id (a datagram socket's kernel replaces it)
   uint16_t first_sequence_ = 0;
-  std::string payload_;     // identical in every echo of this probe
+  std::string payload_;  // identical in every echo of this probe
   Clock::time_point first_send_;
   std::vector<Echo> echoes_;  // one per echo sent, in sequence order
   std::vector<double> rtts_;  // seconds, per reply received

@@ -92,9 +92,10 @@ int OpenIcmpSocket(int family, IcmpSocketKind* kind, std::string* error) {
   const int raw_errno = errno;
   if ((datagram_errno == EACCES || datagram_errno == EPERM) &&
       (raw_errno == EACCES || raw_errno == EPERM)) {
-    *error = "not permitted to open ICMP sockets: a datagram socket needs the process's group "
-             "in net.ipv4.ping_group_range (now \"" +
-             PingGroupRange() + "\"), a raw socket needs CAP_NET_RAW";
+    *error =
+        "not permitted to open ICMP sockets: a datagram socket needs the process's group "
+        "in net.ipv4.ping_group_range (now \"" +
+        PingGroupRange() + "\"), a raw socket needs CAP_NET_RAW";
   } else {
     *error = std::string("opening an ICMP socket: datagram: ") + std::strerror(datagram_errno) +
              "; raw: " + std::strerror(raw_errno);
@@ -110,10 +111,9 @@ bool ConfigureIcmpSocket(int fd, int family, IcmpSocketKind kind, const IcmpProb
          : !SetOption(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT", error)) {
     return false;
   }
-  if (config.ttl > 0 &&
-      (v4 ? !SetOption(fd, IPPROTO_IP, IP_TTL, config.ttl, "IP_TTL", error)
-          : !SetOption(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, config.ttl, "IPV6_UNICAST_HOPS",
-                       error))) {
+  if (config.ttl > 0 && (v4 ? !SetOption(fd, IPPROTO_IP, IP_TTL, config.ttl, "IP_TTL", error)
+                            : !SetOption(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, config.ttl,
+                                         "IPV6_UNICAST_HOPS", error))) {
     return false;
   }
   if (config.dont_fragment &&

@@ -410,12 +410,7 @@ void TcpProbeRun::EnterPhase(Phase phase) {
 }
 
 void TcpProbeRun::Fail(FailureReason reason, std::string_view message, const std::string& error) {
-  if (error.empty()) {
-    result_.log.Error(message);
-  } else {
-    result_.log.Error(message, {{"err", error}});
-  }
-  result_.Fail(reason);
+  result_.Fail(reason, message, error);
   Finish();
 }
 

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "config/config_loader.h"
+#include "tests/support/readme_example.h"
 
 namespace outage {
 namespace {
@@ -82,6 +83,17 @@ TEST(IcmpConfigTest, DebianBlackboxModulesLoad) {
   EXPECT_FALSE(loaded.config->modules.at("icmp").prober_unavailable);
 }
 
+// The README's ICMP example is documentation users copy: it must load.
+TEST(IcmpConfigTest, ReadmeExampleLoads) {
+  const std::string example = test::ReadmeYamlExample(OUTAGE_README_PATH, "### ICMP");
+  ASSERT_FALSE(example.empty());
+  ConfigResult result = LoadConfigString(example, "README.md");
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  const IcmpProbe& icmp = std::get<LoadedConfig>(result).config->modules.at("ping").icmp;
+  EXPECT_EQ(icmp.packets, 5);
+  EXPECT_EQ(icmp.interval, Duration(200));
+}
+
 struct BadCase {
   const char* section;
   const char* error;
@@ -136,8 +148,8 @@ TEST(IcmpConfigTest, PacketsMustFitInTheModuleTimeout) {
 }
 
 TEST(IcmpConfigTest, SectionOfAnotherProberIsRejected) {
-  EXPECT_EQ(ErrorOf(LoadConfigString("modules:\n  m:\n    prober: icmp\n    tcp:\n      tls: true\n",
-                                     "t.yml")),
+  EXPECT_EQ(ErrorOf(LoadConfigString(
+                "modules:\n  m:\n    prober: icmp\n    tcp:\n      tls: true\n", "t.yml")),
             "t.yml:4:5: modules.m.tcp: section does not match prober \"icmp\"");
 }
 

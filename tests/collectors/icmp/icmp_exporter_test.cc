@@ -81,8 +81,8 @@ TEST_F(IcmpExporterTest, ConfiguredTargetsAppearOnMetrics) {
   for (const char* target : {"127.0.0.1", "::1"}) {
     EXPECT_EQ(m.Value("probe_success", {{"target", target}, {"module", "ping"}}), 1) << r.body;
     EXPECT_EQ(m.Value("probe_icmp_packets_received", {{"target", target}}), 3) << target;
-    EXPECT_TRUE(m.Has("outage_probe_phase_duration_seconds_count",
-                      {{"target", target}, {"phase", "rtt"}}))
+    EXPECT_TRUE(
+        m.Has("outage_probe_phase_duration_seconds_count", {{"target", target}, {"phase", "rtt"}}))
         << r.body;
   }
   // ::1 is an IPv6 literal: preferred ip4 with fallback still probes it.

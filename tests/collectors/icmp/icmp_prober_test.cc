@@ -16,60 +16,20 @@
 #include <variant>
 
 #include "collectors/probe_engine.h"
-#include "config/config_loader.h"
+#include "tests/collectors/probe_outcome.h"
 #include "tests/integration/security_netns.h"
 
 namespace outage::test {
 namespace {
 
 using std::chrono::milliseconds;
-using Clock = std::chrono::steady_clock;
 
-struct Outcome {
-  ProbeResult result;
-  double elapsed_seconds = 0;
-};
+using Outcome = ProbeOutcome;
 
-std::optional<double> Value(const ProbeResult& r, std::string_view name,
-                            const LabelPairs& labels = {}) {
-  std::optional<double> found;
-  for (const Sample& s : r.samples) {
-    if (s.desc->name == name && s.labels == labels) found = s.value;
-  }
-  return found;
-}
-
-std::string Reason(const ProbeResult& r) {
-  return std::string(FailureReasonName(r.success ? FailureReason::kNone : r.reason));
-}
-
-bool LogHas(const ProbeResult& r, std::string_view text) {
-  return r.log.Text().find(text) != std::string::npos;
-}
-
-// Probe runs module `m` with the given `icmp:` section body (indented by six
-// spaces) against `target` on `engine`.
+// Probe runs module `m` with the given `icmp:` section body against `target`.
 Outcome Probe(ProbeEngine& engine, const std::string& icmp_section, const std::string& target,
               milliseconds timeout = milliseconds(2000), const std::string& extra_yaml = "") {
-  Outcome out;
-  std::string yaml = "modules:\n  m:\n    prober: icmp\n";
-  if (!icmp_section.empty()) yaml += "    icmp:\n" + icmp_section;
-  yaml += extra_yaml;
-  ConfigResult loaded = LoadConfigString(yaml, "test.yml");
-  if (auto* error = std::get_if<ConfigError>(&loaded)) {
-    ADD_FAILURE() << error->ToString() << "\n" << yaml;
-    return out;
-  }
-  ProbeRequest request;
-  request.config = std::get<LoadedConfig>(loaded).config;
-  request.module = &request.config->modules.at("m");
-  request.target = target;
-  request.debug = true;
-  const auto start = Clock::now();
-  request.deadline = start + timeout;
-  out.result = engine.Probe(std::move(request)).get();
-  out.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  return out;
+  return RunProbe(engine, "icmp", icmp_section, target, timeout, extra_yaml);
 }
 
 // WriteProc writes `value` to a /proc/sys file (inside a private namespace:
@@ -102,17 +62,17 @@ TEST_F(IcmpProberTest, EchoToLoopbackOverRawSocket) {
   Outcome out = Probe(engine_, "      preferred_ip_protocol: ip4\n", "127.0.0.1");
   const ProbeResult& r = out.result;
   EXPECT_TRUE(r.success) << r.log.Text();
-  EXPECT_EQ(Reason(r), "none");
+  EXPECT_EQ(ReasonOf(r), "none");
   EXPECT_TRUE(LogHas(r, "kind=raw")) << r.log.Text();
-  EXPECT_EQ(Value(r, "probe_icmp_packets_sent"), 1);
-  EXPECT_EQ(Value(r, "probe_icmp_packets_received"), 1);
-  EXPECT_EQ(Value(r, "probe_icmp_reply_hop_limit"), 64);  // Linux's default TTL
-  EXPECT_EQ(Value(r, "probe_ip_protocol"), 4);
-  const double rtt = Value(r, "probe_icmp_duration_seconds", {{"phase", "rtt"}}).value_or(-1);
+  EXPECT_EQ(SampleValue(r, "probe_icmp_packets_sent"), 1);
+  EXPECT_EQ(SampleValue(r, "probe_icmp_packets_received"), 1);
+  EXPECT_EQ(SampleValue(r, "probe_icmp_reply_hop_limit"), 64);  // Linux's default TTL
+  EXPECT_EQ(SampleValue(r, "probe_ip_protocol"), 4);
+  const double rtt = SampleValue(r, "probe_icmp_duration_seconds", {{"phase", "rtt"}}).value_or(-1);
   EXPECT_GT(rtt, 0);
   EXPECT_LT(rtt, 0.5);
-  EXPECT_EQ(Value(r, "probe_icmp_rtt_seconds", {{"stat", "avg"}}), rtt);
-  EXPECT_TRUE(Value(r, "probe_icmp_duration_seconds", {{"phase", "setup"}}).has_value());
+  EXPECT_EQ(SampleValue(r, "probe_icmp_rtt_seconds", {{"stat", "avg"}}), rtt);
+  EXPECT_TRUE(SampleValue(r, "probe_icmp_duration_seconds", {{"phase", "setup"}}).has_value());
   EXPECT_LT(out.elapsed_seconds, 1.0);  // done on the reply, not at the deadline
 }
 
@@ -120,12 +80,12 @@ TEST_F(IcmpProberTest, SeveralEchoesGiveCountsAndRttStats) {
   Outcome out = Probe(engine_, "      packets: 4\n      interval: 50ms\n", "127.0.0.1");
   const ProbeResult& r = out.result;
   EXPECT_TRUE(r.success) << r.log.Text();
-  EXPECT_EQ(Value(r, "probe_icmp_packets_sent"), 4);
-  EXPECT_EQ(Value(r, "probe_icmp_packets_received"), 4);
-  const double min = Value(r, "probe_icmp_rtt_seconds", {{"stat", "min"}}).value_or(-1);
-  const double avg = Value(r, "probe_icmp_rtt_seconds", {{"stat", "avg"}}).value_or(-1);
-  const double max = Value(r, "probe_icmp_rtt_seconds", {{"stat", "max"}}).value_or(-1);
-  const double stddev = Value(r, "probe_icmp_rtt_seconds", {{"stat", "stddev"}}).value_or(-1);
+  EXPECT_EQ(SampleValue(r, "probe_icmp_packets_sent"), 4);
+  EXPECT_EQ(SampleValue(r, "probe_icmp_packets_received"), 4);
+  const double min = SampleValue(r, "probe_icmp_rtt_seconds", {{"stat", "min"}}).value_or(-1);
+  const double avg = SampleValue(r, "probe_icmp_rtt_seconds", {{"stat", "avg"}}).value_or(-1);
+  const double max = SampleValue(r, "probe_icmp_rtt_seconds", {{"stat", "max"}}).value_or(-1);
+  const double stddev = SampleValue(r, "probe_icmp_rtt_seconds", {{"stat", "stddev"}}).value_or(-1);
   EXPECT_GT(min, 0);
   EXPECT_LE(min, avg);
   EXPECT_LE(avg, max);
@@ -140,8 +100,8 @@ TEST_F(IcmpProberTest, EchoToIpv6Loopback) {
   Outcome out = Probe(engine_, "", "::1");
   const ProbeResult& r = out.result;
   EXPECT_TRUE(r.success) << r.log.Text();
-  EXPECT_EQ(Value(r, "probe_ip_protocol"), 6);
-  EXPECT_EQ(Value(r, "probe_icmp_reply_hop_limit"), 64);
+  EXPECT_EQ(SampleValue(r, "probe_ip_protocol"), 6);
+  EXPECT_EQ(SampleValue(r, "probe_icmp_reply_hop_limit"), 64);
   EXPECT_TRUE(Probe(engine_, "", "[::1]").result.success);
 }
 
@@ -153,33 +113,33 @@ TEST_F(IcmpProberTest, TtlDontFragmentPayloadAndSourceAddressApply) {
   EXPECT_TRUE(out.result.success) << out.result.log.Text();
   EXPECT_TRUE(LogHas(out.result, "srcIP=127.0.0.1"));
   // The reply is sent with the kernel's own TTL, not ours.
-  EXPECT_EQ(Value(out.result, "probe_icmp_reply_hop_limit"), 64);
+  EXPECT_EQ(SampleValue(out.result, "probe_icmp_reply_hop_limit"), 64);
 }
 
 TEST_F(IcmpProberTest, LargestPayloadWithDontFragmentIsAnswered) {
   // 65507 + 8 + 20 = 65535 bytes: the largest IPv4 datagram, within lo's MTU.
-  Outcome big = Probe(engine_, "      payload_size: 65507\n      dont_fragment: true\n",
-                      "127.0.0.1");
+  Outcome big =
+      Probe(engine_, "      payload_size: 65507\n      dont_fragment: true\n", "127.0.0.1");
   EXPECT_TRUE(big.result.success) << big.result.log.Text();
-  EXPECT_EQ(Value(big.result, "probe_icmp_packets_received"), 1);
+  EXPECT_EQ(SampleValue(big.result, "probe_icmp_packets_received"), 1);
 }
 
 TEST_F(IcmpProberTest, SourceAddressOfOtherFamilyIsNetworkError) {
   Outcome out = Probe(engine_, "      source_ip_address: ::1\n      preferred_ip_protocol: ip4\n",
                       "127.0.0.1");
   EXPECT_FALSE(out.result.success);
-  EXPECT_EQ(Reason(out.result), "network");
+  EXPECT_EQ(ReasonOf(out.result), "network");
   EXPECT_TRUE(LogHas(out.result, "not of the target's family")) << out.result.log.Text();
-  EXPECT_EQ(Value(out.result, "probe_icmp_packets_sent"), 0);
+  EXPECT_EQ(SampleValue(out.result, "probe_icmp_packets_sent"), 0);
 }
 
 TEST_F(IcmpProberTest, ProbePolicyBlocksTheAddressBeforeAnyPacket) {
   Outcome out = Probe(engine_, "", "127.0.0.1", milliseconds(2000),
                       "probe_policy:\n  deny:\n    - 127.0.0.0/8\n");
   EXPECT_FALSE(out.result.success);
-  EXPECT_EQ(Reason(out.result), "network");
+  EXPECT_EQ(ReasonOf(out.result), "network");
   EXPECT_TRUE(LogHas(out.result, "probe_policy")) << out.result.log.Text();
-  EXPECT_EQ(Value(out.result, "probe_icmp_packets_sent"), 0);
+  EXPECT_EQ(SampleValue(out.result, "probe_icmp_packets_sent"), 0);
 }
 
 TEST_F(IcmpProberTest, TargetsAreBareHosts) {
@@ -199,11 +159,11 @@ TEST_F(IcmpProberTest, TargetsAreBareHosts) {
 TEST_F(IcmpProberTest, DeadlineBoundsEchoesThatCannotAllBeSent) {
   // 10 echoes 300 ms apart cannot be sent within 1 s: those that were sent
   // are answered, and the probe ends by the deadline.
-  Outcome out = Probe(engine_, "      packets: 10\n      interval: 300ms\n", "127.0.0.1",
-                      milliseconds(1000));
+  Outcome out =
+      Probe(engine_, "      packets: 10\n      interval: 300ms\n", "127.0.0.1", milliseconds(1000));
   EXPECT_TRUE(out.result.success) << out.result.log.Text();
-  EXPECT_EQ(Value(out.result, "probe_icmp_packets_sent"), 4);  // at 0, 300, 600, 900 ms
-  EXPECT_EQ(Value(out.result, "probe_icmp_packets_received"), 4);
+  EXPECT_EQ(SampleValue(out.result, "probe_icmp_packets_sent"), 4);  // at 0, 300, 600, 900 ms
+  EXPECT_EQ(SampleValue(out.result, "probe_icmp_packets_received"), 4);
   EXPECT_LT(out.elapsed_seconds, 1.5);
 }
 
@@ -219,8 +179,8 @@ TEST(IcmpNetnsTest, DatagramSocketWherePingGroupRangeAllows) {
     Outcome out = Probe(engine, "      packets: 3\n      interval: 20ms\n", target);
     EXPECT_TRUE(out.result.success) << out.result.log.Text();
     EXPECT_TRUE(LogHas(out.result, "kind=datagram")) << out.result.log.Text();
-    EXPECT_EQ(Value(out.result, "probe_icmp_packets_received"), 3) << target;
-    EXPECT_EQ(Value(out.result, "probe_icmp_reply_hop_limit"), 64) << target;
+    EXPECT_EQ(SampleValue(out.result, "probe_icmp_packets_received"), 3) << target;
+    EXPECT_EQ(SampleValue(out.result, "probe_icmp_reply_hop_limit"), 64) << target;
   }
 }
 
@@ -229,17 +189,17 @@ TEST(IcmpNetnsTest, NoReplyIsNetworkFailureAtTheDeadline) {
   ASSERT_EQ(SetUpPrivateNetwork(""), "");
   ASSERT_EQ(WriteProc("/proc/sys/net/ipv4/icmp_echo_ignore_all", "1"), "");
   ProbeEngine engine;
-  Outcome out = Probe(engine, "      packets: 3\n      interval: 100ms\n", "127.0.0.1",
-                      milliseconds(800));
+  Outcome out =
+      Probe(engine, "      packets: 3\n      interval: 100ms\n", "127.0.0.1", milliseconds(800));
   const ProbeResult& r = out.result;
   EXPECT_FALSE(r.success);
-  EXPECT_EQ(Reason(r), "network");
+  EXPECT_EQ(ReasonOf(r), "network");
   EXPECT_TRUE(LogHas(r, "no echo reply before the deadline (3 sent)")) << r.log.Text();
-  EXPECT_EQ(Value(r, "probe_icmp_packets_sent"), 3);
-  EXPECT_EQ(Value(r, "probe_icmp_packets_received"), 0);
-  EXPECT_EQ(Value(r, "probe_icmp_duration_seconds", {{"phase", "rtt"}}), 0);
-  EXPECT_FALSE(Value(r, "probe_icmp_rtt_seconds", {{"stat", "avg"}}).has_value());
-  EXPECT_FALSE(Value(r, "probe_icmp_reply_hop_limit").has_value());
+  EXPECT_EQ(SampleValue(r, "probe_icmp_packets_sent"), 3);
+  EXPECT_EQ(SampleValue(r, "probe_icmp_packets_received"), 0);
+  EXPECT_EQ(SampleValue(r, "probe_icmp_duration_seconds", {{"phase", "rtt"}}), 0);
+  EXPECT_FALSE(SampleValue(r, "probe_icmp_rtt_seconds", {{"stat", "avg"}}).has_value());
+  EXPECT_FALSE(SampleValue(r, "probe_icmp_reply_hop_limit").has_value());
   EXPECT_GE(out.elapsed_seconds, 0.75);
   EXPECT_LT(out.elapsed_seconds, 1.5);
 }
@@ -257,13 +217,13 @@ TEST(IcmpNetnsTest, PartialLossIsCountedAndStillSuccess) {
     std::this_thread::sleep_for(milliseconds(450));
     (void)WriteProc(ignore, "0");
   });
-  Outcome out = Probe(engine, "      packets: 4\n      interval: 300ms\n", "127.0.0.1",
-                      milliseconds(1500));
+  Outcome out =
+      Probe(engine, "      packets: 4\n      interval: 300ms\n", "127.0.0.1", milliseconds(1500));
   resume.join();
   const ProbeResult& r = out.result;
   EXPECT_TRUE(r.success) << r.log.Text();
-  EXPECT_EQ(Value(r, "probe_icmp_packets_sent"), 4);
-  const double received = Value(r, "probe_icmp_packets_received").value_or(-1);
+  EXPECT_EQ(SampleValue(r, "probe_icmp_packets_sent"), 4);
+  const double received = SampleValue(r, "probe_icmp_packets_received").value_or(-1);
   EXPECT_GE(received, 1);
   EXPECT_LE(received, 3);
   // A lost echo keeps the probe waiting to the deadline.
@@ -278,7 +238,7 @@ TEST(IcmpNetnsTest, NeitherSocketKindPermittedIsAClearError) {
   ProbeEngine engine;  // its loop thread inherits the reduced capabilities
   Outcome out = Probe(engine, "", "127.0.0.1");
   EXPECT_FALSE(out.result.success);
-  EXPECT_EQ(Reason(out.result), "network");
+  EXPECT_EQ(ReasonOf(out.result), "network");
   EXPECT_TRUE(LogHas(out.result,
                      "not permitted to open ICMP sockets: a datagram socket needs the process's "
                      "group in net.ipv4.ping_group_range (now \\\"1 0\\\"), a raw socket needs "
