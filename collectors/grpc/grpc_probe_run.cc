@@ -12,7 +12,7 @@
 #include "collectors/http/http_classify.h"
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
-#include "collectors/target_policy.h"
+#include "collectors/probe_target.h"
 
 namespace outage {
 namespace {
@@ -69,9 +69,8 @@ void GrpcProbeRun::Begin() {
   }
   host_ = std::move(target.host);
   port_ = target.port;
-  std::string refused;
-  if (!TargetPolicy(request_.config->probe_policy).Allows(host_, &refused)) {
-    Fail(FailureReason::kNetwork, "Connection blocked by probe_policy", refused);
+  if (!HostAllowed(request_.config->probe_policy, host_, &result_)) {
+    Finish();
     return;
   }
   // The resolver answers by the deadline at the latest, so no timer of our
@@ -93,24 +92,19 @@ void GrpcProbeRun::Cancel(std::string_view why) {
 
 void GrpcProbeRun::OnResolved(ResolveResult result) {
   resolve_seconds_ = SecondsBetween(start_, Clock::now());
-  if (!result.error.empty()) {
-    Fail(FailureReason::kDns, "Error resolving address", result.error);
+  const ResolvedAddress* address = PickAddress(host_, result, &result_);
+  if (address == nullptr) {
+    Finish();
     return;
   }
-  const ResolvedAddress& address = result.addresses.front();
-  ip_ = address.text;
-  result_.log.Info("Resolved target address", {{"target", host_}, {"ip", ip_}});
-  StartCheck(address);
+  ip_ = address->text;
+  StartCheck(*address);
 }
 
 void GrpcProbeRun::StartCheck(const ResolvedAddress& address) {
-  // Checked on the resolved address, so a DNS answer cannot smuggle a
-  // denied address in; curl connects to this address only.
-  const TargetPolicy policy(request_.config->probe_policy);
-  std::string refused;
-  if (!policy.Allows(reinterpret_cast<const sockaddr*>(&address.addr), address.addr_len,
-                     policy.HostListed(host_), &refused)) {
-    Fail(FailureReason::kNetwork, "Connection blocked by probe_policy", refused);
+  // curl connects to this address only.
+  if (!AddressAllowed(request_.config->probe_policy, host_, address, &result_)) {
+    Finish();
     return;
   }
   check_start_ = Clock::now();

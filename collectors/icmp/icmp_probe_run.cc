@@ -13,7 +13,7 @@
 #include "collectors/icmp/icmp_prober.h"
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
-#include "collectors/target_policy.h"
+#include "collectors/probe_target.h"
 
 namespace outage {
 namespace {
@@ -54,8 +54,8 @@ void IcmpProbeRun::Begin() {
     return;
   }
   host_ = std::move(*host);
-  if (!TargetPolicy(request_.config->probe_policy).Allows(host_, &why)) {
-    Fail(FailureReason::kNetwork, "Echo blocked by probe_policy", why);
+  if (!HostAllowed(request_.config->probe_policy, host_, &result_)) {
+    Finish();
     return;
   }
   deadline_timer_ = owner_->loop_->AddTimer(request_.deadline, [this] {
@@ -79,27 +79,22 @@ void IcmpProbeRun::Cancel(std::string_view why) {
 }
 
 void IcmpProbeRun::OnResolved(ResolveResult result) {
-  if (!result.error.empty()) {
-    Fail(FailureReason::kDns, "Error resolving address", result.error);
+  const ResolvedAddress* address = PickAddress(host_, result, &result_);
+  if (address == nullptr) {
+    Finish();
     return;
   }
-  const ResolvedAddress& address = result.addresses.front();
-  ip_ = address.text;
-  result_.log.Info("Resolved target address", {{"target", host_}, {"ip", ip_}});
-  Setup(address);
+  ip_ = address->text;
+  Setup(*address);
 }
 
 void IcmpProbeRun::Setup(const ResolvedAddress& address) {
   EnterPhase(Phase::kSetup);
-  // Checked on the resolved address, so a DNS answer cannot smuggle a
-  // denied address in.
-  const TargetPolicy policy(request_.config->probe_policy);
-  std::string error;
-  if (!policy.Allows(reinterpret_cast<const sockaddr*>(&address.addr), address.addr_len,
-                     policy.HostListed(host_), &error)) {
-    Fail(FailureReason::kNetwork, "Echo blocked by probe_policy", error);
+  if (!AddressAllowed(request_.config->probe_policy, host_, address, &result_)) {
+    Finish();
     return;
   }
+  std::string error;
   v6_ = address.family() == AF_INET6;
   remote_ = address.addr;
   remote_len_ = address.addr_len;
