@@ -2,13 +2,12 @@
 
 #include <openssl/ssl.h>
 
-#include <algorithm>
-#include <cctype>
 #include <utility>
 
 #include "collectors/grpc/grpc_prober.h"
 #include "collectors/grpc/grpc_wire.h"
 #include "collectors/http/curl_tls_options.h"
+#include "collectors/http/header_text.h"
 #include "collectors/http/http_classify.h"
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
@@ -16,19 +15,6 @@
 
 namespace outage {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // Bracketed renders an IPv6 literal for a URL or CONNECT_TO entry.
 std::string Bracketed(const std::string& host) {
@@ -207,12 +193,10 @@ size_t GrpcProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
     return 0;
   }
   // Trailers arrive here too, after the body: grpc-status usually is one.
-  const std::string_view line(data, len);
-  const size_t colon = line.find(':');
-  if (colon == std::string_view::npos || line.rfind("HTTP/", 0) == 0) return len;
-  const std::string name = Lower(Trim(line.substr(0, colon)));
-  const std::string_view value = Trim(line.substr(colon + 1));
-  if (name == "content-type") run->content_type_ = Lower(value);
+  std::string name;
+  std::string_view value;
+  if (!SplitHeaderLine(std::string_view(data, len), &name, &value)) return len;
+  if (name == "content-type") run->content_type_ = LowerAscii(value);
   if (name == "grpc-status") run->grpc_status_ = std::string(value);
   if (name == "grpc-message") run->grpc_message_ = PercentDecode(value);
   return len;

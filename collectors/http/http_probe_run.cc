@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "collectors/http/curl_tls_options.h"
+#include "collectors/http/header_text.h"
 #include "collectors/http/http_classify.h"
 #include "collectors/http/http_prober.h"
 #include "collectors/ip_facts.h"
@@ -22,19 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 // ReadSecretFile reads a credentials file the way Prometheus does: whole
 // file, surrounding whitespace trimmed. Returns false if it cannot be read.
 bool ReadSecretFile(const std::string& path, std::string* out) {
@@ -42,7 +30,7 @@ bool ReadSecretFile(const std::string& path, std::string* out) {
   if (!in) return false;
   std::ostringstream buf;
   buf << in.rdbuf();
-  *out = std::string(Trim(buf.str()));
+  *out = std::string(TrimSpace(buf.str()));
   return true;
 }
 
@@ -245,7 +233,7 @@ bool HttpProbeRun::Configure(CURL* easy) {
   bool has_user_agent = false;
   bool has_content_type = false;
   for (const auto& [name, value] : config_.headers) {
-    const std::string lower = Lower(name);
+    const std::string lower = LowerAscii(name);
     if (lower == "user-agent") has_user_agent = true;
     if (lower == "content-type") has_content_type = true;
     list = curl_slist_append(list, (name + ": " + value).c_str());
@@ -301,7 +289,7 @@ bool HttpProbeRun::Configure(CURL* easy) {
       connect_to = curl_slist_append(
           nullptr, (tls.server_name + ":" + port + ":" + host + ":" + port).c_str());
       bool has_host = false;
-      for (const auto& [name, value] : config_.headers) has_host |= Lower(name) == "host";
+      for (const auto& [name, value] : config_.headers) has_host |= LowerAscii(name) == "host";
       if (!has_host) list = curl_slist_append(list, ("Host: " + host).c_str());
     }
   }
@@ -358,11 +346,9 @@ size_t HttpProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
                         " headers or " + std::to_string(kMaxHeaderBytes) + " bytes";
     return 0;
   }
-  const size_t colon = line.find(':');
-  if (colon != std::string_view::npos) {
-    run->headers_[Lower(Trim(line.substr(0, colon)))].emplace_back(
-        Trim(line.substr(colon + 1)));
-  }
+  std::string name;
+  std::string_view value;
+  if (SplitHeaderLine(line, &name, &value)) run->headers_[name].emplace_back(value);
   return len;
 }
 
@@ -498,7 +484,7 @@ bool HttpProbeRun::CheckBodyRegexps() {
 
 bool HttpProbeRun::CheckHeaderRegexps() {
   auto values_of = [this](const HeaderMatch& m) -> const std::vector<std::string>* {
-    auto it = headers_.find(Lower(m.header));
+    auto it = headers_.find(LowerAscii(m.header));
     return it == headers_.end() ? nullptr : &it->second;
   };
   for (const auto& m : config_.fail_if_header_matches) {

@@ -5,12 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "collectors/probe_engine.h"
+#include "config/config_loader.h"
 #include "tests/collectors/grpc/grpc_health_server.h"
 #include "tests/collectors/probe_outcome.h"
 #include "tests/support/loopback_socket.h"
@@ -231,6 +234,34 @@ TEST_F(GrpcProberTest, ProbePolicyBlocksBeforeConnecting) {
   EXPECT_EQ(ReasonOf(out.result), "network");
   EXPECT_TRUE(LogHas(out.result, "probe_policy")) << out.result.log.Text();
   EXPECT_EQ(server->AcceptedCount(), 0);
+}
+
+TEST_F(GrpcProberTest, ManyConcurrentChecksShareTheLoop) {
+  auto server = Serve();
+  ASSERT_NE(server, nullptr);
+  server->SetServing("search", false);
+  ConfigResult loaded = LoadConfigString(
+      "modules:\n  ok:\n    prober: grpc\n  down:\n    prober: grpc\n    grpc:\n"
+      "      service: search\n",
+      "test.yml");
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(loaded));
+  const auto config = std::get<LoadedConfig>(loaded).config;
+  std::vector<std::future<ProbeResult>> checks;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100; ++i) {
+    ProbeRequest request;
+    request.config = config;
+    request.module = &config->modules.at(i % 2 == 0 ? "ok" : "down");
+    request.target = server->Target();
+    request.deadline = start + milliseconds(5000);
+    checks.push_back(engine_.Probe(std::move(request)));
+  }
+  for (int i = 0; i < 100; ++i) {
+    const ProbeResult r = checks[static_cast<size_t>(i)].get();
+    // Each answer reaches the probe that asked: none crossed over.
+    EXPECT_EQ(ServingStatus(r), i % 2 == 0 ? "SERVING" : "NOT_SERVING") << r.log.Text();
+  }
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 3.0);
 }
 
 TEST_F(GrpcProberTest, TargetForms) {

@@ -10,12 +10,15 @@
 
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <optional>
 #include <string>
 #include <thread>
 #include <variant>
+#include <vector>
 
 #include "collectors/probe_engine.h"
+#include "config/config_loader.h"
 #include "tests/collectors/probe_outcome.h"
 #include "tests/integration/security_netns.h"
 
@@ -165,6 +168,33 @@ TEST_F(IcmpProberTest, DeadlineBoundsEchoesThatCannotAllBeSent) {
   EXPECT_EQ(SampleValue(out.result, "probe_icmp_packets_sent"), 4);  // at 0, 300, 600, 900 ms
   EXPECT_EQ(SampleValue(out.result, "probe_icmp_packets_received"), 4);
   EXPECT_LT(out.elapsed_seconds, 1.5);
+}
+
+TEST_F(IcmpProberTest, ManyConcurrentProbesEachGetTheirOwnReplies) {
+  // 100 raw sockets each see all 300 replies: every probe must count its
+  // own three (matched by id, sequence and payload token) and no others.
+  ConfigResult loaded = LoadConfigString(
+      "modules:\n  m:\n    prober: icmp\n    icmp:\n      packets: 3\n      interval: 20ms\n",
+      "test.yml");
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(loaded));
+  const auto config = std::get<LoadedConfig>(loaded).config;
+  std::vector<std::future<ProbeResult>> probes;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100; ++i) {
+    ProbeRequest request;
+    request.config = config;
+    request.module = &config->modules.at("m");
+    request.target = i % 2 == 0 ? "127.0.0.1" : "::1";
+    request.deadline = start + milliseconds(3000);
+    probes.push_back(engine_.Probe(std::move(request)));
+  }
+  for (auto& probe : probes) {
+    const ProbeResult r = probe.get();
+    EXPECT_TRUE(r.success) << r.log.Text();
+    EXPECT_EQ(SampleValue(r, "probe_icmp_packets_received"), 3);
+  }
+  // All at once on one loop: about the 40 ms of one probe, not 100 of them.
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.5);
 }
 
 // Inside private network namespaces ----------------------------------------
