@@ -132,8 +132,11 @@ bool GrpcProbeRun::Configure(const ResolvedAddress& address) {
   bool ok = set(CURLOPT_URL, url.c_str());
   ok = ok && set(CURLOPT_PRIVATE, static_cast<void*>(this));
   ok = ok && set(CURLOPT_ERRORBUFFER, error_buffer_);
-  // h2c with prior knowledge for plaintext (as gRPC does), ALPN h2 for TLS.
-  ok = ok && set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE));
+  // h2c with prior knowledge for plaintext (as gRPC does); over TLS, h2
+  // offered by ALPN (prior knowledge there would force h2 on a server that
+  // did not agree to it). A server that picks HTTP/1.1 fails in Judge.
+  const long version = config_.tls ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+  ok = ok && set(CURLOPT_HTTP_VERSION, version);
   ok = ok && set(CURLOPT_PROTOCOLS_STR, "http,https");
   set(CURLOPT_NOSIGNAL, 1L);
   set(CURLOPT_FRESH_CONNECT, 1L);

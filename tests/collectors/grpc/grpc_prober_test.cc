@@ -215,13 +215,24 @@ TEST_F(GrpcProberTest, RefusedConnectionIsNetwork) {
   EXPECT_LT(out.elapsed_seconds, 1.0);
 }
 
-TEST_F(GrpcProberTest, Http1ServerIsProtocol) {
+TEST_F(GrpcProberTest, Http1OnlyServerIsProtocol) {
+  // An HTTPS server without h2 in ALPN: the call goes out as HTTP/1.1 and
+  // gets an HTTP/1.1 answer, which no gRPC server would give. (Over
+  // plaintext, a server that answers the h2 preface and hangs up races our
+  // send: that can only be read as a network error.)
+  TestHttpServerOptions options;
+  options.cert_path = certs_->leaf.cert_path;
+  options.key_path = certs_->leaf.key_path;
   std::string error;
-  auto server = TestHttpServer::Start(TestHttpServerOptions{}, &error);
+  auto server = TestHttpServer::Start(options, &error);
   ASSERT_NE(server, nullptr) << error;
-  Outcome out = Probe("", "127.0.0.1:" + std::to_string(server->Port()));
+  Outcome out =
+      Probe("      tls: true\n      tls_config:\n        ca_file: " + certs_->ca.cert_path + "\n",
+            "127.0.0.1:" + std::to_string(server->Port()));
   EXPECT_FALSE(out.result.success);
   EXPECT_EQ(ReasonOf(out.result), "protocol") << out.result.log.Text();
+  EXPECT_TRUE(LogHas(out.result, "Server did not speak HTTP/2")) << out.result.log.Text();
+  EXPECT_EQ(SampleValue(out.result, "probe_grpc_status_code"), 2);  // UNKNOWN
 }
 
 TEST_F(GrpcProberTest, ProbePolicyBlocksBeforeConnecting) {
