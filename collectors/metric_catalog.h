@@ -57,6 +57,29 @@ inline constexpr MetricDesc kExpectInfo{
 inline constexpr MetricDesc kFailedDueToBytes{
     "probe_failed_due_to_bytes", "Indicates if probe failed due to bytes"};
 
+// ICMP.
+inline constexpr MetricDesc kIcmpDuration{
+    "probe_icmp_duration_seconds", "Duration of icmp request by phase"};
+inline constexpr MetricDesc kIcmpReplyHopLimit{
+    "probe_icmp_reply_hop_limit", "Replied packet hop limit (TTL for ipv4)"};
+inline constexpr MetricDesc kIcmpPacketsSent{
+    "probe_icmp_packets_sent", "Number of ICMP echo requests sent by the probe"};
+inline constexpr MetricDesc kIcmpPacketsReceived{
+    "probe_icmp_packets_received", "Number of matching ICMP echo replies received by the probe"};
+inline constexpr MetricDesc kIcmpRtt{
+    "probe_icmp_rtt_seconds",
+    "Round-trip time statistics over the echo replies received, in seconds"};
+
+// gRPC.
+inline constexpr MetricDesc kGrpcDuration{
+    "probe_grpc_duration_seconds", "Duration of gRPC request by phase"};
+inline constexpr MetricDesc kGrpcSsl{
+    "probe_grpc_ssl", "Indicates if SSL was used for the connection"};
+inline constexpr MetricDesc kGrpcStatusCode{
+    "probe_grpc_status_code", "Response gRPC status code"};
+inline constexpr MetricDesc kGrpcHealthcheckResponse{
+    "probe_grpc_healthcheck_response", "Response HealthCheck response"};
+
 // TLS (shared by the HTTP and TCP probers).
 inline constexpr MetricDesc kSslEarliestCertExpiry{
     "probe_ssl_earliest_cert_expiry", "Returns last SSL chain expiry in unixtime"};

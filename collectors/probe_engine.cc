@@ -5,7 +5,9 @@
 #include <utility>
 
 #include "collectors/dns/dns_prober.h"
+#include "collectors/grpc/grpc_prober.h"
 #include "collectors/http/http_prober.h"
+#include "collectors/icmp/icmp_prober.h"
 #include "collectors/tcp/tcp_prober.h"
 
 namespace outage {
@@ -15,6 +17,8 @@ ProbeEngine::ProbeEngine() {
   probers_.emplace("http", std::make_unique<HttpProber>(&loop_));
   probers_.emplace("dns", std::make_unique<DnsProber>(&loop_));
   probers_.emplace("tcp", std::make_unique<TcpProber>(&loop_));
+  probers_.emplace("icmp", std::make_unique<IcmpProber>(&loop_));
+  probers_.emplace("grpc", std::make_unique<GrpcProber>(&loop_));
   thread_ = std::thread([this] { loop_.Run(); });
 }
 

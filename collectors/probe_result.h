@@ -48,6 +48,15 @@ struct ProbeResult {
     if (success || reason == FailureReason::kNone) reason = why;
     success = false;
   }
+  // Fail also logs `message` at error level, with `error` as err= when set.
+  void Fail(FailureReason why, std::string_view message, const std::string& error) {
+    if (error.empty()) {
+      log.Error(message);
+    } else {
+      log.Error(message, {{"err", error}});
+    }
+    Fail(why);
+  }
 };
 
 }  // namespace outage

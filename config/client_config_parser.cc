@@ -2,6 +2,8 @@
 // config.BasicAuth and config.TLSConfig as vendored by blackbox 0.23.
 #include "config/client_config_parser.h"
 
+#include <arpa/inet.h>
+
 #include <vector>
 
 namespace outage::config_internal {
@@ -88,6 +90,18 @@ bool ParseIpProtocol(YamlReader& reader, const MapEntry& entry, IpProtocol* out)
                        "invalid value " + Quote(protocol) + R"( (want "ip4" or "ip6"))");
   }
   return true;
+}
+
+bool ParseSourceIpAddress(YamlReader& reader, const MapEntry& entry, std::string* out) {
+  if (!reader.ReadString(entry.value, entry.path, out)) return false;
+  unsigned char buf[sizeof(in6_addr)];
+  if (out->empty() || inet_pton(AF_INET, out->c_str(), buf) == 1 ||
+      inet_pton(AF_INET6, out->c_str(), buf) == 1) {
+    return true;
+  }
+  return reader.Fail(entry.value, entry.path,
+                     "invalid source_ip_address " + Quote(*out) +
+                         " (want an IPv4 or IPv6 address)");
 }
 
 }  // namespace outage::config_internal

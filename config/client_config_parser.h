@@ -24,4 +24,8 @@ bool ParseTlsConfig(YamlReader& reader, const YAML::Node& node, const std::strin
 // blackbox's default, ip6).
 bool ParseIpProtocol(YamlReader& reader, const MapEntry& entry, IpProtocol* out);
 
+// ParseSourceIpAddress reads source_ip_address: empty, or an IPv4 or IPv6
+// literal (checked at load, where blackbox only fails when a probe runs).
+bool ParseSourceIpAddress(YamlReader& reader, const MapEntry& entry, std::string* out);
+
 }  // namespace outage::config_internal

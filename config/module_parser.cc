@@ -5,7 +5,9 @@
 
 #include "config/dns_module_parser.h"
 #include "config/duration.h"
+#include "config/grpc_module_parser.h"
 #include "config/http_module_parser.h"
+#include "config/icmp_module_parser.h"
 #include "config/redacted_yaml.h"
 #include "config/tcp_module_parser.h"
 
@@ -33,6 +35,8 @@ SectionParser SectionParserFor(const std::string& prober) {
        }},
       {"dns", ParseDnsSection},
       {"tcp", ParseTcpSection},
+      {"icmp", ParseIcmpSection},
+      {"grpc", ParseGrpcSection},
   };
   auto it = kParsers.find(prober);
   return it == kParsers.end() ? nullptr : it->second;

@@ -83,7 +83,8 @@ void Emit(YAML::Emitter& out, const YAML::Node& node, Redaction redaction, bool 
         if (child == Redaction::kWhole && !value.IsScalar() && !value.IsNull()) {
           out << kSecret;  // a secret key with a structured value: hide all
         } else {
-          Emit(out, value, child, /*in_headers=*/key == "headers");
+          // HTTP headers, and gRPC metadata (the same thing on the wire).
+          Emit(out, value, child, /*in_headers=*/key == "headers" || key == "metadata");
         }
       }
       out << YAML::EndMap;

@@ -3,19 +3,12 @@
 // broken module is a config error rather than a probe that always fails.
 #include "config/tcp_module_parser.h"
 
-#include <arpa/inet.h>
-
 #include "config/client_config_parser.h"
 #include "config/regex_field.h"
 #include "config/target_parser.h"
 
 namespace outage::config_internal {
 namespace {
-
-bool IsIpLiteral(const std::string& text) {
-  unsigned char buf[sizeof(in6_addr)];
-  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
-}
 
 bool ParseLabel(YamlReader& reader, const YAML::Node& node, const std::string& path,
                 LabelPairs* labels) {
@@ -121,13 +114,7 @@ class TcpProbeParser {
       return reader_.ReadBool(entry.value, entry.path, &out_->ip_protocol_fallback);
     }
     if (name == "source_ip_address") {
-      if (!reader_.ReadString(entry.value, entry.path, &out_->source_ip_address)) return false;
-      if (!out_->source_ip_address.empty() && !IsIpLiteral(out_->source_ip_address)) {
-        return reader_.Fail(entry.value, entry.path,
-                            "invalid source_ip_address " + Quote(out_->source_ip_address) +
-                                " (want an IPv4 or IPv6 address)");
-      }
-      return true;
+      return ParseSourceIpAddress(reader_, entry, &out_->source_ip_address);
     }
     if (name == "query_response") return ParseSteps(entry);
     if (name == "tls") return reader_.ReadBool(entry.value, entry.path, &out_->tls);

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <utility>
 
+#include "collectors/http/curl_tls_options.h"
+#include "collectors/http/header_text.h"
 #include "collectors/http/http_classify.h"
 #include "collectors/http/http_prober.h"
 #include "collectors/ip_facts.h"
@@ -21,19 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 // ReadSecretFile reads a credentials file the way Prometheus does: whole
 // file, surrounding whitespace trimmed. Returns false if it cannot be read.
 bool ReadSecretFile(const std::string& path, std::string* out) {
@@ -41,7 +30,7 @@ bool ReadSecretFile(const std::string& path, std::string* out) {
   if (!in) return false;
   std::ostringstream buf;
   buf << in.rdbuf();
-  *out = std::string(Trim(buf.str()));
+  *out = std::string(TrimSpace(buf.str()));
   return true;
 }
 
@@ -100,22 +89,6 @@ bool HttpVersionAllowed(long curl_version, const std::vector<std::string>& valid
     if (std::find(names.begin(), names.end(), v) != names.end()) return true;
   }
   return false;
-}
-
-long TlsVersionOption(const std::string& v) {
-  if (v == "TLS10") return CURL_SSLVERSION_TLSv1_0;
-  if (v == "TLS11") return CURL_SSLVERSION_TLSv1_1;
-  if (v == "TLS12") return CURL_SSLVERSION_TLSv1_2;
-  if (v == "TLS13") return CURL_SSLVERSION_TLSv1_3;
-  return CURL_SSLVERSION_DEFAULT;
-}
-
-long TlsMaxVersionOption(const std::string& v) {
-  if (v == "TLS10") return CURL_SSLVERSION_MAX_TLSv1_0;
-  if (v == "TLS11") return CURL_SSLVERSION_MAX_TLSv1_1;
-  if (v == "TLS12") return CURL_SSLVERSION_MAX_TLSv1_2;
-  if (v == "TLS13") return CURL_SSLVERSION_MAX_TLSv1_3;
-  return CURL_SSLVERSION_MAX_DEFAULT;
 }
 
 int64_t InfoTime(CURL* easy, CURLINFO info) {
@@ -260,7 +233,7 @@ bool HttpProbeRun::Configure(CURL* easy) {
   bool has_user_agent = false;
   bool has_content_type = false;
   for (const auto& [name, value] : config_.headers) {
-    const std::string lower = Lower(name);
+    const std::string lower = LowerAscii(name);
     if (lower == "user-agent") has_user_agent = true;
     if (lower == "content-type") has_content_type = true;
     list = curl_slist_append(list, (name + ": " + value).c_str());
@@ -296,14 +269,7 @@ bool HttpProbeRun::Configure(CURL* easy) {
 
   // TLS.
   const TlsConfig& tls = config_.tls_config;
-  if (!tls.ca_file.empty()) set(CURLOPT_CAINFO, tls.ca_file.c_str());
-  if (!tls.cert_file.empty()) set(CURLOPT_SSLCERT, tls.cert_file.c_str());
-  if (!tls.key_file.empty()) set(CURLOPT_SSLKEY, tls.key_file.c_str());
-  if (tls.insecure_skip_verify) {
-    set(CURLOPT_SSL_VERIFYPEER, 0L);
-    set(CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  set(CURLOPT_SSLVERSION, TlsVersionOption(tls.min_version) | TlsMaxVersionOption(tls.max_version));
+  SetCurlTlsOptions(easy, tls);
   set(CURLOPT_SSL_CTX_FUNCTION, &HttpProbeRun::OnSslContext);
   set(CURLOPT_SSL_CTX_DATA, static_cast<void*>(this));
   curl_slist* connect_to = nullptr;
@@ -323,7 +289,7 @@ bool HttpProbeRun::Configure(CURL* easy) {
       connect_to = curl_slist_append(
           nullptr, (tls.server_name + ":" + port + ":" + host + ":" + port).c_str());
       bool has_host = false;
-      for (const auto& [name, value] : config_.headers) has_host |= Lower(name) == "host";
+      for (const auto& [name, value] : config_.headers) has_host |= LowerAscii(name) == "host";
       if (!has_host) list = curl_slist_append(list, ("Host: " + host).c_str());
     }
   }
@@ -380,11 +346,9 @@ size_t HttpProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
                         " headers or " + std::to_string(kMaxHeaderBytes) + " bytes";
     return 0;
   }
-  const size_t colon = line.find(':');
-  if (colon != std::string_view::npos) {
-    run->headers_[Lower(Trim(line.substr(0, colon)))].emplace_back(
-        Trim(line.substr(colon + 1)));
-  }
+  std::string name;
+  std::string_view value;
+  if (SplitHeaderLine(line, &name, &value)) run->headers_[name].emplace_back(value);
   return len;
 }
 
@@ -520,7 +484,7 @@ bool HttpProbeRun::CheckBodyRegexps() {
 
 bool HttpProbeRun::CheckHeaderRegexps() {
   auto values_of = [this](const HeaderMatch& m) -> const std::vector<std::string>* {
-    auto it = headers_.find(Lower(m.header));
+    auto it = headers_.find(LowerAscii(m.header));
     return it == headers_.end() ? nullptr : &it->second;
   };
   for (const auto& m : config_.fail_if_header_matches) {

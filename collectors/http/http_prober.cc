@@ -1,8 +1,5 @@
 #include "collectors/http/http_prober.h"
 
-#include <sys/epoll.h>
-
-#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -49,19 +46,10 @@ NormalizedTarget NormalizeHttpTarget(std::string_view target) {
   return out;
 }
 
-HttpProber::HttpProber(EventLoop* loop) : loop_(loop), multi_(curl_multi_init()) {
-  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETFUNCTION, &HttpProber::OnSocket);
-  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETDATA, static_cast<void*>(this));
-  curl_multi_setopt(multi_.get(), CURLMOPT_TIMERFUNCTION, &HttpProber::OnTimer);
-  curl_multi_setopt(multi_.get(), CURLMOPT_TIMERDATA, static_cast<void*>(this));
-  // Every probe uses its own connection; the cache only needs to be small.
-  curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, 16L);
-}
+HttpProber::HttpProber(EventLoop* loop)
+    : transfers_(loop, [this](CURL* easy, CURLcode code) { OnTransferDone(easy, code); }) {}
 
-HttpProber::~HttpProber() {
-  runs_.clear();  // each run removes its transfer from multi_
-  if (timer_ != 0) loop_->CancelTimer(timer_);
-}
+HttpProber::~HttpProber() { runs_.clear(); }  // each run removes its transfer
 
 std::optional<std::string> HttpProber::CheckTarget(std::string_view target) const {
   NormalizedTarget t = NormalizeHttpTarget(target);
@@ -103,69 +91,12 @@ void HttpProber::CancelAll() {
   }
 }
 
-void HttpProber::AddTransfer(CURL* easy) { curl_multi_add_handle(multi_.get(), easy); }
-
-void HttpProber::RemoveTransfer(CURL* easy) { curl_multi_remove_handle(multi_.get(), easy); }
-
-int HttpProber::OnSocket(CURL*, curl_socket_t s, int what, void* userp, void*) {
-  auto* self = static_cast<HttpProber*>(userp);
-  if (what == CURL_POLL_REMOVE) {
-    self->loop_->UnwatchFd(s);
-    return 0;
-  }
-  uint32_t events = 0;
-  if (what & CURL_POLL_IN) events |= EPOLLIN;
-  if (what & CURL_POLL_OUT) events |= EPOLLOUT;
-  self->loop_->WatchFd(s, events, [self, s](uint32_t ev) { self->OnSocketEvent(s, ev); });
-  return 0;
-}
-
-int HttpProber::OnTimer(CURLM*, long timeout_ms, void* userp) {
-  auto* self = static_cast<HttpProber*>(userp);
-  if (self->timer_ != 0) {
-    self->loop_->CancelTimer(self->timer_);
-    self->timer_ = 0;
-  }
-  if (timeout_ms < 0) return 0;
-  // Never call back into curl from here: the timer fires from the loop.
-  self->timer_ = self->loop_->AddTimer(
-      EventLoop::Clock::now() + std::chrono::milliseconds(timeout_ms),
-      [self] {
-        self->timer_ = 0;
-        self->OnCurlTimeout();
-      });
-  return 0;
-}
-
-void HttpProber::OnSocketEvent(curl_socket_t s, uint32_t events) {
-  int flags = 0;
-  if (events & EPOLLIN) flags |= CURL_CSELECT_IN;
-  if (events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
-  if (events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
-  int running = 0;
-  curl_multi_socket_action(multi_.get(), s, flags, &running);
-  DrainFinished();
-}
-
-void HttpProber::OnCurlTimeout() {
-  int running = 0;
-  curl_multi_socket_action(multi_.get(), CURL_SOCKET_TIMEOUT, 0, &running);
-  DrainFinished();
-}
-
-void HttpProber::DrainFinished() {
-  int pending = 0;
-  while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &pending)) {
-    if (msg->msg != CURLMSG_DONE) continue;
-    // Copy out first: msg dies when the handle is removed.
-    CURL* easy = msg->easy_handle;
-    const CURLcode code = msg->data.result;
-    HttpProbeRun* run = nullptr;
-    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &run);
-    if (run == nullptr || runs_.count(run) == 0) continue;
-    run->OnHopDone(code);
-    if (run->finished()) runs_.erase(run);
-  }
+void HttpProber::OnTransferDone(CURL* easy, CURLcode code) {
+  HttpProbeRun* run = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_PRIVATE, &run);
+  if (run == nullptr || runs_.count(run) == 0) return;
+  run->OnHopDone(code);
+  if (run->finished()) runs_.erase(run);
 }
 
 }  // namespace outage

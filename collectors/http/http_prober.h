@@ -15,6 +15,7 @@
 
 #include "collectors/event_loop.h"
 #include "collectors/http/curl_handles.h"
+#include "collectors/http/curl_multi_loop.h"
 #include "collectors/prober.h"
 
 namespace outage {
@@ -46,20 +47,12 @@ class HttpProber : public Prober {
   friend class HttpProbeRun;
 
   // Adds/removes one transfer (one hop of a probe) to/from the multi handle.
-  void AddTransfer(CURL* easy);
-  void RemoveTransfer(CURL* easy);
+  void AddTransfer(CURL* easy) { transfers_.Add(easy); }
+  void RemoveTransfer(CURL* easy) { transfers_.Remove(easy); }
+  // OnTransferDone hands a completed transfer to its probe.
+  void OnTransferDone(CURL* easy, CURLcode code);
 
-  static int OnSocket(CURL* easy, curl_socket_t s, int what, void* userp,
-                      void* socketp);
-  static int OnTimer(CURLM* multi, long timeout_ms, void* userp);
-  void OnSocketEvent(curl_socket_t s, uint32_t events);
-  void OnCurlTimeout();
-  // DrainFinished hands every completed transfer to its probe.
-  void DrainFinished();
-
-  EventLoop* loop_;
-  CurlMulti multi_;
-  EventLoop::TimerId timer_ = 0;
+  CurlMultiLoop transfers_;
   std::unordered_map<HttpProbeRun*, std::unique_ptr<HttpProbeRun>> runs_;
 };
 

@@ -14,7 +14,7 @@
 
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
-#include "collectors/target_policy.h"
+#include "collectors/probe_target.h"
 #include "collectors/tcp/host_port.h"
 #include "collectors/tcp/tcp_prober.h"
 
@@ -70,9 +70,8 @@ void TcpProbeRun::Begin() {
   }
   host_ = std::move(target.host);
   port_ = target.port;
-  std::string refused;
-  if (!TargetPolicy(request_.config->probe_policy).Allows(host_, &refused)) {
-    Fail(FailureReason::kNetwork, "Connection blocked by probe_policy", refused);
+  if (!HostAllowed(request_.config->probe_policy, host_, &result_)) {
+    Finish();
     return;
   }
   deadline_timer_ = owner_->loop_->AddTimer(request_.deadline, [this] {
@@ -96,26 +95,20 @@ void TcpProbeRun::Cancel(std::string_view why) {
 }
 
 void TcpProbeRun::OnResolved(ResolveResult result) {
-  if (!result.error.empty()) {
-    Fail(FailureReason::kDns, "Error resolving address", result.error);
+  const ResolvedAddress* address = PickAddress(host_, result, &result_);
+  if (address == nullptr) {
+    Finish();
     return;
   }
-  const ResolvedAddress& address = result.addresses.front();
-  ip_ = address.text;
-  result_.log.Info("Resolved target address", {{"target", host_}, {"ip", ip_}});
-  Connect(address);
+  ip_ = address->text;
+  Connect(*address);
 }
 
 void TcpProbeRun::Connect(const ResolvedAddress& address) {
   EnterPhase(Phase::kConnect);
   state_ = State::kConnecting;
-  // Checked on the resolved address, so a DNS answer cannot smuggle a
-  // denied address in.
-  const TargetPolicy policy(request_.config->probe_policy);
-  std::string refused;
-  if (!policy.Allows(reinterpret_cast<const sockaddr*>(&address.addr), address.addr_len,
-                     policy.HostListed(host_), &refused)) {
-    Fail(FailureReason::kNetwork, "Connection blocked by probe_policy", refused);
+  if (!AddressAllowed(request_.config->probe_policy, host_, address, &result_)) {
+    Finish();
     return;
   }
   const int fd = socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -410,12 +403,7 @@ void TcpProbeRun::EnterPhase(Phase phase) {
 }
 
 void TcpProbeRun::Fail(FailureReason reason, std::string_view message, const std::string& error) {
-  if (error.empty()) {
-    result_.log.Error(message);
-  } else {
-    result_.log.Error(message, {{"err", error}});
-  }
-  result_.Fail(reason);
+  result_.Fail(reason, message, error);
   Finish();
 }
 

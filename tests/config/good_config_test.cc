@@ -102,14 +102,11 @@ TEST(GoodConfigTest, FullFileOtherModulesAndTargets) {
   EXPECT_EQ(bearer.http.valid_http_versions,
             (std::vector<std::string>{"HTTP/1.0", "HTTP/2", "HTTP/3"}));
 
-  for (const char* name : {"tcp_connect", "dns_udp"}) {
+  for (const char* name : {"tcp_connect", "dns_udp", "icmp", "grpc"}) {
     ASSERT_EQ(config.modules.count(name), 1u) << name;
     EXPECT_FALSE(config.modules.at(name).prober_unavailable) << name;
   }
-  for (const char* name : {"icmp", "grpc"}) {
-    ASSERT_EQ(config.modules.count(name), 1u) << name;
-    EXPECT_TRUE(config.modules.at(name).prober_unavailable) << name;
-  }
+  EXPECT_EQ(config.modules.at("grpc").grpc.service, "checkout");
   EXPECT_TRUE(config.modules.at("tcp_connect").tcp.tls);
   EXPECT_EQ(config.modules.at("dns_udp").dns.query_name, "www.example.com");
   EXPECT_EQ(config.modules.at("tcp_connect").timeout, Duration(5000));
@@ -124,12 +121,7 @@ TEST(GoodConfigTest, FullFileOtherModulesAndTargets) {
   EXPECT_EQ(config.targets[1].module, "http_bearer");
   EXPECT_TRUE(config.targets[1].labels.empty());
 
-  EXPECT_EQ(loaded.warnings, (std::vector<std::string>{
-                                 "modules.icmp: prober \"icmp\" is not built yet; /probe with "
-                                 "this module answers 400",
-                                 "modules.grpc: prober \"grpc\" is not built yet; /probe with "
-                                 "this module answers 400",
-                             }));
+  EXPECT_TRUE(loaded.warnings.empty());
 }
 
 TEST(GoodConfigTest, HttpModuleWithoutSectionHasBlackboxDefaults) {
@@ -155,7 +147,7 @@ TEST(GoodConfigTest, HttpModuleWithoutSectionHasBlackboxDefaults) {
   EXPECT_TRUE(loaded.warnings.empty());
 }
 
-TEST(GoodConfigTest, DebianBlackboxFileLoadsWithWarnings) {
+TEST(GoodConfigTest, DebianBlackboxFileLoadsWithoutWarnings) {
   const LoadedConfig loaded =
       ExpectLoaded(LoadConfigFile(TestdataPath("good/debian_blackbox.yml")));
   const Config& config = *loaded.config;
@@ -165,17 +157,14 @@ TEST(GoodConfigTest, DebianBlackboxFileLoadsWithWarnings) {
   EXPECT_FALSE(config.modules.at("http_2xx").prober_unavailable);
   EXPECT_FALSE(config.modules.at("pop3s_banner").prober_unavailable);
   EXPECT_TRUE(config.modules.at("pop3s_banner").tcp.tls);
-  EXPECT_TRUE(config.modules.at("icmp").prober_unavailable);
+  EXPECT_FALSE(config.modules.at("icmp").prober_unavailable);
   EXPECT_EQ(config.modules.at("icmp_ttl5").timeout, Duration(5000));
-  // One warning per module whose prober is not built yet (grpc, icmp), in
-  // file order.
-  ASSERT_EQ(loaded.warnings.size(), 4u);
-  EXPECT_EQ(loaded.warnings[0],
-            "modules.grpc: prober \"grpc\" is not built yet; /probe with "
-            "this module answers 400");
-  EXPECT_EQ(loaded.warnings[3],
-            "modules.icmp_ttl5: prober \"icmp\" is not built yet; /probe "
-            "with this module answers 400");
+  EXPECT_EQ(config.modules.at("icmp_ttl5").icmp.ttl, 5);
+  EXPECT_FALSE(config.modules.at("grpc").prober_unavailable);
+  EXPECT_TRUE(config.modules.at("grpc").grpc.tls);
+  EXPECT_EQ(config.modules.at("grpc_plain").grpc.service, "service1");
+  // Every prober it uses is built: nothing to warn about.
+  EXPECT_TRUE(loaded.warnings.empty());
 }
 
 TEST(GoodConfigTest, EmptyFileIsValid) {

@@ -71,12 +71,13 @@ modules:
         authorization: Bearer s3cr3t-header
         Cookie: session=s3cr3t-cookie
         X-Request-Source: outage-exporter
-  # A section that is not validated (its prober is not built yet) is still
-  # redacted by key name.
+  # gRPC metadata is redacted like HTTP headers.
   t:
-    prober: icmp
-    icmp:
-      basic_auth: {password: s3cr3t-unvalidated}
+    prober: grpc
+    grpc:
+      metadata:
+        authorization: [Bearer s3cr3t-metadata]
+        x-team: sre
 targets:
   - target: https://user:s3cr3t-target@www.example.com/
     module: m
@@ -87,6 +88,7 @@ targets:
   EXPECT_TRUE(Contains(yaml, "authorization: <secret>"));
   EXPECT_TRUE(Contains(yaml, "Cookie: <secret>"));
   EXPECT_TRUE(Contains(yaml, "X-Request-Source: outage-exporter"));
+  EXPECT_TRUE(Contains(yaml, "x-team: sre"));
   EXPECT_TRUE(Contains(yaml, "https://user:<secret>@www.example.com/"));
 }
 

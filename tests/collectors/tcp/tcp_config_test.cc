@@ -3,12 +3,11 @@
 // and file:line:column.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <variant>
 
 #include "config/config_loader.h"
+#include "tests/support/readme_example.h"
 
 namespace outage {
 namespace {
@@ -111,16 +110,10 @@ TEST(TcpConfigTest, DebianBlackboxModulesLoad) {
 
 // The README's TCP example is documentation users copy: it must load.
 TEST(TcpConfigTest, ReadmeExampleLoads) {
-  std::ifstream in(OUTAGE_README_PATH);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string readme = buffer.str();
-  const size_t section = readme.find("### TCP, TLS and STARTTLS");
-  ASSERT_NE(section, std::string::npos);
-  const size_t begin = readme.find("```yaml\n", section);
-  ASSERT_NE(begin, std::string::npos);
-  const size_t end = readme.find("```", begin + 8);
-  ConfigResult result = LoadConfigString(readme.substr(begin + 8, end - begin - 8), "README.md");
+  const std::string example =
+      test::ReadmeYamlExample(OUTAGE_README_PATH, "### TCP, TLS and STARTTLS");
+  ASSERT_FALSE(example.empty());
+  ConfigResult result = LoadConfigString(example, "README.md");
   ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
   const auto& modules = std::get<LoadedConfig>(result).config->modules;
   EXPECT_EQ(modules.at("smtp_starttls").tcp.query_response[1].send, "EHLO prober.example.com\r");

@@ -1,0 +1,84 @@
+#include "collectors/http/curl_multi_loop.h"
+
+#include <sys/epoll.h>
+
+#include <chrono>
+#include <utility>
+
+namespace outage {
+
+CurlMultiLoop::CurlMultiLoop(EventLoop* loop, DoneCallback on_done)
+    : loop_(loop), on_done_(std::move(on_done)), multi_(curl_multi_init()) {
+  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETFUNCTION, &CurlMultiLoop::OnSocket);
+  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETDATA, static_cast<void*>(this));
+  curl_multi_setopt(multi_.get(), CURLMOPT_TIMERFUNCTION, &CurlMultiLoop::OnTimer);
+  curl_multi_setopt(multi_.get(), CURLMOPT_TIMERDATA, static_cast<void*>(this));
+  // Every probe uses its own connection; the cache only needs to be small.
+  curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, 16L);
+}
+
+CurlMultiLoop::~CurlMultiLoop() {
+  if (timer_ != 0) loop_->CancelTimer(timer_);
+}
+
+void CurlMultiLoop::Add(CURL* easy) { curl_multi_add_handle(multi_.get(), easy); }
+
+void CurlMultiLoop::Remove(CURL* easy) { curl_multi_remove_handle(multi_.get(), easy); }
+
+int CurlMultiLoop::OnSocket(CURL*, curl_socket_t s, int what, void* userp, void*) {
+  auto* self = static_cast<CurlMultiLoop*>(userp);
+  if (what == CURL_POLL_REMOVE) {
+    self->loop_->UnwatchFd(s);
+    return 0;
+  }
+  uint32_t events = 0;
+  if (what & CURL_POLL_IN) events |= EPOLLIN;
+  if (what & CURL_POLL_OUT) events |= EPOLLOUT;
+  self->loop_->WatchFd(s, events, [self, s](uint32_t ev) { self->OnSocketEvent(s, ev); });
+  return 0;
+}
+
+int CurlMultiLoop::OnTimer(CURLM*, long timeout_ms, void* userp) {
+  auto* self = static_cast<CurlMultiLoop*>(userp);
+  if (self->timer_ != 0) {
+    self->loop_->CancelTimer(self->timer_);
+    self->timer_ = 0;
+  }
+  if (timeout_ms < 0) return 0;
+  // Never call back into curl from here: the timer fires from the loop.
+  self->timer_ = self->loop_->AddTimer(
+      EventLoop::Clock::now() + std::chrono::milliseconds(timeout_ms), [self] {
+        self->timer_ = 0;
+        self->OnCurlTimeout();
+      });
+  return 0;
+}
+
+void CurlMultiLoop::OnSocketEvent(curl_socket_t s, uint32_t events) {
+  int flags = 0;
+  if (events & EPOLLIN) flags |= CURL_CSELECT_IN;
+  if (events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+  if (events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+  int running = 0;
+  curl_multi_socket_action(multi_.get(), s, flags, &running);
+  DrainFinished();
+}
+
+void CurlMultiLoop::OnCurlTimeout() {
+  int running = 0;
+  curl_multi_socket_action(multi_.get(), CURL_SOCKET_TIMEOUT, 0, &running);
+  DrainFinished();
+}
+
+void CurlMultiLoop::DrainFinished() {
+  int pending = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &pending)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    // Copy out first: msg dies when the handle is removed.
+    CURL* easy = msg->easy_handle;
+    const CURLcode code = msg->data.result;
+    on_done_(easy, code);
+  }
+}
+
+}  // namespace outage

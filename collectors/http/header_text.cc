@@ -1,0 +1,29 @@
+#include "collectors/http/header_text.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace outage {
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view TrimSpace(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool SplitHeaderLine(std::string_view line, std::string* name, std::string_view* value) {
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return false;
+  *name = LowerAscii(TrimSpace(line.substr(0, colon)));
+  *value = TrimSpace(line.substr(colon + 1));
+  return true;
+}
+
+}  // namespace outage

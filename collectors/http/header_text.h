@@ -1,0 +1,21 @@
+// Text helpers for HTTP header lines, shared by the HTTP and gRPC probers'
+// curl header callbacks.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace outage {
+
+// LowerAscii lower-cases ASCII letters (header names compare this way).
+std::string LowerAscii(std::string_view s);
+
+// TrimSpace drops leading and trailing whitespace, CR and LF included.
+std::string_view TrimSpace(std::string_view s);
+
+// SplitHeaderLine splits "Name: value\r\n" into the lower-cased name and
+// the trimmed value; false for a line without a colon (a status line or the
+// blank end of the headers).
+bool SplitHeaderLine(std::string_view line, std::string* name, std::string_view* value);
+
+}  // namespace outage
