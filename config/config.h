@@ -166,9 +166,6 @@ struct Module {
   DnsProbe dns;         // ... == "dns"
   IcmpProbe icmp;       // ... == "icmp"
   GrpcProbe grpc;       // ... == "grpc"
-  // True when the prober is known to blackbox but not built here yet: the
-  // module loads (its section is not validated) and probing it is an error.
-  bool prober_unavailable = false;
   // This module's YAML with secrets replaced by "<secret>", for
   // /probe?debug=true output.
   std::string redacted_yaml;

@@ -113,7 +113,7 @@ bool ParseDocument(YamlReader& reader, const YAML::Node& root, Config* config,
          config_internal::ParseMaintenanceWindows(reader, maintenance, "maintenance",
                                                   &config->maintenance) &&
          config_internal::ParseTargets(reader, targets, config->modules, config->global,
-                                       config->status_pages, &config->targets, warnings);
+                                       config->status_pages, &config->targets);
 }
 
 ConfigError YamlError(const std::string& source, const YAML::Mark& mark,

@@ -25,7 +25,7 @@ struct ConfigError {
 };
 
 // LoadedConfig is a successful load: the snapshot plus non-fatal warnings
-// (for example a module whose prober is not built yet).
+// (none are raised today; the channel stays for deprecations).
 struct LoadedConfig {
   std::shared_ptr<const Config> config;
   std::vector<std::string> warnings;

@@ -17,37 +17,42 @@ namespace {
 // Blackbox's probers. Those without a section parser below are not built
 // yet: they load so that a blackbox.yml works unchanged, but probing them is
 // an error.
-constexpr std::string_view kKnownProbers[] = {"http", "tcp", "dns", "icmp", "grpc"};
-
 // SectionParser fills the module's struct for its prober from its section
 // (`node` is null when the section is absent: all defaults).
 using SectionParser = bool (*)(YamlReader& reader, const YAML::Node& node,
                                const std::string& path, Module* module,
                                std::vector<std::string>* warnings);
 
-// SectionParserFor returns the parser of a built prober, or nullptr.
-SectionParser SectionParserFor(const std::string& prober) {
-  static const std::map<std::string, SectionParser, std::less<>> kParsers = {
+// SectionParsers is the table of probers, in the order error messages list
+// them: a prober name is known exactly when it has a parser here.
+const std::vector<std::pair<std::string_view, SectionParser>>& SectionParsers() {
+  static const std::vector<std::pair<std::string_view, SectionParser>> kParsers = {
       {"http",
        [](YamlReader& reader, const YAML::Node& node, const std::string& path, Module* module,
           std::vector<std::string>* warnings) {
          return ParseHttpProbe(reader, node, path, &module->http, warnings);
        }},
-      {"dns", ParseDnsSection},
       {"tcp", ParseTcpSection},
+      {"dns", ParseDnsSection},
       {"icmp", ParseIcmpSection},
       {"grpc", ParseGrpcSection},
   };
-  auto it = kParsers.find(prober);
-  return it == kParsers.end() ? nullptr : it->second;
+  return kParsers;
 }
 
-bool IsKnownProber(const std::string& name) { return IsOneOf(name, kKnownProbers); }
+// SectionParserFor returns the parser of `prober`, or nullptr when no such
+// prober exists.
+SectionParser SectionParserFor(std::string_view prober) {
+  for (const auto& [name, parse] : SectionParsers()) {
+    if (name == prober) return parse;
+  }
+  return nullptr;
+}
 
 std::string ProberChoices() {
   std::string choices;
-  for (const std::string_view prober : kKnownProbers) {
-    choices += (choices.empty() ? "" : ", ") + Quote(std::string(prober));
+  for (const auto& [name, parse] : SectionParsers()) {
+    choices += (choices.empty() ? "" : ", ") + Quote(std::string(name));
   }
   return "(want one of " + choices + ")";
 }
@@ -65,7 +70,7 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
       prober = &entry;
     } else if (entry.name == "timeout") {
       timeout = &entry;
-    } else if (IsKnownProber(entry.name)) {
+    } else if (SectionParserFor(entry.name) != nullptr) {
       sections.push_back(&entry);
     } else {
       return reader.UnknownKey(entry);
@@ -82,7 +87,8 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
     const YAML::Node& at = prober->value.IsNull() ? prober->key : prober->value;
     return reader.Fail(at, prober->path, "empty prober " + ProberChoices());
   }
-  if (!IsKnownProber(module->prober)) {
+  const SectionParser parse = SectionParserFor(module->prober);
+  if (parse == nullptr) {
     return reader.Fail(prober->value, prober->path,
                        "unknown prober " + Quote(module->prober) + " " + ProberChoices());
   }
@@ -98,15 +104,6 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
     module->timeout = *parsed;
   }
 
-  const SectionParser parse = SectionParserFor(module->prober);
-  if (parse == nullptr) {
-    // Not validated: blackbox's own rules apply once the prober is built.
-    module->prober_unavailable = true;
-    warnings->push_back(path + ": prober " + Quote(module->prober) +
-                        " is not built yet; /probe with this module answers "
-                        "400");
-    return true;
-  }
   for (const MapEntry* section : sections) {
     if (section->name != module->prober) {
       return reader.Fail(section->key, section->path,

@@ -11,8 +11,8 @@
 
 namespace outage::config_internal {
 
-// ParseModules fills *out from the `modules:` node (null means none) and
-// appends a warning for each module whose prober is not built yet.
+// ParseModules fills *out from the `modules:` node (null means none),
+// appending any warnings the prober sections raise.
 bool ParseModules(YamlReader& reader, const YAML::Node& node, std::map<std::string, Module>* out,
                   std::vector<std::string>* warnings);
 

@@ -40,7 +40,7 @@ bool ReadRequiredString(YamlReader& reader, const MapEntry& entry, std::string* 
 
 bool ParseTarget(YamlReader& reader, const YAML::Node& node, const std::string& path,
                  const std::map<std::string, Module>& modules, const std::vector<StatusPage>& pages,
-                 Target* out, std::vector<std::string>* warnings) {
+                 Target* out) {
   if (!node.IsMap()) {
     return reader.Fail(node, path, "expected a map, got " + Describe(node));
   }
@@ -69,11 +69,6 @@ bool ParseTarget(YamlReader& reader, const YAML::Node& node, const std::string& 
   const auto found = modules.find(out->module);
   if (found == modules.end()) {
     return reader.Fail(module->value, module->path, "unknown module " + Quote(out->module));
-  }
-  if (found->second.prober_unavailable) {
-    warnings->push_back(path + ": module " + Quote(out->module) + " uses prober " +
-                        Quote(found->second.prober) +
-                        ", which is not built yet; this target always fails");
   }
   return labels == nullptr || ParseLabels(reader, *labels, &out->labels);
 }
@@ -104,8 +99,7 @@ std::string LabelNameProblem(const std::string& name) {
 
 bool ParseTargets(YamlReader& reader, const YAML::Node& node,
                   const std::map<std::string, Module>& modules, const Global& global,
-                  const std::vector<StatusPage>& pages, std::vector<Target>* out,
-                  std::vector<std::string>* warnings) {
+                  const std::vector<StatusPage>& pages, std::vector<Target>* out) {
   std::vector<YAML::Node> items;
   if (!reader.Items(node, "targets", &items)) return false;
   // (target, module) -> 1-based line of its first occurrence.
@@ -114,7 +108,7 @@ bool ParseTargets(YamlReader& reader, const YAML::Node& node,
     const std::string path = IndexPath("targets", i);
     Target target;
     target.hysteresis = global.hysteresis;
-    if (!ParseTarget(reader, items[i], path, modules, pages, &target, warnings)) {
+    if (!ParseTarget(reader, items[i], path, modules, pages, &target)) {
       return false;
     }
     const int line = items[i].Mark().line + 1;

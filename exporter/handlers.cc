@@ -86,9 +86,9 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
   }
   const Module& module = it->second;
   const Prober* prober = engine_->FindProber(module.prober);
-  if (prober == nullptr) {
-    return HttpResponse::Text(400, "Module \"" + module_name + "\" uses prober \"" +
-                                       module.prober + "\", which is not built yet\n");
+  if (prober == nullptr) {  // the config loader knows no prober the engine lacks
+    return HttpResponse::Text(500, "Module \"" + module_name + "\" uses prober \"" +
+                                       module.prober + "\", which this build does not have\n");
   }
   if (auto problem = prober->CheckTarget(*target)) {
     return HttpResponse::Text(400, "Invalid target \"" + *target + "\": " + *problem + "\n");

@@ -32,7 +32,7 @@ namespace outage {
 namespace {
 
 // ValidateTargets checks what only the probers know: that each configured
-// target's prober is built and that it accepts the target.
+// target's prober exists in this build and that it accepts the target.
 std::optional<std::string> ValidateTargets(const Config& config, const ProbeEngine& engine) {
   for (size_t i = 0; i < config.targets.size(); ++i) {
     const Target& t = config.targets[i];
@@ -41,7 +41,7 @@ std::optional<std::string> ValidateTargets(const Config& config, const ProbeEngi
     const Prober* prober = engine.FindProber(module.prober);
     if (prober == nullptr) {
       return where + ": module \"" + t.module + "\" uses prober \"" + module.prober +
-             "\", which is not built yet";
+             "\", which this build does not have";
     }
     if (auto problem = prober->CheckTarget(t.target)) {
       return where + ".target: \"" + t.target + "\": " + *problem;

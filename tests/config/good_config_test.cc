@@ -35,7 +35,6 @@ TEST(GoodConfigTest, FullHttpModuleSetsEveryField) {
   EXPECT_EQ(module.name, "http_everything");
   EXPECT_EQ(module.prober, "http");
   EXPECT_EQ(module.timeout, Duration(90'000));
-  EXPECT_FALSE(module.prober_unavailable);
 
   const HttpProbe& http = module.http;
   EXPECT_EQ(http.valid_status_codes, (std::vector<int>{200, 204, 401}));
@@ -104,7 +103,6 @@ TEST(GoodConfigTest, FullFileOtherModulesAndTargets) {
 
   for (const char* name : {"tcp_connect", "dns_udp", "icmp", "grpc"}) {
     ASSERT_EQ(config.modules.count(name), 1u) << name;
-    EXPECT_FALSE(config.modules.at(name).prober_unavailable) << name;
   }
   EXPECT_EQ(config.modules.at("grpc").grpc.service, "checkout");
   EXPECT_TRUE(config.modules.at("tcp_connect").tcp.tls);
@@ -154,13 +152,9 @@ TEST(GoodConfigTest, DebianBlackboxFileLoadsWithoutWarnings) {
   EXPECT_EQ(config.modules.size(), 10u);
   EXPECT_TRUE(config.targets.empty());
   EXPECT_EQ(config.modules.at("http_post_2xx").http.method, "POST");
-  EXPECT_FALSE(config.modules.at("http_2xx").prober_unavailable);
-  EXPECT_FALSE(config.modules.at("pop3s_banner").prober_unavailable);
   EXPECT_TRUE(config.modules.at("pop3s_banner").tcp.tls);
-  EXPECT_FALSE(config.modules.at("icmp").prober_unavailable);
   EXPECT_EQ(config.modules.at("icmp_ttl5").timeout, Duration(5000));
   EXPECT_EQ(config.modules.at("icmp_ttl5").icmp.ttl, 5);
-  EXPECT_FALSE(config.modules.at("grpc").prober_unavailable);
   EXPECT_TRUE(config.modules.at("grpc").grpc.tls);
   EXPECT_EQ(config.modules.at("grpc_plain").grpc.service, "service1");
   // Every prober it uses is built: nothing to warn about.

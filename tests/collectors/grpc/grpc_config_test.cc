@@ -39,7 +39,6 @@ TEST(GrpcConfigTest, EveryOption) {
   const LoadedConfig& loaded = std::get<LoadedConfig>(result);
   EXPECT_TRUE(loaded.warnings.empty());
   const Module& m = loaded.config->modules.at("m");
-  EXPECT_FALSE(m.prober_unavailable);
   const GrpcProbe& grpc = m.grpc;
   EXPECT_EQ(grpc.service, "checkout");
   EXPECT_TRUE(grpc.tls);

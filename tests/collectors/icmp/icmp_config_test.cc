@@ -37,7 +37,6 @@ TEST(IcmpConfigTest, EveryOption) {
   const LoadedConfig& loaded = std::get<LoadedConfig>(result);
   EXPECT_TRUE(loaded.warnings.empty());
   const Module& m = loaded.config->modules.at("m");
-  EXPECT_FALSE(m.prober_unavailable);
   const IcmpProbe& icmp = m.icmp;
   EXPECT_EQ(icmp.preferred_ip_protocol, IpProtocol::kIp4);
   EXPECT_FALSE(icmp.ip_protocol_fallback);
@@ -80,7 +79,6 @@ TEST(IcmpConfigTest, DebianBlackboxModulesLoad) {
   const LoadedConfig& loaded = std::get<LoadedConfig>(result);
   EXPECT_TRUE(loaded.warnings.empty());
   EXPECT_EQ(loaded.config->modules.at("icmp_ttl5").icmp.ttl, 5);
-  EXPECT_FALSE(loaded.config->modules.at("icmp").prober_unavailable);
 }
 
 // The README's ICMP example is documentation users copy: it must load.

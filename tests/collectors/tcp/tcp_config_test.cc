@@ -46,7 +46,6 @@ TEST(TcpConfigTest, EveryOption) {
   ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
   const auto& config = std::get<LoadedConfig>(result).config;
   const Module& m = config->modules.at("m");
-  EXPECT_FALSE(m.prober_unavailable);
   const TcpProbe& tcp = m.tcp;
   EXPECT_EQ(tcp.preferred_ip_protocol, IpProtocol::kIp4);
   EXPECT_FALSE(tcp.ip_protocol_fallback);
