@@ -174,7 +174,7 @@ TEST(ProbePolicyNetnsTest, MetadataAddressIsForbiddenByDefault) {
   ASSERT_NE(open, nullptr);
   p = DoProbe(*open, "http://169.254.169.254:" + port + "/latest/meta-data/");
   EXPECT_EQ(p.metrics.Value("probe_success"), 1.0) << p.response.body;
-  EXPECT_EQ(metadata->Accepted(), 1);
+  EXPECT_EQ(metadata->AcceptedOnceSettled(1), 1);
 }
 
 TEST(ProbePolicyNetnsTest, NameResolvingToMetadataIsRefusedAtConnectTime) {
@@ -213,7 +213,7 @@ TEST(ProbePolicyNetnsTest, NameResolvingToMetadataIsRefusedAtConnectTime) {
   EXPECT_EQ(p.metrics.Value("probe_success"), 1.0) << p.response.body;
   p = DoProbe(*open, "metadata.test:" + port, "tcp_connect");
   EXPECT_EQ(p.metrics.Value("probe_success"), 1.0) << p.response.body;
-  EXPECT_EQ(metadata->Accepted(), 2);
+  EXPECT_EQ(metadata->AcceptedOnceSettled(2), 2);
 }
 
 TEST(ProbePolicyNetnsTest, RedirectToMetadataIsRefused) {

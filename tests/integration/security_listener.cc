@@ -69,4 +69,16 @@ void CountingListener::Loop() {
   }
 }
 
+int CountingListener::AcceptedOnceSettled(int expected) const {
+  using Clock = std::chrono::steady_clock;
+  constexpr std::chrono::milliseconds kPoll{10};
+  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(2);
+  while (accepted_.load() < expected && Clock::now() < deadline) {
+    std::this_thread::sleep_for(kPoll);
+  }
+  // Connections beyond `expected` would be a bug the caller wants to see.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  return accepted_.load();
+}
+
 }  // namespace outage::test

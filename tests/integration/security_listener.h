@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -21,8 +22,15 @@ class CountingListener {
   CountingListener& operator=(const CountingListener&) = delete;
 
   int Port() const { return port_; }
-  // Accepted is how many connections arrived so far.
+  // Accepted is how many connections this listener has accepted so far. A
+  // client's connect can finish before the listener thread accepts, so a
+  // count read right after a probe may lag: see AcceptedOnceSettled.
   int Accepted() const { return accepted_.load(); }
+  // AcceptedOnceSettled waits (up to 2 s) until at least `expected`
+  // connections were accepted, then a little longer for any beyond it, and
+  // returns the count: exact whether the probes connected as often as
+  // expected, more often, or less.
+  int AcceptedOnceSettled(int expected) const;
 
  private:
   CountingListener() = default;
