@@ -82,8 +82,13 @@ struct StatusInputs {
   double config_reload_success_seconds = 0;
 };
 
+// kControlServiceName names the one service that holds the control targets
+// without a `group_label` label.
+inline constexpr char kControlServiceName[] = "Our network (control targets)";
+
 // BuildStatusReport groups the targets by `group_label` (a target without
-// the label is a service of its own, named by its target) and gives each
+// the label is a service of its own, named by its target; control targets
+// without it share kControlServiceName) and gives each
 // service a verdict:
 // - down with reason local_network when a target's latest probe failed
 //   because our own network did (every control target failed too);

@@ -43,6 +43,8 @@ class StatusFixture {
     }
   }
 
+  // MarkLastControl makes the target added last a control target.
+  void MarkLastControl() { config_.targets.back().control = true; }
   void AddPage(StatusPageView page) { pages_.push_back(std::move(page)); }
   void SetVantageNetworkUp(bool up) { vantage_ = up; }
   ProbeHistory& history() { return history_; }

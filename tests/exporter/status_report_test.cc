@@ -21,6 +21,23 @@ TEST(StatusReportTest, GroupsByServiceLabelAndTargetsWithoutItStandAlone) {
   EXPECT_EQ(r.services[1].name, "https://b.example/");
 }
 
+TEST(StatusReportTest, ControlTargetsWithoutTheLabelShareOneService) {
+  StatusFixture f;
+  f.AddTarget("https://a.example/", "spotify", OutageState::kUp);
+  f.AddTarget("https://cdn.example/", "", OutageState::kUp);
+  f.MarkLastControl();
+  f.AddTarget("https://resolver.example/", "", OutageState::kUp);
+  f.MarkLastControl();
+  f.AddTarget("https://labelled-control.example/", "canaries", OutageState::kUp);
+  f.MarkLastControl();
+  const StatusReport r = f.Build();
+  ASSERT_EQ(r.services.size(), 3u);
+  EXPECT_EQ(r.services[0].name, "spotify");
+  EXPECT_EQ(r.services[1].name, kControlServiceName);
+  EXPECT_EQ(r.services[1].targets.size(), 2u);
+  EXPECT_EQ(r.services[2].name, "canaries");
+}
+
 TEST(StatusReportTest, WorstVerdictsComeFirstThenConfigOrder) {
   StatusFixture f;
   f.AddTarget("a", "up-1", OutageState::kUp);
