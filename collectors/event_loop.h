@@ -56,7 +56,7 @@ class EventLoop {
   int MillisUntilNextTimer() const;
 
   int epoll_fd_ = -1;
-  int wake_fd_ = -1;  // eventfd that interrupts epoll_wait for Post/Stop
+  int wake_fd_ = -1;       // eventfd that interrupts epoll_wait for Post/Stop
   bool stopping_ = false;  // loop thread only; set from the posted stop task
 
   std::unordered_map<int, Watch> watches_;

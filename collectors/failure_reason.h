@@ -24,12 +24,10 @@ enum class FailureReason {
 
 // kAllFailureReasons lists every reason in exposition order.
 inline constexpr std::array<FailureReason, 12> kAllFailureReasons = {
-    FailureReason::kNone,        FailureReason::kDns,
-    FailureReason::kNetwork,     FailureReason::kTls,
-    FailureReason::kTimeout,     FailureReason::kHttp5xx,
-    FailureReason::kHttp429,     FailureReason::kHttpStatus,
-    FailureReason::kContent,     FailureReason::kProtocol,
-    FailureReason::kMaintenance, FailureReason::kLocalNetwork,
+    FailureReason::kNone,     FailureReason::kDns,         FailureReason::kNetwork,
+    FailureReason::kTls,      FailureReason::kTimeout,     FailureReason::kHttp5xx,
+    FailureReason::kHttp429,  FailureReason::kHttpStatus,  FailureReason::kContent,
+    FailureReason::kProtocol, FailureReason::kMaintenance, FailureReason::kLocalNetwork,
 };
 
 // FailureReasonName is the label value: "none", "dns", "http_5xx", ...

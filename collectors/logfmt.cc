@@ -25,11 +25,21 @@ void AppendLogfmtValue(std::string* out, std::string_view value) {
   out->push_back('"');
   for (unsigned char c : value) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out->append("\\x");
@@ -43,8 +53,7 @@ void AppendLogfmtValue(std::string* out, std::string_view value) {
   out->push_back('"');
 }
 
-void AppendLogfmtField(std::string* out, std::string_view key,
-                       std::string_view value) {
+void AppendLogfmtField(std::string* out, std::string_view key, std::string_view value) {
   if (!out->empty()) out->push_back(' ');
   out->append(key);
   out->push_back('=');
@@ -59,9 +68,9 @@ std::string Rfc3339Millis(std::chrono::system_clock::time_point t) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
   return buf;
 }
 

@@ -11,8 +11,7 @@ namespace outage {
 void AppendLogfmtValue(std::string* out, std::string_view value);
 
 // AppendLogfmtField appends " key=value" (no leading space when out is empty).
-void AppendLogfmtField(std::string* out, std::string_view key,
-                       std::string_view value);
+void AppendLogfmtField(std::string* out, std::string_view key, std::string_view value);
 
 // Rfc3339Millis formats a wall-clock time as 2006-01-02T15:04:05.000Z.
 std::string Rfc3339Millis(std::chrono::system_clock::time_point t);

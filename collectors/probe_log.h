@@ -39,8 +39,7 @@ class ProbeLog {
   std::string Text() const;
 
  private:
-  void Append(std::string_view level, std::string_view msg,
-              std::vector<LogField> fields);
+  void Append(std::string_view level, std::string_view msg, std::vector<LogField> fields);
 
   bool debug_;
   std::vector<std::string> lines_;

@@ -36,9 +36,7 @@ struct ProbeResult {
   std::vector<Sample> samples;  // prober-specific gauges, in emit order
   ProbeLog log;
 
-  void Add(const MetricDesc& desc, double value) {
-    samples.push_back(Sample{&desc, {}, value});
-  }
+  void Add(const MetricDesc& desc, double value) { samples.push_back(Sample{&desc, {}, value}); }
   void Add(const MetricDesc& desc, LabelPairs labels, double value) {
     samples.push_back(Sample{&desc, std::move(labels), value});
   }

@@ -35,16 +35,15 @@ std::string NameString(const X509_NAME* name) {
 
 std::string DnsNames(X509* cert) {
   std::string out;
-  auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   if (names == nullptr) return out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
     if (name->type != GEN_DNS) continue;
     const ASN1_IA5STRING* dns = name->d.dNSName;
     if (!out.empty()) out.push_back(',');
-    out.append(reinterpret_cast<const char*>(ASN1_STRING_get0_data(dns)),
-               ASN1_STRING_length(dns));
+    out.append(reinterpret_cast<const char*>(ASN1_STRING_get0_data(dns)), ASN1_STRING_length(dns));
   }
   GENERAL_NAMES_free(names);
   return out;
@@ -89,8 +88,8 @@ int VerifyAndCapture(X509_STORE_CTX* store_ctx, void* arg) {
       if (cert != leaf) facts->peer_certs.push_back(FactsOf(cert));
     }
   }
-  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(
-      store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* ssl = static_cast<SSL*>(
+      X509_STORE_CTX_get_ex_data(store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
   if (ssl != nullptr) facts->version = TlsVersionName(SSL_get_version(ssl));
 
   const int ok = X509_verify_cert(store_ctx);
@@ -126,8 +125,7 @@ void AddTlsSamples(const TlsFacts& facts, ProbeResult* result) {
   for (const auto& cert : facts.peer_certs) earliest = std::min(earliest, cert.not_after);
   result->Add(metric::kSslEarliestCertExpiry, static_cast<double>(earliest));
   if (facts.verified) {
-    result->Add(metric::kSslLastChainExpiry,
-                static_cast<double>(facts.verified_chain_expiry));
+    result->Add(metric::kSslLastChainExpiry, static_cast<double>(facts.verified_chain_expiry));
   }
   const CertFacts& leaf = facts.peer_certs.front();
   result->Add(metric::kSslLastChainInfo,

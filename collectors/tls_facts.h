@@ -18,14 +18,14 @@ struct CertFacts {
   int64_t not_after = 0;  // unix seconds
   std::string subject;    // RFC 2253, like Go's pkix.Name.String()
   std::string issuer;
-  std::string dns_names;  // subjectAltName DNS entries joined by ","
+  std::string dns_names;           // subjectAltName DNS entries joined by ","
   std::string fingerprint_sha256;  // lower-case hex of the DER encoding
 };
 
 struct TlsFacts {
-  std::string version;              // "TLS 1.3"; empty if unknown
+  std::string version;                // "TLS 1.3"; empty if unknown
   std::vector<CertFacts> peer_certs;  // as the server sent them, leaf first
-  bool verified = false;            // the chain verified against the trust store
+  bool verified = false;              // the chain verified against the trust store
   int64_t verified_chain_expiry = 0;  // earliest notAfter in the verified chain
 
   bool seen() const { return !peer_certs.empty(); }

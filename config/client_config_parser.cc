@@ -99,9 +99,9 @@ bool ParseSourceIpAddress(YamlReader& reader, const MapEntry& entry, std::string
       inet_pton(AF_INET6, out->c_str(), buf) == 1) {
     return true;
   }
-  return reader.Fail(entry.value, entry.path,
-                     "invalid source_ip_address " + Quote(*out) +
-                         " (want an IPv4 or IPv6 address)");
+  return reader.Fail(
+      entry.value, entry.path,
+      "invalid source_ip_address " + Quote(*out) + " (want an IPv4 or IPv6 address)");
 }
 
 }  // namespace outage::config_internal

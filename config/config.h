@@ -84,7 +84,7 @@ struct HttpProbe {
   IpProtocol preferred_ip_protocol = IpProtocol::kIp6;
   bool ip_protocol_fallback = true;
   int64_t body_size_limit = kDefaultBodySizeLimit;  // bytes; 0 = unlimited
-  std::string compression;  // "", "gzip", "br", "deflate" or "identity"
+  std::string compression;                          // "", "gzip", "br", "deflate" or "identity"
 };
 
 // QueryResponse is one step of a tcp module's query_response dialogue.
@@ -159,7 +159,7 @@ struct GrpcProbe {
 // Module is one entry of `modules:`.
 struct Module {
   std::string name;
-  std::string prober;  // "http", "tcp", "dns", "icmp" or "grpc"
+  std::string prober;   // "http", "tcp", "dns", "icmp" or "grpc"
   Duration timeout{0};  // 0 = not set: the scrape deadline alone applies
   HttpProbe http;       // meaningful when prober == "http"
   TcpProbe tcp;         // ... == "tcp"
@@ -192,14 +192,14 @@ struct MaintenanceWindow {
 
 // Hysteresis sets how many probes it takes to change a target's state.
 struct Hysteresis {
-  int failure_threshold = 2;   // consecutive failures before "down"
-  int recovery_threshold = 2;  // consecutive successes before "up" again
+  int failure_threshold = 2;     // consecutive failures before "down"
+  int recovery_threshold = 2;    // consecutive successes before "up" again
   Duration degraded_latency{0};  // 0 = never "degraded"
 };
 
 // StatusPageLink ties a target to a vendor status page and components.
 struct StatusPageLink {
-  std::string page;  // a status_pages[].name
+  std::string page;                     // a status_pages[].name
   std::vector<std::string> components;  // empty: the page as a whole
 };
 
@@ -220,13 +220,13 @@ struct Target {
   Hysteresis hysteresis;
   std::optional<StatusPageLink> status_page;
   std::vector<MaintenanceWindow> maintenance;  // this target's own windows
-  Duration min_interval{0};  // reuse a result younger than this
+  Duration min_interval{0};                    // reuse a result younger than this
 };
 
 // Default histogram buckets, 5 ms to 10 s.
 inline const std::vector<double>& DefaultHistogramBuckets() {
-  static const std::vector<double> kBuckets = {
-      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  static const std::vector<double> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                               0.5,   1,    2.5,   5,    10};
   return kBuckets;
 }
 
@@ -249,8 +249,10 @@ struct IpNetwork {
 // ...: 169.254.169.254; AWS over IPv6: fd00:ec2::254), denied by default.
 inline std::vector<IpNetwork> DefaultDeniedNetworks() {
   IpNetwork v4{false, {169, 254, 169, 254}, 32, "169.254.169.254/32"};
-  IpNetwork v6{true, {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54},
-               128, "fd00:ec2::254/128"};
+  IpNetwork v6{true,
+               {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54},
+               128,
+               "fd00:ec2::254/128"};
   return {v4, v6};
 }
 

@@ -3,15 +3,15 @@
 // parsers; every yaml-cpp exception stops here and becomes a ConfigError.
 #include "config/config_loader.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <optional>
 #include <sstream>
 #include <vector>
-
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/parser.h>
 
 #include "config/diagnosis_parser.h"
 #include "config/module_parser.h"

@@ -30,8 +30,8 @@ std::string ParseIpNetwork(std::string_view text, IpNetwork* out) {
   const size_t slash = text.find('/');
   IpNetwork n;
   if (!ParseIpAddress(text.substr(0, slash), &n)) {
-    return "invalid CIDR \"" + std::string(text) + "\": \"" +
-           std::string(text.substr(0, slash)) + "\" is not an IP address";
+    return "invalid CIDR \"" + std::string(text) + "\": \"" + std::string(text.substr(0, slash)) +
+           "\" is not an IP address";
   }
   if (slash != std::string_view::npos) {
     const std::string_view bits = text.substr(slash + 1);

@@ -19,9 +19,8 @@ namespace {
 // an error.
 // SectionParser fills the module's struct for its prober from its section
 // (`node` is null when the section is absent: all defaults).
-using SectionParser = bool (*)(YamlReader& reader, const YAML::Node& node,
-                               const std::string& path, Module* module,
-                               std::vector<std::string>* warnings);
+using SectionParser = bool (*)(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                               Module* module, std::vector<std::string>* warnings);
 
 // SectionParsers is the table of probers, in the order error messages list
 // them: a prober name is known exactly when it has a parser here.

@@ -17,16 +17,19 @@ using config_internal::MapEntry;
 using config_internal::Quote;
 using config_internal::YamlReader;
 
-constexpr std::string_view kClientAuthTypes[] = {
-    "NoClientCert", "RequestClientCert", "RequireAnyClientCert", "VerifyClientCertIfGiven",
-    "RequireAndVerifyClientCert"};
+constexpr std::string_view kClientAuthTypes[] = {"NoClientCert", "RequestClientCert",
+                                                 "RequireAnyClientCert", "VerifyClientCertIfGiven",
+                                                 "RequireAndVerifyClientCert"};
 constexpr std::string_view kTlsVersions[] = {"TLS10", "TLS11", "TLS12", "TLS13"};
 constexpr std::string_view kMaxTlsVersions[] = {"", "TLS10", "TLS11", "TLS12", "TLS13"};
 // exporter-toolkit keys this build does not implement: a clear error, never
 // silently ignored.
-constexpr std::string_view kUnsupportedTlsKeys[] = {
-    "cert", "key", "cipher_suites", "curve_preferences", "prefer_server_cipher_suites",
-    "client_allowed_sans"};
+constexpr std::string_view kUnsupportedTlsKeys[] = {"cert",
+                                                    "key",
+                                                    "cipher_suites",
+                                                    "curve_preferences",
+                                                    "prefer_server_cipher_suites",
+                                                    "client_allowed_sans"};
 
 std::string Resolve(const std::string& directory, const std::string& path) {
   if (path.empty() || path.front() == '/' || directory.empty()) return path;
@@ -42,8 +45,7 @@ bool CheckReadable(YamlReader& reader, const MapEntry& entry, const std::string&
 
 bool IsBcryptHash(const std::string& hash) {
   if (hash.size() != 60) return false;
-  return hash.rfind("$2a$", 0) == 0 || hash.rfind("$2b$", 0) == 0 ||
-         hash.rfind("$2y$", 0) == 0;
+  return hash.rfind("$2a$", 0) == 0 || hash.rfind("$2b$", 0) == 0 || hash.rfind("$2y$", 0) == 0;
 }
 
 bool ParseTls(YamlReader& reader, const MapEntry& section, const std::string& directory,
@@ -110,9 +112,9 @@ bool ParseTls(YamlReader& reader, const MapEntry& section, const std::string& di
   }
   // "TLS10" < ... < "TLS13" compares correctly as text.
   if (!out->max_version.empty() && out->max_version < out->min_version) {
-    return reader.Fail(max->value, max->path,
-                       "max_version " + out->max_version + " is lower than min_version " +
-                           out->min_version);
+    return reader.Fail(
+        max->value, max->path,
+        "max_version " + out->max_version + " is lower than min_version " + out->min_version);
   }
   return true;
 }
@@ -146,8 +148,8 @@ WebConfigResult LoadWebConfigString(const std::string& yaml, const std::string& 
     std::vector<MapEntry> entries;
     bool ok = true;
     if (!root.IsNull() && !root.IsMap()) {
-      ok = reader.Fail(root, "", "the top level must be a map, got " +
-                                     config_internal::Describe(root));
+      ok = reader.Fail(root, "",
+                       "the top level must be a map, got " + config_internal::Describe(root));
     }
     ok = ok && reader.Entries(root, "", &entries);
     for (size_t i = 0; ok && i < entries.size(); ++i) {

@@ -26,7 +26,7 @@ struct WebTlsConfig {
 };
 
 struct WebConfig {
-  std::optional<WebTlsConfig> tls;                     // serve HTTPS when set
+  std::optional<WebTlsConfig> tls;                      // serve HTTPS when set
   std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt hash (secret)
 };
 

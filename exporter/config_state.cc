@@ -23,9 +23,9 @@ std::optional<std::string> ConfigState::Reload() {
     if (auto invalid = validator_(*ok.config)) {
       error = ok.config->source + ": " + *invalid;
     } else {
-      const double now = std::chrono::duration<double>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+      const double now =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
       {
         std::lock_guard<std::mutex> lock(mu_);
         current_ = ok.config;

@@ -42,7 +42,7 @@ class ConfigState {
   const Validator validator_;
   Listener listener_;
 
-  std::mutex reload_mu_;  // one reload at a time
+  std::mutex reload_mu_;   // one reload at a time
   mutable std::mutex mu_;  // guards the fields below
   std::shared_ptr<const Config> current_;
   bool last_reload_successful_ = false;

@@ -1,7 +1,6 @@
 #include "exporter/flags.h"
 
 #include <CLI/CLI.hpp>
-
 #include <cmath>
 #include <cstdlib>
 
@@ -29,8 +28,7 @@ std::optional<std::chrono::milliseconds> ParseSeconds(const std::string& text) {
 }
 
 std::string VersionText() {
-  return std::string("outage_exporter, version ") + kVersion + " (revision: " + kRevision +
-         ")\n";
+  return std::string("outage_exporter, version ") + kVersion + " (revision: " + kRevision + ")\n";
 }
 
 FlagsOutcome ParseFlags(int argc, const char* const* argv) {
@@ -54,7 +52,8 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   app.add_option("--timeout-offset", timeout_offset,
                  "Subtracted from Prometheus' scrape timeout to give the probe deadline "
                  "(e.g. 0.5s, 500ms)");
-  app.add_option("--log.level", log_level, "Only log messages at or above: debug, info, warn, error");
+  app.add_option("--log.level", log_level,
+                 "Only log messages at or above: debug, info, warn, error");
   app.add_option("--log.format", log_format, "Log line format on stderr: logfmt or json");
   app.add_option("--web.threads", flags.web_threads,
                  "HTTP worker threads, i.e. requests served at once (default: "
@@ -94,8 +93,8 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   auto offset = ParseSeconds(timeout_offset);
   if (!offset) {
     return FlagsOutcome{std::nullopt, 1,
-                        "outage_exporter: --timeout-offset: invalid duration \"" +
-                            timeout_offset + "\" (use e.g. 0.5s or 500ms)\n"};
+                        "outage_exporter: --timeout-offset: invalid duration \"" + timeout_offset +
+                            "\" (use e.g. 0.5s or 500ms)\n"};
   }
   flags.timeout_offset = *offset;
   auto level = ParseLogLevel(log_level);
@@ -107,9 +106,9 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   flags.log_level = *level;
   auto format = ParseLogFormat(log_format);
   if (!format) {
-    return FlagsOutcome{std::nullopt, 1,
-                        "outage_exporter: --log.format: must be logfmt or json, got \"" +
-                            log_format + "\"\n"};
+    return FlagsOutcome{
+        std::nullopt, 1,
+        "outage_exporter: --log.format: must be logfmt or json, got \"" + log_format + "\"\n"};
   }
   flags.log_format = *format;
   return FlagsOutcome{flags, 0, ""};

@@ -20,10 +20,10 @@ struct Flags {
   // Worker threads; when --web.threads is not given, probe_max_concurrent +
   // kReservedWebThreads (see exporter/probe_limiter.h).
   int web_threads = 64;
-  std::string web_config_file;  // empty: plain HTTP, no auth
-  int probe_max_concurrent = 256;  // /probe requests running at once
-  size_t history_limit = 100;       // probes kept for /logs (and as many failures)
-  int status_refresh_seconds = 30;  // the status page's meta refresh; 0: off
+  std::string web_config_file;                 // empty: plain HTTP, no auth
+  int probe_max_concurrent = 256;              // /probe requests running at once
+  size_t history_limit = 100;                  // probes kept for /logs (and as many failures)
+  int status_refresh_seconds = 30;             // the status page's meta refresh; 0: off
   std::string status_group_label = "service";  // the status page groups by it
 };
 

@@ -95,8 +95,7 @@ int Run(const Flags& flags) {
     }
     web = std::get<WebConfig>(std::move(loaded));
     if (auto error = web.tls ? CheckServerTls(*web.tls) : std::nullopt) {
-      Log().Error("Invalid --web.config.file",
-                  {{"err", flags.web_config_file + ": " + *error}});
+      Log().Error("Invalid --web.config.file", {{"err", flags.web_config_file + ": " + *error}});
       return 1;
     }
   }
@@ -115,9 +114,10 @@ int Run(const Flags& flags) {
   TargetStats stats;
   SystemClock clock;
   Diagnosis diagnosis(&clock);
-  StatusPageCache status_pages(FetchStatusPages, [](const std::string& page, const std::string& error) {
-    Log().Warn("status page fetch failed", {{"page", page}, {"err", error}});
-  });
+  StatusPageCache status_pages(
+      FetchStatusPages, [](const std::string& page, const std::string& error) {
+        Log().Warn("status page fetch failed", {{"page", page}, {"err", error}});
+      });
   ProbeHistory history(flags.history_limit);
   ConfigState config(flags.config_file,
                      [&engine](const Config& c) { return ValidateTargets(c, engine); });
@@ -149,7 +149,8 @@ int Run(const Flags& flags) {
   const std::string bound =
       (address.host.empty() ? "0.0.0.0" : address.host) + ":" + std::to_string(server.port());
   Log().Info("Listening on address",
-             {{"address", bound}, {"tls", web.tls ? "true" : "false"},
+             {{"address", bound},
+              {"tls", web.tls ? "true" : "false"},
               {"basic_auth", web.basic_auth_users.empty() ? "false" : "true"}});
   handlers.SetReady(true);
 

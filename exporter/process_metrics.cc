@@ -61,8 +61,8 @@ void AddProcessMetrics(FamilySet* out) {
   // proc(5): utime=14, stime=15, starttime=22, vsize=23, rss=24; f[0] is 3.
   if (f.size() > 21 && ticks > 0) {
     const double cpu = (std::stod(f[11]) + std::stod(f[12])) / ticks;
-    out->AddCounter("process_cpu_seconds_total",
-                    "Total user and system CPU time spent in seconds.", {}, cpu);
+    out->AddCounter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
+                    {}, cpu);
     out->AddGauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", {},
                   std::stod(f[20]));
     out->AddGauge("process_resident_memory_bytes", "Resident memory size in bytes.", {},

@@ -18,7 +18,7 @@ std::map<std::string, std::string> BaseLabels(const Target& target) {
 }  // namespace
 
 struct TargetStats::Series {
-  LabelPairs labels;  // the target's own labels, to notice a change
+  LabelPairs labels;                        // the target's own labels, to notice a change
   std::map<std::string, std::string> base;  // target, module and own labels
   prometheus::Histogram* duration = nullptr;
   std::map<std::string, prometheus::Histogram*, std::less<>> phases;
@@ -32,10 +32,11 @@ TargetStats::TargetStats()
                     .Name("outage_probe_duration_seconds")
                     .Help("Duration of configured-target probes, across scrapes")
                     .Register(*registry_)),
-      phase_duration_(prometheus::BuildHistogram()
-                          .Name("outage_probe_phase_duration_seconds")
-                          .Help("Duration of each probe phase of configured targets, across scrapes")
-                          .Register(*registry_)),
+      phase_duration_(
+          prometheus::BuildHistogram()
+              .Name("outage_probe_phase_duration_seconds")
+              .Help("Duration of each probe phase of configured targets, across scrapes")
+              .Register(*registry_)),
       probes_(prometheus::BuildCounter()
                   .Name("outage_probes_total")
                   .Help("Probes run against configured targets")
@@ -48,9 +49,7 @@ TargetStats::TargetStats()
 
 TargetStats::~TargetStats() = default;
 
-std::string TargetStats::Key(const Target& target) {
-  return target.target + '\0' + target.module;
-}
+std::string TargetStats::Key(const Target& target) { return target.target + '\0' + target.module; }
 
 void TargetStats::AddSeries(const Target& target) {
   auto series = std::make_unique<Series>();

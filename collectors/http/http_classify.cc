@@ -4,8 +4,7 @@
 
 namespace outage {
 
-FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress,
-                                 bool aborted_by_limit) {
+FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress, bool aborted_by_limit) {
   if (aborted_by_limit) return FailureReason::kProtocol;
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:

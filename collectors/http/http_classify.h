@@ -20,8 +20,7 @@ struct TransferProgress {
 // ReasonForCurlError classifies a transfer that ended with `code` != CURLE_OK.
 // `aborted_by_limit` is true when our own callbacks stopped the transfer
 // because the response broke a size or count limit.
-FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress,
-                                 bool aborted_by_limit);
+FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress, bool aborted_by_limit);
 
 // ReasonForStatus classifies an HTTP status that is not in the valid set.
 FailureReason ReasonForStatus(long status);

@@ -65,11 +65,16 @@ std::string RedactUrl(const std::string& url) {
 
 double HttpVersionNumber(long curl_version) {
   switch (curl_version) {
-    case CURL_HTTP_VERSION_1_0: return 1.0;
-    case CURL_HTTP_VERSION_1_1: return 1.1;
-    case CURL_HTTP_VERSION_2_0: return 2.0;
-    case CURL_HTTP_VERSION_3: return 3.0;
-    default: return 0;
+    case CURL_HTTP_VERSION_1_0:
+      return 1.0;
+    case CURL_HTTP_VERSION_1_1:
+      return 1.1;
+    case CURL_HTTP_VERSION_2_0:
+      return 2.0;
+    case CURL_HTTP_VERSION_3:
+      return 3.0;
+    default:
+      return 0;
   }
 }
 
@@ -79,11 +84,20 @@ bool HttpVersionAllowed(long curl_version, const std::vector<std::string>& valid
   if (valid.empty()) return true;
   std::vector<std::string> names;
   switch (curl_version) {
-    case CURL_HTTP_VERSION_1_0: names = {"HTTP/1.0"}; break;
-    case CURL_HTTP_VERSION_1_1: names = {"HTTP/1.1"}; break;
-    case CURL_HTTP_VERSION_2_0: names = {"HTTP/2", "HTTP/2.0"}; break;
-    case CURL_HTTP_VERSION_3: names = {"HTTP/3", "HTTP/3.0"}; break;
-    default: return false;
+    case CURL_HTTP_VERSION_1_0:
+      names = {"HTTP/1.0"};
+      break;
+    case CURL_HTTP_VERSION_1_1:
+      names = {"HTTP/1.1"};
+      break;
+    case CURL_HTTP_VERSION_2_0:
+      names = {"HTTP/2", "HTTP/2.0"};
+      break;
+    case CURL_HTTP_VERSION_3:
+      names = {"HTTP/3", "HTTP/3.0"};
+      break;
+    default:
+      return false;
   }
   for (const auto& v : valid) {
     if (std::find(names.begin(), names.end(), v) != names.end()) return true;
@@ -130,10 +144,10 @@ HttpProbeRun::~HttpProbeRun() {
 
 void HttpProbeRun::Begin() {
   const auto remaining = request_.deadline - Clock::now();
-  result_.log.Info("Beginning probe",
-                   {{"probe", "http"},
-                    {"timeout_seconds",
-                     std::to_string(std::chrono::duration<double>(remaining).count())}});
+  result_.log.Info(
+      "Beginning probe",
+      {{"probe", "http"},
+       {"timeout_seconds", std::to_string(std::chrono::duration<double>(remaining).count())}});
   if (!AllowedHost(url_) || !StartHop()) Finish();
 }
 
@@ -150,13 +164,12 @@ bool HttpProbeRun::AllowedHost(const std::string& url) {
   return true;
 }
 
-curl_socket_t HttpProbeRun::OnOpenSocket(void* self, curlsocktype,
-                                         curl_sockaddr* address) {
+curl_socket_t HttpProbeRun::OnOpenSocket(void* self, curlsocktype, curl_sockaddr* address) {
   auto* run = static_cast<HttpProbeRun*>(self);
   std::string why;
   const TargetPolicy policy(run->request_.config->probe_policy);
-  if (!policy.Allows(&address->addr, static_cast<socklen_t>(address->addrlen),
-                     run->host_listed_, &why)) {
+  if (!policy.Allows(&address->addr, static_cast<socklen_t>(address->addrlen), run->host_listed_,
+                     &why)) {
     run->blocked_address_ = why;
     return CURL_SOCKET_BAD;  // curl fails the connect: nothing is sent
   }
@@ -176,8 +189,8 @@ void HttpProbeRun::ResetHopState() {
 }
 
 bool HttpProbeRun::StartHop() {
-  const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
-      request_.deadline - Clock::now());
+  const auto remaining =
+      std::chrono::duration_cast<std::chrono::milliseconds>(request_.deadline - Clock::now());
   if (remaining.count() <= 0) {
     result_.log.Error("Deadline passed before the request could start");
     result_.Fail(FailureReason::kTimeout);
@@ -190,16 +203,16 @@ bool HttpProbeRun::StartHop() {
     return false;
   }
   curl_easy_setopt(easy_.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(remaining.count()));
-  curl_easy_setopt(easy_.get(), CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(remaining.count()));
-  result_.log.Info("Making HTTP request",
-                   {{"url", RedactUrl(url_)}, {"method", method_}});
+  curl_easy_setopt(easy_.get(), CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(remaining.count()));
+  result_.log.Info("Making HTTP request", {{"url", RedactUrl(url_)}, {"method", method_}});
   owner_->AddTransfer(easy_.get());
   return true;
 }
 
 bool HttpProbeRun::Configure(CURL* easy) {
-  auto set = [&](CURLoption opt, auto value) { return curl_easy_setopt(easy, opt, value) == CURLE_OK; };
+  auto set = [&](CURLoption opt, auto value) {
+    return curl_easy_setopt(easy, opt, value) == CURLE_OK;
+  };
   bool ok = set(CURLOPT_URL, url_.c_str());
   ok = ok && set(CURLOPT_PRIVATE, static_cast<void*>(this));
   // Probe the real path every time: no connection, DNS or TLS session reuse.
@@ -257,8 +270,7 @@ bool HttpProbeRun::Configure(CURL* easy) {
     std::string password = config_.basic_auth->password;
     if (!config_.basic_auth->password_file.empty() &&
         !ReadSecretFile(config_.basic_auth->password_file, &password)) {
-      result_.log.Error("Cannot read password_file",
-                        {{"file", config_.basic_auth->password_file}});
+      result_.log.Error("Cannot read password_file", {{"file", config_.basic_auth->password_file}});
       curl_slist_free_all(list);
       return false;
     }
@@ -322,8 +334,8 @@ size_t HttpProbeRun::OnBody(char* data, size_t size, size_t n, void* self) {
   run->body_bytes_ += static_cast<int64_t>(len);
   const int64_t limit = run->config_.body_size_limit;
   if (limit > 0 && run->body_bytes_ > limit) {
-    run->limit_error_ = "response body exceeds body_size_limit of " +
-                        std::to_string(limit) + " bytes";
+    run->limit_error_ =
+        "response body exceeds body_size_limit of " + std::to_string(limit) + " bytes";
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR
   }
   if (run->keep_body_) run->body_.append(data, len);
@@ -394,9 +406,9 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
     return;
   }
   if (code == CURLE_COULDNT_CONNECT && !blocked_address_.empty()) {
-    result_.log.Error("Connection blocked by probe_policy",
-                      {{"why", blocked_address_},
-                       {"err", error_buffer_[0] ? std::string(error_buffer_) : ""}});
+    result_.log.Error(
+        "Connection blocked by probe_policy",
+        {{"why", blocked_address_}, {"err", error_buffer_[0] ? std::string(error_buffer_) : ""}});
     result_.Fail(FailureReason::kNetwork);
     status_ = status;
     Finish();
@@ -405,7 +417,7 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
   if (code != CURLE_OK) {
     TransferProgress progress{t.namelookup_us > 0, t.connect_us > 0};
     const bool by_limit = !limit_error_.empty();
-    const std::string err = by_limit ? limit_error_
+    const std::string err = by_limit           ? limit_error_
                             : error_buffer_[0] ? std::string(error_buffer_)
                                                : std::string(curl_easy_strerror(code));
     result_.log.Error("Error for HTTP request", {{"err", err}});
@@ -421,8 +433,8 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
 }
 
 bool HttpProbeRun::FollowRedirect(long status) {
-  const bool is_redirect = status == 301 || status == 302 || status == 303 ||
-                           status == 307 || status == 308;
+  const bool is_redirect =
+      status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   if (!config_.follow_redirects || !is_redirect) return false;
   char* location = nullptr;
   curl_easy_getinfo(easy_.get(), CURLINFO_REDIRECT_URL, &location);
@@ -431,8 +443,7 @@ bool HttpProbeRun::FollowRedirect(long status) {
   ++redirects_;
   result_.log.Info("Received redirect", {{"location", RedactUrl(next)}});
   if (redirects_ > kMaxRedirects) {
-    result_.log.Error("Too many redirects",
-                      {{"max_redirects", std::to_string(kMaxRedirects)}});
+    result_.log.Error("Too many redirects", {{"max_redirects", std::to_string(kMaxRedirects)}});
     result_.Fail(FailureReason::kProtocol);
     status_ = status;
     Finish();
@@ -578,10 +589,11 @@ void HttpProbeRun::Finish() {
   ProbeResult& r = result_;
   r.Add(metric::kDnsLookupTime, dns_lookup_seconds_);
   AddIpFacts(first_ip_, &r);
-  const std::pair<std::string_view, double> phases[] = {
-      {"resolve", phases_.resolve},       {"connect", phases_.connect},
-      {"tls", phases_.tls},               {"processing", phases_.processing},
-      {"transfer", phases_.transfer}};
+  const std::pair<std::string_view, double> phases[] = {{"resolve", phases_.resolve},
+                                                        {"connect", phases_.connect},
+                                                        {"tls", phases_.tls},
+                                                        {"processing", phases_.processing},
+                                                        {"transfer", phases_.transfer}};
   for (const auto& [phase, seconds] : phases) {
     r.Add(metric::kHttpDuration, {{"phase", std::string(phase)}}, seconds);
     r.phases.push_back(PhaseTiming{phase, seconds});

@@ -29,8 +29,7 @@ class HttpProbeRun {
   static constexpr int kMaxHeaderCount = 256;
   static constexpr size_t kMaxHeaderBytes = 256 * 1024;
 
-  HttpProbeRun(HttpProber* owner, ProbeRequest request, std::string url,
-               ProbeCallback done);
+  HttpProbeRun(HttpProber* owner, ProbeRequest request, std::string url, ProbeCallback done);
   ~HttpProbeRun();
   HttpProbeRun(const HttpProbeRun&) = delete;
   HttpProbeRun& operator=(const HttpProbeRun&) = delete;
@@ -50,8 +49,7 @@ class HttpProbeRun {
   static CURLcode OnSslContext(CURL* easy, void* ssl_ctx, void* self);
   // OnOpenSocket applies probe_policy to the address curl is about to
   // connect to (after DNS, so rebinding cannot bypass it).
-  static curl_socket_t OnOpenSocket(void* self, curlsocktype purpose,
-                                    curl_sockaddr* address);
+  static curl_socket_t OnOpenSocket(void* self, curlsocktype purpose, curl_sockaddr* address);
   // AllowedHost checks the hop's host against probe_policy's globs; false
   // (and the probe failed) when it is refused.
   bool AllowedHost(const std::string& url);
@@ -90,7 +88,7 @@ class HttpProbeRun {
   size_t header_bytes_ = 0;
   std::string body_;
   int64_t body_bytes_ = 0;
-  bool keep_body_ = false;  // only when body regexps need it
+  bool keep_body_ = false;   // only when body regexps need it
   std::string limit_error_;  // set when our callbacks aborted the transfer
   TlsFacts tls_;
   bool host_listed_ = false;     // the hop's host matched an allow glob
@@ -99,8 +97,8 @@ class HttpProbeRun {
   // Across hops.
   long ip_resolve_ = CURL_IPRESOLVE_WHATEVER;
   bool may_fall_back_to_any_ip_ = false;  // ip4 preferred, fallback allowed
-  long status_ = 0;            // last status code seen (0: none)
-  bool got_response_ = false;  // the final hop produced a response
+  long status_ = 0;                       // last status code seen (0: none)
+  bool got_response_ = false;             // the final hop produced a response
   bool failed_due_to_regex_ = false;
   int redirects_ = 0;
   HttpPhases phases_;

@@ -121,7 +121,8 @@ TEST_F(EventLoopTest, CancelledTimerNeverFires) {
   EventLoop::TimerId kept = 0;
   ASSERT_TRUE(OnLoop([&] {
     const Clock::time_point now = Clock::now();
-    cancelled = loop_.AddTimer(now + milliseconds(10), [cancelled_fired] { *cancelled_fired = true; });
+    cancelled =
+        loop_.AddTimer(now + milliseconds(10), [cancelled_fired] { *cancelled_fired = true; });
     kept = loop_.AddTimer(now + milliseconds(50), [later] { later->set_value(); });
     loop_.CancelTimer(cancelled);
     loop_.CancelTimer(cancelled);  // twice is harmless

@@ -11,9 +11,9 @@ namespace outage {
 namespace {
 
 TEST(FailureReasonTest, AllReasonsInExpositionOrderWithTheirNames) {
-  const std::vector<std::string> want = {
-      "none",     "dns",         "network", "tls",         "timeout", "http_5xx",
-      "http_429", "http_status", "content", "protocol", "maintenance", "local_network"};
+  const std::vector<std::string> want = {"none",    "dns",      "network",     "tls",
+                                         "timeout", "http_5xx", "http_429",    "http_status",
+                                         "content", "protocol", "maintenance", "local_network"};
   ASSERT_EQ(kAllFailureReasons.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) {
     EXPECT_EQ(FailureReasonName(kAllFailureReasons[i]), want[i]) << "index " << i;

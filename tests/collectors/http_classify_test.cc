@@ -94,8 +94,8 @@ TEST(ReasonForCurlErrorTest, TimeoutAfterConnectIsTimeout) {
 }
 
 TEST(ReasonForCurlErrorTest, AbortedByLimitIsProtocolWhateverTheCode) {
-  for (CURLcode code : {CURLE_WRITE_ERROR, CURLE_ABORTED_BY_CALLBACK,
-                        CURLE_OPERATION_TIMEDOUT, CURLE_COULDNT_CONNECT, CURLE_RECV_ERROR}) {
+  for (CURLcode code : {CURLE_WRITE_ERROR, CURLE_ABORTED_BY_CALLBACK, CURLE_OPERATION_TIMEDOUT,
+                        CURLE_COULDNT_CONNECT, CURLE_RECV_ERROR}) {
     SCOPED_TRACE(curl_easy_strerror(code));
     EXPECT_EQ(ReasonForCurlError(code, TransferProgress{}, true), FailureReason::kProtocol);
   }

@@ -55,7 +55,7 @@ TEST(HttpPhasesTest, PlainHopStuckWaitingForFirstByteStartsProcessingAtConnect) 
 
 TEST(HttpPhasesTest, TwoHopsAreSummed) {
   HttpPhases p;
-  p.AddHop(CurlTimings{5'000, 15'000, 0, 40'000, 45'000});         // http:// redirect
+  p.AddHop(CurlTimings{5'000, 15'000, 0, 40'000, 45'000});          // http:// redirect
   p.AddHop(CurlTimings{10'000, 30'000, 80'000, 200'000, 250'000});  // https:// target
   ExpectPhases(p, 0.015, 0.030, 0.050, 0.145, 0.055);
 }

@@ -31,8 +31,8 @@ TEST(NormalizeHttpTargetTest, HostNamedLikeAnotherProtocolStillBecomesHttp) {
 }
 
 TEST(NormalizeHttpTargetTest, HttpAndHttpsAreKeptAsGiven) {
-  for (const char* url : {"http://example.com/", "https://example.com/path?q=1",
-                          "https://[::1]:8443/"}) {
+  for (const char* url :
+       {"http://example.com/", "https://example.com/path?q=1", "https://[::1]:8443/"}) {
     SCOPED_TRACE(url);
     const NormalizedTarget t = NormalizeHttpTarget(url);
     EXPECT_THAT(t.error, IsEmpty());
@@ -59,8 +59,8 @@ TEST(NormalizeHttpTargetTest, EmptyTargetIsRejected) {
 }
 
 TEST(NormalizeHttpTargetTest, GarbageIsRejectedAsInvalidUrl) {
-  for (const char* target : {"http://", "http://exa mple.com/", "http://host:99999/",
-                             "://nothing", "http://[::1/"}) {
+  for (const char* target :
+       {"http://", "http://exa mple.com/", "http://host:99999/", "://nothing", "http://[::1/"}) {
     SCOPED_TRACE(target);
     const NormalizedTarget t = NormalizeHttpTarget(target);
     EXPECT_THAT(t.error, StartsWith("invalid target URL: ")) << t.url;

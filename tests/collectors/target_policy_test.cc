@@ -125,8 +125,8 @@ TEST(TargetPolicyTest, PrefixZeroMatchesTheWholeFamily) {
 }
 
 TEST(TargetPolicyTest, DenyWinsOverAllow) {
-  const ProbePolicy p = Policy({"*.example.com"}, {"10.0.0.0/8"}, {"secret.example.com"},
-                               {"10.1.0.0/16"});
+  const ProbePolicy p =
+      Policy({"*.example.com"}, {"10.0.0.0/8"}, {"secret.example.com"}, {"10.1.0.0/16"});
   const TargetPolicy policy(p);
   EXPECT_TRUE(policy.Allows("www.example.com"));
   EXPECT_FALSE(policy.Allows("secret.example.com"));

@@ -36,8 +36,7 @@ TEST(ProbePolicyParserTest, ParsesGlobsAndNetworks) {
   EXPECT_EQ(p.allow_networks[0].prefix_length, 8);
   EXPECT_TRUE(p.allow_networks[1].ipv6);
   EXPECT_EQ(p.allow_networks[2].prefix_length, 32);
-  EXPECT_EQ(p.deny_hosts,
-            (std::vector<std::string>{"*.internal", "metadata.google.internal"}));
+  EXPECT_EQ(p.deny_hosts, (std::vector<std::string>{"*.internal", "metadata.google.internal"}));
   ASSERT_EQ(p.deny_networks.size(), 2u);  // the explicit list replaces the default
   EXPECT_EQ(p.deny_networks[0].text, "169.254.0.0/16");
   EXPECT_EQ(p.deny_networks[1].prefix_length, 128);
@@ -79,8 +78,7 @@ TEST(ProbePolicyParserTest, BadPoliciesFailWithExactMessages) {
        "p.yml:2:10: probe_policy.deny[0]: expected a string, got a list"},
       {"probe_policy:\n  deny: 10.0.0.0/8\n",
        "p.yml:2:9: probe_policy.deny: expected a list, got \"10.0.0.0/8\""},
-      {"probe_policy:\n  block: []\n",
-       "p.yml:2:3: probe_policy.block: unknown key \"block\""},
+      {"probe_policy:\n  block: []\n", "p.yml:2:3: probe_policy.block: unknown key \"block\""},
       {"probe_policy: [a]\n", "p.yml:1:15: probe_policy: expected a map, got a list"},
   };
   for (const BadPolicy& bad : kBad) {

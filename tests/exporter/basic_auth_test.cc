@@ -35,7 +35,8 @@ TEST(BasicAuthTest, DecodesBasicHeaders) {
 TEST(BasicAuthTest, ChecksPasswordsAndCachesSuccessForTheTtl) {
   using std::chrono::seconds;
   BasicAuthChecker::TimePoint now{};
-  BasicAuthChecker checker({{"u", Hash("pw")}}, [&now] { return now; }, seconds(60));
+  BasicAuthChecker checker(
+      {{"u", Hash("pw")}}, [&now] { return now; }, seconds(60));
   EXPECT_FALSE(checker.Check(std::nullopt));
   EXPECT_FALSE(checker.Check(std::string("Basic dTp3cm9uZw==")));  // u:wrong
   EXPECT_FALSE(checker.Check(std::string("Basic eDpwdw==")));      // x:pw, unknown user

@@ -42,12 +42,11 @@ TEST(ProbeTimeoutTest, EmptyHeaderIsIgnored) {
 }
 
 TEST(ProbeTimeoutTest, UnusableHeadersAreIgnored) {
-  for (const char* header : {"abc", "10s", "1O", "-5", "0", "-0.5", "nan", "inf", "1e999",
-                             " ", "10 seconds"}) {
+  for (const char* header :
+       {"abc", "10s", "1O", "-5", "0", "-0.5", "nan", "inf", "1e999", " ", "10 seconds"}) {
     SCOPED_TRACE(header);
     EXPECT_EQ(ProbeTimeout(std::string(header), kOffset, kUnset), kDefaultProbeTimeout);
-    EXPECT_EQ(ProbeTimeout(std::string(header), kOffset, milliseconds(3'000)),
-              milliseconds(3'000));
+    EXPECT_EQ(ProbeTimeout(std::string(header), kOffset, milliseconds(3'000)), milliseconds(3'000));
   }
 }
 

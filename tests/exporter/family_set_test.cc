@@ -20,8 +20,7 @@ using ::testing::Not;
 
 size_t Count(const std::string& text, const std::string& needle) {
   size_t n = 0;
-  for (size_t pos = text.find(needle); pos != std::string::npos;
-       pos = text.find(needle, pos + 1)) {
+  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) {
     ++n;
   }
   return n;
@@ -72,8 +71,8 @@ TEST(FamilySetTest, LabelsKeepTheirOrderAndValuesAreEscaped) {
 
 TEST(FamilySetTest, RegistryFamiliesMergeWithSameNamedFamilies) {
   prometheus::Registry registry;
-  auto& counter = prometheus::BuildCounter().Name("outage_probes_total").Help("Probes.")
-                      .Register(registry);
+  auto& counter =
+      prometheus::BuildCounter().Name("outage_probes_total").Help("Probes.").Register(registry);
   counter.Add({{"target", "b"}}).Increment(2);
   auto& empty = prometheus::BuildGauge().Name("never_used").Help("Unused.").Register(registry);
   (void)empty;

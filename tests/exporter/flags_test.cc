@@ -14,11 +14,11 @@
 namespace outage {
 namespace {
 
+using std::chrono::milliseconds;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Optional;
 using ::testing::StartsWith;
-using std::chrono::milliseconds;
 
 FlagsOutcome Parse(std::vector<const char*> args) {
   args.insert(args.begin(), "outage_exporter");
@@ -46,10 +46,9 @@ TEST(ParseFlagsTest, Defaults) {
 }
 
 TEST(ParseFlagsTest, EveryFlagWithEquals) {
-  const FlagsOutcome out = Parse({"--web.listen-address=127.0.0.1:9000",
-                                  "--config.file=/etc/outage.yml", "--config.check",
-                                  "--timeout-offset=250ms", "--log.level=debug",
-                                  "--log.format=json", "--web.threads=8"});
+  const FlagsOutcome out = Parse(
+      {"--web.listen-address=127.0.0.1:9000", "--config.file=/etc/outage.yml", "--config.check",
+       "--timeout-offset=250ms", "--log.level=debug", "--log.format=json", "--web.threads=8"});
   ASSERT_TRUE(out.flags.has_value()) << out.message;
   const Flags& f = *out.flags;
   EXPECT_EQ(f.listen_address, "127.0.0.1:9000");
@@ -167,8 +166,8 @@ TEST(ParseFlagsTest, StatusPageAndHistoryFlags) {
   EXPECT_EQ(defaults.flags->history_limit, 100u);
   EXPECT_EQ(defaults.flags->status_refresh_seconds, 30);
   EXPECT_EQ(defaults.flags->status_group_label, "service");
-  const FlagsOutcome out = Parse({"--history.limit=7", "--web.status-refresh=0",
-                                  "--web.status-group-label=team"});
+  const FlagsOutcome out =
+      Parse({"--history.limit=7", "--web.status-refresh=0", "--web.status-group-label=team"});
   ASSERT_TRUE(out.flags.has_value()) << out.message;
   EXPECT_EQ(out.flags->history_limit, 7u);
   EXPECT_EQ(out.flags->status_refresh_seconds, 0);
@@ -194,8 +193,8 @@ TEST(ParseSecondsTest, AcceptedForms) {
 }
 
 TEST(ParseSecondsTest, RejectedForms) {
-  for (const char* text : {"", "s", "ms", "abc", "-1", "-0.5s", "5h", "1d", "10 s", "1sec",
-                           "inf", "nan", "1e999"}) {
+  for (const char* text :
+       {"", "s", "ms", "abc", "-1", "-0.5s", "5h", "1d", "10 s", "1sec", "inf", "nan", "1e999"}) {
     SCOPED_TRACE(text);
     EXPECT_EQ(ParseSeconds(text), std::nullopt);
   }

@@ -28,8 +28,7 @@ size_t AppendBody(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-Fetched Get(int port, const std::string& path_and_query,
-            const std::string& extra_header = "") {
+Fetched Get(int port, const std::string& path_and_query, const std::string& extra_header = "") {
   Fetched f;
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), curl_easy_cleanup);
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + path_and_query;
@@ -38,8 +37,7 @@ Fetched Get(int port, const std::string& path_and_query,
   curl_easy_setopt(easy.get(), CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, &AppendBody);
   curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, &f.body);
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr,
-                                                                      curl_slist_free_all);
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
   if (!extra_header.empty()) {
     headers.reset(curl_slist_append(nullptr, extra_header.c_str()));
     curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
@@ -67,16 +65,14 @@ class HttpServerTest : public ::testing::Test {
     server_->Handle("/probe", [](const HttpRequest& r) {
       HttpResponse resp;
       resp.body = r.Param("target").value_or("<none>") + "|" +
-                  r.Param("module").value_or("<none>") + "|" +
-                  r.Param("debug").value_or("<none>") + "|" +
-                  r.Header("x-prometheus-scrape-timeout-seconds").value_or("<none>");
+                  r.Param("module").value_or("<none>") + "|" + r.Param("debug").value_or("<none>") +
+                  "|" + r.Header("x-prometheus-scrape-timeout-seconds").value_or("<none>");
       resp.content_type = "text/plain; version=0.0.4";
       resp.headers.emplace_back("X-Test", "yes");
       return resp;
     });
-    server_->Handle("/boom", [](const HttpRequest&) -> HttpResponse {
-      throw std::runtime_error("kaboom");
-    });
+    server_->Handle("/boom",
+                    [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("kaboom"); });
     server_->Handle("/boom-int", [](const HttpRequest&) -> HttpResponse { throw 42; });
     server_->Handle("/-/reload", [](const HttpRequest&) { return HttpResponse::Text(405, ""); });
     start_error_ = server_->Start(ListenAddress{"127.0.0.1", 0}, 4);
@@ -154,8 +150,8 @@ TEST_F(HttpServerTest, EmptyBodyAndCustomStatus) {
 TEST_F(HttpServerTest, PortInUseIsAnErrorNamingTheAddress) {
   HttpServer second;
   const auto error = second.Start(ListenAddress{"127.0.0.1", Port()}, 1);
-  EXPECT_THAT(error, Optional(StartsWith("cannot listen on 127.0.0.1:" +
-                                         std::to_string(Port()) + ": ")));
+  EXPECT_THAT(error,
+              Optional(StartsWith("cannot listen on 127.0.0.1:" + std::to_string(Port()) + ": ")));
 }
 
 TEST(HttpServerStopTest, StopIsIdempotentAndClosesTheListener) {

@@ -47,8 +47,8 @@ int OpenFdsByProbing() {
 TEST(ProcessMetricsTest, EveryMetricIsPresent) {
   const auto v = Values(Render());
   for (const char* name : {"process_cpu_seconds_total", "process_resident_memory_bytes",
-                           "process_virtual_memory_bytes", "process_open_fds",
-                           "process_max_fds", "process_start_time_seconds"}) {
+                           "process_virtual_memory_bytes", "process_open_fds", "process_max_fds",
+                           "process_start_time_seconds"}) {
     EXPECT_EQ(v.count(name), 1u) << name;
   }
 }
@@ -78,16 +78,15 @@ TEST(ProcessMetricsTest, MemoryValuesArePlausible) {
   const auto v = Values(Render());
   const double rss = v.at("process_resident_memory_bytes");
   const double vsize = v.at("process_virtual_memory_bytes");
-  EXPECT_GT(rss, 1024 * 1024);                       // a gtest binary is over 1 MiB
-  EXPECT_LT(rss, 64.0 * 1024 * 1024 * 1024);          // and well under 64 GiB
+  EXPECT_GT(rss, 1024 * 1024);                // a gtest binary is over 1 MiB
+  EXPECT_LT(rss, 64.0 * 1024 * 1024 * 1024);  // and well under 64 GiB
   EXPECT_GE(vsize, rss);
   EXPECT_EQ(static_cast<long long>(rss) % sysconf(_SC_PAGESIZE), 0);
 }
 
 TEST(ProcessMetricsTest, StartTimeIsWithinTheLastHour) {
-  const double now = std::chrono::duration<double>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   const double start = Values(Render()).at("process_start_time_seconds");
   EXPECT_LE(start, now + 1);  // clock-tick rounding
   EXPECT_GT(start, now - 3600);

@@ -48,8 +48,8 @@ TEST(StatusReportTest, WorstVerdictsComeFirstThenConfigOrder) {
   f.AddTarget("f", "new", OutageState::kUnknown, std::nullopt);
   std::vector<std::string> names;
   for (const ServiceReport& s : f.Build().services) names.push_back(s.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"down", "degraded", "maintenance", "new", "up-1",
-                                             "up-2"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"down", "degraded", "maintenance", "new", "up-1", "up-2"}));
 }
 
 TEST(StatusReportTest, GroupLabelIsConfigurable) {

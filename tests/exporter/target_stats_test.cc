@@ -149,8 +149,7 @@ TEST(TargetStatsTest, DurationObservationsLandInTheRightBuckets) {
 TEST(TargetStatsTest, PhaseHistogramsAreCreatedOnFirstUse) {
   TargetStats stats;
   stats.Sync(ConfigWith({kA}));
-  stats.Record(kA, Result(true, FailureReason::kNone, 0.3,
-                          {{"resolve", 0.01}, {"connect", 0.02}}));
+  stats.Record(kA, Result(true, FailureReason::kNone, 0.3, {{"resolve", 0.01}, {"connect", 0.02}}));
   stats.Record(kA, Result(true, FailureReason::kNone, 0.3, {{"resolve", 0.03}}));
   std::map<std::string, prometheus::ClientMetric::Histogram> phases;
   for (const auto& m : Metrics(stats, "outage_probe_phase_duration_seconds", kA.target)) {
@@ -181,9 +180,9 @@ TEST(TargetStatsTest, SyncWithATargetRemovedDropsAllItsSeries) {
   stats.Record(kA, Result(true, FailureReason::kNone, 0.1, {{"resolve", 0.01}}));
   stats.Record(kB, Result(false, FailureReason::kTls, 0.1));
   stats.Sync(ConfigWith({kB}));
-  for (const char* family : {"outage_probes_total", "outage_probe_failures_total",
-                             "outage_probe_duration_seconds",
-                             "outage_probe_phase_duration_seconds"}) {
+  for (const char* family :
+       {"outage_probes_total", "outage_probe_failures_total", "outage_probe_duration_seconds",
+        "outage_probe_phase_duration_seconds"}) {
     EXPECT_THAT(Metrics(stats, family, kA.target), IsEmpty()) << family;
   }
   EXPECT_EQ(Probes(stats, kB), 1);

@@ -9,7 +9,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string error;
-  (void)outage::ParseStatusPageSummary(
-      std::string_view(reinterpret_cast<const char*>(data), size), &error);
+  (void)outage::ParseStatusPageSummary(std::string_view(reinterpret_cast<const char*>(data), size),
+                                       &error);
   return 0;
 }

@@ -249,9 +249,9 @@ TEST(SchemeTest, NonHttpTargetsAre400) {
   auto exporter = StartExporter(tmp, "");
   ASSERT_NE(exporter, nullptr);
   for (const char* target :
-       {"file:///etc/passwd", "FILE:///etc/passwd", "gopher://127.0.0.1:70/_x", "dict://127.0.0.1:2628/d:x",
-        "ftp://127.0.0.1/", "ftps://127.0.0.1/", "ldap://127.0.0.1/", "telnet://127.0.0.1/",
-        "tftp://127.0.0.1/x", "smtp://127.0.0.1/", "scp://127.0.0.1/x"}) {
+       {"file:///etc/passwd", "FILE:///etc/passwd", "gopher://127.0.0.1:70/_x",
+        "dict://127.0.0.1:2628/d:x", "ftp://127.0.0.1/", "ftps://127.0.0.1/", "ldap://127.0.0.1/",
+        "telnet://127.0.0.1/", "tftp://127.0.0.1/x", "smtp://127.0.0.1/", "scp://127.0.0.1/x"}) {
     Probe p = DoProbe(*exporter, target);
     EXPECT_EQ(p.response.status, 400) << target << ": " << p.response.body;
     EXPECT_TRUE(Contains(p.response.body, "only http and https are probed")) << p.response.body;
@@ -344,7 +344,7 @@ TEST_F(WebConfigTest, MinVersionTls13RefusesTls12Clients) {
   SubprocessOptions options;
   options.program = "openssl";
   options.args = {"s_client", "-connect", "127.0.0.1:" + std::to_string(exporter->Port()),
-                  "-tls1_2", "-CAfile", certs_.ca.cert_path};
+                  "-tls1_2",  "-CAfile",  certs_.ca.cert_path};
   options.stdin_data = "";
   std::string error;
   auto client = Subprocess::Start(options, &error);
@@ -355,8 +355,10 @@ TEST_F(WebConfigTest, MinVersionTls13RefusesTls12Clients) {
 }
 
 TEST_F(WebConfigTest, RequireAndVerifyClientCert) {
-  auto exporter = Start(TlsSection("  client_auth_type: RequireAndVerifyClientCert\n"
-                                   "  client_ca_file: " + certs_.ca.cert_path + "\n"));
+  auto exporter =
+      Start(TlsSection("  client_auth_type: RequireAndVerifyClientCert\n"
+                       "  client_ca_file: " +
+                       certs_.ca.cert_path + "\n"));
   ASSERT_NE(exporter, nullptr);
   const std::string url = HttpsUrl(*exporter, "/-/healthy");
   TlsGetResult none = TlsGet(url, certs_.ca.cert_path);
@@ -462,8 +464,7 @@ TEST_F(WebConfigTest, BadWebConfigIsOneLineAndExit1) {
     std::string error;
   };
   const std::vector<Bad> bad = {
-      {"tls_server_config:\n  key_file: x\n",
-       ":2:3: tls_server_config: missing required key"},
+      {"tls_server_config:\n  key_file: x\n", ":2:3: tls_server_config: missing required key"},
       {TlsSection("  client_auth_type: Sometimes\n"),
        "tls_server_config.client_auth_type: invalid value"},
       {TlsSection("  client_auth_type: RequireAndVerifyClientCert\n"),
@@ -472,8 +473,8 @@ TEST_F(WebConfigTest, BadWebConfigIsOneLineAndExit1) {
        ":2:3: basic_auth_users.alice: the password must be a bcrypt hash"},
       {"tls_server_config:\n  cert_file: /nonexistent.pem\n  key_file: /nonexistent.key\n",
        "tls_server_config.cert_file: cannot read"},
-      {"tls_server_config:\n  cert_file: " + certs_.leaf.cert_path + "\n  key_file: " +
-           certs_.wrong_host.key_path + "\n",
+      {"tls_server_config:\n  cert_file: " + certs_.leaf.cert_path +
+           "\n  key_file: " + certs_.wrong_host.key_path + "\n",
        "cannot load key_file"},
       {"tls_config: {}\n", ":1:1: tls_config: unknown key"},
   };
@@ -527,7 +528,8 @@ TEST(SecretsTest, NeverInLogsDebugOutputOrConfig) {
     timeout: 5s
     http:
       preferred_ip_protocol: ip4
-      proxy_url: http://puser:proxy-SeCrEt-3@127.0.0.1:)" + port + R"(
+      proxy_url: http://puser:proxy-SeCrEt-3@127.0.0.1:)" +
+                             port + R"(
   with_header:
     prober: http
     timeout: 5s
@@ -536,11 +538,16 @@ TEST(SecretsTest, NeverInLogsDebugOutputOrConfig) {
       headers:
         Authorization: Bearer header-SeCrEt-4
 targets:
-  - {target: "http://127.0.0.1:)" + port + R"(/ok", module: with_bearer}
-  - {target: "http://127.0.0.1:)" + port + R"(/ok", module: with_basic}
-  - {target: "http://127.0.0.1:)" + port + R"(/ok", module: with_proxy}
-  - {target: "http://127.0.0.1:)" + port + R"(/ok", module: with_header}
-  - {target: "http://tuser:target-SeCrEt-5@127.0.0.1:)" + port + R"(/ok", module: http_2xx}
+  - {target: "http://127.0.0.1:)" +
+                             port + R"(/ok", module: with_bearer}
+  - {target: "http://127.0.0.1:)" +
+                             port + R"(/ok", module: with_basic}
+  - {target: "http://127.0.0.1:)" +
+                             port + R"(/ok", module: with_proxy}
+  - {target: "http://127.0.0.1:)" +
+                             port + R"(/ok", module: with_header}
+  - {target: "http://tuser:target-SeCrEt-5@127.0.0.1:)" +
+                             port + R"(/ok", module: http_2xx}
 )";
   auto exporter = StartExporter(tmp, config);  // at --log.level=debug
   ASSERT_NE(exporter, nullptr);
@@ -551,8 +558,8 @@ targets:
     EXPECT_TRUE(Contains(p.response.body, "<secret>")) << module << ":\n" << p.response.body;
     shown += p.response.body;
   }
-  Probe p = DoProbe(*exporter, "http://tuser:target-SeCrEt-5@127.0.0.1:" + port + "/ok",
-                    "http_2xx", /*debug=*/true);
+  Probe p = DoProbe(*exporter, "http://tuser:target-SeCrEt-5@127.0.0.1:" + port + "/ok", "http_2xx",
+                    /*debug=*/true);
   shown += p.response.body;
   shown += HttpGet(exporter->BaseUrl() + "/metrics").body;
   HttpResponse config_page = HttpGet(exporter->BaseUrl() + "/config");

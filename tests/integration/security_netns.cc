@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -97,8 +97,9 @@ void ExpectPassesInPrivateNetns() {
   SubprocessOptions options;
   options.program = "unshare";
   // --propagation private: the bind mount over /etc/hosts stays inside.
-  options.args = {"--net", "--mount", "--propagation", "private", self,
-                  "--gtest_filter=" + filter, "--gtest_color=no"};
+  options.args = {"--net",           "--mount", "--propagation",
+                  "private",         self,      "--gtest_filter=" + filter,
+                  "--gtest_color=no"};
   options.extra_env = {{kEnv, "1"}, {kParentNetnsEnv, NetnsId()}};
   std::string error;
   auto child = Subprocess::Start(options, &error);

@@ -26,8 +26,8 @@ void ExpectPassesInPrivateNetns();
 
 // OUTAGE_IN_PRIVATE_NETNS() opens a test that must run in a namespace: in the
 // parent it delegates to the child and returns.
-#define OUTAGE_IN_PRIVATE_NETNS()                       \
-  if (!::outage::test::InsidePrivateNetns()) {          \
-    ::outage::test::ExpectPassesInPrivateNetns();       \
-    return;                                             \
+#define OUTAGE_IN_PRIVATE_NETNS()                 \
+  if (!::outage::test::InsidePrivateNetns()) {    \
+    ::outage::test::ExpectPassesInPrivateNetns(); \
+    return;                                       \
   }

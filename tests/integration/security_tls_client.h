@@ -7,7 +7,7 @@
 namespace outage::test {
 
 struct TlsGetResult {
-  bool ok = false;    // a complete HTTP response arrived
+  bool ok = false;  // a complete HTTP response arrived
   long status = 0;
   std::string error;  // curl's error when !ok
 };
