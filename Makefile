@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 ARGS ?=
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-test build run test test-asan test-tsan bench fuzz fuzz-smoke clean
+.PHONY: all deps deps-test deps-fuzz build run test test-asan test-tsan bench fuzz fuzz-smoke clean
 
 all: build
 
@@ -15,6 +15,9 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh scripts/packages-build.txt scripts/packages-test.txt
+
+deps-fuzz:
+	@scripts/install-deps.sh scripts/packages-build.txt scripts/packages-fuzz.txt
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
@@ -44,10 +47,10 @@ test-tsan:
 
 # libFuzzer targets (clang, build-fuzz/): each runs for 60 s, or 10 s for the
 # smoke; non-zero exit on any crash (see tests/fuzz/run_fuzzers.sh).
-fuzz: deps
+fuzz: deps-fuzz
 	tests/fuzz/run_fuzzers.sh 60
 
-fuzz-smoke: deps
+fuzz-smoke: deps-fuzz
 	tests/fuzz/run_fuzzers.sh 10
 
 clean:
