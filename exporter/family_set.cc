@@ -43,8 +43,10 @@ void AppendEscaped(std::string_view value, std::string* out) {
   }
 }
 
-// A family's text grows in chunks of this size: no copies as it grows, and
-// at most one chunk of slack per family.
+// A family's first chunk grows as a string does (most families of a /probe
+// answer hold one line); once it passes this size, the text goes on in new
+// chunks reserved at this size: no copies as a large scrape grows, and at
+// most one chunk of slack per family.
 constexpr size_t kChunkBytes = 64 * 1024;
 
 // SampleLine is the writer of one exposition line: name, labels (the pairs
@@ -161,7 +163,10 @@ FamilySet::Family& FamilySet::FamilyFor(std::string_view name, std::string_view 
 
 void FamilySet::Append(Family* family) {
   auto& chunks = family->chunks;
-  if (chunks.empty() || chunks.back().size() + line_.size() > chunks.back().capacity()) {
+  if (chunks.empty()) {
+    chunks.emplace_back();
+  } else if (chunks.back().size() + line_.size() >
+             std::max(kChunkBytes, chunks.back().capacity())) {
     chunks.emplace_back().reserve(std::max(kChunkBytes, line_.size()));
   }
   chunks.back().append(line_);
