@@ -37,12 +37,16 @@ test: deps-test $(BUILD_DIR)/CMakeCache.txt
 bench: build
 	BUILD_DIR=$(BUILD_DIR) tests/bench/bench.sh
 
-# Sanitizer builds live in their own build folders.
+# Sanitizer builds live in their own build folders. A sanitizer report fails
+# the test that caused it, in the test binaries and in every exporter they
+# start (the options are inherited).
 test-asan:
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug \
 	  CMAKE_FLAGS="-DOUTAGE_SANITIZE=address,undefined"
 
 test-tsan:
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	$(MAKE) test BUILD_DIR=build-tsan BUILD_TYPE=Debug CMAKE_FLAGS="-DOUTAGE_SANITIZE=thread"
 
 # libFuzzer targets (clang, build-fuzz/): each runs for 60 s, or 10 s for the

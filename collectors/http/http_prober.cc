@@ -154,12 +154,15 @@ void HttpProber::OnCurlTimeout() {
 }
 
 void HttpProber::DrainFinished() {
+  // Read every finished transfer before handling any: handling one removes
+  // its handle, and curl_multi_remove_handle walks the queue of unread
+  // messages, which made a scrape of thousands of targets quadratic.
+  std::vector<std::pair<CURL*, CURLcode>> finished;
   int pending = 0;
   while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &pending)) {
-    if (msg->msg != CURLMSG_DONE) continue;
-    // Copy out first: msg dies when the handle is removed.
-    CURL* easy = msg->easy_handle;
-    const CURLcode code = msg->data.result;
+    if (msg->msg == CURLMSG_DONE) finished.emplace_back(msg->easy_handle, msg->data.result);
+  }
+  for (const auto& [easy, code] : finished) {
     HttpProbeRun* run = nullptr;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, &run);
     if (run == nullptr || runs_.count(run) == 0) continue;

@@ -26,7 +26,7 @@ using std::chrono::milliseconds;
 // Every module here has a 1 s timeout and no scrape-timeout header is sent,
 // so the probe deadline is 1 s after the request arrives.
 constexpr milliseconds kDeadline{1000};
-constexpr milliseconds kSlack{100 * kSanitizerTimeScale};
+constexpr milliseconds kSlack = kDeadlineSlack;
 
 constexpr char kConfig[] = R"(modules:
   http_1s:

@@ -1,5 +1,5 @@
-// Shared pieces of the reliability tests: a timed /probe call, settling
-// helpers for the exporter's fd count, and the sanitizer allowances.
+// Shared pieces of the reliability tests: a timed /probe call and settling
+// helpers for the exporter's fd count.
 #pragma once
 
 #include <sys/types.h>
@@ -11,23 +11,9 @@
 #include "tests/reliability/process_stats.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/sanitizer_allowance.h"
 
 namespace outage::test {
-
-// Under sanitizers (OUTAGE_SANITIZED, defined by -DOUTAGE_SANITIZE=...) the
-// exporter runs several times slower, so the latency budgets of these tests
-// (slack past a deadline, a rejection, a health check) are multiplied by
-// kSanitizerTimeScale; and ASan holds freed memory in quarantine (256 MiB)
-// while TSan keeps shadow memory, so RSS bounds say nothing there and are
-// checked in the normal build only. Deadlines, fd bounds and every answer are
-// checked the same in both builds.
-#if defined(OUTAGE_SANITIZED)
-inline constexpr int kSanitizerTimeScale = 5;
-inline constexpr bool kCheckRssBounds = false;
-#else
-inline constexpr int kSanitizerTimeScale = 1;
-inline constexpr bool kCheckRssBounds = true;
-#endif
 
 // TimedProbe is one /probe answer with the client-side wall time.
 struct TimedProbe {
