@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 ARGS ?=
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-test build run test test-asan test-tsan bench fuzz fuzz-smoke clean
+.PHONY: all deps deps-test deps-fuzz build run test test-asan test-tsan bench fuzz fuzz-smoke clean
 
 all: build
 
@@ -15,6 +15,9 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh scripts/packages-build.txt scripts/packages-test.txt
+
+deps-fuzz:
+	@scripts/install-deps.sh scripts/packages-build.txt scripts/packages-fuzz.txt
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
@@ -34,20 +37,24 @@ test: deps-test $(BUILD_DIR)/CMakeCache.txt
 bench: build
 	BUILD_DIR=$(BUILD_DIR) tests/bench/bench.sh
 
-# Sanitizer builds live in their own build folders.
+# Sanitizer builds live in their own build folders. A sanitizer report fails
+# the test that caused it, in the test binaries and in every exporter they
+# start (the options are inherited).
 test-asan:
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug \
 	  CMAKE_FLAGS="-DOUTAGE_SANITIZE=address,undefined"
 
 test-tsan:
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	$(MAKE) test BUILD_DIR=build-tsan BUILD_TYPE=Debug CMAKE_FLAGS="-DOUTAGE_SANITIZE=thread"
 
 # libFuzzer targets (clang, build-fuzz/): each runs for 60 s, or 10 s for the
 # smoke; non-zero exit on any crash (see tests/fuzz/run_fuzzers.sh).
-fuzz: deps
+fuzz: deps-fuzz
 	tests/fuzz/run_fuzzers.sh 60
 
-fuzz-smoke: deps
+fuzz-smoke: deps-fuzz
 	tests/fuzz/run_fuzzers.sh 10
 
 clean:

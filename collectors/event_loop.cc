@@ -40,10 +40,16 @@ EventLoop::~EventLoop() {
 }
 
 void EventLoop::Post(std::function<void()> fn) {
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(posted_mu_);
+    // Work already queued means a wake-up is already on its way and the loop
+    // has not taken the queue yet: it will take this too. (A /metrics scrape
+    // posts one probe per target; one write wakes the loop for all.)
+    wake = posted_.empty();
     posted_.push_back(std::move(fn));
   }
+  if (!wake) return;
   const uint64_t one = 1;
   // A full counter (EAGAIN) still leaves the fd readable: nothing is lost.
   [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);

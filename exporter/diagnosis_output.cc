@@ -16,7 +16,7 @@ void AddOneHot(FamilySet* out, std::string_view name, std::string_view help,
                const LabelPairs& labels, const char* label, const Values& values,
                std::string_view set) {
   for (const auto value : values) {
-    out->AddGauge(name, help, WithLabel(labels, label, std::string(value)), value == set ? 1 : 0);
+    out->AddGauge(name, help, labels, label, value, value == set ? 1 : 0);
   }
 }
 
@@ -77,7 +77,7 @@ void AddPage(const StatusPageView& page, FamilySet* out) {
     double count = 0;
     for (const StatusPageIncident& i : s.incidents) count += i.impact == impact ? 1 : 0;
     out->AddGauge("statuspage_incidents", "Unresolved incidents on the status page, by impact",
-                  WithLabel(labels, "impact", std::string(impact)), count);
+                  labels, "impact", impact, count);
   }
   std::set<std::tuple<std::string, std::string, std::string, std::string>> seen;
   for (const StatusPageIncident& i : s.incidents) {

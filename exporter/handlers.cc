@@ -183,7 +183,9 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   AddDiagnosis(diagnosis_->Snapshot(*config), &families);
   AddStatusPages(pages, &families);
   AddSelfMetrics(&families);
-  return Exposition(families.Serialize());
+  HttpResponse response = Exposition("");
+  response.body_parts = std::move(families).TakeExposition();
+  return response;
 }
 
 void Handlers::AddSelfMetrics(FamilySet* out) const {

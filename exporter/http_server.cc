@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <ctime>
 #include <exception>
 
 #include "exporter/basic_auth.h"
@@ -18,16 +19,59 @@
 namespace outage {
 namespace {
 
-void Send(mg_connection* conn, const HttpResponse& response) {
-  mg_response_header_start(conn, response.status);
-  mg_response_header_add(conn, "Content-Type", response.content_type.c_str(), -1);
-  mg_response_header_add(conn, "Content-Length", std::to_string(response.body.size()).c_str(),
-                         -1);
-  for (const auto& [name, value] : response.headers) {
-    mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
+// KeepAlive says whether CivetWeb keeps this connection open after the
+// response, by the rules of its should_keep_alive() (keep-alive is enabled):
+// the client's Connection header if it sent one, else HTTP/1.1's default.
+bool KeepAlive(const mg_request_info* info) {
+  for (int i = 0; i < info->num_headers; ++i) {
+    if (strcasecmp(info->http_headers[i].name, "Connection") == 0) {
+      return strcasestr(info->http_headers[i].value, "keep-alive") != nullptr;
+    }
   }
-  mg_response_header_send(conn);
-  if (!response.body.empty()) mg_write(conn, response.body.data(), response.body.size());
+  return info->http_version != nullptr && std::strcmp(info->http_version, "1.1") == 0;
+}
+
+// Bodies up to this size go out in the same write as the headers; larger
+// ones (a /metrics scrape of many targets) are not copied for it.
+constexpr size_t kCoalesceBodyBytes = 64 * 1024;
+
+// Send writes the response with one mg_write when it is small: CivetWeb's
+// header functions send the status line and every header as a send() of its
+// own (about 7 per /probe, each a loopback segment with TCP_NODELAY).
+void Send(mg_connection* conn, const mg_request_info* info, const HttpResponse& response) {
+  size_t length = response.body.size();
+  for (const std::string& part : response.body_parts) length += part.size();
+  char date[64];
+  const time_t now = time(nullptr);
+  tm utc{};
+  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &utc));
+  std::string out;
+  const bool coalesce = length <= kCoalesceBodyBytes;
+  out.reserve(256 + (coalesce ? length : 0));
+  out.append("HTTP/").append(info->http_version ? info->http_version : "1.1");
+  out.append(" ").append(std::to_string(response.status)).append(" ");
+  out.append(mg_get_response_code_text(conn, response.status)).append("\r\n");
+  out.append("Date: ").append(date).append("\r\n");
+  out.append("Connection: ").append(KeepAlive(info) ? "keep-alive" : "close").append("\r\n");
+  out.append("Content-Type: ").append(response.content_type).append("\r\n");
+  out.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
+  for (const auto& [name, value] : response.headers) {
+    out.append(name).append(": ").append(value).append("\r\n");
+  }
+  out.append("\r\n");
+  if (coalesce) {
+    out.append(response.body);
+    for (const std::string& part : response.body_parts) out.append(part);
+    mg_write(conn, out.data(), out.size());
+    return;
+  }
+  mg_write(conn, out.data(), out.size());
+  if (!response.body.empty() && mg_write(conn, response.body.data(), response.body.size()) <= 0) {
+    return;  // the client went away
+  }
+  for (const std::string& part : response.body_parts) {
+    if (!part.empty() && mg_write(conn, part.data(), part.size()) <= 0) return;
+  }
 }
 
 int LogCivetMessage(const mg_connection*, const char* message) {
@@ -220,8 +264,8 @@ std::optional<std::string> HttpServer::Start(const ListenAddress& address, int w
                            "5000",
                            "request_timeout_ms",
                            "30000",
-                           // Headers and body are separate writes: without
-                           // this, Nagle + delayed ACK add 40 ms per response.
+                           // A large body is a second write: without this,
+                           // Nagle + delayed ACK add 40 ms to such responses.
                            "tcp_nodelay",
                            "1",
                            nullptr};
@@ -289,7 +333,7 @@ int HttpServer::Dispatch(mg_connection* conn, void* route_ptr) {
     Log().Error("Handler failed", {{"path", request.path}, {"err", "unknown exception"}});
     response = HttpResponse::Text(500, "internal error\n");
   }
-  Send(conn, response);
+  Send(conn, info, response);
   return response.status;
 }
 

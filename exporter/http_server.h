@@ -38,6 +38,9 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  // body_parts follow `body` on the wire: a large body built in pieces (a
+  // /metrics scrape) is sent without joining it into one copy first.
+  std::vector<std::string> body_parts;
   std::vector<std::pair<std::string, std::string>> headers;
 
   static HttpResponse Text(int status, std::string body) {

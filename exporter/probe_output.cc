@@ -32,15 +32,18 @@ LabelPairs TargetLabels(const Target& t) {
   return labels;
 }
 
-LabelPairs WithLabel(const LabelPairs& labels, std::string name, std::string value) {
-  LabelPairs out = labels;
-  out.emplace_back(std::move(name), std::move(value));
-  return out;
-}
-
 void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, FamilySet* out) {
   for (const Sample& s : result.samples) {
-    out->AddGauge(s.desc->name, s.desc->help, Merge(base_labels, s.labels), s.value);
+    const bool one_new_label =
+        s.labels.size() == 1 &&
+        std::none_of(base_labels.begin(), base_labels.end(),
+                     [&](const auto& b) { return b.first == s.labels[0].first; });
+    if (one_new_label) {  // the common case (phase="..."), without copying the labels
+      out->AddGauge(s.desc->name, s.desc->help, base_labels, s.labels[0].first,
+                    s.labels[0].second, s.value);
+    } else {
+      out->AddGauge(s.desc->name, s.desc->help, Merge(base_labels, s.labels), s.value);
+    }
   }
   out->AddGauge(metric::kProbeDuration.name, metric::kProbeDuration.help, base_labels,
                 result.duration_seconds);
@@ -51,9 +54,8 @@ void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, Fa
   // contradict itself. Probers always set one; this guards the invariant.
   if (!result.success && reason == FailureReason::kNone) reason = FailureReason::kProtocol;
   for (FailureReason r : kAllFailureReasons) {
-    out->AddGauge(metric::kFailureReason.name, metric::kFailureReason.help,
-                  WithLabel(base_labels, "reason", std::string(FailureReasonName(r))),
-                  r == reason ? 1 : 0);
+    out->AddGauge(metric::kFailureReason.name, metric::kFailureReason.help, base_labels, "reason",
+                  FailureReasonName(r), r == reason ? 1 : 0);
   }
 }
 

@@ -17,7 +17,4 @@ void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, Fa
 // target, module, then the target's own labels.
 LabelPairs TargetLabels(const Target& target);
 
-// WithLabel returns `labels` plus name=value.
-LabelPairs WithLabel(const LabelPairs& labels, std::string name, std::string value);
-
 }  // namespace outage

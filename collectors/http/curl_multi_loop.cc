@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <utility>
+#include <vector>
 
 namespace outage {
 
@@ -71,14 +72,16 @@ void CurlMultiLoop::OnCurlTimeout() {
 }
 
 void CurlMultiLoop::DrainFinished() {
+  // Read every finished transfer before handling any: handling one removes
+  // its handle, and curl_multi_remove_handle walks the queue of unread
+  // messages, which made a scrape of thousands of targets quadratic. (The
+  // messages die with their handles, hence the copies.)
+  std::vector<std::pair<CURL*, CURLcode>> finished;
   int pending = 0;
   while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &pending)) {
-    if (msg->msg != CURLMSG_DONE) continue;
-    // Copy out first: msg dies when the handle is removed.
-    CURL* easy = msg->easy_handle;
-    const CURLcode code = msg->data.result;
-    on_done_(easy, code);
+    if (msg->msg == CURLMSG_DONE) finished.emplace_back(msg->easy_handle, msg->data.result);
   }
+  for (const auto& [easy, code] : finished) on_done_(easy, code);
 }
 
 }  // namespace outage

@@ -55,6 +55,7 @@ TcpProbeRun::TcpProbeRun(TcpProber* owner, ProbeRequest request, ProbeCallback d
 TcpProbeRun::~TcpProbeRun() {
   // Only a run destroyed unfinished (prober shutdown) still holds these.
   if (deadline_timer_ != 0) owner_->loop_->CancelTimer(deadline_timer_);
+  if (trust_timer_ != 0) owner_->loop_->CancelTimer(trust_timer_);
   if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
   if (stream_) owner_->loop_->UnwatchFd(stream_->fd());
 }
@@ -195,7 +196,7 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceConnect() {
     return Progress::kFailed;
   }
   result_.log.Info("Successfully dialed");
-  if (config_.tls) return BeginTls() ? Progress::kAdvanced : Progress::kFailed;
+  if (config_.tls) return StartTls();
   EnterPhase(Phase::kExchange);
   state_ = State::kDialogue;
   return Progress::kAdvanced;
@@ -214,6 +215,28 @@ bool TcpProbeRun::BeginTls() {
   stream_->StartTls(std::move(ssl));
   state_ = State::kHandshaking;
   return true;
+}
+
+TcpProbeRun::Progress TcpProbeRun::StartTls() {
+  if (config_.tls_config.ca_file.empty() && !SystemTrustStoreReady()) return AwaitTrustStore();
+  return BeginTls() ? Progress::kAdvanced : Progress::kFailed;
+}
+
+TcpProbeRun::Progress TcpProbeRun::AwaitTrustStore() {
+  // The wait counts as the TLS phase: the deadline ends it as a timeout.
+  EnterPhase(Phase::kTls);
+  state_ = State::kHandshaking;
+  owner_->loop_->UnwatchFd(stream_->fd());
+  trust_timer_ = owner_->loop_->AddTimer(Clock::now() + std::chrono::milliseconds(5), [this] {
+    trust_timer_ = 0;
+    if (!SystemTrustStoreReady()) {
+      AwaitTrustStore();
+      return;
+    }
+    if (BeginTls()) Advance();
+    ReleaseIfFinished();
+  });
+  return Progress::kWaiting;
 }
 
 TcpProbeRun::Progress TcpProbeRun::AdvanceHandshake() {
@@ -257,7 +280,7 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceDialogue() {
     if (step.starttls) {
       // Bytes that arrived before the upgrade must not count as TLS data.
       reader_.Clear();
-      return BeginTls() ? Progress::kAdvanced : Progress::kFailed;
+      return StartTls();
     }
   }
   result_.success = true;
@@ -413,6 +436,8 @@ void TcpProbeRun::Finish() {
   EnterPhase(Phase::kNone);
   if (deadline_timer_ != 0) owner_->loop_->CancelTimer(deadline_timer_);
   deadline_timer_ = 0;
+  if (trust_timer_ != 0) owner_->loop_->CancelTimer(trust_timer_);
+  trust_timer_ = 0;
   if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
   resolve_id_ = 0;
   if (stream_) {

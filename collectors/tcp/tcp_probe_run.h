@@ -64,7 +64,12 @@ class TcpProbeRun {
   Progress Send();
   // ReadMore reads one chunk into reader_ (kAdvanced), notes EOF, or waits.
   Progress ReadMore();
-  // BeginTls starts a TLS handshake on the connection (tls, or starttls).
+  // StartTls begins a TLS handshake on the connection (tls, or starttls),
+  // once the system CA bundle has loaded: AwaitTrustStore holds the first
+  // TLS probes after start-up, off the socket, until it has (on its own
+  // thread). BeginTls starts the handshake itself.
+  Progress StartTls();
+  Progress AwaitTrustStore();
   bool BeginTls();
   // OnStatus turns a non-progress I/O status into a wait or a failure.
   Progress OnStatus(IoStatus status, const std::string& error, std::string_view doing);
@@ -91,6 +96,7 @@ class TcpProbeRun {
   State state_ = State::kResolving;
   AsyncResolver::RequestId resolve_id_ = 0;
   EventLoop::TimerId deadline_timer_ = 0;
+  EventLoop::TimerId trust_timer_ = 0;  // AwaitTrustStore's next look
   std::unique_ptr<TcpStream> stream_;
   std::string ip_;  // the address connected to, for probe_ip_*
   TlsFacts tls_facts_;

@@ -4,6 +4,9 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include <chrono>
+#include <future>
+
 namespace outage {
 namespace {
 
@@ -29,21 +32,26 @@ bool IsIpLiteral(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-// SystemTrustStore is the system CA bundle, loaded once: parsing it costs
-// ~100 ms of CPU, far more than the handshake it serves. An X509_STORE is
-// reference counted and only read once built, so every context shares it.
+// SystemTrustStore is the system CA bundle, loaded once, on a thread of its
+// own: parsing it costs ~50 ms of CPU (seconds under ASan), far more than the
+// handshake it serves, and the event loop must not stall on it. An X509_STORE
+// is reference counted and only read once built, so every context shares it.
 // (A CA bundle updated on disk is picked up at the next restart.)
-X509_STORE* SystemTrustStore() {
-  static X509_STORE* const store = [] {
-    X509_STORE* s = X509_STORE_new();
-    if (s != nullptr && X509_STORE_set_default_paths(s) != 1) {
-      X509_STORE_free(s);
-      s = nullptr;
-    }
-    return s;
-  }();
-  return store;
+// Never destroyed, like the store it holds.
+const std::shared_future<X509_STORE*>& SystemTrustStoreLoad() {
+  static const auto* const store = new std::shared_future<X509_STORE*>(
+      std::async(std::launch::async, [] {
+        X509_STORE* s = X509_STORE_new();
+        if (s != nullptr && X509_STORE_set_default_paths(s) != 1) {
+          X509_STORE_free(s);
+          s = nullptr;
+        }
+        return s;
+      }).share());
+  return *store;
 }
+
+X509_STORE* SystemTrustStore() { return SystemTrustStoreLoad().get(); }
 
 bool LoadTrust(SSL_CTX* ctx, const TlsConfig& config) {
   if (!config.ca_file.empty()) {
@@ -88,6 +96,10 @@ SslCtxPtr NewContext(const TlsConfig& config, TlsFacts* facts, std::string* erro
 }
 
 }  // namespace
+
+bool SystemTrustStoreReady() {
+  return SystemTrustStoreLoad().wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
 
 SslPtr NewTlsClientSession(const TlsConfig& config, const std::string& server_name, int fd,
                            TlsFacts* facts, std::string* error) {

@@ -96,12 +96,13 @@ module_yaml='modules:
 echo "$module_yaml" > "$work/blackbox.yml"
 echo "$module_yaml" > "$work/ours.yml"
 
-# start_ours CONFIG: starts our exporter; sets ours_pid and ours_url.
+# start_ours CONFIG [FLAG...]: starts our exporter; sets ours_pid and ours_url.
 start_ours() {
-  local port
+  local port config=$1
+  shift
   port=$(free_port)
-  "$ours_bin" --config.file="$1" --web.listen-address="127.0.0.1:$port" \
-    --log.level=warn 2>>"$work/ours.log" &
+  "$ours_bin" --config.file="$config" --web.listen-address="127.0.0.1:$port" \
+    --log.level=warn "$@" 2>>"$work/ours.log" &
   ours_pid=$!
   pids+=("$ours_pid")
   ours_url="http://127.0.0.1:$port"
@@ -165,6 +166,16 @@ for c in 16 64; do
 done
 row[ours_hwm]=$(status_mib "$ours_pid" VmHWM)
 row[bb_hwm]=$(status_mib "$bb_pid" VmHWM)
+# The web server has a thread per request in flight (--probe.max-concurrent
+# + 16, default 256 + 16), each with its stack: the same 64 clients with the
+# cap at 64 show what that costs.
+stop_pid "$ours_pid"
+start_ours "$work/ours.yml" --probe.max-concurrent=64
+check_probe "$ours_url"
+log "/probe at 64 clients, --probe.max-concurrent=64"
+run_wrk "$ours_pid" 64 "$ours_url/probe?module=http_2xx&target=$target_url"
+row[cap64_rps]=$rps
+row[cap64_hwm]=$(status_mib "$ours_pid" VmHWM)
 log "nginx ceiling: Connection: close at 64 clients"
 run_wrk - 64 "$target_url" -H "Connection: close"
 row[ceiling]=$rps
@@ -220,6 +231,9 @@ line "CPU per probe, 16 clients (ms)" "${row[ours_cpu_16]}" "${row[bb_cpu_16]}" 
 line "CPU per probe, 64 clients (ms)" "${row[ours_cpu_64]}" "${row[bb_cpu_64]}" "≤ 0.33"
 line "idle RSS (MiB)" "${row[ours_idle]}" "${row[bb_idle]}" ""
 line "peak RSS after 64 clients, VmHWM (MiB)" "${row[ours_hwm]}" "${row[bb_hwm]}" "≤ 0.5"
+line "same, ours with --probe.max-concurrent=64 (MiB)" "${row[cap64_hwm]}" "${row[bb_hwm]}" ""
+line "/probe throughput, 64 clients, ours with --probe.max-concurrent=64" "${row[cap64_rps]}" \
+  "${row[bb_rps_64]}" ""
 echo "| ceiling: wrk at nginx, \`Connection: close\`, 64 clients (req/s) | ${row[ceiling]} | | | |"
 for n in $target_counts; do
   goal=$([[ $n == 1000 ]] && echo "ours < 1 s" || echo "ours < $((n / 1000)) s")

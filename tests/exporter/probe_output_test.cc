@@ -153,11 +153,5 @@ TEST(AddProbeResultTest, TwoResultsInOneSetPassPromtool) {
   EXPECT_EQ(PromtoolCheckMetrics(text), 0) << text;
 }
 
-TEST(WithLabelTest, AppendsWithoutChangingTheInput) {
-  const LabelPairs base = {{"target", "t"}};
-  EXPECT_EQ(WithLabel(base, "reason", "dns"), (LabelPairs{{"target", "t"}, {"reason", "dns"}}));
-  EXPECT_EQ(base, (LabelPairs{{"target", "t"}}));
-}
-
 }  // namespace
 }  // namespace outage

@@ -1,6 +1,6 @@
 // The real exporter probing hostile loopback targets: every probe ends within
-// its deadline + 100 ms (measured by the client), memory stays bounded, and
-// file descriptors return to their baseline afterwards.
+// its deadline + 100 ms (measured by the client; 500 ms under sanitizers), memory stays bounded,
+// and file descriptors return to their baseline afterwards.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -26,7 +26,7 @@ using std::chrono::milliseconds;
 // Every module here has a 1 s timeout and no scrape-timeout header is sent,
 // so the probe deadline is 1 s after the request arrives.
 constexpr milliseconds kDeadline{1000};
-constexpr milliseconds kSlack{100};
+constexpr milliseconds kSlack = kDeadlineSlack;
 
 constexpr char kConfig[] = R"(modules:
   http_1s:
@@ -95,6 +95,11 @@ class FaultTest : public ::testing::Test {
     for (size_t i = 0; i < servers_->size(); ++i) {
       Hostility h = static_cast<Hostility>(i);
       out.push_back({HostileName(h), (*servers_)[i]->Url("/"), "http_1s", expected[i]});
+      // Eleven hops in 1 s, 28 probes at once: at sanitizer speed the
+      // deadline may come first, which is a timeout (still by the deadline).
+      if (h == Hostility::kEndlessRedirects && kSanitizerTimeScale > 1) {
+        out.back().reasons.insert("timeout");
+      }
     }
     out.push_back({"dns_black_hole", dns_->Address(), "dns_1s", {"dns", "timeout"}});
     return out;
@@ -165,9 +170,11 @@ TEST_F(FaultTest, ManyHostileProbesAtOnceLeaveNoResidue) {
   EXPECT_LE(fds_after, fds_before) << "file descriptors leaked";
   // 112 hostile probes, endless bodies among them: memory must not follow
   // what the targets send (body_size_limit, header limits).
-  EXPECT_LE(rss_after, rss_before + 32 * 1024)
-      << "RSS grew by " << rss_after - rss_before << " KiB";
-  EXPECT_LE(hwm, rss_before + 64 * 1024);
+  if (kCheckRssBounds) {
+    EXPECT_LE(rss_after, rss_before + 32 * 1024)
+        << "RSS grew by " << rss_after - rss_before << " KiB";
+    EXPECT_LE(hwm, rss_before + 64 * 1024);
+  }
 }
 
 }  // namespace

@@ -175,14 +175,16 @@ TEST(LoadTest, ConcurrentClientsOnHealthyAndHangingTargetsAreAllAnswered) {
       << " clients saw other answers; first: " << (errors.empty() ? "" : errors.front());
   EXPECT_GT(by_status[200], 0);
   EXPECT_EQ(health_failures, 0);
-  EXPECT_LT(worst_health_s, 2.0) << "/-/healthy must not queue behind probes";
+  EXPECT_LT(worst_health_s, 2.0 * kSanitizerTimeScale) << "/-/healthy must not queue behind probes";
   ASSERT_EQ(metrics.status, 200) << metrics.error;
   EXPECT_EQ(MetricsText::Parse(metrics.body).Value("outage_exporter_probes_rejected_total"),
             static_cast<double>(by_status[503]));
   // Bounds: a few hundred connections and probes in flight at most, and
   // memory that does not grow with the number of requests served.
   EXPECT_LT(monitor.peak_fds(), 2048);
-  EXPECT_LT(monitor.peak_rss_kb(), 256 * 1024);
+  if (kCheckRssBounds) {
+    EXPECT_LT(monitor.peak_rss_kb(), 256 * 1024);
+  }
   EXPECT_LE(fds_after, fds_before) << "fds did not return to baseline";
 }
 

@@ -107,15 +107,18 @@ TEST(ProbeCapTest, OverTheCapAnswers503AtOnceWhileHealthAndMetricsAnswer) {
   const TimedProbe rejected = ProbeTimed(base, silent->Url("/"), "http_1s");
   ASSERT_TRUE(rejected.response.ok) << rejected.response.error;
   EXPECT_EQ(rejected.response.status, 503);
-  EXPECT_LT(rejected.elapsed, milliseconds(250)) << "a rejection must not wait";
+  EXPECT_LT(rejected.elapsed, milliseconds(250 * kSanitizerTimeScale))
+      << "a rejection must not wait";
   EXPECT_NE(rejected.response.body.find("--probe.max-concurrent=4"), std::string::npos)
       << rejected.response.body;
   EXPECT_EQ(std::count(rejected.response.body.begin(), rejected.response.body.end(), '\n'), 1)
       << "one-line reason, got: " << rejected.response.body;
 
-  const HttpResponse healthy = HttpGet(base + "/-/healthy", {}, milliseconds(1000));
+  const HttpResponse healthy =
+      HttpGet(base + "/-/healthy", {}, milliseconds(1000 * kSanitizerTimeScale));
   EXPECT_EQ(healthy.status, 200) << healthy.error;
-  const HttpResponse metrics = HttpGet(base + "/metrics", {}, milliseconds(1000));
+  const HttpResponse metrics =
+      HttpGet(base + "/metrics", {}, milliseconds(1000 * kSanitizerTimeScale));
   ASSERT_EQ(metrics.status, 200) << metrics.error;
   const MetricsText m = MetricsText::Parse(metrics.body);
   EXPECT_EQ(m.Value("outage_exporter_probes_rejected_total"), 1.0);

@@ -11,6 +11,7 @@
 #include "tests/reliability/process_stats.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/sanitizer_allowance.h"
 
 namespace outage::test {
 

@@ -15,11 +15,13 @@
 
 #include "collectors/probe_engine.h"
 #include "tests/collectors/dns/dns_test_server.h"
+#include "tests/support/sanitizer_allowance.h"
 
 namespace outage {
 namespace {
 
 using std::chrono::milliseconds;
+using test::kDeadlineSlack;
 using Clock = std::chrono::steady_clock;
 
 DnsProbe Query(const std::string& name, const std::string& type) {
@@ -162,7 +164,7 @@ TEST_F(DnsProberTest, SilenceEndsAtTheDeadline) {
     EXPECT_EQ(Value(r, "probe_dns_rcode"), -1) << transport;
     EXPECT_EQ(Value(r, "probe_dns_query_succeeded"), 0) << transport;
     EXPECT_GE(elapsed_, milliseconds(450)) << transport;
-    EXPECT_LT(elapsed_, milliseconds(600)) << transport << ": deadline + 100 ms";
+    EXPECT_LT(elapsed_, milliseconds(500) + kDeadlineSlack) << transport << ": deadline + slack";
   }
 }
 
@@ -251,7 +253,7 @@ TEST_F(DnsProberTest, OneSilentResolverFailsTheProbeAndIsNamed) {
   EXPECT_EQ(Value(r, "probe_dns_resolver_success", {{"resolver", silent->address()}}), 0);
   EXPECT_EQ(Value(r, "probe_dns_resolver_rcode", {{"resolver", silent->address()}}), -1);
   EXPECT_EQ(Value(r, "probe_dns_answers_consistent"), 1) << "only answers are compared";
-  EXPECT_LT(elapsed_, milliseconds(600));
+  EXPECT_LT(elapsed_, milliseconds(500) + kDeadlineSlack);
 }
 
 TEST_F(DnsProberTest, CheckTargetRejectsUnusableTargets) {

@@ -15,6 +15,7 @@
 #include "tests/collectors/tcp/tcp_test_servers.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/raw_tcp_server.h"
+#include "tests/support/sanitizer_allowance.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"
 
@@ -465,7 +466,7 @@ TEST_F(TcpProberTest, SilentServerTimesOutAtTheDeadline) {
                     "127.0.0.1:" + std::to_string(server->Port()), milliseconds(1000));
   EXPECT_EQ(Reason(o.result), "timeout") << o.result.log.Text();
   EXPECT_GE(o.elapsed_seconds, 0.99);
-  EXPECT_LT(o.elapsed_seconds, 1.1);
+  EXPECT_LT(o.elapsed_seconds, 1.0 + kDeadlineSlackSeconds);
   EXPECT_GE(*Value(o.result, "probe_tcp_duration_seconds", {{"phase", "exchange"}}), 0.9);
 }
 
@@ -476,7 +477,7 @@ TEST_F(TcpProberTest, SilentTlsServerTimesOut) {
   Outcome o =
       Probe("      tls: true\n", "127.0.0.1:" + std::to_string(server->Port()), milliseconds(500));
   EXPECT_EQ(Reason(o.result), "timeout") << o.result.log.Text();
-  EXPECT_LT(o.elapsed_seconds, 0.6);
+  EXPECT_LT(o.elapsed_seconds, 0.5 + kDeadlineSlackSeconds);
 }
 
 TEST_F(TcpProberTest, RefusedIsNetwork) {
@@ -497,7 +498,7 @@ TEST_F(TcpProberTest, LocalhostResolvesThroughCares) {
 TEST_F(TcpProberTest, UnresolvableNameIsDns) {
   Outcome o = Probe("", "no-such-host.invalid:22", milliseconds(2000));
   EXPECT_EQ(Reason(o.result), "dns") << o.result.log.Text();
-  EXPECT_LT(o.elapsed_seconds, 2.1);
+  EXPECT_LT(o.elapsed_seconds, 2.0 + kDeadlineSlackSeconds);
 }
 
 TEST_F(TcpProberTest, WrongFamilyWithoutFallbackIsDns) {
