@@ -82,8 +82,7 @@ void EventLoop::UnwatchFd(int fd) {
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);  // EBADF after close is fine
 }
 
-EventLoop::TimerId EventLoop::AddTimer(Clock::time_point when,
-                                       std::function<void()> callback) {
+EventLoop::TimerId EventLoop::AddTimer(Clock::time_point when, std::function<void()> callback) {
   const TimerId id = next_timer_id_++;
   timers_.emplace(std::make_pair(when, id), std::move(callback));
   timer_deadlines_.emplace(id, when);

@@ -59,9 +59,8 @@ Handlers::Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats,
 void Handlers::Register(HttpServer* server) {
   server->Handle("/probe", [this](const HttpRequest& r) { return Probe(r); });
   server->Handle("/metrics", [this](const HttpRequest& r) { return Metrics(r); });
-  server->Handle("/-/healthy", [](const HttpRequest&) {
-    return HttpResponse::Text(200, "Healthy\n");
-  });
+  server->Handle("/-/healthy",
+                 [](const HttpRequest&) { return HttpResponse::Text(200, "Healthy\n"); });
   server->Handle("/-/ready", [this](const HttpRequest&) {
     return ready_.load() ? HttpResponse::Text(200, "Ready\n")
                          : HttpResponse::Text(503, "Not ready\n");
@@ -87,8 +86,8 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
   const Module& module = it->second;
   const Prober* prober = engine_->FindProber(module.prober);
   if (prober == nullptr) {  // the config loader knows no prober the engine lacks
-    return HttpResponse::Text(500, "Module \"" + module_name + "\" uses prober \"" +
-                                       module.prober + "\", which this build does not have\n");
+    return HttpResponse::Text(500, "Module \"" + module_name + "\" uses prober \"" + module.prober +
+                                       "\", which this build does not have\n");
   }
   if (auto problem = prober->CheckTarget(*target)) {
     return HttpResponse::Text(400, "Invalid target \"" + *target + "\": " + *problem + "\n");
@@ -202,8 +201,8 @@ void Handlers::AddSelfMetrics(FamilySet* out) const {
                 static_cast<double>(engine_->InFlight()));
   if (limiter_ != nullptr) {
     out->AddCounter("outage_exporter_probes_rejected_total",
-                    "/probe requests answered 503 because --probe.max-concurrent were running",
-                    {}, static_cast<double>(limiter_->rejected_total()));
+                    "/probe requests answered 503 because --probe.max-concurrent were running", {},
+                    static_cast<double>(limiter_->rejected_total()));
     out->AddGauge("outage_exporter_probe_max_concurrent",
                   "The cap on /probe requests running at once", {},
                   static_cast<double>(limiter_->max()));
@@ -282,9 +281,10 @@ HttpResponse Handlers::Logs(const HttpRequest& request) {
     return HttpResponse::Text(400, "Give id=N or target=...&module=...\n");
   }
   if (!record) {
-    return HttpResponse::Text(404, "Probe not found; it may have aged out of the history "
-                                   "(--history.limit=" + std::to_string(history_->limit()) +
-                                   ")\n");
+    return HttpResponse::Text(404,
+                              "Probe not found; it may have aged out of the history "
+                              "(--history.limit=" +
+                                  std::to_string(history_->limit()) + ")\n");
   }
   HttpResponse r = HttpResponse::Text(200, record->log);
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");

@@ -164,8 +164,8 @@ std::string LoadSslShims() {
     const std::string path = dir + shim;
     if (dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL) == nullptr) {
       const char* error = dlerror();
-      return std::string("cannot load ") + path + " (needed for TLS with Debian's CivetWeb): " +
-             (error ? error : "unknown error");
+      return std::string("cannot load ") + path +
+             " (needed for TLS with Debian's CivetWeb): " + (error ? error : "unknown error");
     }
   }
   return "";
@@ -254,21 +254,12 @@ std::optional<std::string> HttpServer::Start(const ListenAddress& address, int w
   const std::string ports = (address.host.empty() ? "" : address.host + ":") +
                             std::to_string(address.port) + (web_.tls ? "s" : "");
   const std::string threads = std::to_string(worker_threads);
-  const char* options[] = {"listening_ports",
-                           ports.c_str(),
-                           "num_threads",
-                           threads.c_str(),
-                           "enable_keep_alive",
-                           "yes",
-                           "keep_alive_timeout_ms",
-                           "5000",
-                           "request_timeout_ms",
-                           "30000",
+  const char* options[] = {"listening_ports", ports.c_str(), "num_threads", threads.c_str(),
+                           "enable_keep_alive", "yes", "keep_alive_timeout_ms", "5000",
+                           "request_timeout_ms", "30000",
                            // A large body is a second write: without this,
                            // Nagle + delayed ACK add 40 ms to such responses.
-                           "tcp_nodelay",
-                           "1",
-                           nullptr};
+                           "tcp_nodelay", "1", nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = &LogCivetMessage;
   callbacks.init_ssl = &HttpServer::OnInitSsl;
@@ -284,8 +275,7 @@ std::optional<std::string> HttpServer::Start(const ListenAddress& address, int w
   if (ctx_ == nullptr) {
     if (!tls_error_.empty()) return "tls_server_config: " + tls_error_;
     return "cannot listen on " + (address.host.empty() ? std::string("*") : address.host) + ":" +
-           std::to_string(address.port) + ": " +
-           (error_text[0] ? error_text : "unknown error");
+           std::to_string(address.port) + ": " + (error_text[0] ? error_text : "unknown error");
   }
   mg_server_port bound[4] = {};
   if (mg_get_server_ports(ctx_, 4, bound) > 0) port_ = bound[0].port;

@@ -99,7 +99,7 @@ class HttpServer {
   mg_context* ctx_ = nullptr;
   WebConfig web_;
   std::unique_ptr<const BasicAuthChecker> auth_;  // null: no basic auth
-  std::string tls_error_;  // why the TLS context could not be built
+  std::string tls_error_;                         // why the TLS context could not be built
   int port_ = 0;
   std::map<std::string, Route> routes_;
 };

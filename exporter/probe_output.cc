@@ -15,8 +15,8 @@ LabelPairs Merge(const LabelPairs& base, const LabelPairs& own) {
   LabelPairs out;
   out.reserve(base.size() + own.size());
   for (const auto& label : base) {
-    const bool shadowed = std::any_of(own.begin(), own.end(),
-                                      [&](const auto& o) { return o.first == label.first; });
+    const bool shadowed =
+        std::any_of(own.begin(), own.end(), [&](const auto& o) { return o.first == label.first; });
     if (!shadowed) out.push_back(label);
   }
   out.insert(out.end(), own.begin(), own.end());
@@ -39,8 +39,8 @@ void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, Fa
         std::none_of(base_labels.begin(), base_labels.end(),
                      [&](const auto& b) { return b.first == s.labels[0].first; });
     if (one_new_label) {  // the common case (phase="..."), without copying the labels
-      out->AddGauge(s.desc->name, s.desc->help, base_labels, s.labels[0].first,
-                    s.labels[0].second, s.value);
+      out->AddGauge(s.desc->name, s.desc->help, base_labels, s.labels[0].first, s.labels[0].second,
+                    s.value);
     } else {
       out->AddGauge(s.desc->name, s.desc->help, Merge(base_labels, s.labels), s.value);
     }

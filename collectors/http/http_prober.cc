@@ -73,8 +73,8 @@ std::optional<std::string> HttpProber::TargetHost(std::string_view target) const
 
 void HttpProber::Start(ProbeRequest request, ProbeCallback done) {
   NormalizedTarget t = NormalizeHttpTarget(request.target);
-  auto run = std::make_unique<HttpProbeRun>(this, std::move(request), std::move(t.url),
-                                            std::move(done));
+  auto run =
+      std::make_unique<HttpProbeRun>(this, std::move(request), std::move(t.url), std::move(done));
   HttpProbeRun* raw = run.get();
   runs_.emplace(raw, std::move(run));
   raw->Begin();

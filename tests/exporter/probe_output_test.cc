@@ -52,8 +52,7 @@ TEST(AddProbeResultTest, EveryReasonIsPresentInOrder) {
   ASSERT_EQ(lines.size(), kAllFailureReasons.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     EXPECT_THAT(lines[i], HasSubstr("reason=\"" +
-                                    std::string(FailureReasonName(kAllFailureReasons[i])) +
-                                    "\""));
+                                    std::string(FailureReasonName(kAllFailureReasons[i])) + "\""));
   }
 }
 
