@@ -58,7 +58,9 @@ TEST(IcmpPacketTest, ParsesV4ReplyBehindIpHeader) {
 }
 
 TEST(IcmpPacketTest, ParsesV6ReplyWithoutHeader) {
-  const auto reply = ParseEchoReply(true, false, AsReply(EncodeEchoRequest(true, 3, 4, "p"), 129));
+  // The reply's payload is a view into the packet: keep the packet alive.
+  const std::string packet = AsReply(EncodeEchoRequest(true, 3, 4, "p"), 129);
+  const auto reply = ParseEchoReply(true, false, packet);
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ(reply->sequence, 4);
   EXPECT_EQ(reply->payload, "p");
