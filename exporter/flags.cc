@@ -39,12 +39,19 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   bool version = false;
 
   CLI::App app{
-      "outage_exporter: probes online services (HTTP today; DNS, TCP, ICMP to come) when "
-      "Prometheus scrapes, and says whether they are down, for whom, and why.",
+      "outage_exporter: probes online services (HTTP, DNS, TCP/TLS, ICMP, gRPC, vendor status "
+      "pages) when Prometheus scrapes, and says whether they are down, for whom, and why.",
       "outage_exporter"};
   app.option_defaults()->always_capture_default();
-  app.add_option("--web.listen-address", flags.listen_address,
-                 "Address to listen on for /metrics, /probe and the UI (host:port or :port)");
+  app.add_option("--web.listen-address", flags.listen_addresses,
+                 "Address to listen on for /metrics, /probe and the UI (host:port or :port); "
+                 "repeat to listen on several")
+      ->default_str(":9115");
+  app.add_option("--web.external-url", flags.external_url,
+                 "URL under which the exporter is reached (e.g. behind a reverse proxy); used "
+                 "for redirects and links. Default: http://<hostname>:<first listen port>/");
+  app.add_option("--web.route-prefix", flags.route_prefix,
+                 "Path prefix of every endpoint. Default: the path of --web.external-url");
   app.add_option("--config.file", flags.config_file,
                  "YAML configuration file; without it the embedded default (Spotify) is used");
   app.add_flag("--config.check", flags.config_check,
@@ -58,7 +65,8 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   app.add_option("--web.threads", flags.web_threads,
                  "HTTP worker threads, i.e. requests served at once (default: "
                  "--probe.max-concurrent + 16)")
-      ->check(CLI::Range(1, 4096));
+      ->check(CLI::Range(1, 4096))
+      ->default_str("");  // derived after parsing; the text above says how
   app.add_option("--probe.max-concurrent", flags.probe_max_concurrent,
                  "/probe requests running at once; more answer 503 at once. --web.threads "
                  "defaults to this plus 16, kept free for /metrics and health checks")

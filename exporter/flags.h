@@ -5,21 +5,25 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "exporter/logger.h"
 
 namespace outage {
 
 struct Flags {
-  std::string listen_address = ":9115";
-  std::string config_file;  // empty: the embedded default configuration
+  // --web.listen-address, repeatable: every address is served.
+  std::vector<std::string> listen_addresses{":9115"};
+  std::string external_url;  // --web.external-url; empty: derived (web_paths.h)
+  std::string route_prefix;  // --web.route-prefix; empty: the external URL's path
+  std::string config_file;   // empty: the embedded default configuration
   bool config_check = false;
   std::chrono::milliseconds timeout_offset{500};
   LogLevel log_level = LogLevel::kInfo;
   LogFormat log_format = LogFormat::kLogfmt;
   // Worker threads; when --web.threads is not given, probe_max_concurrent +
   // kReservedWebThreads (see exporter/probe_limiter.h).
-  int web_threads = 64;
+  int web_threads = 256 + 16;
   std::string web_config_file;                 // empty: plain HTTP, no auth
   int probe_max_concurrent = 256;              // /probe requests running at once
   size_t history_limit = 100;                  // probes kept for /logs (and as many failures)

@@ -56,20 +56,34 @@ Handlers::Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats,
       timeout_offset_(timeout_offset),
       page_(std::move(page)) {}
 
-void Handlers::Register(HttpServer* server) {
-  server->Handle("/probe", [this](const HttpRequest& r) { return Probe(r); });
-  server->Handle("/metrics", [this](const HttpRequest& r) { return Metrics(r); });
-  server->Handle("/-/healthy",
-                 [](const HttpRequest&) { return HttpResponse::Text(200, "Healthy\n"); });
-  server->Handle("/-/ready", [this](const HttpRequest&) {
+void Handlers::Register(HttpServer* server, const WebPaths& paths) {
+  paths_ = paths;
+  const auto route = [&](std::string_view path, HttpHandler handler) {
+    server->Handle(paths.Route(path), std::move(handler));
+  };
+  route("/probe", [this](const HttpRequest& r) { return Probe(r); });
+  route("/metrics", [this](const HttpRequest& r) { return Metrics(r); });
+  route("/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "Healthy\n"); });
+  route("/-/ready", [this](const HttpRequest&) {
     return ready_.load() ? HttpResponse::Text(200, "Ready\n")
                          : HttpResponse::Text(503, "Not ready\n");
   });
-  server->Handle("/-/reload", [this](const HttpRequest& r) { return Reload(r); });
-  server->Handle("/config", [this](const HttpRequest& r) { return ShowConfig(r); });
-  server->Handle("/", [this](const HttpRequest& r) { return Index(r); });
-  server->Handle("/logs", [this](const HttpRequest& r) { return Logs(r); });
-  server->Handle("/api/v1/status", [this](const HttpRequest& r) { return StatusApi(r); });
+  route("/-/reload", [this](const HttpRequest& r) { return Reload(r); });
+  route("/config", [this](const HttpRequest& r) { return ShowConfig(r); });
+  route("/", [this](const HttpRequest& r) { return Index(r); });
+  route("/logs", [this](const HttpRequest& r) { return Logs(r); });
+  route("/api/v1/status", [this](const HttpRequest& r) { return StatusApi(r); });
+  if (paths.route_prefix == "/") return;
+  // Under a prefix, the root and the prefix without its slash lead to the
+  // status page (as blackbox_exporter and Prometheus redirect the root); the
+  // status page's links are relative, so it must be reached with the slash.
+  const auto to_status_page = [location = paths.external_url + "/"](const HttpRequest&) {
+    HttpResponse r = HttpResponse::Text(302, "Found: " + location + "\n");
+    r.headers.emplace_back("Location", location);
+    return r;
+  };
+  server->Handle("/", to_status_page);
+  server->Handle(paths.route_prefix.substr(0, paths.route_prefix.size() - 1), to_status_page);
 }
 
 HttpResponse Handlers::Probe(const HttpRequest& request) {
@@ -295,7 +309,7 @@ HttpResponse Handlers::StatusApi(const HttpRequest&) {
   HttpResponse r;
   r.content_type = "application/json";
   r.headers.emplace_back("Cache-Control", "no-store");
-  r.body = StatusJson(Report());
+  r.body = StatusJson(Report(), paths_.Link("/logs"));
   return r;
 }
 

@@ -19,6 +19,7 @@
 #include "exporter/probe_limiter.h"
 #include "exporter/status_report.h"
 #include "exporter/target_stats.h"
+#include "exporter/web_paths.h"
 
 namespace outage {
 
@@ -35,8 +36,9 @@ class Handlers {
            StatusPageCache* status_pages, ProbeHistory* history,
            std::chrono::milliseconds timeout_offset, StatusPageSettings page = {});
 
-  // Register routes every endpoint on `server`.
-  void Register(HttpServer* server);
+  // Register routes every endpoint on `server`, under `paths.route_prefix`.
+  // Call once, before the server starts.
+  void Register(HttpServer* server, const WebPaths& paths = WebPaths{});
 
   // Ready flips /-/ready to 200 once the server is serving.
   void SetReady(bool ready) { ready_.store(ready); }
@@ -66,6 +68,7 @@ class Handlers {
   const StatusPageSettings page_;
   std::atomic<bool> ready_{false};
   ProbeLimiter* limiter_ = nullptr;
+  WebPaths paths_;  // set by Register, read-only afterwards
 };
 
 // kExpositionContentType is the Prometheus text format's content type.

@@ -241,8 +241,8 @@ int HttpServer::OnInitSsl(void* ssl_ctx, void* self) {
   return server->tls_error_.empty() ? 1 : -1;
 }
 
-std::optional<std::string> HttpServer::Start(const ListenAddress& address, int worker_threads,
-                                             const WebConfig& web) {
+std::optional<std::string> HttpServer::Start(const std::vector<ListenAddress>& addresses,
+                                             int worker_threads, const WebConfig& web) {
   web_ = web;
   if (!web_.basic_auth_users.empty()) {
     auth_ = std::make_unique<const BasicAuthChecker>(web_.basic_auth_users);
@@ -251,8 +251,16 @@ std::optional<std::string> HttpServer::Start(const ListenAddress& address, int w
     const std::string shim_error = LoadSslShims();
     if (!shim_error.empty()) return shim_error;
   }
-  const std::string ports = (address.host.empty() ? "" : address.host + ":") +
-                            std::to_string(address.port) + (web_.tls ? "s" : "");
+  // CivetWeb takes every listener as one comma-separated option.
+  std::string ports;
+  std::string names;  // for the error text
+  for (const ListenAddress& address : addresses) {
+    const std::string name =
+        (address.host.empty() ? "" : address.host) + ":" + std::to_string(address.port);
+    ports += (ports.empty() ? "" : ",") + (address.host.empty() ? name.substr(1) : name) +
+             (web_.tls ? "s" : "");
+    names += (names.empty() ? "" : ", ") + (address.host.empty() ? "*" + name : name);
+  }
   const std::string threads = std::to_string(worker_threads);
   const char* options[] = {"listening_ports", ports.c_str(), "num_threads", threads.c_str(),
                            "enable_keep_alive", "yes", "keep_alive_timeout_ms", "5000",
@@ -274,11 +282,12 @@ std::optional<std::string> HttpServer::Start(const ListenAddress& address, int w
   ctx_ = mg_start2(&init, &error);
   if (ctx_ == nullptr) {
     if (!tls_error_.empty()) return "tls_server_config: " + tls_error_;
-    return "cannot listen on " + (address.host.empty() ? std::string("*") : address.host) + ":" +
-           std::to_string(address.port) + ": " + (error_text[0] ? error_text : "unknown error");
+    return "cannot listen on " + names + ": " + (error_text[0] ? error_text : "unknown error");
   }
-  mg_server_port bound[4] = {};
-  if (mg_get_server_ports(ctx_, 4, bound) > 0) port_ = bound[0].port;
+  std::vector<mg_server_port> bound(addresses.size());
+  const int n = mg_get_server_ports(ctx_, static_cast<int>(bound.size()), bound.data());
+  ports_.clear();
+  for (int i = 0; i < n; ++i) ports_.push_back(bound[i].port);
   for (auto& [path, route] : routes_) {
     mg_set_request_handler(ctx_, path.c_str(), &HttpServer::Dispatch, &route);
   }

@@ -79,10 +79,16 @@ class HttpServer {
   // Start binds and starts serving; returns an error text on failure. With
   // `web` (--web.config.file) it serves HTTPS (tls_server_config) and asks
   // every request, on every path, for basic auth (basic_auth_users).
-  std::optional<std::string> Start(const ListenAddress& address, int worker_threads,
+  std::optional<std::string> Start(const std::vector<ListenAddress>& addresses, int worker_threads,
                                    const WebConfig& web = WebConfig{});
-  // Port is the bound port (useful with port 0).
-  int port() const { return port_; }
+  std::optional<std::string> Start(const ListenAddress& address, int worker_threads,
+                                   const WebConfig& web = WebConfig{}) {
+    return Start(std::vector<ListenAddress>{address}, worker_threads, web);
+  }
+  // Port is the first address's bound port (useful with port 0); ports()
+  // are all of them, in the order given to Start.
+  int port() const { return ports_.empty() ? 0 : ports_.front(); }
+  const std::vector<int>& ports() const { return ports_; }
   // Stop closes the listener and waits for running handlers to finish.
   void Stop();
 
@@ -100,7 +106,7 @@ class HttpServer {
   WebConfig web_;
   std::unique_ptr<const BasicAuthChecker> auth_;  // null: no basic auth
   std::string tls_error_;                         // why the TLS context could not be built
-  int port_ = 0;
+  std::vector<int> ports_;
   std::map<std::string, Route> routes_;
 };
 

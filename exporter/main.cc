@@ -5,6 +5,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <iostream>
 #include <thread>
 #include <variant>
+#include <vector>
 
 #include "collectors/probe_engine.h"
 #include "collectors/statuspage/statuspage_cache.h"
@@ -27,12 +29,20 @@
 #include "exporter/probe_history.h"
 #include "exporter/probe_limiter.h"
 #include "exporter/target_stats.h"
+#include "exporter/web_paths.h"
 
 namespace outage {
 namespace {
 
 // ValidateTargets checks what only the probers know: that each configured
 // target's prober exists in this build and that it accepts the target.
+// Hostname names this machine in the default --web.external-url.
+std::string Hostname() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
+  return name;
+}
+
 std::optional<std::string> ValidateTargets(const Config& config, const ProbeEngine& engine) {
   for (size_t i = 0; i < config.targets.size(); ++i) {
     const Target& t = config.targets[i];
@@ -81,10 +91,14 @@ void StopGracefully(HttpServer* server, ProbeEngine* engine) {
 }
 
 int Run(const Flags& flags) {
-  ListenAddress address;
-  if (auto error = ParseListenAddress(flags.listen_address, &address)) {
-    Log().Error("Invalid --web.listen-address", {{"err", *error}});
-    return 1;
+  std::vector<ListenAddress> addresses;
+  for (const std::string& text : flags.listen_addresses) {
+    ListenAddress address;
+    if (auto error = ParseListenAddress(text, &address)) {
+      Log().Error("Invalid --web.listen-address", {{"err", *error}});
+      return 1;
+    }
+    addresses.push_back(address);
   }
   WebConfig web;
   if (!flags.web_config_file.empty()) {
@@ -99,6 +113,14 @@ int Run(const Flags& flags) {
       return 1;
     }
   }
+
+  auto computed = ComputeWebPaths(flags.external_url, flags.route_prefix, addresses.front(),
+                                  web.tls.has_value(), Hostname());
+  if (auto* error = std::get_if<std::string>(&computed)) {
+    Log().Error("Invalid web path flags", {{"err", *error}});
+    return 1;
+  }
+  const WebPaths paths = std::get<WebPaths>(std::move(computed));
 
   // Signals are handled by sigwait on the main thread only; every thread
   // started below inherits this mask.
@@ -141,17 +163,20 @@ int Run(const Flags& flags) {
   }
   ProbeLimiter probe_limiter(probe_cap);
   handlers.SetProbeLimiter(&probe_limiter);
-  handlers.Register(&server);
-  if (auto error = server.Start(address, flags.web_threads, web)) {
+  handlers.Register(&server, paths);
+  if (auto error = server.Start(addresses, flags.web_threads, web)) {
     Log().Error("Cannot start web server", {{"err", *error}});
     return 1;
   }
-  const std::string bound =
-      (address.host.empty() ? "0.0.0.0" : address.host) + ":" + std::to_string(server.port());
-  Log().Info("Listening on address",
-             {{"address", bound},
-              {"tls", web.tls ? "true" : "false"},
-              {"basic_auth", web.basic_auth_users.empty() ? "false" : "true"}});
+  for (size_t i = 0; i < addresses.size() && i < server.ports().size(); ++i) {
+    const std::string bound = (addresses[i].host.empty() ? "0.0.0.0" : addresses[i].host) + ":" +
+                              std::to_string(server.ports()[i]);
+    Log().Info("Listening on address",
+               {{"address", bound},
+                {"route_prefix", paths.route_prefix},
+                {"tls", web.tls ? "true" : "false"},
+                {"basic_auth", web.basic_auth_users.empty() ? "false" : "true"}});
+  }
   handlers.SetReady(true);
 
   for (;;) {

@@ -27,7 +27,7 @@ json Labels(const LabelPairs& labels) {
   return out;
 }
 
-json Probe(const ProbeRecord& r) {
+json Probe(const ProbeRecord& r, const std::string& logs_path) {
   return {{"id", r.id},
           {"target", r.target},
           {"module", r.module},
@@ -36,10 +36,10 @@ json Probe(const ProbeRecord& r) {
           {"reason", FailureReasonName(r.reason)},
           {"duration_seconds", r.duration_seconds},
           {"cert_expiry", r.cert_expiry_seconds ? TimeOrNull(*r.cert_expiry_seconds) : nullptr},
-          {"log_url", "/logs?id=" + std::to_string(r.id)}};
+          {"log_url", logs_path + "?id=" + std::to_string(r.id)}};
 }
 
-json Target(const TargetReport& t) {
+json Target(const TargetReport& t, const std::string& logs_path) {
   json trend = json::array();
   for (const TrendPoint& p : t.trend) {
     trend.push_back({{"duration_seconds", p.duration_seconds}, {"success", p.success}});
@@ -50,13 +50,13 @@ json Target(const TargetReport& t) {
           {"control", t.control},
           {"state", OutageStateName(t.state)},
           {"since", TimeOrNull(t.since_seconds)},
-          {"latest_probe", t.latest ? Probe(*t.latest) : json(nullptr)},
+          {"latest_probe", t.latest ? Probe(*t.latest, logs_path) : json(nullptr)},
           {"recent_probes", trend}};
 }
 
-json Service(const ServiceReport& s) {
+json Service(const ServiceReport& s, const std::string& logs_path) {
   json targets = json::array();
-  for (const TargetReport& t : s.targets) targets.push_back(Target(t));
+  for (const TargetReport& t : s.targets) targets.push_back(Target(t, logs_path));
   return {{"name", s.name},
           {"verdict", VerdictName(s.verdict)},
           {"reason", FailureReasonName(s.reason)},
@@ -96,13 +96,13 @@ json Page(const StatusPageView& page) {
 
 }  // namespace
 
-std::string StatusJson(const StatusReport& report) {
+std::string StatusJson(const StatusReport& report, const std::string& logs_path) {
   json services = json::array();
-  for (const ServiceReport& s : report.services) services.push_back(Service(s));
+  for (const ServiceReport& s : report.services) services.push_back(Service(s, logs_path));
   json pages = json::array();
   for (const StatusPageView& p : report.status_pages) pages.push_back(Page(p));
   json recent = json::array();
-  for (const auto& r : report.recent) recent.push_back(Probe(*r));
+  for (const auto& r : report.recent) recent.push_back(Probe(*r, logs_path));
   const json out = {
       {"exporter",
        {{"version", report.version},

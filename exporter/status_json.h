@@ -10,7 +10,8 @@
 namespace outage {
 
 // StatusJson serialises `report` (times as RFC 3339 UTC strings, null when
-// unknown; durations in seconds).
-std::string StatusJson(const StatusReport& report);
+// unknown; durations in seconds). Each probe's log_url is `logs_path` (the
+// /logs endpoint as clients reach it, see WebPaths::Link) plus "?id=N".
+std::string StatusJson(const StatusReport& report, const std::string& logs_path = "/logs");
 
 }  // namespace outage

@@ -14,6 +14,8 @@
 namespace outage {
 namespace {
 
+using ::testing::ElementsAre;
+
 using std::chrono::milliseconds;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
@@ -35,7 +37,9 @@ TEST(ParseFlagsTest, Defaults) {
   EXPECT_EQ(out.exit_code, 0);
   EXPECT_EQ(out.message, "");
   const Flags& f = *out.flags;
-  EXPECT_EQ(f.listen_address, ":9115");
+  EXPECT_THAT(f.listen_addresses, ElementsAre(":9115"));
+  EXPECT_EQ(f.external_url, "");
+  EXPECT_EQ(f.route_prefix, "");
   EXPECT_EQ(f.config_file, "");
   EXPECT_FALSE(f.config_check);
   EXPECT_EQ(f.timeout_offset, milliseconds(500));
@@ -51,7 +55,7 @@ TEST(ParseFlagsTest, EveryFlagWithEquals) {
        "--timeout-offset=250ms", "--log.level=debug", "--log.format=json", "--web.threads=8"});
   ASSERT_TRUE(out.flags.has_value()) << out.message;
   const Flags& f = *out.flags;
-  EXPECT_EQ(f.listen_address, "127.0.0.1:9000");
+  EXPECT_THAT(f.listen_addresses, ElementsAre("127.0.0.1:9000"));
   EXPECT_EQ(f.config_file, "/etc/outage.yml");
   EXPECT_TRUE(f.config_check);
   EXPECT_EQ(f.timeout_offset, milliseconds(250));
@@ -67,7 +71,24 @@ TEST(ParseFlagsTest, ValuesAsSeparateArguments) {
   EXPECT_EQ(out.flags->config_file, "a.yml");
   EXPECT_EQ(out.flags->log_level, LogLevel::kError);
   EXPECT_EQ(out.flags->timeout_offset, milliseconds(1'000));
-  EXPECT_EQ(out.flags->listen_address, ":0");
+  EXPECT_THAT(out.flags->listen_addresses, ElementsAre(":0"));
+}
+
+// blackbox_exporter (through the exporter-toolkit) serves every
+// --web.listen-address given; a given address replaces the default.
+TEST(ParseFlagsTest, ListenAddressRepeats) {
+  const FlagsOutcome out =
+      Parse({"--web.listen-address=127.0.0.1:9000", "--web.listen-address", "127.0.0.2:9001"});
+  ASSERT_TRUE(out.flags.has_value()) << out.message;
+  EXPECT_THAT(out.flags->listen_addresses, ElementsAre("127.0.0.1:9000", "127.0.0.2:9001"));
+}
+
+TEST(ParseFlagsTest, ExternalUrlAndRoutePrefix) {
+  const FlagsOutcome out =
+      Parse({"--web.external-url=https://example.org/outage", "--web.route-prefix", "/"});
+  ASSERT_TRUE(out.flags.has_value()) << out.message;
+  EXPECT_EQ(out.flags->external_url, "https://example.org/outage");
+  EXPECT_EQ(out.flags->route_prefix, "/");
 }
 
 TEST(ParseFlagsTest, EveryLogLevel) {
