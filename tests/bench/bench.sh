@@ -51,6 +51,21 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 # status_mib PID FIELD: a Vm* field of /proc/PID/status in MiB.
 status_mib() { awk -v f="$2:" '$1 == f {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+# peak_anon_mib PID OUT: samples RssAnon (heap, stacks: what the process
+# allocated, as opposed to the code it maps) every 50 ms until PID exits or
+# OUT.stop appears, then writes the largest value in MiB to OUT. Bounded: at
+# most 20 minutes of samples.
+peak_anon_mib() {
+  local pid=$1 out=$2 max=0 kb i
+  for ((i = 0; i < 24000; i++)); do
+    [[ -e $out.stop ]] && break
+    kb=$(awk '$1 == "RssAnon:" {print $2}' "/proc/$pid/status" 2>/dev/null) || break
+    [[ -n $kb ]] || break
+    ((kb > max)) && max=$kb
+    sleep 0.05
+  done
+  awk -v k="$max" 'BEGIN {printf "%.1f", k / 1024}' >"$out"
+}
 now() { date +%s.%N; }
 calc() { python3 -c "print($1)"; }
 # ratio A B: A/B with two decimals, or "-" when either is missing.
@@ -157,12 +172,22 @@ check_probe "$bb_url"
 sleep 1
 row[ours_idle]=$(status_mib "$ours_pid" VmRSS)
 row[bb_idle]=$(status_mib "$bb_pid" VmRSS)
+# File-backed pages are the binary and its shared libraries (code, read-only
+# data); anonymous ones are what the process allocated. blackbox is one
+# static Go binary, we are a small binary plus libcurl's, OpenSSL's and
+# libstdc++'s libraries: the split shows where each one's memory goes.
+row[ours_file]=$(status_mib "$ours_pid" RssFile)
+row[bb_file]=$(status_mib "$bb_pid" RssFile)
 for c in 16 64; do
   log "/probe at $c clients, ${seconds}s each"
+  [[ $c == 64 ]] && { peak_anon_mib "$ours_pid" "$work/ours.anon" & }
   run_wrk "$ours_pid" "$c" "$ours_url/probe?module=http_2xx&target=$target_url"
   row[ours_rps_$c]=$rps; row[ours_cpu_$c]=$cpu_ms
+  [[ $c == 64 ]] && { touch "$work/ours.anon.stop"; wait $!; row[ours_anon]=$(<"$work/ours.anon"); }
+  [[ $c == 64 ]] && { peak_anon_mib "$bb_pid" "$work/bb.anon" & }
   run_wrk "$bb_pid" "$c" "$bb_url/probe?module=http_2xx&target=$target_url"
   row[bb_rps_$c]=$rps; row[bb_cpu_$c]=$cpu_ms
+  [[ $c == 64 ]] && { touch "$work/bb.anon.stop"; wait $!; row[bb_anon]=$(<"$work/bb.anon"); }
 done
 row[ours_hwm]=$(status_mib "$ours_pid" VmHWM)
 row[bb_hwm]=$(status_mib "$bb_pid" VmHWM)
@@ -234,6 +259,8 @@ line "peak RSS after 64 clients, VmHWM (MiB)" "${row[ours_hwm]}" "${row[bb_hwm]}
 line "same, ours with --probe.max-concurrent=64 (MiB)" "${row[cap64_hwm]}" "${row[bb_hwm]}" ""
 line "/probe throughput, 64 clients, ours with --probe.max-concurrent=64" "${row[cap64_rps]}" \
   "${row[bb_rps_64]}" ""
+line "idle file-backed RSS: binary + shared libraries (MiB)" "${row[ours_file]}" "${row[bb_file]}" ""
+line "peak anonymous RSS during 64 clients, sampled (MiB)" "${row[ours_anon]}" "${row[bb_anon]}" ""
 echo "| ceiling: wrk at nginx, \`Connection: close\`, 64 clients (req/s) | ${row[ceiling]} | | | |"
 for n in $target_counts; do
   goal=$([[ $n == 1000 ]] && echo "ours < 1 s" || echo "ours < $((n / 1000)) s")
