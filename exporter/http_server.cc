@@ -237,15 +237,26 @@ int HttpServer::OnInitSsl(void* ssl_ctx, void* self) {
   if (!server->web_.tls) return 0;
   // CivetWeb created the context (and loaded its OpenSSL functions); we
   // configure all of it, so it sets up nothing more.
-  server->tls_error_ = ConfigureServerContext(*server->web_.tls, static_cast<SSL_CTX*>(ssl_ctx));
-  return server->tls_error_.empty() ? 1 : -1;
+  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  server->tls_error_ = ConfigureServerContext(*server->web_.tls, ctx);
+  if (!server->tls_error_.empty()) return -1;
+  SSL_CTX_set_cert_cb(ctx, &HttpServer::OnCertificate, server);
+  return 1;
+}
+
+int HttpServer::OnCertificate(SSL* ssl, void* self) {
+  const auto state = static_cast<HttpServer*>(self)->watch_->Current();
+  // Without a loaded certificate the context's own (from start) serves.
+  if (state->certificate == nullptr) return 1;
+  return state->certificate->UseOn(ssl) ? 1 : 0;
 }
 
 std::optional<std::string> HttpServer::Start(const std::vector<ListenAddress>& addresses,
-                                             int worker_threads, const WebConfig& web) {
+                                             int worker_threads, const WebConfig& web,
+                                             const std::string& web_config_path) {
   web_ = web;
-  if (!web_.basic_auth_users.empty()) {
-    auth_ = std::make_unique<const BasicAuthChecker>(web_.basic_auth_users);
+  if (!web_config_path.empty() || web_.tls || !web_.basic_auth_users.empty()) {
+    watch_ = std::make_unique<WebConfigWatch>(web_config_path, web_);
   }
   if (web_.tls) {
     const std::string shim_error = LoadSslShims();
@@ -314,8 +325,10 @@ int HttpServer::Dispatch(mg_connection* conn, void* route_ptr) {
   try {
     // CivetWeb matches handler paths as prefixes; ours are exact. Basic auth,
     // when configured, guards every path (as the exporter-toolkit does).
-    const BasicAuthChecker* auth = route.server->auth_.get();
-    if (auth != nullptr && !auth->Check(request.Header("Authorization"))) {
+    WebConfigWatch* watch = route.server->watch_.get();
+    const auto web = watch != nullptr ? watch->Current() : nullptr;
+    if (web != nullptr && web->auth != nullptr &&
+        !web->auth->Check(request.Header("Authorization"))) {
       response = HttpResponse::Text(401, "Unauthorized\n");
       response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"outage_exporter\"");
     } else if (request.path == route.path) {

@@ -16,6 +16,7 @@
 
 #include "config/web_config_loader.h"
 #include "exporter/basic_auth.h"
+#include "exporter/web_config_watch.h"
 
 struct mg_context;
 struct mg_connection;
@@ -78,9 +79,12 @@ class HttpServer {
 
   // Start binds and starts serving; returns an error text on failure. With
   // `web` (--web.config.file) it serves HTTPS (tls_server_config) and asks
-  // every request, on every path, for basic auth (basic_auth_users).
+  // every request, on every path, for basic auth (basic_auth_users); when
+  // `web_config_path` names the file `web` came from, later changes to it
+  // (users, certificate and key) apply while running (WebConfigWatch).
   std::optional<std::string> Start(const std::vector<ListenAddress>& addresses, int worker_threads,
-                                   const WebConfig& web = WebConfig{});
+                                   const WebConfig& web = WebConfig{},
+                                   const std::string& web_config_path = "");
   std::optional<std::string> Start(const ListenAddress& address, int worker_threads,
                                    const WebConfig& web = WebConfig{}) {
     return Start(std::vector<ListenAddress>{address}, worker_threads, web);
@@ -101,11 +105,13 @@ class HttpServer {
   static int Dispatch(mg_connection* conn, void* route);
   // OnInitSsl configures CivetWeb's SSL_CTX from web_.tls.
   static int OnInitSsl(void* ssl_ctx, void* self);
+  // OnCertificate gives each TLS handshake the watch's current certificate.
+  static int OnCertificate(SSL* ssl, void* self);
 
   mg_context* ctx_ = nullptr;
   WebConfig web_;
-  std::unique_ptr<const BasicAuthChecker> auth_;  // null: no basic auth
-  std::string tls_error_;                         // why the TLS context could not be built
+  std::unique_ptr<WebConfigWatch> watch_;  // null: no web config
+  std::string tls_error_;                  // why the TLS context could not be built
   std::vector<int> ports_;
   std::map<std::string, Route> routes_;
 };

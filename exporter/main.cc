@@ -164,7 +164,7 @@ int Run(const Flags& flags) {
   ProbeLimiter probe_limiter(probe_cap);
   handlers.SetProbeLimiter(&probe_limiter);
   handlers.Register(&server, paths);
-  if (auto error = server.Start(addresses, flags.web_threads, web)) {
+  if (auto error = server.Start(addresses, flags.web_threads, web, flags.web_config_file)) {
     Log().Error("Cannot start web server", {{"err", *error}});
     return 1;
   }

@@ -2,7 +2,6 @@
 // redirects, inside a private network namespace so nothing can leave the
 // machine), non-http schemes, TLS / mTLS / basic auth on the exporter's own
 // server (--web.config.file), and secrets that must never be shown.
-#include <crypt.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -14,6 +13,7 @@
 #include "tests/integration/security_listener.h"
 #include "tests/integration/security_netns.h"
 #include "tests/integration/security_tls_client.h"
+#include "tests/support/basic_auth_client.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
@@ -382,15 +382,6 @@ TEST_F(WebConfigTest, RequireAnyClientCertAcceptsAnUnverifiedOne) {
   EXPECT_EQ(any.status, 200);
 }
 
-// BcryptHash hashes `password` with a fresh $2b$ salt (cost 5: fast tests).
-std::string BcryptHash(const std::string& password) {
-  char setting[CRYPT_GENSALT_OUTPUT_SIZE] = {};
-  if (crypt_gensalt_rn("$2b$", 5, nullptr, 0, setting, sizeof setting) == nullptr) return "";
-  crypt_data data{};
-  const char* hash = crypt_rn(password.c_str(), setting, &data, sizeof data);
-  return hash == nullptr ? "" : hash;
-}
-
 TEST_F(WebConfigTest, BasicAuthGuardsEveryPath) {
   const std::string password = "Tr0ub4dor-and-3-horses";
   const std::string hash = BcryptHash(password);
@@ -398,47 +389,24 @@ TEST_F(WebConfigTest, BasicAuthGuardsEveryPath) {
   auto exporter = Start("basic_auth_users:\n  prometheus: '" + hash + "'\n");
   ASSERT_NE(exporter, nullptr);
   const std::string base = exporter->BaseUrl();
-  auto basic = [](const std::string& user, const std::string& pass) {
-    std::string creds = user + ":" + pass;
-    // Base64 by hand: the support library has none.
-    static const char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    size_t i = 0;
-    for (; i + 2 < creds.size(); i += 3) {
-      const unsigned v = (static_cast<unsigned char>(creds[i]) << 16) |
-                         (static_cast<unsigned char>(creds[i + 1]) << 8) |
-                         static_cast<unsigned char>(creds[i + 2]);
-      for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
-    }
-    if (i < creds.size()) {
-      unsigned v = static_cast<unsigned char>(creds[i]) << 16;
-      if (i + 1 < creds.size()) v |= static_cast<unsigned char>(creds[i + 1]) << 8;
-      out += kAlphabet[(v >> 18) & 63];
-      out += kAlphabet[(v >> 12) & 63];
-      out += i + 1 < creds.size() ? kAlphabet[(v >> 6) & 63] : '=';
-      out += '=';
-    }
-    return std::vector<std::pair<std::string, std::string>>{{"Authorization", "Basic " + out}};
-  };
   for (const char* path : {"/-/healthy", "/-/ready", "/metrics", "/config", "/", "/nope",
                            "/probe?target=127.0.0.1:1"}) {
     HttpResponse r = HttpGet(base + path);
     EXPECT_EQ(r.status, 401) << path;
     EXPECT_EQ(r.headers["www-authenticate"], "Basic realm=\"outage_exporter\"") << path;
-    r = HttpGet(base + path, basic("prometheus", "wrong"));
+    r = HttpGet(base + path, BasicAuth("prometheus", "wrong"));
     EXPECT_EQ(r.status, 401) << path;
-    r = HttpGet(base + path, basic("nobody", password));
+    r = HttpGet(base + path, BasicAuth("nobody", password));
     EXPECT_EQ(r.status, 401) << path;
   }
-  HttpResponse r = HttpGet(base + "/-/healthy", basic("prometheus", password));
+  HttpResponse r = HttpGet(base + "/-/healthy", BasicAuth("prometheus", password));
   EXPECT_EQ(r.status, 200);
-  r = HttpGet(base + "/config", basic("prometheus", password));
+  r = HttpGet(base + "/config", BasicAuth("prometheus", password));
   EXPECT_EQ(r.status, 200);
   // A burst of authenticated scrapes stays fast: verifications are cached.
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 50; ++i) {
-    EXPECT_EQ(HttpGet(base + "/-/healthy", basic("prometheus", password)).status, 200);
+    EXPECT_EQ(HttpGet(base + "/-/healthy", BasicAuth("prometheus", password)).status, 200);
   }
   EXPECT_LT(std::chrono::steady_clock::now() - start, seconds(5));
   exporter->Stop();
