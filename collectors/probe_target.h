@@ -61,7 +61,8 @@ class TargetLookup {
              bool fallback, EventLoop::Clock::time_point deadline, ProbeResult* result, Done done);
   // Start for one probe: `request`'s probe_policy and deadline, and the
   // preferred_ip_protocol and ip_protocol_fallback of `module_config` (any
-  // prober's module settings: HttpProbe, TcpProbe, IcmpProbe, ...).
+  // prober's module settings: HttpProbe, TcpProbe, IcmpProbe, ...). The
+  // request (whose config holds the policy) must outlive the lookup.
   template <typename ModuleConfig>
   bool Start(const ProbeRequest& request, const ModuleConfig& module_config,
              const std::string& host, ProbeResult* result, Done done) {
