@@ -1,5 +1,9 @@
 #include "collectors/probe_target.h"
 
+#include <utility>
+
+#include "collectors/ip_facts.h"
+#include "collectors/metric_catalog.h"
 #include "collectors/target_policy.h"
 
 namespace outage {
@@ -37,6 +41,51 @@ bool AddressAllowed(const ProbePolicy& policy, const std::string& host,
   }
   result->Fail(FailureReason::kNetwork, kBlocked, refused);
   return false;
+}
+
+bool TargetLookup::Start(const ProbePolicy& policy, const std::string& host, IpProtocol preferred,
+                         bool fallback, EventLoop::Clock::time_point deadline, ProbeResult* result,
+                         Done done) {
+  if (!HostAllowed(policy, host, result)) return false;
+  policy_ = &policy;
+  result_ = result;
+  host_ = host;
+  done_ = std::move(done);
+  start_ = EventLoop::Clock::now();
+  request_ =
+      resolver_->Resolve(host_, preferred, fallback, deadline, [this](ResolveResult resolved) {
+        request_ = 0;
+        OnResolved(resolved);
+      });
+  return true;
+}
+
+void TargetLookup::Stop() {
+  if (request_ == 0) return;
+  resolver_->Cancel(request_);
+  request_ = 0;
+  EndTiming();
+}
+
+void TargetLookup::AddSamples(ProbeResult* result) const {
+  result->Add(metric::kDnsLookupTime, seconds_);
+  AddIpFacts(ip_, result);
+}
+
+void TargetLookup::OnResolved(const ResolveResult& resolved) {
+  EndTiming();
+  const ResolvedAddress* address = PickAddress(host_, resolved, result_);
+  if (address != nullptr) {
+    ip_ = address->text;
+    if (!AddressAllowed(*policy_, host_, *address, result_)) address = nullptr;
+  }
+  // `done` may destroy this object: call it from the stack, last.
+  Done done = std::move(done_);
+  done(address);
+}
+
+void TargetLookup::EndTiming() {
+  seconds_ = std::chrono::duration<double>(EventLoop::Clock::now() - start_).count();
 }
 
 }  // namespace outage

@@ -22,33 +22,12 @@ void OnSendDone(void* arg, int status, int, unsigned char* abuf, int alen) {
   (*done)(status, answer);
 }
 
-void OnAddrInfo(void* arg, int status, int, struct ares_addrinfo* result) {
-  std::unique_ptr<AresChannel::AddrCallback> done(static_cast<AresChannel::AddrCallback*>(arg));
-  std::vector<std::string> addresses;
-  if (status == ARES_SUCCESS && result != nullptr) {
-    for (const ares_addrinfo_node* node = result->nodes; node != nullptr; node = node->ai_next) {
-      char buf[INET6_ADDRSTRLEN] = {};
-      const void* addr =
-          node->ai_family == AF_INET
-              ? static_cast<const void*>(
-                    &reinterpret_cast<const sockaddr_in*>(node->ai_addr)->sin_addr)
-              : static_cast<const void*>(
-                    &reinterpret_cast<const sockaddr_in6*>(node->ai_addr)->sin6_addr);
-      if (inet_ntop(node->ai_family, addr, buf, sizeof buf) != nullptr) {
-        addresses.emplace_back(buf);
-      }
-    }
-  }
-  if (result != nullptr) ares_freeaddrinfo(result);
-  if (status == ARES_EDESTRUCTION) return;
-  (*done)(status, addresses);
-}
-
 }  // namespace
 
 std::unique_ptr<AresChannel> AresChannel::Create(EventLoop* loop, const AresChannelOptions& options,
                                                  std::string* error) {
   std::unique_ptr<AresChannel> self(new AresChannel(loop));
+  char lookups[] = "b";  // outlives ares_init_options, which copies it
   ares_options opts{};
   int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS;
   opts.sock_state_cb = &AresChannel::OnSocketState;
@@ -64,6 +43,19 @@ std::unique_ptr<AresChannel> AresChannel::Create(EventLoop* loop, const AresChan
   if (options.tries > 0) {
     mask |= ARES_OPT_TRIES;
     opts.tries = options.tries;
+  }
+  if (!options.servers_csv.empty()) {
+    // c-ares reads resolv.conf (and nsswitch.conf, host.conf) unless every
+    // setting it would take from them is given: with timeout and tries,
+    // these are the rest (the server is set below). Search domains, ndots
+    // and lookup order do not apply to a raw query sent to one server.
+    opts.nservers = 0;
+    opts.ndomains = 0;
+    opts.nsort = 0;
+    opts.ndots = 1;
+    opts.lookups = lookups;  // "b": DNS only
+    mask |=
+        ARES_OPT_SERVERS | ARES_OPT_DOMAINS | ARES_OPT_SORTLIST | ARES_OPT_NDOTS | ARES_OPT_LOOKUPS;
   }
   int rc = ares_init_options(&self->channel_, &opts, mask);
   if (rc != ARES_SUCCESS) {
@@ -102,15 +94,6 @@ AresChannel::~AresChannel() {
 void AresChannel::Send(const std::vector<uint8_t>& query, SendCallback done) {
   ares_send(channel_, query.data(), static_cast<int>(query.size()), &OnSendDone,
             new SendCallback(std::move(done)));
-  ScheduleTimer();
-}
-
-void AresChannel::Resolve(const std::string& host, int family, AddrCallback done) {
-  ares_addrinfo_hints hints{};
-  hints.ai_family = family;
-  hints.ai_socktype = SOCK_DGRAM;  // one entry per address, not one per socket type
-  ares_getaddrinfo(channel_, host.c_str(), nullptr, &hints, &OnAddrInfo,
-                   new AddrCallback(std::move(done)));
   ScheduleTimer();
 }
 

@@ -1,7 +1,14 @@
-// AresChannel: one c-ares channel driven by the engine's EventLoop. c-ares
-// reports the sockets it wants watched (ARES_OPT_SOCK_STATE_CB) and we hand
-// them to the loop; its retransmit/timeout clock runs on a loop timer. No
-// thread of its own, no blocking calls.
+// AresChannel: one c-ares channel driven by the engine's EventLoop, for one
+// DNS probe's query. c-ares reports the sockets it wants watched
+// (ARES_OPT_SOCK_STATE_CB) and we hand them to the loop; its
+// retransmit/timeout clock runs on a loop timer. No thread of its own, no
+// blocking calls.
+//
+// One channel per probe, not one shared per server: c-ares (1.18) cancels
+// only all of a channel's queries at once, its timeout is the channel's
+// while every probe has its own deadline, and a TCP connection kept for
+// the next probe would hide that probe's connect phase. What a channel
+// costs is kept small instead: given its server, it reads no system file.
 //
 // Thread-safety: loop thread only. Never destroy a channel from inside one
 // of its own callbacks (c-ares forbids it): defer with EventLoop::Post.
@@ -22,7 +29,8 @@ namespace outage::dns {
 
 struct AresChannelOptions {
   // "ip:port" servers in ares_set_servers_ports_csv form; empty uses the
-  // host's resolver configuration (/etc/resolv.conf).
+  // host's resolver configuration (/etc/resolv.conf). With servers, timeout
+  // and tries given, no system file is read.
   std::string servers_csv;
   bool use_tcp = false;
   // Deliver SERVFAIL/REFUSED answers instead of retrying other servers.
@@ -37,8 +45,6 @@ class AresChannel {
  public:
   // status is an ARES_* code; on ARES_SUCCESS `answer` is the raw reply.
   using SendCallback = std::function<void(int status, const std::vector<uint8_t>& answer)>;
-  // addresses are numeric, in c-ares' (RFC 6724) order.
-  using AddrCallback = std::function<void(int status, const std::vector<std::string>& addresses)>;
 
   // Create returns nullptr with *error set when c-ares cannot be set up.
   static std::unique_ptr<AresChannel> Create(EventLoop* loop, const AresChannelOptions& options,
@@ -51,8 +57,6 @@ class AresChannel {
   // Send sends a complete query message; `done` runs exactly once unless the
   // channel is destroyed first.
   void Send(const std::vector<uint8_t>& query, SendCallback done);
-  // Resolve looks up `host` for `family` (AF_INET, AF_INET6 or AF_UNSPEC).
-  void Resolve(const std::string& host, int family, AddrCallback done);
   // Cancel ends pending work now: callbacks run with ARES_ECANCELLED.
   void Cancel();
 

@@ -48,13 +48,19 @@ bool IsIpLiteral(const std::string& host) {
 
 }  // namespace
 
-DnsProbeRun::DnsProbeRun(EventLoop* loop, ProbeRequest request)
-    : loop_(loop), request_(std::move(request)), config_(request_.module->dns) {
+DnsProbeRun::DnsProbeRun(EventLoop* loop, AsyncResolver* resolver, ProbeRequest request)
+    : loop_(loop),
+      resolver_(resolver),
+      request_(std::move(request)),
+      config_(request_.module->dns) {
   result_.log = ProbeLog(request_.debug);
 }
 
 DnsProbeRun::~DnsProbeRun() {
   if (deadline_timer_ != 0) loop_->CancelTimer(deadline_timer_);
+  for (auto& ex : exchanges_) {
+    if (ex->lookup != 0) resolver_->Cancel(ex->lookup);
+  }
 }
 
 void DnsProbeRun::Begin(ProbeCallback done) {
@@ -116,35 +122,29 @@ void DnsProbeRun::StartExchange(Exchange& ex) {
       "Resolving target address",
       {{"target", ex.address.host},
        {"ip_protocol", config_.preferred_ip_protocol == IpProtocol::kIp4 ? "ip4" : "ip6"}});
-  std::string error;
-  ex.resolver_lookup = AresChannel::Create(loop_, AresChannelOptions{}, &error);
-  if (!ex.resolver_lookup) {
-    result_.log.Error("Error resolving address", {{"err", error}});
-    EndExchange(ex, false, FailureReason::kDns);
-    return;
-  }
-  // Without fallback only the preferred family is asked for, as blackbox does.
-  const int family = config_.ip_protocol_fallback                        ? AF_UNSPEC
-                     : config_.preferred_ip_protocol == IpProtocol::kIp4 ? AF_INET
-                                                                         : AF_INET6;
-  ex.resolver_lookup->Resolve(ex.address.host, family,
-                              [this, &ex](int status, const std::vector<std::string>& addresses) {
-                                OnResolverAddresses(ex, status, addresses);
-                              });
+  // The shared resolver asks only for the preferred family without
+  // fallback, as blackbox does.
+  ex.lookup = resolver_->Resolve(ex.address.host, config_.preferred_ip_protocol,
+                                 config_.ip_protocol_fallback, request_.deadline,
+                                 [this, &ex](const ResolveResult& resolved) {
+                                   ex.lookup = 0;
+                                   OnResolverAddresses(ex, resolved);
+                                 });
 }
 
-void DnsProbeRun::OnResolverAddresses(Exchange& ex, int status,
-                                      const std::vector<std::string>& addresses) {
+void DnsProbeRun::OnResolverAddresses(Exchange& ex, const ResolveResult& resolved) {
   ex.lookup_seconds = SecondsSince(ex.lookup_start);
   if (ex.done) return;
-  if (status != ARES_SUCCESS) {
-    result_.log.Error(
-        "Error resolving address",
-        {{"target", ex.address.host},
-         {"err", status == ARES_ECANCELLED ? cancel_reason_ : ares_strerror(status)}});
+  if (!resolved.error.empty()) {
+    result_.log.Error("Error resolving address",
+                      {{"target", ex.address.host}, {"err", resolved.error}});
     EndExchange(ex, false, FailureReason::kDns);
     return;
   }
+  // The resolver orders the preferred family first, keeping the order
+  // within each family, so ChooseAddress still picks as blackbox does.
+  std::vector<std::string> addresses;
+  for (const ResolvedAddress& address : resolved.addresses) addresses.push_back(address.text);
   ex.ip = ChooseAddress(addresses, config_);
   if (ex.ip.empty()) {
     result_.log.Error("Error resolving address",
@@ -252,9 +252,16 @@ void DnsProbeRun::EndExchange(Exchange& ex, bool succeeded, FailureReason reason
 void DnsProbeRun::Cancel(std::string_view why) {
   if (finished_) return;
   cancel_reason_ = std::string(why);
-  // ares_cancel runs the pending callbacks now, which end each exchange.
+  // ares_cancel runs the pending callbacks now, which end each exchange; a
+  // dropped lookup does not call back, so it is ended here the same way.
   for (auto& ex : exchanges_) {
-    if (ex->resolver_lookup) ex->resolver_lookup->Cancel();
+    if (ex->lookup != 0) {
+      resolver_->Cancel(ex->lookup);
+      ex->lookup = 0;
+      ResolveResult cancelled;
+      cancelled.error = cancel_reason_;
+      OnResolverAddresses(*ex, cancelled);
+    }
     if (ex->query) ex->query->Cancel();
   }
   for (auto& ex : exchanges_) EndExchange(*ex, false, FailureReason::kDns);

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/async_resolver.h"
 #include "collectors/dns/ares_channel.h"
 #include "collectors/dns/dns_message.h"
 #include "collectors/event_loop.h"
@@ -23,7 +24,8 @@ namespace outage::dns {
 
 class DnsProbeRun {
  public:
-  DnsProbeRun(EventLoop* loop, ProbeRequest request);
+  // `resolver` looks up resolvers named by host name; it must outlive the run.
+  DnsProbeRun(EventLoop* loop, AsyncResolver* resolver, ProbeRequest request);
   ~DnsProbeRun();
   DnsProbeRun(const DnsProbeRun&) = delete;
   DnsProbeRun& operator=(const DnsProbeRun&) = delete;
@@ -39,8 +41,8 @@ class DnsProbeRun {
   struct Exchange {
     std::string label;  // the resolver as configured (or the target)
     DnsServerAddress address;
-    std::unique_ptr<AresChannel> resolver_lookup;  // finds the resolver's IP
-    std::unique_ptr<AresChannel> query;            // asks the question
+    AsyncResolver::RequestId lookup = 0;  // finding the resolver's IP
+    std::unique_ptr<AresChannel> query;   // asks the question
     std::chrono::steady_clock::time_point lookup_start, request_start;
     double lookup_seconds = 0;
     double connect_seconds = 0;
@@ -53,7 +55,7 @@ class DnsProbeRun {
   };
 
   void StartExchange(Exchange& ex);
-  void OnResolverAddresses(Exchange& ex, int status, const std::vector<std::string>& addresses);
+  void OnResolverAddresses(Exchange& ex, const ResolveResult& resolved);
   void SendQuery(Exchange& ex);
   void OnAnswer(Exchange& ex, int status, const std::vector<uint8_t>& answer);
   // Judge decides ex.succeeded/reason from the answer (rcode, RR rules).
@@ -64,6 +66,7 @@ class DnsProbeRun {
   void Finish();
 
   EventLoop* loop_;
+  AsyncResolver* resolver_;
   ProbeRequest request_;
   const DnsProbe& config_;
   ProbeCallback done_;

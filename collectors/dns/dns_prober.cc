@@ -8,9 +8,9 @@
 
 namespace outage {
 
-DnsProber::DnsProber(EventLoop* loop) : loop_(loop) {}
+DnsProber::DnsProber(EventLoop* loop) : loop_(loop), resolver_(loop) {}
 
-DnsProber::~DnsProber() = default;
+DnsProber::~DnsProber() { runs_.clear(); }  // before resolver_: runs cancel lookups
 
 std::optional<std::string> DnsProber::CheckTarget(std::string_view target) const {
   std::string error;
@@ -26,7 +26,7 @@ std::optional<std::string> DnsProber::TargetHost(std::string_view target) const 
 }
 
 void DnsProber::Start(ProbeRequest request, ProbeCallback done) {
-  auto run = std::make_unique<dns::DnsProbeRun>(loop_, std::move(request));
+  auto run = std::make_unique<dns::DnsProbeRun>(loop_, &resolver_, std::move(request));
   dns::DnsProbeRun* raw = run.get();
   runs_.emplace(raw, std::move(run));
   raw->Begin([this, raw, done = std::move(done)](ProbeResult result) {

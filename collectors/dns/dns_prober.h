@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "collectors/async_resolver.h"
 #include "collectors/event_loop.h"
 #include "collectors/prober.h"
 
@@ -33,6 +34,7 @@ class DnsProber : public Prober {
 
  private:
   EventLoop* loop_;
+  AsyncResolver resolver_;  // looks up resolvers named by host name
   std::unordered_map<dns::DnsProbeRun*, std::unique_ptr<dns::DnsProbeRun>> runs_;
 };
 

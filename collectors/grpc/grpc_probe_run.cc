@@ -9,9 +9,7 @@
 #include "collectors/http/curl_tls_options.h"
 #include "collectors/http/header_text.h"
 #include "collectors/http/http_classify.h"
-#include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
-#include "collectors/probe_target.h"
 
 namespace outage {
 namespace {
@@ -32,22 +30,21 @@ GrpcProbeRun::GrpcProbeRun(GrpcProber* owner, ProbeRequest request, ProbeCallbac
     : owner_(owner),
       request_(std::move(request)),
       config_(request_.module->grpc),
-      done_(std::move(done)) {
+      done_(std::move(done)),
+      lookup_(&owner->resolver_) {
   result_.log = ProbeLog(request_.debug);
 }
 
 GrpcProbeRun::~GrpcProbeRun() {
   // Only a run destroyed unfinished (prober shutdown) still holds these.
-  if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
   if (easy_) owner_->transfers_.Remove(easy_.get());
 }
 
 void GrpcProbeRun::Begin() {
-  start_ = Clock::now();
   result_.log.Info(
       "Beginning probe",
       {{"probe", "grpc"},
-       {"timeout_seconds", std::to_string(SecondsBetween(start_, request_.deadline))}});
+       {"timeout_seconds", std::to_string(SecondsBetween(Clock::now(), request_.deadline))}});
   HostPort target = SplitGrpcTarget(request_.target);
   if (!target.error.empty()) {
     Fail(FailureReason::kProtocol, "Error splitting target address and port", target.error);
@@ -55,19 +52,18 @@ void GrpcProbeRun::Begin() {
   }
   host_ = std::move(target.host);
   port_ = target.port;
-  if (!HostAllowed(request_.config->probe_policy, host_, &result_)) {
-    Finish();
-    return;
-  }
-  // The resolver answers by the deadline at the latest, so no timer of our
+  // The lookup answers by the deadline at the latest, so no timer of our
   // own is needed before the call; curl's timeout bounds the call.
-  resolve_id_ =
-      owner_->resolver_.Resolve(host_, config_.preferred_ip_protocol, config_.ip_protocol_fallback,
-                                request_.deadline, [this](ResolveResult result) {
-                                  resolve_id_ = 0;
-                                  OnResolved(std::move(result));
-                                  ReleaseIfFinished();
-                                });
+  if (!lookup_.Start(request_, config_, host_, &result_, [this](const ResolvedAddress* address) {
+        if (address == nullptr) {
+          Finish();
+        } else {
+          StartCheck(*address);
+        }
+        ReleaseIfFinished();
+      })) {
+    Finish();
+  }
 }
 
 void GrpcProbeRun::Cancel(std::string_view why) {
@@ -76,23 +72,8 @@ void GrpcProbeRun::Cancel(std::string_view why) {
   Fail(FailureReason::kTimeout, "Probe cancelled", std::string(why));
 }
 
-void GrpcProbeRun::OnResolved(ResolveResult result) {
-  resolve_seconds_ = SecondsBetween(start_, Clock::now());
-  const ResolvedAddress* address = PickAddress(host_, result, &result_);
-  if (address == nullptr) {
-    Finish();
-    return;
-  }
-  ip_ = address->text;
-  StartCheck(*address);
-}
-
 void GrpcProbeRun::StartCheck(const ResolvedAddress& address) {
-  // curl connects to this address only.
-  if (!AddressAllowed(request_.config->probe_policy, host_, address, &result_)) {
-    Finish();
-    return;
-  }
+  // curl connects to this address only (Configure pins it).
   check_start_ = Clock::now();
   const auto remaining =
       std::chrono::duration_cast<std::chrono::milliseconds>(request_.deadline - check_start_);
@@ -298,17 +279,15 @@ void GrpcProbeRun::Fail(FailureReason reason, std::string_view message, const st
 void GrpcProbeRun::Finish() {
   if (finished_) return;
   finished_ = true;
-  if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
-  resolve_id_ = 0;
+  lookup_.Stop();
   if (easy_) {
     owner_->transfers_.Remove(easy_.get());
     easy_.reset();
   }
 
   ProbeResult& r = result_;
-  r.Add(metric::kDnsLookupTime, resolve_seconds_);
-  AddIpFacts(ip_, &r);
-  const std::pair<std::string_view, double> phases[] = {{"resolve", resolve_seconds_},
+  lookup_.AddSamples(&r);
+  const std::pair<std::string_view, double> phases[] = {{"resolve", lookup_.seconds()},
                                                         {"check", check_seconds_}};
   for (const auto& [name, seconds] : phases) {
     r.Add(metric::kGrpcDuration, {{"phase", std::string(name)}}, seconds);

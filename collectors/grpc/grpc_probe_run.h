@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "collectors/async_resolver.h"
 #include "collectors/http/curl_handles.h"
+#include "collectors/probe_target.h"
 #include "collectors/prober.h"
 #include "collectors/tls_facts.h"
 
@@ -45,7 +45,6 @@ class GrpcProbeRun {
  private:
   using Clock = std::chrono::steady_clock;
 
-  void OnResolved(ResolveResult result);
   void StartCheck(const ResolvedAddress& address);
   // Configure sets up the transfer; false when curl refuses an option.
   bool Configure(const ResolvedAddress& address);
@@ -69,11 +68,8 @@ class GrpcProbeRun {
 
   std::string host_;
   int port_ = 0;
-  std::string ip_;
-  AsyncResolver::RequestId resolve_id_ = 0;
-  Clock::time_point start_;
+  TargetLookup lookup_;  // the resolve phase
   Clock::time_point check_start_;
-  double resolve_seconds_ = 0;
   double check_seconds_ = 0;
 
   CurlEasy easy_;

@@ -11,9 +11,7 @@
 
 #include "collectors/icmp/icmp_packet.h"
 #include "collectors/icmp/icmp_prober.h"
-#include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
-#include "collectors/probe_target.h"
 
 namespace outage {
 namespace {
@@ -28,7 +26,8 @@ IcmpProbeRun::IcmpProbeRun(IcmpProber* owner, ProbeRequest request, ProbeCallbac
     : owner_(owner),
       request_(std::move(request)),
       config_(request_.module->icmp),
-      done_(std::move(done)) {
+      done_(std::move(done)),
+      lookup_(&owner->resolver_) {
   result_.log = ProbeLog(request_.debug);
 }
 
@@ -36,7 +35,6 @@ IcmpProbeRun::~IcmpProbeRun() {
   // Only a run destroyed unfinished (prober shutdown) still holds these.
   if (deadline_timer_ != 0) owner_->loop_->CancelTimer(deadline_timer_);
   if (send_timer_ != 0) owner_->loop_->CancelTimer(send_timer_);
-  if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
   if (fd_ >= 0) {
     owner_->loop_->UnwatchFd(fd_);
     close(fd_);
@@ -53,8 +51,14 @@ void IcmpProbeRun::Begin() {
     Fail(FailureReason::kProtocol, "Invalid target", why);
     return;
   }
-  host_ = std::move(*host);
-  if (!HostAllowed(request_.config->probe_policy, host_, &result_)) {
+  if (!lookup_.Start(request_, config_, *host, &result_, [this](const ResolvedAddress* address) {
+        if (address == nullptr) {
+          Finish();
+        } else {
+          Setup(*address);
+        }
+        ReleaseIfFinished();
+      })) {
     Finish();
     return;
   }
@@ -63,14 +67,6 @@ void IcmpProbeRun::Begin() {
     OnDeadline();
     ReleaseIfFinished();
   });
-  EnterPhase(Phase::kResolve);
-  resolve_id_ =
-      owner_->resolver_.Resolve(host_, config_.preferred_ip_protocol, config_.ip_protocol_fallback,
-                                request_.deadline, [this](ResolveResult result) {
-                                  resolve_id_ = 0;
-                                  OnResolved(std::move(result));
-                                  ReleaseIfFinished();
-                                });
 }
 
 void IcmpProbeRun::Cancel(std::string_view why) {
@@ -78,22 +74,8 @@ void IcmpProbeRun::Cancel(std::string_view why) {
   Fail(FailureReason::kTimeout, "Probe cancelled", std::string(why));
 }
 
-void IcmpProbeRun::OnResolved(ResolveResult result) {
-  const ResolvedAddress* address = PickAddress(host_, result, &result_);
-  if (address == nullptr) {
-    Finish();
-    return;
-  }
-  ip_ = address->text;
-  Setup(*address);
-}
-
 void IcmpProbeRun::Setup(const ResolvedAddress& address) {
   EnterPhase(Phase::kSetup);
-  if (!AddressAllowed(request_.config->probe_policy, host_, address, &result_)) {
-    Finish();
-    return;
-  }
   std::string error;
   v6_ = address.family() == AF_INET6;
   remote_ = address.addr;
@@ -195,7 +177,7 @@ void IcmpProbeRun::Match(const ReceivedPacket& packet, Clock::time_point receive
 }
 
 void IcmpProbeRun::OnDeadline() {
-  if (phase_ == Phase::kResolve) {
+  if (lookup_.pending()) {
     Fail(FailureReason::kDns, "Deadline passed while resolving the target");
     return;
   }
@@ -213,9 +195,8 @@ void IcmpProbeRun::OnDeadline() {
 
 void IcmpProbeRun::EnterPhase(Phase phase) {
   const auto now = Clock::now();
-  if (phase_ == Phase::kResolve || phase_ == Phase::kSetup) {
-    phase_seconds_[static_cast<int>(phase_)] +=
-        std::chrono::duration<double>(now - phase_start_).count();
+  if (phase_ == Phase::kSetup) {
+    setup_seconds_ += std::chrono::duration<double>(now - phase_start_).count();
   }
   phase_ = phase;
   phase_start_ = now;
@@ -234,8 +215,7 @@ void IcmpProbeRun::Finish() {
   deadline_timer_ = 0;
   if (send_timer_ != 0) owner_->loop_->CancelTimer(send_timer_);
   send_timer_ = 0;
-  if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
-  resolve_id_ = 0;
+  lookup_.Stop();
   if (fd_ >= 0) {
     owner_->loop_->UnwatchFd(fd_);
     close(fd_);
@@ -244,14 +224,11 @@ void IcmpProbeRun::Finish() {
 
   ProbeResult& r = result_;
   const RttStats stats = ComputeRttStats(rtts_);
-  const double resolve = phase_seconds_[static_cast<int>(Phase::kResolve)];
-  const double setup = phase_seconds_[static_cast<int>(Phase::kSetup)];
-  r.Add(metric::kDnsLookupTime, resolve);
-  AddIpFacts(ip_, &r);
+  lookup_.AddSamples(&r);
   // Blackbox's rtt phase is its one echo's round trip (0 without a reply);
   // over several echoes, the mean round trip.
   const std::pair<std::string_view, double> phases[] = {
-      {"resolve", resolve}, {"setup", setup}, {"rtt", stats.avg}};
+      {"resolve", lookup_.seconds()}, {"setup", setup_seconds_}, {"rtt", stats.avg}};
   for (const auto& [name, seconds] : phases) {
     r.Add(metric::kIcmpDuration, {{"phase", std::string(name)}}, seconds);
     r.phases.push_back(PhaseTiming{name, seconds});

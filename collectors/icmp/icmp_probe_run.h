@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/async_resolver.h"
 #include "collectors/icmp/icmp_socket.h"
+#include "collectors/probe_target.h"
 #include "collectors/prober.h"
 
 namespace outage {
@@ -35,7 +35,7 @@ class IcmpProbeRun {
 
  private:
   using Clock = std::chrono::steady_clock;
-  enum class Phase { kResolve, kSetup, kRtt, kNone };
+  enum class Phase { kSetup, kRtt, kNone };  // resolving is lookup_'s
 
   // Echo is one request sent: when, and whether its reply came.
   struct Echo {
@@ -43,7 +43,6 @@ class IcmpProbeRun {
     bool answered = false;
   };
 
-  void OnResolved(ResolveResult result);
   void Setup(const ResolvedAddress& address);
   void SendEcho();
   void OnReadable();
@@ -65,9 +64,7 @@ class IcmpProbeRun {
   ProbeResult result_;
   bool finished_ = false;
 
-  std::string host_;
-  std::string ip_;  // the address probed, for probe_ip_*
-  AsyncResolver::RequestId resolve_id_ = 0;
+  TargetLookup lookup_;  // the resolve phase
   EventLoop::TimerId deadline_timer_ = 0;
   EventLoop::TimerId send_timer_ = 0;
 
@@ -86,7 +83,7 @@ class IcmpProbeRun {
 
   Phase phase_ = Phase::kNone;
   Clock::time_point phase_start_;
-  double phase_seconds_[2] = {0, 0};  // resolve, setup
+  double setup_seconds_ = 0;
 };
 
 }  // namespace outage

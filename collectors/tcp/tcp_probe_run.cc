@@ -12,9 +12,7 @@
 #include <cstring>
 #include <utility>
 
-#include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
-#include "collectors/probe_target.h"
 #include "collectors/tcp/host_port.h"
 #include "collectors/tcp/tcp_prober.h"
 
@@ -48,7 +46,8 @@ TcpProbeRun::TcpProbeRun(TcpProber* owner, ProbeRequest request, ProbeCallback d
     : owner_(owner),
       request_(std::move(request)),
       config_(request_.module->tcp),
-      done_(std::move(done)) {
+      done_(std::move(done)),
+      lookup_(&owner->resolver_) {
   result_.log = ProbeLog(request_.debug);
 }
 
@@ -56,7 +55,6 @@ TcpProbeRun::~TcpProbeRun() {
   // Only a run destroyed unfinished (prober shutdown) still holds these.
   if (deadline_timer_ != 0) owner_->loop_->CancelTimer(deadline_timer_);
   if (trust_timer_ != 0) owner_->loop_->CancelTimer(trust_timer_);
-  if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
   if (stream_) owner_->loop_->UnwatchFd(stream_->fd());
 }
 
@@ -71,7 +69,14 @@ void TcpProbeRun::Begin() {
   }
   host_ = std::move(target.host);
   port_ = target.port;
-  if (!HostAllowed(request_.config->probe_policy, host_, &result_)) {
+  if (!lookup_.Start(request_, config_, host_, &result_, [this](const ResolvedAddress* address) {
+        if (address == nullptr) {
+          Finish();
+        } else {
+          Connect(*address);
+        }
+        ReleaseIfFinished();
+      })) {
     Finish();
     return;
   }
@@ -80,14 +85,6 @@ void TcpProbeRun::Begin() {
     OnDeadline();
     ReleaseIfFinished();
   });
-  EnterPhase(Phase::kResolve);
-  resolve_id_ =
-      owner_->resolver_.Resolve(host_, config_.preferred_ip_protocol, config_.ip_protocol_fallback,
-                                request_.deadline, [this](ResolveResult result) {
-                                  resolve_id_ = 0;
-                                  OnResolved(std::move(result));
-                                  ReleaseIfFinished();
-                                });
 }
 
 void TcpProbeRun::Cancel(std::string_view why) {
@@ -95,23 +92,9 @@ void TcpProbeRun::Cancel(std::string_view why) {
   Fail(FailureReason::kTimeout, "Probe cancelled", std::string(why));
 }
 
-void TcpProbeRun::OnResolved(ResolveResult result) {
-  const ResolvedAddress* address = PickAddress(host_, result, &result_);
-  if (address == nullptr) {
-    Finish();
-    return;
-  }
-  ip_ = address->text;
-  Connect(*address);
-}
-
 void TcpProbeRun::Connect(const ResolvedAddress& address) {
   EnterPhase(Phase::kConnect);
   state_ = State::kConnecting;
-  if (!AddressAllowed(request_.config->probe_policy, host_, address, &result_)) {
-    Finish();
-    return;
-  }
   const int fd = socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     Fail(FailureReason::kNetwork, "Error creating socket", std::strerror(errno));
@@ -438,16 +421,15 @@ void TcpProbeRun::Finish() {
   deadline_timer_ = 0;
   if (trust_timer_ != 0) owner_->loop_->CancelTimer(trust_timer_);
   trust_timer_ = 0;
-  if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
-  resolve_id_ = 0;
+  lookup_.Stop();
   if (stream_) {
     owner_->loop_->UnwatchFd(stream_->fd());
     stream_.reset();
   }
 
   ProbeResult& r = result_;
-  r.Add(metric::kDnsLookupTime, phase_seconds_[static_cast<int>(Phase::kResolve)]);
-  AddIpFacts(ip_, &r);
+  phase_seconds_[static_cast<int>(Phase::kResolve)] = lookup_.seconds();
+  lookup_.AddSamples(&r);
   for (size_t i = 0; i < std::size(kPhaseNames); ++i) {
     r.Add(metric::kTcpDuration, {{"phase", std::string(kPhaseNames[i])}}, phase_seconds_[i]);
     r.phases.push_back(PhaseTiming{kPhaseNames[i], phase_seconds_[i]});

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/async_resolver.h"
+#include "collectors/probe_target.h"
 #include "collectors/prober.h"
 #include "collectors/tcp/query_response.h"
 #include "collectors/tcp/tcp_stream.h"
@@ -49,7 +49,6 @@ class TcpProbeRun {
   // The outcome of trying to make progress without blocking.
   enum class Progress { kAdvanced, kWaiting, kFailed };
 
-  void OnResolved(ResolveResult result);
   void Connect(const ResolvedAddress& address);
   void OnDeadline();
 
@@ -94,11 +93,10 @@ class TcpProbeRun {
   std::string host_;
   int port_ = 0;
   State state_ = State::kResolving;
-  AsyncResolver::RequestId resolve_id_ = 0;
+  TargetLookup lookup_;  // the resolve phase
   EventLoop::TimerId deadline_timer_ = 0;
   EventLoop::TimerId trust_timer_ = 0;  // AwaitTrustStore's next look
   std::unique_ptr<TcpStream> stream_;
-  std::string ip_;  // the address connected to, for probe_ip_*
   TlsFacts tls_facts_;
 
   // Dialogue.

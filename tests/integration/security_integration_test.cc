@@ -73,6 +73,23 @@ bool Contains(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
 }
 
+// ExpectBlockedAtConnect probes `target` (metrics, then the debug log) and
+// expects a `network` failure that the log puts down to probe_policy, with
+// `why` in it when given.
+void ExpectBlockedAtConnect(const ExporterProcess& exporter, const std::string& target,
+                            const std::string& module, const std::string& why = "") {
+  SCOPED_TRACE(module + " " + target);
+  Probe p = DoProbe(exporter, target, module);
+  EXPECT_EQ(p.response.status, 200) << p.response.body;
+  EXPECT_EQ(p.metrics.Value("probe_success"), 0.0) << p.response.body;
+  EXPECT_EQ(p.metrics.FailureReason(), "network");
+  p = DoProbe(exporter, target, module, /*debug=*/true);
+  EXPECT_TRUE(Contains(p.response.body, "blocked by probe_policy")) << p.response.body;
+  if (!why.empty()) {
+    EXPECT_TRUE(Contains(p.response.body, why)) << p.response.body;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // probe_policy on loopback only (safe without a namespace).
 
@@ -113,15 +130,8 @@ TEST(ProbePolicyTest, AllowListRefusesOtherAddressesAtConnectTime) {
   EXPECT_EQ(p.response.body,
             "Target not allowed by probe_policy: address 127.0.0.1 is in no allowed network\n");
   // A name passes the host check and is refused on its address.
-  const std::string by_name = "http://localhost:" + std::to_string(server->Port()) + "/ok";
-  p = DoProbe(*exporter, by_name);
-  EXPECT_EQ(p.response.status, 200);
-  EXPECT_EQ(p.metrics.Value("probe_success"), 0.0);
-  EXPECT_EQ(p.metrics.FailureReason(), "network");
-  p = DoProbe(*exporter, by_name, "http_2xx", /*debug=*/true);
-  EXPECT_TRUE(Contains(p.response.body, "blocked by probe_policy")) << p.response.body;
-  EXPECT_TRUE(Contains(p.response.body, "address 127.0.0.1 is in no allowed network"))
-      << p.response.body;
+  ExpectBlockedAtConnect(*exporter, "http://localhost:" + std::to_string(server->Port()) + "/ok",
+                         "http_2xx", "address 127.0.0.1 is in no allowed network");
   EXPECT_EQ(server->TotalRequests(), 0);
   EXPECT_EQ(server->ConnectionsAccepted(), 0);
 }
@@ -147,14 +157,23 @@ TEST(ProbePolicyTest, RedirectToDeniedHostIsNotFollowed) {
 // ---------------------------------------------------------------------------
 // probe_policy against 169.254.169.254, inside a private network namespace.
 
-constexpr char kMetadataHosts[] = "169.254.169.254 metadata.test\n";
+// StartMetadataListener gives the namespace's network a metadata.test name
+// for 169.254.169.254 and listens there; nullptr (a test failure) when either
+// cannot be done.
+std::unique_ptr<CountingListener> StartMetadataListener() {
+  const std::string problem = SetUpPrivateNetwork("169.254.169.254 metadata.test\n");
+  EXPECT_EQ(problem, "");
+  if (!problem.empty()) return nullptr;
+  std::string error;
+  auto listener = CountingListener::Start("169.254.169.254", &error);
+  EXPECT_NE(listener, nullptr) << error;
+  return listener;
+}
 
 TEST(ProbePolicyNetnsTest, MetadataAddressIsForbiddenByDefault) {
   OUTAGE_IN_PRIVATE_NETNS();
-  ASSERT_EQ(SetUpPrivateNetwork(kMetadataHosts), "");
-  std::string error;
-  auto metadata = CountingListener::Start("169.254.169.254", &error);
-  ASSERT_NE(metadata, nullptr) << error;
+  auto metadata = StartMetadataListener();
+  ASSERT_NE(metadata, nullptr);
   const std::string port = std::to_string(metadata->Port());
   TempDir tmp;
   auto exporter = StartExporter(tmp, "");  // the default policy
@@ -179,37 +198,25 @@ TEST(ProbePolicyNetnsTest, MetadataAddressIsForbiddenByDefault) {
 
 TEST(ProbePolicyNetnsTest, NameResolvingToMetadataIsRefusedAtConnectTime) {
   OUTAGE_IN_PRIVATE_NETNS();
-  ASSERT_EQ(SetUpPrivateNetwork(kMetadataHosts), "");
-  std::string error;
-  auto metadata = CountingListener::Start("169.254.169.254", &error);
-  ASSERT_NE(metadata, nullptr) << error;
+  auto metadata = StartMetadataListener();
+  ASSERT_NE(metadata, nullptr);
   const std::string port = std::to_string(metadata->Port());
   TempDir tmp;
   auto exporter = StartExporter(tmp, "");
   ASSERT_NE(exporter, nullptr);
 
-  // HTTP: the name passes the host check; its address is refused.
+  // HTTP: the name passes the host check; its address is refused. TCP: the
+  // same, on the address c-ares found.
   const std::string url = "http://metadata.test:" + port + "/latest/meta-data/";
-  Probe p = DoProbe(*exporter, url);
-  EXPECT_EQ(p.response.status, 200) << p.response.body;
-  EXPECT_EQ(p.metrics.Value("probe_success"), 0.0);
-  EXPECT_EQ(p.metrics.FailureReason(), "network");
-  p = DoProbe(*exporter, url, "http_2xx", /*debug=*/true);
-  EXPECT_TRUE(Contains(p.response.body, "Connection blocked by probe_policy")) << p.response.body;
-  EXPECT_TRUE(Contains(p.response.body, "169.254.169.254 is in denied network"));
-
-  // TCP: the same, on the address c-ares found.
-  p = DoProbe(*exporter, "metadata.test:" + port, "tcp_connect");
-  EXPECT_EQ(p.metrics.Value("probe_success"), 0.0) << p.response.body;
-  EXPECT_EQ(p.metrics.FailureReason(), "network");
-  p = DoProbe(*exporter, "metadata.test:" + port, "tcp_connect", /*debug=*/true);
-  EXPECT_TRUE(Contains(p.response.body, "Connection blocked by probe_policy")) << p.response.body;
+  const std::string why = "169.254.169.254 is in denied network";
+  ExpectBlockedAtConnect(*exporter, url, "http_2xx", why);
+  ExpectBlockedAtConnect(*exporter, "metadata.test:" + port, "tcp_connect", why);
   EXPECT_EQ(metadata->Accepted(), 0);
 
   // Control: the name does resolve to the listener when the policy allows.
   auto open = StartExporter(tmp, "probe_policy:\n  deny: []\n");
   ASSERT_NE(open, nullptr);
-  p = DoProbe(*open, url);
+  Probe p = DoProbe(*open, url);
   EXPECT_EQ(p.metrics.Value("probe_success"), 1.0) << p.response.body;
   p = DoProbe(*open, "metadata.test:" + port, "tcp_connect");
   EXPECT_EQ(p.metrics.Value("probe_success"), 1.0) << p.response.body;
@@ -218,11 +225,10 @@ TEST(ProbePolicyNetnsTest, NameResolvingToMetadataIsRefusedAtConnectTime) {
 
 TEST(ProbePolicyNetnsTest, RedirectToMetadataIsRefused) {
   OUTAGE_IN_PRIVATE_NETNS();
-  ASSERT_EQ(SetUpPrivateNetwork(kMetadataHosts), "");
-  std::string error;
-  auto metadata = CountingListener::Start("169.254.169.254", &error);
-  ASSERT_NE(metadata, nullptr) << error;
+  auto metadata = StartMetadataListener();
+  ASSERT_NE(metadata, nullptr);
   const std::string port = std::to_string(metadata->Port());
+  std::string error;
   auto server = TestHttpServer::Start({}, &error);
   ASSERT_NE(server, nullptr) << error;
   server->Route("/to-ip", RedirectTo("http://169.254.169.254:" + port + "/latest/"));
@@ -231,11 +237,7 @@ TEST(ProbePolicyNetnsTest, RedirectToMetadataIsRefused) {
   auto exporter = StartExporter(tmp, "");
   ASSERT_NE(exporter, nullptr);
   for (const char* path : {"/to-ip", "/to-name"}) {
-    Probe p = DoProbe(*exporter, server->Url(path));
-    EXPECT_EQ(p.metrics.Value("probe_success"), 0.0) << path << "\n" << p.response.body;
-    EXPECT_EQ(p.metrics.FailureReason(), "network") << path;
-    p = DoProbe(*exporter, server->Url(path), "http_2xx", /*debug=*/true);
-    EXPECT_TRUE(Contains(p.response.body, "blocked by probe_policy")) << p.response.body;
+    ExpectBlockedAtConnect(*exporter, server->Url(path), "http_2xx");
     EXPECT_EQ(server->RequestCount(path), 2);
   }
   EXPECT_EQ(metadata->Accepted(), 0);

@@ -29,6 +29,8 @@ class RawTcpServer {
   int Port() const { return port_; }
   // Url is "http://127.0.0.1:PORT" + path.
   std::string Url(const std::string& path = "/") const;
+  // Target is "127.0.0.1:PORT", the form a TCP or gRPC probe target takes.
+  std::string Target() const { return "127.0.0.1:" + std::to_string(port_); }
   // AcceptedCount is the number of connections accepted so far.
   int AcceptedCount() const { return accepted_.load(); }
 

@@ -9,6 +9,10 @@
 
 #include <ctime>
 #include <memory>
+#include <optional>
+#include <string>
+
+#include "tests/support/temp_dir.h"
 
 namespace outage::test {
 namespace {
@@ -211,6 +215,24 @@ std::string VerifyCertAgainstCa(const std::string& cert_path, const std::string&
   }
   if (X509_verify_cert(ctx.get()) == 1) return "";
   return X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
+}
+
+const TestCerts* SharedTestCerts(std::string* error) {
+  struct Shared {
+    TempDir dir;
+    std::optional<TestCerts> certs;
+    std::string error;
+  };
+  static Shared* const shared = [] {
+    static Shared instance;
+    instance.certs = GenerateTestCerts(instance.dir.path(), 30, &instance.error);
+    return &instance;
+  }();
+  if (!shared->certs) {
+    *error = shared->error;
+    return nullptr;
+  }
+  return &*shared->certs;
 }
 
 }  // namespace outage::test

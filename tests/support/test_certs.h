@@ -33,6 +33,12 @@ struct TestCerts {
 std::optional<TestCerts> GenerateTestCerts(const std::string& dir, int valid_days,
                                            std::string* error);
 
+// SharedTestCerts is one set of certificates (leaf valid 30 days) for the
+// whole test process, generated on first use in a temporary directory that
+// is removed at exit: for suites that only need some valid PKI. nullptr with
+// *error when generation failed. Thread-safe.
+const TestCerts* SharedTestCerts(std::string* error);
+
 // CertSha256Fingerprint is the lowercase hex SHA-256 of the DER certificate
 // in cert_path (blackbox's fingerprint_sha256 label), or "" on error.
 std::string CertSha256Fingerprint(const std::string& cert_path);

@@ -18,7 +18,6 @@
 #include "tests/collectors/probe_outcome.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/raw_tcp_server.h"
-#include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"
 #include "tests/support/test_http_server.h"
 
@@ -50,15 +49,9 @@ std::string ServingStatus(const ProbeResult& r) {
 class GrpcProberTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
     std::string error;
-    auto certs = GenerateTestCerts(dir_->path(), 30, &error);
-    ASSERT_TRUE(certs.has_value()) << error;
-    certs_ = new TestCerts(*certs);
-  }
-  static void TearDownTestSuite() {
-    delete certs_;
-    delete dir_;
+    certs_ = SharedTestCerts(&error);
+    ASSERT_NE(certs_, nullptr) << error;
   }
 
   Outcome Probe(const std::string& grpc_section, const std::string& target,
@@ -73,13 +66,11 @@ class GrpcProberTest : public ::testing::Test {
     return server;
   }
 
-  static TempDir* dir_;
-  static TestCerts* certs_;
+  static const TestCerts* certs_;
   ProbeEngine engine_;
 };
 
-TempDir* GrpcProberTest::dir_ = nullptr;
-TestCerts* GrpcProberTest::certs_ = nullptr;
+const TestCerts* GrpcProberTest::certs_ = nullptr;
 
 TEST_F(GrpcProberTest, ServingServerSucceeds) {
   auto server = Serve();
@@ -197,7 +188,7 @@ TEST_F(GrpcProberTest, ServerThatNeverAnswersTimesOutByTheDeadline) {
   std::string error;
   auto server = RawTcpServer::Start(RawBehavior::kNeverAnswer, &error);
   ASSERT_NE(server, nullptr) << error;
-  Outcome out = Probe("", "127.0.0.1:" + std::to_string(server->Port()), milliseconds(1000));
+  Outcome out = Probe("", server->Target(), milliseconds(1000));
   EXPECT_FALSE(out.result.success);
   EXPECT_EQ(ReasonOf(out.result), "timeout");
   EXPECT_EQ(SampleValue(out.result, "probe_grpc_status_code"), 4);  // DEADLINE_EXCEEDED
@@ -239,7 +230,7 @@ TEST_F(GrpcProberTest, ProbePolicyBlocksBeforeConnecting) {
   std::string error;
   auto server = RawTcpServer::Start(RawBehavior::kNeverAnswer, &error);
   ASSERT_NE(server, nullptr) << error;
-  Outcome out = Probe("", "127.0.0.1:" + std::to_string(server->Port()), milliseconds(1000),
+  Outcome out = Probe("", server->Target(), milliseconds(1000),
                       "probe_policy:\n  deny:\n    - 127.0.0.0/8\n");
   EXPECT_FALSE(out.result.success);
   EXPECT_EQ(ReasonOf(out.result), "network");

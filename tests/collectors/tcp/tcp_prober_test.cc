@@ -6,81 +6,37 @@
 #include <chrono>
 #include <csignal>
 #include <memory>
-#include <optional>
 #include <string>
-#include <variant>
+#include <utility>
+#include <vector>
 
 #include "collectors/probe_engine.h"
-#include "config/config_loader.h"
+#include "tests/collectors/probe_outcome.h"
 #include "tests/collectors/tcp/tcp_test_servers.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/raw_tcp_server.h"
 #include "tests/support/sanitizer_allowance.h"
-#include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"
 
 namespace outage::test {
 namespace {
 
 using std::chrono::milliseconds;
-using Clock = std::chrono::steady_clock;
-
-struct Outcome {
-  ProbeResult result;
-  double elapsed_seconds = 0;
-  std::string config_error;
-};
-
-std::optional<double> Value(const ProbeResult& r, std::string_view name,
-                            const LabelPairs& labels = {}) {
-  std::optional<double> found;
-  for (const Sample& s : r.samples) {
-    if (s.desc->name == name && s.labels == labels) found = s.value;
-  }
-  return found;
-}
-
-std::string Reason(const ProbeResult& r) {
-  return std::string(FailureReasonName(r.success ? FailureReason::kNone : r.reason));
-}
 
 class TcpProberTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     signal(SIGPIPE, SIG_IGN);  // as main() does: TLS writes may hit a closed peer
-    dir_ = new TempDir();
     std::string error;
-    auto certs = GenerateTestCerts(dir_->path(), 30, &error);
-    ASSERT_TRUE(certs.has_value()) << error;
-    certs_ = new TestCerts(*certs);
-  }
-  static void TearDownTestSuite() {
-    delete certs_;
-    delete dir_;
+    certs_ = SharedTestCerts(&error);
+    ASSERT_NE(certs_, nullptr) << error;
   }
 
   // Probe runs module `m` with the given `tcp:` section body (indented by
   // six spaces) against `target`.
-  Outcome Probe(const std::string& tcp_section, const std::string& target,
-                milliseconds timeout = milliseconds(3000)) {
-    Outcome out;
-    std::string yaml = "modules:\n  m:\n    prober: tcp\n";
-    if (!tcp_section.empty()) yaml += "    tcp:\n" + tcp_section;
-    ConfigResult loaded = LoadConfigString(yaml, "test.yml");
-    if (auto* error = std::get_if<ConfigError>(&loaded)) {
-      ADD_FAILURE() << error->ToString() << "\n" << yaml;
-      return out;
-    }
-    ProbeRequest request;
-    request.config = std::get<LoadedConfig>(loaded).config;
-    request.module = &request.config->modules.at("m");
-    request.target = target;
-    request.debug = true;
-    const auto start = Clock::now();
-    request.deadline = start + timeout;
-    out.result = engine_.Probe(std::move(request)).get();
-    out.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    return out;
+  ProbeOutcome Probe(const std::string& tcp_section, const std::string& target,
+                     milliseconds timeout = milliseconds(3000)) {
+    return RunProbe(engine_, "tcp", tcp_section, target, timeout);
   }
 
   static std::unique_ptr<ScriptedServer> Serve(ScriptedServer::Script script) {
@@ -90,15 +46,20 @@ class TcpProberTest : public ::testing::Test {
     return server;
   }
 
+  static std::unique_ptr<RawTcpServer> ServeRaw(RawBehavior behavior) {
+    std::string error;
+    auto server = RawTcpServer::Start(behavior, &error);
+    EXPECT_NE(server, nullptr) << error;
+    return server;
+  }
+
   static std::string CaFile() { return certs_->ca.cert_path; }
 
-  static TempDir* dir_;
-  static TestCerts* certs_;
+  static const TestCerts* certs_;
   ProbeEngine engine_;
 };
 
-TempDir* TcpProberTest::dir_ = nullptr;
-TestCerts* TcpProberTest::certs_ = nullptr;
+const TestCerts* TcpProberTest::certs_ = nullptr;
 
 // Servers -------------------------------------------------------------------
 
@@ -150,6 +111,29 @@ constexpr char kSmtpStartTls[] = R"yaml(      query_response:
         ca_file: CA
 )yaml";
 
+// StartTlsServer greets with `greeting`, waits for `command` and answers it
+// with `go_ahead` in plaintext, upgrades to TLS, then answers each line of
+// `dialogue` in turn, stopping at the first line that is not the expected one.
+ScriptedServer::Script StartTlsServer(const TestCerts* certs, std::string greeting,
+                                      std::string command, std::string go_ahead,
+                                      std::vector<std::pair<std::string, std::string>> dialogue) {
+  return [=](ServerConn& c) {
+    std::string line;
+    c.Write(greeting);
+    if (!c.ReadLine(&line) || line != command) return;
+    c.Write(go_ahead);
+    if (!c.StartTls(certs->leaf.cert_path, certs->leaf.key_path)) return;
+    for (const auto& [expected, reply] : dialogue) {
+      if (!c.ReadLine(&line) || line != expected) return;
+      c.Write(reply);
+    }
+  };
+}
+
+constexpr char kExpectSsh[] = R"yaml(      query_response:
+        - expect: "^SSH-2.0-"
+)yaml";
+
 std::string WithCa(std::string text, const std::string& ca) {
   const size_t at = text.find("CA\n");
   if (at != std::string::npos) text.replace(at, 2, ca);
@@ -160,45 +144,46 @@ std::string WithCa(std::string text, const std::string& ca) {
 
 TEST_F(TcpProberTest, ConnectOnlySucceeds) {
   auto server = Serve(SshBanner);
-  Outcome o = Probe("", server->Target());
+  ProbeOutcome o = Probe("", server->Target());
   EXPECT_TRUE(o.result.success) << o.result.log.Text();
-  EXPECT_EQ(Value(o.result, "probe_ip_protocol"), 4);
-  EXPECT_NE(Value(o.result, "probe_ip_addr_hash"), 0);
-  EXPECT_EQ(Value(o.result, "probe_failed_due_to_regex"), 0);
+  EXPECT_EQ(SampleValue(o.result, "probe_ip_protocol"), 4);
+  EXPECT_NE(SampleValue(o.result, "probe_ip_addr_hash"), 0);
+  EXPECT_EQ(SampleValue(o.result, "probe_failed_due_to_regex"), 0);
   ASSERT_EQ(o.result.phases.size(), 4u);
   EXPECT_EQ(o.result.phases[0].phase, "resolve");
   EXPECT_EQ(o.result.phases[3].phase, "exchange");
-  EXPECT_TRUE(Value(o.result, "probe_tcp_duration_seconds", {{"phase", "connect"}}).has_value());
-  EXPECT_FALSE(Value(o.result, "probe_ssl_earliest_cert_expiry").has_value());
+  EXPECT_TRUE(
+      SampleValue(o.result, "probe_tcp_duration_seconds", {{"phase", "connect"}}).has_value());
+  EXPECT_FALSE(SampleValue(o.result, "probe_ssl_earliest_cert_expiry").has_value());
 }
 
 TEST_F(TcpProberTest, SshBannerWithLabels) {
   auto server = Serve(SshBanner);
-  Outcome o = Probe(R"yaml(      query_response:
+  ProbeOutcome o = Probe(R"yaml(      query_response:
         - expect: "^SSH-2.0-([^ -]+)"
           labels:
             - name: ssh_version
               value: "${1}"
         - send: "SSH-2.0-blackbox-ssh-check"
 )yaml",
-                    server->Target());
+                         server->Target());
   EXPECT_TRUE(o.result.success) << o.result.log.Text();
-  EXPECT_EQ(Value(o.result, "probe_expect_info", {{"ssh_version", "test"}}), 1);
+  EXPECT_EQ(SampleValue(o.result, "probe_expect_info", {{"ssh_version", "test"}}), 1);
 }
 
 TEST_F(TcpProberTest, SmtpStartTls) {
   ScriptedServer* self = nullptr;
   auto server = Serve(SmtpServer(&self, certs_));
   self = server.get();
-  Outcome o = Probe(WithCa(kSmtpStartTls, CaFile()), server->Target());
+  ProbeOutcome o = Probe(WithCa(kSmtpStartTls, CaFile()), server->Target());
   ASSERT_TRUE(o.result.success) << o.result.log.Text();
   EXPECT_EQ(server->Transcript(), (std::vector<std::string>{"EHLO prober.test", "STARTTLS", "<tls>",
                                                             "EHLO prober.test", "QUIT"}));
-  EXPECT_EQ(Value(o.result, "probe_ssl_earliest_cert_expiry"),
+  EXPECT_EQ(SampleValue(o.result, "probe_ssl_earliest_cert_expiry"),
             static_cast<double>(certs_->leaf.not_after));
-  EXPECT_TRUE(Value(o.result, "probe_ssl_last_chain_expiry_timestamp_seconds").has_value());
-  EXPECT_EQ(Value(o.result, "probe_tls_version_info", {{"version", "TLS 1.3"}}), 1);
-  EXPECT_GT(*Value(o.result, "probe_tcp_duration_seconds", {{"phase", "tls"}}), 0);
+  EXPECT_TRUE(SampleValue(o.result, "probe_ssl_last_chain_expiry_timestamp_seconds").has_value());
+  EXPECT_EQ(SampleValue(o.result, "probe_tls_version_info", {{"version", "TLS 1.3"}}), 1);
+  EXPECT_GT(*SampleValue(o.result, "probe_tcp_duration_seconds", {{"phase", "tls"}}), 0);
 }
 
 TEST_F(TcpProberTest, SmtpStartTlsUntrustedCertificateIsTls) {
@@ -209,25 +194,19 @@ TEST_F(TcpProberTest, SmtpStartTlsUntrustedCertificateIsTls) {
   std::string module = kSmtpStartTls;
   module.erase(module.find("      tls_config:"));
   // Loading the system trust store is slow under valgrind or sanitizers.
-  Outcome o = Probe(module, server->Target(), milliseconds(15000));
-  EXPECT_EQ(Reason(o.result), "tls") << o.result.log.Text();
-  EXPECT_EQ(Value(o.result, "probe_ssl_earliest_cert_expiry"),
+  ProbeOutcome o = Probe(module, server->Target(), milliseconds(15000));
+  EXPECT_EQ(ReasonOf(o.result), "tls") << o.result.log.Text();
+  EXPECT_EQ(SampleValue(o.result, "probe_ssl_earliest_cert_expiry"),
             static_cast<double>(certs_->leaf.not_after));
 }
 
 // A line sent in plaintext together with the STARTTLS answer must not be
 // read as if it came over TLS (the classic STARTTLS command injection).
 TEST_F(TcpProberTest, PlaintextBeforeStartTlsIsDiscarded) {
-  const TestCerts* certs = certs_;
-  auto server = Serve([certs](ServerConn& c) {
-    std::string line;
-    c.Write("220 ready\r\n");
-    if (!c.ReadLine(&line) || line != "STARTTLS") return;
-    c.Write("220 go ahead\r\n250 INJECTED\r\n");  // one segment on loopback
-    if (!c.StartTls(certs->leaf.cert_path, certs->leaf.key_path)) return;
-    if (c.ReadLine(&line)) c.Write("250 AUTH PLAIN\r\n");
-  });
-  Outcome o = Probe(WithCa(R"yaml(      query_response:
+  auto server = Serve(StartTlsServer(certs_, "220 ready\r\n", "STARTTLS",
+                                     "220 go ahead\r\n250 INJECTED\r\n",  // one segment
+                                     {{"EHLO prober.test", "250 AUTH PLAIN\r\n"}}));
+  ProbeOutcome o = Probe(WithCa(R"yaml(      query_response:
         - expect: "^220 ready"
           send: "STARTTLS"
         - expect: "^220 go ahead"
@@ -240,26 +219,20 @@ TEST_F(TcpProberTest, PlaintextBeforeStartTlsIsDiscarded) {
       tls_config:
         ca_file: CA
 )yaml",
-                           CaFile()),
-                    server->Target());
+                                CaFile()),
+                         server->Target());
   EXPECT_TRUE(o.result.success) << o.result.log.Text();
-  EXPECT_EQ(Value(o.result, "probe_expect_info", {{"first", "AUTH"}}), 1) << o.result.log.Text();
+  EXPECT_EQ(SampleValue(o.result, "probe_expect_info", {{"first", "AUTH"}}), 1)
+      << o.result.log.Text();
 }
 
 TEST_F(TcpProberTest, ImapStartTls) {
-  const TestCerts* certs = certs_;
-  auto server = Serve([certs](ServerConn& c) {
-    std::string line;
-    c.Write("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n");
-    if (!c.ReadLine(&line) || line != "a1 STARTTLS") return;
-    c.Write("a1 OK Begin TLS negotiation now\r\n");
-    if (!c.StartTls(certs->leaf.cert_path, certs->leaf.key_path)) return;
-    if (!c.ReadLine(&line) || line != "a2 CAPABILITY") return;
-    c.Write("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\na2 OK done\r\n");
-    if (!c.ReadLine(&line) || line != "a3 LOGOUT") return;
-    c.Write("* BYE\r\na3 OK bye\r\n");
-  });
-  Outcome o = Probe(WithCa(R"yaml(      query_response:
+  auto server = Serve(
+      StartTlsServer(certs_, "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n", "a1 STARTTLS",
+                     "a1 OK Begin TLS negotiation now\r\n",
+                     {{"a2 CAPABILITY", "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\na2 OK done\r\n"},
+                      {"a3 LOGOUT", "* BYE\r\na3 OK bye\r\n"}}));
+  ProbeOutcome o = Probe(WithCa(R"yaml(      query_response:
         - expect: "^\\* OK"
         - send: "a1 STARTTLS"
         - expect: "^a1 OK"
@@ -271,27 +244,19 @@ TEST_F(TcpProberTest, ImapStartTls) {
       tls_config:
         ca_file: CA
 )yaml",
-                           CaFile()),
-                    server->Target());
+                                CaFile()),
+                         server->Target());
   EXPECT_TRUE(o.result.success) << o.result.log.Text();
-  EXPECT_EQ(Value(o.result, "probe_ssl_earliest_cert_expiry"),
+  EXPECT_EQ(SampleValue(o.result, "probe_ssl_earliest_cert_expiry"),
             static_cast<double>(certs_->leaf.not_after));
 }
 
 TEST_F(TcpProberTest, Pop3StartTls) {
-  const TestCerts* certs = certs_;
-  auto server = Serve([certs](ServerConn& c) {
-    std::string line;
-    c.Write("+OK POP3 server ready\r\n");
-    if (!c.ReadLine(&line) || line != "STLS") return;
-    c.Write("+OK Begin TLS\r\n");
-    if (!c.StartTls(certs->leaf.cert_path, certs->leaf.key_path)) return;
-    if (!c.ReadLine(&line) || line != "CAPA") return;
-    c.Write("+OK Capability list follows\r\nUSER\r\nSASL PLAIN\r\n.\r\n");
-    if (!c.ReadLine(&line) || line != "QUIT") return;
-    c.Write("+OK bye\r\n");
-  });
-  Outcome o = Probe(WithCa(R"yaml(      query_response:
+  auto server =
+      Serve(StartTlsServer(certs_, "+OK POP3 server ready\r\n", "STLS", "+OK Begin TLS\r\n",
+                           {{"CAPA", "+OK Capability list follows\r\nUSER\r\nSASL PLAIN\r\n.\r\n"},
+                            {"QUIT", "+OK bye\r\n"}}));
+  ProbeOutcome o = Probe(WithCa(R"yaml(      query_response:
         - expect: "^\\+OK"
         - send: "STLS"
         - expect: "^\\+OK"
@@ -304,8 +269,8 @@ TEST_F(TcpProberTest, Pop3StartTls) {
       tls_config:
         ca_file: CA
 )yaml",
-                           CaFile()),
-                    server->Target());
+                                CaFile()),
+                         server->Target());
   EXPECT_TRUE(o.result.success) << o.result.log.Text();
 }
 
@@ -323,11 +288,11 @@ TEST_F(TcpProberTest, DirectTlsWithTrustedCertificate) {
   auto server = Serve([certs](ServerConn& c) {
     if (c.StartTls(certs->leaf.cert_path, certs->leaf.key_path)) c.Write("hello over tls\n");
   });
-  Outcome o = Probe(DirectTlsModule(CaFile()), server->Target());
+  ProbeOutcome o = Probe(DirectTlsModule(CaFile()), server->Target());
   ASSERT_TRUE(o.result.success) << o.result.log.Text();
-  EXPECT_EQ(Value(o.result, "probe_ssl_earliest_cert_expiry"),
+  EXPECT_EQ(SampleValue(o.result, "probe_ssl_earliest_cert_expiry"),
             static_cast<double>(certs_->leaf.not_after));
-  EXPECT_EQ(Value(o.result, "probe_ssl_last_chain_expiry_timestamp_seconds"),
+  EXPECT_EQ(SampleValue(o.result, "probe_ssl_last_chain_expiry_timestamp_seconds"),
             static_cast<double>(std::min(certs_->leaf.not_after, certs_->ca.not_after)));
 }
 
@@ -336,11 +301,11 @@ TEST_F(TcpProberTest, DirectTlsWithExpiredCertificateIsTlsAndShowsExpiry) {
   auto server = Serve([certs](ServerConn& c) {
     if (c.StartTls(certs->expired.cert_path, certs->expired.key_path)) c.Write("hello over tls\n");
   });
-  Outcome o = Probe(DirectTlsModule(CaFile()), server->Target());
-  EXPECT_EQ(Reason(o.result), "tls") << o.result.log.Text();
-  EXPECT_EQ(Value(o.result, "probe_ssl_earliest_cert_expiry"),
+  ProbeOutcome o = Probe(DirectTlsModule(CaFile()), server->Target());
+  EXPECT_EQ(ReasonOf(o.result), "tls") << o.result.log.Text();
+  EXPECT_EQ(SampleValue(o.result, "probe_ssl_earliest_cert_expiry"),
             static_cast<double>(certs_->expired.not_after));
-  EXPECT_FALSE(Value(o.result, "probe_ssl_last_chain_expiry_timestamp_seconds").has_value());
+  EXPECT_FALSE(SampleValue(o.result, "probe_ssl_last_chain_expiry_timestamp_seconds").has_value());
   EXPECT_NE(o.result.log.Text().find("expired"), std::string::npos) << o.result.log.Text();
 }
 
@@ -349,8 +314,8 @@ TEST_F(TcpProberTest, DirectTlsWithWrongHostIsTls) {
   auto server = Serve([certs](ServerConn& c) {
     if (c.StartTls(certs->wrong_host.cert_path, certs->wrong_host.key_path)) c.Write("hello\n");
   });
-  Outcome o = Probe(DirectTlsModule(CaFile()), server->Target());
-  EXPECT_EQ(Reason(o.result), "tls") << o.result.log.Text();
+  ProbeOutcome o = Probe(DirectTlsModule(CaFile()), server->Target());
+  EXPECT_EQ(ReasonOf(o.result), "tls") << o.result.log.Text();
 }
 
 TEST_F(TcpProberTest, ServerNameSelectsTheVerifiedName) {
@@ -360,7 +325,7 @@ TEST_F(TcpProberTest, ServerNameSelectsTheVerifiedName) {
       c.Write("hello over tls\n");
     }
   });
-  Outcome o =
+  ProbeOutcome o =
       Probe(DirectTlsModule(CaFile()) + "        server_name: wrong.example\n", server->Target());
   EXPECT_TRUE(o.result.success) << o.result.log.Text();
 }
@@ -375,49 +340,46 @@ TEST_F(TcpProberTest, CaptureExpandsIntoSend) {
     c.Write(line == "PONG tok3n-42" ? ":irc.test 001 prober :Welcome\r\n" : "ERROR\r\n");
   });
   self = server.get();
-  Outcome o = Probe(R"yaml(      query_response:
+  ProbeOutcome o = Probe(R"yaml(      query_response:
         - expect: "PING :([^ ]+)"
           send: "PONG ${1}"
         - expect: "^:[^ ]+ 001"
 )yaml",
-                    server->Target());
+                         server->Target());
   EXPECT_TRUE(o.result.success) << o.result.log.Text();
   EXPECT_EQ(server->Transcript(), std::vector<std::string>{"PONG tok3n-42"});
 }
 
 TEST_F(TcpProberTest, NoMatchBeforeEofIsContent) {
   auto server = Serve([](ServerConn& c) { c.Write("220 wrong service\r\nbye\r\n"); });
-  Outcome o = Probe(R"yaml(      query_response:
-        - expect: "^SSH-2.0-"
-)yaml",
-                    server->Target());
-  EXPECT_EQ(Reason(o.result), "content") << o.result.log.Text();
-  EXPECT_EQ(Value(o.result, "probe_failed_due_to_regex"), 1);
+  ProbeOutcome o = Probe(kExpectSsh, server->Target());
+  EXPECT_EQ(ReasonOf(o.result), "content") << o.result.log.Text();
+  EXPECT_EQ(SampleValue(o.result, "probe_failed_due_to_regex"), 1);
 }
 
 TEST_F(TcpProberTest, LastLineWithoutNewlineStillMatches) {
   auto server = Serve([](ServerConn& c) { c.Write("first\r\nSSH-2.0-final"); });
-  Outcome o = Probe(R"yaml(      query_response:
+  ProbeOutcome o = Probe(R"yaml(      query_response:
         - expect: "^SSH-2.0-final$"
 )yaml",
-                    server->Target());
+                         server->Target());
   EXPECT_TRUE(o.result.success) << o.result.log.Text();
 }
 
 TEST_F(TcpProberTest, ExpectBytes) {
   auto server = Serve([](ServerConn& c) { c.Write(std::string("\x00\x01OK rest", 9)); });
-  Outcome good = Probe(R"yaml(      query_response:
+  ProbeOutcome good = Probe(R"yaml(      query_response:
         - expect_bytes: "\x00\x01OK"
 )yaml",
-                       server->Target());
+                            server->Target());
   EXPECT_TRUE(good.result.success) << good.result.log.Text();
-  EXPECT_EQ(Value(good.result, "probe_failed_due_to_bytes"), 0);
-  Outcome bad = Probe(R"yaml(      query_response:
+  EXPECT_EQ(SampleValue(good.result, "probe_failed_due_to_bytes"), 0);
+  ProbeOutcome bad = Probe(R"yaml(      query_response:
         - expect_bytes: "\x00\x02OK"
 )yaml",
-                      server->Target());
-  EXPECT_EQ(Reason(bad.result), "content") << bad.result.log.Text();
-  EXPECT_EQ(Value(bad.result, "probe_failed_due_to_bytes"), 1);
+                           server->Target());
+  EXPECT_EQ(ReasonOf(bad.result), "content") << bad.result.log.Text();
+  EXPECT_EQ(SampleValue(bad.result, "probe_failed_due_to_bytes"), 1);
 }
 
 TEST_F(TcpProberTest, EndlessLineIsProtocol) {
@@ -426,94 +388,80 @@ TEST_F(TcpProberTest, EndlessLineIsProtocol) {
     for (int i = 0; i < 4 && c.Write(chunk); ++i) {
     }
   });
-  Outcome o = Probe(R"yaml(      query_response:
+  ProbeOutcome o = Probe(R"yaml(      query_response:
         - expect: "^never"
 )yaml",
-                    server->Target());
-  EXPECT_EQ(Reason(o.result), "protocol") << o.result.log.Text();
+                         server->Target());
+  EXPECT_EQ(ReasonOf(o.result), "protocol") << o.result.log.Text();
 }
 
 TEST_F(TcpProberTest, ResetIsNetwork) {
-  std::string error;
-  auto server = RawTcpServer::Start(RawBehavior::kReset, &error);
-  ASSERT_NE(server, nullptr) << error;
-  Outcome o = Probe(R"yaml(      query_response:
-        - expect: "^SSH-2.0-"
-)yaml",
-                    "127.0.0.1:" + std::to_string(server->Port()));
-  EXPECT_EQ(Reason(o.result), "network") << o.result.log.Text();
+  auto server = ServeRaw(RawBehavior::kReset);
+  ASSERT_NE(server, nullptr);
+  ProbeOutcome o = Probe(kExpectSsh, server->Target());
+  EXPECT_EQ(ReasonOf(o.result), "network") << o.result.log.Text();
 }
 
 TEST_F(TcpProberTest, HangUpWithoutAWordIsProtocol) {
-  std::string error;
-  auto server = RawTcpServer::Start(RawBehavior::kCloseImmediately, &error);
-  ASSERT_NE(server, nullptr) << error;
-  Outcome o = Probe(R"yaml(      query_response:
-        - expect: "^SSH-2.0-"
-)yaml",
-                    "127.0.0.1:" + std::to_string(server->Port()));
-  EXPECT_EQ(Reason(o.result), "protocol") << o.result.log.Text();
-  EXPECT_EQ(Value(o.result, "probe_failed_due_to_regex"), 0);
+  auto server = ServeRaw(RawBehavior::kCloseImmediately);
+  ASSERT_NE(server, nullptr);
+  ProbeOutcome o = Probe(kExpectSsh, server->Target());
+  EXPECT_EQ(ReasonOf(o.result), "protocol") << o.result.log.Text();
+  EXPECT_EQ(SampleValue(o.result, "probe_failed_due_to_regex"), 0);
 }
 
 TEST_F(TcpProberTest, SilentServerTimesOutAtTheDeadline) {
-  std::string error;
-  auto server = RawTcpServer::Start(RawBehavior::kNeverAnswer, &error);
-  ASSERT_NE(server, nullptr) << error;
-  Outcome o = Probe(R"yaml(      query_response:
-        - expect: "^SSH-2.0-"
-)yaml",
-                    "127.0.0.1:" + std::to_string(server->Port()), milliseconds(1000));
-  EXPECT_EQ(Reason(o.result), "timeout") << o.result.log.Text();
+  auto server = ServeRaw(RawBehavior::kNeverAnswer);
+  ASSERT_NE(server, nullptr);
+  ProbeOutcome o = Probe(kExpectSsh, server->Target(), milliseconds(1000));
+  EXPECT_EQ(ReasonOf(o.result), "timeout") << o.result.log.Text();
   EXPECT_GE(o.elapsed_seconds, 0.99);
   EXPECT_LT(o.elapsed_seconds, 1.0 + kDeadlineSlackSeconds);
-  EXPECT_GE(*Value(o.result, "probe_tcp_duration_seconds", {{"phase", "exchange"}}), 0.9);
+  EXPECT_GE(*SampleValue(o.result, "probe_tcp_duration_seconds", {{"phase", "exchange"}}), 0.9);
 }
 
 TEST_F(TcpProberTest, SilentTlsServerTimesOut) {
-  std::string error;
-  auto server = RawTcpServer::Start(RawBehavior::kNeverAnswer, &error);
-  ASSERT_NE(server, nullptr) << error;
-  Outcome o =
-      Probe("      tls: true\n", "127.0.0.1:" + std::to_string(server->Port()), milliseconds(500));
-  EXPECT_EQ(Reason(o.result), "timeout") << o.result.log.Text();
+  auto server = ServeRaw(RawBehavior::kNeverAnswer);
+  ASSERT_NE(server, nullptr);
+  ProbeOutcome o = Probe("      tls: true\n", server->Target(), milliseconds(500));
+  EXPECT_EQ(ReasonOf(o.result), "timeout") << o.result.log.Text();
   EXPECT_LT(o.elapsed_seconds, 0.5 + kDeadlineSlackSeconds);
 }
 
 TEST_F(TcpProberTest, RefusedIsNetwork) {
   RefusedPort refused;
-  Outcome o = Probe("", "127.0.0.1:" + std::to_string(refused.port()));
-  EXPECT_EQ(Reason(o.result), "network") << o.result.log.Text();
-  EXPECT_EQ(Value(o.result, "probe_ip_protocol"), 4);
+  ProbeOutcome o = Probe("", "127.0.0.1:" + std::to_string(refused.port()));
+  EXPECT_EQ(ReasonOf(o.result), "network") << o.result.log.Text();
+  EXPECT_EQ(SampleValue(o.result, "probe_ip_protocol"), 4);
 }
 
 TEST_F(TcpProberTest, LocalhostResolvesThroughCares) {
   auto server = Serve(SshBanner);
-  Outcome o =
+  ProbeOutcome o =
       Probe("      preferred_ip_protocol: ip4\n", "localhost:" + std::to_string(server->Port()));
   EXPECT_TRUE(o.result.success) << o.result.log.Text();
-  EXPECT_EQ(Value(o.result, "probe_ip_protocol"), 4);
+  EXPECT_EQ(SampleValue(o.result, "probe_ip_protocol"), 4);
 }
 
 TEST_F(TcpProberTest, UnresolvableNameIsDns) {
-  Outcome o = Probe("", "no-such-host.invalid:22", milliseconds(2000));
-  EXPECT_EQ(Reason(o.result), "dns") << o.result.log.Text();
+  ProbeOutcome o = Probe("", "no-such-host.invalid:22", milliseconds(2000));
+  EXPECT_EQ(ReasonOf(o.result), "dns") << o.result.log.Text();
   EXPECT_LT(o.elapsed_seconds, 2.0 + kDeadlineSlackSeconds);
 }
 
 TEST_F(TcpProberTest, WrongFamilyWithoutFallbackIsDns) {
   auto server = Serve(SshBanner);
-  Outcome o = Probe("      preferred_ip_protocol: ip6\n      ip_protocol_fallback: false\n",
-                    server->Target());
-  EXPECT_EQ(Reason(o.result), "dns") << o.result.log.Text();
+  ProbeOutcome o = Probe("      preferred_ip_protocol: ip6\n      ip_protocol_fallback: false\n",
+                         server->Target());
+  EXPECT_EQ(ReasonOf(o.result), "dns") << o.result.log.Text();
 }
 
 TEST_F(TcpProberTest, SourceAddressIsUsed) {
   auto server = Serve(SshBanner);
-  Outcome good = Probe("      source_ip_address: 127.0.0.1\n", server->Target());
+  ProbeOutcome good = Probe("      source_ip_address: 127.0.0.1\n", server->Target());
   EXPECT_TRUE(good.result.success) << good.result.log.Text();
-  Outcome bad = Probe("      source_ip_address: \"::1\"\n", server->Target());
-  EXPECT_EQ(Reason(bad.result), "network") << bad.result.log.Text();
+  ProbeOutcome bad = Probe("      source_ip_address: \"::1\"\n", server->Target());
+  EXPECT_EQ(ReasonOf(bad.result), "network") << bad.result.log.Text();
 }
 
 TEST_F(TcpProberTest, CheckTarget) {
