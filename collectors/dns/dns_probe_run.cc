@@ -10,6 +10,7 @@
 #include "collectors/dns/dns_validate.h"
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
+#include "collectors/probe_target.h"
 
 namespace outage::dns {
 namespace {
@@ -115,6 +116,12 @@ void DnsProbeRun::StartExchange(Exchange& ex) {
       EndExchange(ex, false, FailureReason::kDns);
       return;
     }
+    // Every server the probe talks to passes probe_policy, whether it came
+    // from the /probe target or from the module's resolvers: list.
+    if (!HostAllowed(request_.config->probe_policy, ex.ip, &result_)) {
+      EndExchange(ex, false, FailureReason::kNetwork);
+      return;
+    }
     SendQuery(ex);
     return;
   }
@@ -153,6 +160,16 @@ void DnsProbeRun::OnResolverAddresses(Exchange& ex, const ResolveResult& resolve
     return;
   }
   result_.log.Info("Resolved target address", {{"target", ex.address.host}, {"ip", ex.ip}});
+  // The policy applies to the address the name resolved to, so a DNS answer
+  // cannot smuggle a denied address (the metadata service) in.
+  for (const ResolvedAddress& address : resolved.addresses) {
+    if (address.text != ex.ip) continue;
+    if (!AddressAllowed(request_.config->probe_policy, ex.address.host, address, &result_)) {
+      EndExchange(ex, false, FailureReason::kNetwork);
+      return;
+    }
+    break;
+  }
   SendQuery(ex);
 }
 

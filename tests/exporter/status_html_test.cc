@@ -14,6 +14,7 @@
 #include "exporter/html_escape.h"
 #include "exporter/sparkline.h"
 #include "tests/exporter/status_fixture.h"
+#include "tests/support/sanitizer_allowance.h"
 
 namespace outage {
 namespace {
@@ -180,7 +181,9 @@ TEST(StatusHtmlTest, AThousandTargetsRenderWellUnderASecond) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "1000 targets, 100 services: built and rendered in " << seconds * 1000 << " ms, "
             << html.size() / 1024 << " KiB of HTML\n";
-  EXPECT_LT(seconds, 1.0);
+  // A guard against a quadratic, ~10x above the measured time; sanitizers
+  // (and their loaded CI machine) get their usual allowance.
+  EXPECT_LT(seconds, 1.0 * test::kSanitizerTimeScale);
   size_t rows = 0;
   for (size_t at = html.find("<tr data-target="); at != std::string::npos;
        at = html.find("<tr data-target=", at + 1)) {

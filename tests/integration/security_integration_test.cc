@@ -40,6 +40,14 @@ constexpr char kModules[] = R"(modules:
     tcp:
       preferred_ip_protocol: ip4
       ip_protocol_fallback: false
+  dns_tcp:
+    prober: dns
+    timeout: 2s
+    dns:
+      query_name: example.test
+      transport_protocol: tcp
+      preferred_ip_protocol: ip4
+      ip_protocol_fallback: false
 )";
 
 // StartExporter runs the exporter with kModules plus `extra` config.
@@ -205,12 +213,13 @@ TEST(ProbePolicyNetnsTest, NameResolvingToMetadataIsRefusedAtConnectTime) {
   auto exporter = StartExporter(tmp, "");
   ASSERT_NE(exporter, nullptr);
 
-  // HTTP: the name passes the host check; its address is refused. TCP: the
-  // same, on the address c-ares found.
+  // HTTP: the name passes the host check; its address is refused. TCP and
+  // DNS (a resolver given by name): the same, on the address c-ares found.
   const std::string url = "http://metadata.test:" + port + "/latest/meta-data/";
   const std::string why = "169.254.169.254 is in denied network";
   ExpectBlockedAtConnect(*exporter, url, "http_2xx", why);
   ExpectBlockedAtConnect(*exporter, "metadata.test:" + port, "tcp_connect", why);
+  ExpectBlockedAtConnect(*exporter, "metadata.test:" + port, "dns_tcp", why);
   EXPECT_EQ(metadata->Accepted(), 0);
 
   // Control: the name does resolve to the listener when the policy allows.
@@ -220,7 +229,9 @@ TEST(ProbePolicyNetnsTest, NameResolvingToMetadataIsRefusedAtConnectTime) {
   EXPECT_EQ(p.metrics.Value("probe_success"), 1.0) << p.response.body;
   p = DoProbe(*open, "metadata.test:" + port, "tcp_connect");
   EXPECT_EQ(p.metrics.Value("probe_success"), 1.0) << p.response.body;
-  EXPECT_EQ(metadata->AcceptedOnceSettled(2), 2);
+  // The listener speaks no DNS: the DNS probe fails, but after connecting.
+  DoProbe(*open, "metadata.test:" + port, "dns_tcp");
+  EXPECT_EQ(metadata->AcceptedOnceSettled(3), 3);
 }
 
 TEST(ProbePolicyNetnsTest, RedirectToMetadataIsRefused) {
