@@ -225,4 +225,23 @@ void AsyncResolver::RescheduleTimer() {
   });
 }
 
+std::vector<ResolveResult> ResolveOnThisThread(const std::vector<std::string>& hosts,
+                                               IpProtocol preferred, bool fallback,
+                                               Clock::time_point deadline) {
+  std::vector<ResolveResult> results(hosts.size());
+  if (hosts.empty()) return results;
+  EventLoop loop;
+  AsyncResolver resolver(&loop);  // destroyed before the loop it watches on
+  size_t pending = hosts.size();
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    // Every callback runs, by the deadline at the latest, from loop.Run().
+    resolver.Resolve(hosts[i], preferred, fallback, deadline, [&, i](ResolveResult result) {
+      results[i] = std::move(result);
+      if (--pending == 0) loop.Stop();
+    });
+  }
+  loop.Run();
+  return results;
+}
+
 }  // namespace outage
