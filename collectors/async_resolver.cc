@@ -7,12 +7,21 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <utility>
 
 namespace outage {
 namespace {
 
 using Clock = EventLoop::Clock;
+
+// AresLibraryMutex serialises ares_library_init/cleanup, which are not
+// thread-safe: resolvers are made on the probe loop and on the threads that
+// fetch status pages (ResolveOnThisThread).
+std::mutex& AresLibraryMutex() {
+  static std::mutex mu;
+  return mu;
+}
 
 // Tag is what c-ares carries for one query: it may outlive the request (a
 // cancelled or timed-out request's query runs to its own end).
@@ -76,8 +85,11 @@ std::string OrderByPreference(IpProtocol preferred, bool fallback,
 }
 
 AsyncResolver::AsyncResolver(EventLoop* loop) : loop_(loop) {
-  // Reference-counted; pairs with ares_library_cleanup in the destructor.
-  ares_library_init(ARES_LIB_INIT_ALL);
+  {
+    // Reference-counted; pairs with ares_library_cleanup in the destructor.
+    std::lock_guard<std::mutex> lock(AresLibraryMutex());
+    ares_library_init(ARES_LIB_INIT_ALL);
+  }
   ares_options options{};
   options.sock_state_cb = &AsyncResolver::OnSocketState;
   options.sock_state_cb_data = this;
@@ -96,6 +108,7 @@ AsyncResolver::~AsyncResolver() {
   // Runs every outstanding query's callback with ARES_EDESTRUCTION (freeing
   // its Tag) and closes c-ares' sockets through OnSocketState.
   if (channel_ != nullptr) ares_destroy(channel_);
+  std::lock_guard<std::mutex> lock(AresLibraryMutex());
   ares_library_cleanup();
 }
 
