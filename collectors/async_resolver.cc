@@ -7,12 +7,21 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <utility>
 
 namespace outage {
 namespace {
 
 using Clock = EventLoop::Clock;
+
+// AresLibraryMutex serialises ares_library_init/cleanup, which are not
+// thread-safe: resolvers are made on the probe loop and on the threads that
+// fetch status pages (ResolveOnThisThread).
+std::mutex& AresLibraryMutex() {
+  static std::mutex mu;
+  return mu;
+}
 
 // Tag is what c-ares carries for one query: it may outlive the request (a
 // cancelled or timed-out request's query runs to its own end).
@@ -76,8 +85,11 @@ std::string OrderByPreference(IpProtocol preferred, bool fallback,
 }
 
 AsyncResolver::AsyncResolver(EventLoop* loop) : loop_(loop) {
-  // Reference-counted; pairs with ares_library_cleanup in the destructor.
-  ares_library_init(ARES_LIB_INIT_ALL);
+  {
+    // Reference-counted; pairs with ares_library_cleanup in the destructor.
+    std::lock_guard<std::mutex> lock(AresLibraryMutex());
+    ares_library_init(ARES_LIB_INIT_ALL);
+  }
   ares_options options{};
   options.sock_state_cb = &AsyncResolver::OnSocketState;
   options.sock_state_cb_data = this;
@@ -96,6 +108,7 @@ AsyncResolver::~AsyncResolver() {
   // Runs every outstanding query's callback with ARES_EDESTRUCTION (freeing
   // its Tag) and closes c-ares' sockets through OnSocketState.
   if (channel_ != nullptr) ares_destroy(channel_);
+  std::lock_guard<std::mutex> lock(AresLibraryMutex());
   ares_library_cleanup();
 }
 
@@ -223,6 +236,25 @@ void AsyncResolver::RescheduleTimer() {
     ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
     RescheduleTimer();
   });
+}
+
+std::vector<ResolveResult> ResolveOnThisThread(const std::vector<std::string>& hosts,
+                                               IpProtocol preferred, bool fallback,
+                                               Clock::time_point deadline) {
+  std::vector<ResolveResult> results(hosts.size());
+  if (hosts.empty()) return results;
+  EventLoop loop;
+  AsyncResolver resolver(&loop);  // destroyed before the loop it watches on
+  size_t pending = hosts.size();
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    // Every callback runs, by the deadline at the latest, from loop.Run().
+    resolver.Resolve(hosts[i], preferred, fallback, deadline, [&, i](ResolveResult result) {
+      results[i] = std::move(result);
+      if (--pending == 0) loop.Stop();
+    });
+  }
+  loop.Run();
+  return results;
 }
 
 }  // namespace outage

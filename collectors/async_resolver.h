@@ -90,4 +90,12 @@ class AsyncResolver {
 std::string OrderByPreference(IpProtocol preferred, bool fallback,
                               std::vector<ResolvedAddress>* found);
 
+// ResolveOnThisThread looks every host up at once, on a private event loop
+// run on the calling thread, and returns one result per host, in order, by
+// `deadline`. For code with no event loop of its own (the status-page
+// fetcher), so that libcurl never has to resolve a name.
+std::vector<ResolveResult> ResolveOnThisThread(const std::vector<std::string>& hosts,
+                                               IpProtocol preferred, bool fallback,
+                                               EventLoop::Clock::time_point deadline);
+
 }  // namespace outage

@@ -1,6 +1,9 @@
 #include "collectors/http/curl_multi_loop.h"
 
+#include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <utility>
@@ -19,23 +22,58 @@ CurlMultiLoop::CurlMultiLoop(EventLoop* loop, DoneCallback on_done)
 }
 
 CurlMultiLoop::~CurlMultiLoop() {
+  // Cleanup closes cached connections, calling back into this object (and
+  // possibly setting a timer), so it goes first.
+  multi_.reset();
   if (timer_ != 0) loop_->CancelTimer(timer_);
+  while (!watched_.empty()) Forget(watched_.begin()->first);
 }
 
-void CurlMultiLoop::Add(CURL* easy) { curl_multi_add_handle(multi_.get(), easy); }
+void CurlMultiLoop::Add(CURL* easy) {
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlMultiLoop::OnCloseSocket);
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
+  curl_multi_add_handle(multi_.get(), easy);
+}
+
+void CurlMultiLoop::Forget(curl_socket_t s) {
+  auto it = watched_.find(s);
+  if (it == watched_.end()) return;
+  loop_->UnwatchFd(it->second.own_fd);
+  close(it->second.own_fd);
+  watched_.erase(it);
+}
+
+int CurlMultiLoop::OnCloseSocket(void* userp, curl_socket_t s) {
+  static_cast<CurlMultiLoop*>(userp)->Forget(s);
+  return close(s);
+}
 
 void CurlMultiLoop::Remove(CURL* easy) { curl_multi_remove_handle(multi_.get(), easy); }
 
 int CurlMultiLoop::OnSocket(CURL*, curl_socket_t s, int what, void* userp, void*) {
   auto* self = static_cast<CurlMultiLoop*>(userp);
   if (what == CURL_POLL_REMOVE) {
-    self->loop_->UnwatchFd(s);
+    self->Forget(s);
     return 0;
+  }
+  // Curl hands us `s` now, so the number is curl's socket at this moment.
+  struct stat st {};
+  if (fstat(s, &st) != 0) return -1;
+  auto it = self->watched_.find(s);
+  if (it != self->watched_.end() && (it->second.dev != st.st_dev || it->second.ino != st.st_ino)) {
+    self->Forget(s);  // a new socket under a number curl closed silently
+    it = self->watched_.end();
+  }
+  if (it == self->watched_.end()) {
+    const int own = fcntl(s, F_DUPFD_CLOEXEC, 0);
+    if (own < 0) return -1;
+    it = self->watched_.emplace(s, Watched{own, st.st_dev, st.st_ino}).first;
   }
   uint32_t events = 0;
   if (what & CURL_POLL_IN) events |= EPOLLIN;
   if (what & CURL_POLL_OUT) events |= EPOLLOUT;
-  self->loop_->WatchFd(s, events, [self, s](uint32_t ev) { self->OnSocketEvent(s, ev); });
+  self->loop_->WatchFd(it->second.own_fd, events,
+                       [self, s](uint32_t ev) { self->OnSocketEvent(s, ev); });
   return 0;
 }
 

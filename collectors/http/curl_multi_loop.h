@@ -8,7 +8,9 @@
 
 #include <curl/curl.h>
 
+#include <cstdint>
 #include <functional>
+#include <unordered_map>
 
 #include "collectors/event_loop.h"
 #include "collectors/http/curl_handles.h"
@@ -26,11 +28,17 @@ class CurlMultiLoop {
   CurlMultiLoop(const CurlMultiLoop&) = delete;
   CurlMultiLoop& operator=(const CurlMultiLoop&) = delete;
 
+  // Add starts a transfer; it also routes the transfer's socket closes
+  // through this loop (CURLOPT_CLOSESOCKETFUNCTION).
   void Add(CURL* easy);
   void Remove(CURL* easy);
 
  private:
   static int OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp);
+  // OnCloseSocket stops watching `s`, then closes it.
+  static int OnCloseSocket(void* self, curl_socket_t s);
+  // Forget stops watching curl's socket `s` and closes our duplicate of it.
+  void Forget(curl_socket_t s);
   static int OnTimer(CURLM* multi, long timeout_ms, void* userp);
   void OnSocketEvent(curl_socket_t s, uint32_t events);
   void OnCurlTimeout();
@@ -39,7 +47,19 @@ class CurlMultiLoop {
 
   EventLoop* loop_;
   DoneCallback on_done_;
-  CurlMulti multi_;
+  // Watched is a socket curl asked us to watch. The loop watches our own
+  // duplicate of it, never curl's fd number: libcurl 7.88 sometimes closes a
+  // socket (a connect abandoned on timeout) and sends its CURL_POLL_REMOVE
+  // only later, by when the number may be another thread's socket (CivetWeb
+  // accepts on its own threads). The duplicate keeps the socket open until
+  // the REMOVE comes, and is the only fd the loop ever touches.
+  struct Watched {
+    int own_fd;
+    uint64_t dev;
+    uint64_t ino;  // which socket `own_fd` is, to spot a reused number
+  };
+  std::unordered_map<curl_socket_t, Watched> watched_;
+  CurlMulti multi_;  // after watched_: its cleanup closes cached sockets
   EventLoop::TimerId timer_ = 0;
 };
 

@@ -10,18 +10,18 @@
 #include <sstream>
 #include <utility>
 
+#include "collectors/http/curl_pinning.h"
 #include "collectors/http/curl_tls_options.h"
 #include "collectors/http/header_text.h"
 #include "collectors/http/http_classify.h"
 #include "collectors/http/http_prober.h"
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
+#include "collectors/probe_target.h"
 #include "collectors/target_policy.h"
 
 namespace outage {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // ReadSecretFile reads a credentials file the way Prometheus does: whole
 // file, surrounding whitespace trimmed. Returns false if it cannot be read.
@@ -32,19 +32,6 @@ bool ReadSecretFile(const std::string& path, std::string* out) {
   buf << in.rdbuf();
   *out = std::string(TrimSpace(buf.str()));
   return true;
-}
-
-// UrlPart extracts one component of an absolute URL ("" when absent).
-std::string UrlPart(const std::string& url, CURLUPart part) {
-  CurlUrl u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    return "";
-  }
-  char* value = nullptr;
-  if (curl_url_get(u.get(), part, &value, 0) != CURLUE_OK) return "";
-  std::string out(value);
-  curl_free(value);
-  return out;
 }
 
 // RedactUrl hides userinfo, so credentials in a URL never reach a log.
@@ -125,20 +112,11 @@ HttpProbeRun::HttpProbeRun(HttpProber* owner, ProbeRequest request, std::string 
   original_host_ = UrlPart(url_, CURLUPART_HOST);
   keep_body_ = !config_.fail_if_body_matches_regexp.empty() ||
                !config_.fail_if_body_not_matches_regexp.empty();
-  // IP family, as blackbox chooses it: only the preferred family without
-  // fallback; with fallback, ip6 lets curl try IPv6 first and then IPv4
-  // (happy eyeballs), and ip4 asks for IPv4 and retries with any family
-  // when the name has no IPv4 address.
-  const bool ip4 = config_.preferred_ip_protocol == IpProtocol::kIp4;
-  if (!config_.ip_protocol_fallback) {
-    ip_resolve_ = ip4 ? CURL_IPRESOLVE_V4 : CURL_IPRESOLVE_V6;
-  } else if (ip4) {
-    ip_resolve_ = CURL_IPRESOLVE_V4;
-    may_fall_back_to_any_ip_ = true;
-  }
 }
 
 HttpProbeRun::~HttpProbeRun() {
+  // Only a run destroyed unfinished (prober shutdown) still holds these.
+  if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
   if (easy_) owner_->RemoveTransfer(easy_.get());
 }
 
@@ -148,7 +126,50 @@ void HttpProbeRun::Begin() {
       "Beginning probe",
       {{"probe", "http"},
        {"timeout_seconds", std::to_string(std::chrono::duration<double>(remaining).count())}});
-  if (!AllowedHost(url_) || !StartHop()) Finish();
+  if (!AllowedHost(url_)) {
+    Finish();
+    return;
+  }
+  ResolveHop();
+}
+
+void HttpProbeRun::ResolveHop() {
+  // IP family as blackbox chooses it (preferred_ip_protocol, fallback); the
+  // resolver answers by the deadline at the latest.
+  resolve_name_ = HostToResolve(ConnectHost(config_.proxy_url.empty() ? url_ : config_.proxy_url));
+  resolve_start_ = Clock::now();
+  resolve_id_ = owner_->resolver_.Resolve(resolve_name_, config_.preferred_ip_protocol,
+                                          config_.ip_protocol_fallback, request_.deadline,
+                                          [this](const ResolveResult& resolved) {
+                                            resolve_id_ = 0;
+                                            OnResolved(resolved);
+                                            owner_->ReleaseIfFinished(this);
+                                          });
+}
+
+void HttpProbeRun::OnResolved(const ResolveResult& resolved) {
+  resolve_seconds_ = std::chrono::duration<double>(Clock::now() - resolve_start_).count();
+  const ResolvedAddress* address = PickAddress(resolve_name_, resolved, &result_);
+  if (!first_hop_resolved_) {
+    first_hop_resolved_ = true;
+    dns_lookup_seconds_ = resolve_seconds_;
+    if (address != nullptr) first_ip_ = address->text;
+  }
+  if (address == nullptr) {
+    phases_.resolve += resolve_seconds_;
+    Finish();
+    return;
+  }
+  // The proxy (trusted config) connects to the target: the policy sees the
+  // target's host name only. Otherwise this is the address curl connects to.
+  if (config_.proxy_url.empty() &&
+      !AddressAllowed(request_.config->probe_policy, UrlPart(url_, CURLUPART_HOST), *address,
+                      &result_)) {
+    phases_.resolve += resolve_seconds_;
+    Finish();
+    return;
+  }
+  if (!StartHop(address->text)) Finish();
 }
 
 bool HttpProbeRun::AllowedHost(const std::string& url) {
@@ -188,7 +209,7 @@ void HttpProbeRun::ResetHopState() {
   error_buffer_[0] = '\0';
 }
 
-bool HttpProbeRun::StartHop() {
+bool HttpProbeRun::StartHop(const std::string& address) {
   const auto remaining =
       std::chrono::duration_cast<std::chrono::milliseconds>(request_.deadline - Clock::now());
   if (remaining.count() <= 0) {
@@ -198,7 +219,7 @@ bool HttpProbeRun::StartHop() {
   }
   ResetHopState();
   easy_.reset(curl_easy_init());
-  if (!easy_ || !Configure(easy_.get())) {
+  if (!easy_ || !Configure(easy_.get(), address)) {
     result_.Fail(FailureReason::kProtocol);
     return false;
   }
@@ -209,7 +230,7 @@ bool HttpProbeRun::StartHop() {
   return true;
 }
 
-bool HttpProbeRun::Configure(CURL* easy) {
+bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   auto set = [&](CURLoption opt, auto value) {
     return curl_easy_setopt(easy, opt, value) == CURLE_OK;
   };
@@ -284,46 +305,56 @@ bool HttpProbeRun::Configure(CURL* easy) {
   SetCurlTlsOptions(easy, tls);
   set(CURLOPT_SSL_CTX_FUNCTION, &HttpProbeRun::OnSslContext);
   set(CURLOPT_SSL_CTX_DATA, static_cast<void*>(this));
-  curl_slist* connect_to = nullptr;
+  std::string request_url = url_;
+  connect_to_.reset();
   if (!tls.server_name.empty() && UrlPart(url_, CURLUPART_SCHEME) == "https") {
     // server_name sets SNI and the name verified, as in Go: ask curl for
-    // https://server_name/ but connect to the target's host, keeping Host.
-    const std::string host = UrlPart(url_, CURLUPART_HOST);
-    std::string port = UrlPart(url_, CURLUPART_PORT);
-    if (port.empty()) port = "443";
+    // https://server_name/ but connect to the target, keeping Host.
     CurlUrl u(curl_url());
     curl_url_set(u.get(), CURLUPART_URL, url_.c_str(), 0);
     curl_url_set(u.get(), CURLUPART_HOST, tls.server_name.c_str(), 0);
     char* rewritten = nullptr;
     if (curl_url_get(u.get(), CURLUPART_URL, &rewritten, 0) == CURLUE_OK) {
-      set(CURLOPT_URL, rewritten);  // curl copies it
+      request_url = rewritten;
       curl_free(rewritten);
-      connect_to = curl_slist_append(
-          nullptr, (tls.server_name + ":" + port + ":" + host + ":" + port).c_str());
+      ok = ok && set(CURLOPT_URL, request_url.c_str());  // curl copies it
       bool has_host = false;
       for (const auto& [name, value] : config_.headers) has_host |= LowerAscii(name) == "host";
-      if (!has_host) list = curl_slist_append(list, ("Host: " + host).c_str());
+      if (!has_host) {
+        list = curl_slist_append(list, ("Host: " + UrlPart(url_, CURLUPART_HOST)).c_str());
+      }
     }
   }
   request_headers_.reset(list);
   set(CURLOPT_HTTPHEADER, list);
-  if (connect_to != nullptr) {
-    // Kept alive with the request headers: both die with this hop.
-    set(CURLOPT_CONNECT_TO, connect_to);
-    connect_to_.reset(connect_to);
-  }
 
-  if (!config_.proxy_url.empty()) {
-    // The proxy (trusted config) resolves and connects: the policy sees the
-    // target's host name only.
-    set(CURLOPT_PROXY, config_.proxy_url.c_str());
-  } else {
+  if (config_.proxy_url.empty()) {
+    // Connect only to `address`, resolved and policy-checked for this hop.
+    connect_to_ = PinnedConnectTo(ConnectHost(request_url), address);
+    // Defence in depth: every connect curl makes is checked again.
     set(CURLOPT_OPENSOCKETFUNCTION, &HttpProbeRun::OnOpenSocket);
     set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(this));
+  } else {
+    // The proxy resolves the target and connects to it; curl connects to
+    // the proxy at `address`. CONNECT_TO does not apply to a proxy, so its
+    // name is pinned with CURLOPT_RESOLVE: the entry lands in the multi's
+    // shared DNS cache, but only for the proxy's name (trusted config), and
+    // every proxied hop re-pins it to its own lookup before connecting.
+    set(CURLOPT_PROXY, config_.proxy_url.c_str());
+    const std::string proxy_port = UrlPart(config_.proxy_url, CURLUPART_PORT, CURLU_DEFAULT_PORT);
+    proxy_resolve_.reset(curl_slist_append(nullptr, (HostToResolve(ConnectHost(config_.proxy_url)) +
+                                                     ":" + proxy_port + ":" + UrlAddress(address))
+                                                        .c_str()));
+    set(CURLOPT_RESOLVE, proxy_resolve_.get());
+    if (request_url != url_) {
+      // server_name: the tunnel still goes to the target's host.
+      connect_to_.reset(curl_slist_append(
+          nullptr, (ConnectHost(request_url) + "::" + ConnectHost(url_) + ":").c_str()));
+    }
   }
+  if (connect_to_) set(CURLOPT_CONNECT_TO, connect_to_.get());
   if (!config_.compression.empty()) set(CURLOPT_ACCEPT_ENCODING, config_.compression.c_str());
 
-  set(CURLOPT_IPRESOLVE, ip_resolve_);
   if (!ok) result_.log.Error("Invalid request", {{"url", RedactUrl(url_)}});
   return ok;
 }
@@ -383,10 +414,12 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   char* ip = nullptr;
   curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip);
-  if (!first_hop_done_) {
-    first_hop_done_ = true;
-    dns_lookup_seconds_ = static_cast<double>(t.namelookup_us) / 1e6;
-    if (ip != nullptr) first_ip_ = ip;
+  // Our lookup came before curl's (of an address literal, or of the proxy's
+  // pinned name): both count as resolving.
+  phases_.resolve += resolve_seconds_;
+  if (redirects_ == 0) {
+    dns_lookup_seconds_ += static_cast<double>(t.namelookup_us) / 1e6;
+    if (ip != nullptr && ip[0] != '\0') first_ip_ = ip;
   }
   result_.log.Debug("Response timings for roundtrip",
                     {{"roundtrip", std::to_string(redirects_)},
@@ -396,15 +429,6 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
                      {"first_byte_us", std::to_string(t.starttransfer_us)},
                      {"end_us", std::to_string(t.total_us)}});
 
-  if (code == CURLE_COULDNT_RESOLVE_HOST && may_fall_back_to_any_ip_) {
-    result_.log.Info("No IPv4 address, falling back to any IP family");
-    may_fall_back_to_any_ip_ = false;
-    ip_resolve_ = CURL_IPRESOLVE_WHATEVER;
-    owner_->RemoveTransfer(easy_.get());
-    easy_.reset();
-    if (!StartHop()) Finish();
-    return;
-  }
   if (code == CURLE_COULDNT_CONNECT && !blocked_address_.empty()) {
     result_.log.Error(
         "Connection blocked by probe_policy",
@@ -473,7 +497,7 @@ bool HttpProbeRun::FollowRedirect(long status) {
   owner_->RemoveTransfer(easy_.get());
   easy_.reset();
   url_ = next;
-  if (!StartHop()) Finish();
+  ResolveHop();
   return true;
 }
 
@@ -578,6 +602,8 @@ void HttpProbeRun::Cancel(std::string_view why) {
 void HttpProbeRun::Finish() {
   if (finished_) return;
   finished_ = true;
+  if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
+  resolve_id_ = 0;
   CURL* easy = easy_.get();
   long version = 0;
   curl_off_t content_length = -1;

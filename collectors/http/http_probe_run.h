@@ -1,6 +1,8 @@
 // HttpProbeRun: the state of one HTTP probe across its redirect hops. Each hop
 // is a fresh curl transfer on a fresh connection; redirects are followed here,
-// not by curl, so phases can be summed per hop and every hop is checked.
+// not by curl, so phases can be summed per hop and every hop is checked. Each
+// hop's host (or the proxy's) is resolved by the shared c-ares resolver and
+// curl is pinned to the address chosen: curl never resolves a name.
 //
 // Thread-safety: loop thread only. Owned by HttpProber.
 #pragma once
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "collectors/async_resolver.h"
 #include "collectors/http/curl_handles.h"
 #include "collectors/http/http_phases.h"
 #include "collectors/prober.h"
@@ -44,6 +47,8 @@ class HttpProbeRun {
   bool finished() const { return finished_; }
 
  private:
+  using Clock = std::chrono::steady_clock;
+
   static size_t OnBody(char* data, size_t size, size_t n, void* self);
   static size_t OnHeader(char* data, size_t size, size_t n, void* self);
   static CURLcode OnSslContext(CURL* easy, void* ssl_ctx, void* self);
@@ -54,9 +59,14 @@ class HttpProbeRun {
   // (and the probe failed) when it is refused.
   bool AllowedHost(const std::string& url);
 
-  // StartHop configures and adds a transfer for url_; false on setup error.
-  bool StartHop();
-  bool Configure(CURL* easy);
+  // ResolveHop looks up the host the hop connects to (the proxy's, with
+  // proxy_url) and then starts the hop.
+  void ResolveHop();
+  void OnResolved(const ResolveResult& resolved);
+  // StartHop configures and adds a transfer for url_, pinned to `address`;
+  // false on setup error.
+  bool StartHop(const std::string& address);
+  bool Configure(CURL* easy, const std::string& address);
   void ResetHopState();
   // FollowRedirect moves to the next hop when the response is a redirect to
   // follow; returns true if a new hop was started (or the probe finished).
@@ -81,7 +91,12 @@ class HttpProbeRun {
   std::string original_host_;
   CurlEasy easy_;
   CurlSlist request_headers_;
-  CurlSlist connect_to_;  // server_name routing, see Configure
+  CurlSlist connect_to_;                     // pins the hop to its address, see Configure
+  CurlSlist proxy_resolve_;                  // pins the proxy's name, see Configure
+  AsyncResolver::RequestId resolve_id_ = 0;  // the lookup in progress
+  std::string resolve_name_;                 // what it looks up
+  Clock::time_point resolve_start_;
+  double resolve_seconds_ = 0;  // this hop's lookup
   char error_buffer_[CURL_ERROR_SIZE] = {};
   std::map<std::string, std::vector<std::string>> headers_;  // lower-case names
   int header_count_ = 0;
@@ -95,14 +110,12 @@ class HttpProbeRun {
   std::string blocked_address_;  // why probe_policy refused a connection
 
   // Across hops.
-  long ip_resolve_ = CURL_IPRESOLVE_WHATEVER;
-  bool may_fall_back_to_any_ip_ = false;  // ip4 preferred, fallback allowed
-  long status_ = 0;                       // last status code seen (0: none)
-  bool got_response_ = false;             // the final hop produced a response
+  long status_ = 0;            // last status code seen (0: none)
+  bool got_response_ = false;  // the final hop produced a response
   bool failed_due_to_regex_ = false;
   int redirects_ = 0;
   HttpPhases phases_;
-  bool first_hop_done_ = false;
+  bool first_hop_resolved_ = false;
   double dns_lookup_seconds_ = 0;
   std::string first_ip_;
 };

@@ -47,7 +47,8 @@ NormalizedTarget NormalizeHttpTarget(std::string_view target) {
 }
 
 HttpProber::HttpProber(EventLoop* loop)
-    : transfers_(loop, [this](CURL* easy, CURLcode code) { OnTransferDone(easy, code); }) {}
+    : resolver_(loop),
+      transfers_(loop, [this](CURL* easy, CURLcode code) { OnTransferDone(easy, code); }) {}
 
 HttpProber::~HttpProber() { runs_.clear(); }  // each run removes its transfer
 
@@ -78,7 +79,11 @@ void HttpProber::Start(ProbeRequest request, ProbeCallback done) {
   HttpProbeRun* raw = run.get();
   runs_.emplace(raw, std::move(run));
   raw->Begin();
-  if (raw->finished()) runs_.erase(raw);
+  ReleaseIfFinished(raw);
+}
+
+void HttpProber::ReleaseIfFinished(HttpProbeRun* run) {
+  if (run->finished()) runs_.erase(run);
 }
 
 void HttpProber::CancelAll() {
@@ -96,7 +101,7 @@ void HttpProber::OnTransferDone(CURL* easy, CURLcode code) {
   curl_easy_getinfo(easy, CURLINFO_PRIVATE, &run);
   if (run == nullptr || runs_.count(run) == 0) return;
   run->OnHopDone(code);
-  if (run->finished()) runs_.erase(run);
+  ReleaseIfFinished(run);
 }
 
 }  // namespace outage

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "collectors/async_resolver.h"
 #include "collectors/event_loop.h"
 #include "collectors/http/curl_handles.h"
 #include "collectors/http/curl_multi_loop.h"
@@ -51,7 +52,10 @@ class HttpProber : public Prober {
   void RemoveTransfer(CURL* easy) { transfers_.Remove(easy); }
   // OnTransferDone hands a completed transfer to its probe.
   void OnTransferDone(CURL* easy, CURLcode code);
+  // ReleaseIfFinished destroys `run` if it has finished.
+  void ReleaseIfFinished(HttpProbeRun* run);
 
+  AsyncResolver resolver_;  // every hop's host (or proxy) is looked up here
   CurlMultiLoop transfers_;
   std::unordered_map<HttpProbeRun*, std::unique_ptr<HttpProbeRun>> runs_;
 };

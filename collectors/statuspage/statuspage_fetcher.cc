@@ -1,5 +1,6 @@
-// See statuspage_fetcher.h: perform, drain finished transfers, poll, until
-// every transfer ends or the deadline passes.
+// See statuspage_fetcher.h: per redirect hop, resolve every host with c-ares
+// (libcurl never resolves a name), then perform, drain finished transfers
+// and poll, until every transfer ends or the deadline passes.
 #include "collectors/statuspage/statuspage_fetcher.h"
 
 #include <curl/curl.h>
@@ -7,15 +8,23 @@
 #include <algorithm>
 #include <memory>
 
+#include "collectors/async_resolver.h"
 #include "collectors/http/curl_handles.h"
+#include "collectors/http/curl_pinning.h"
 
 namespace outage {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
+// As many redirects as a browser-ish client needs for a status page.
+constexpr int kMaxRedirects = 3;
+
 struct Transfer {
+  std::string url;  // the hop in progress
+  int redirects = 0;
   CurlEasy easy;
+  CurlSlist connect_to;
   StatusPageFetch* result = nullptr;
   bool too_big = false;
   bool done = false;
@@ -38,13 +47,17 @@ long RemainingMs(SteadyClock::time_point deadline) {
   return std::max<long>(1, static_cast<long>(left.count()));
 }
 
-bool Configure(Transfer* t, const std::string& url, SteadyClock::time_point deadline) {
+// Configure sets up t's hop, connecting only to `address` (when the URL has
+// a host: without one curl fails before connecting).
+bool Configure(Transfer* t, const std::string& address, SteadyClock::time_point deadline) {
+  t->easy.reset(curl_easy_init());
   CURL* h = t->easy.get();
-  bool ok = curl_easy_setopt(h, CURLOPT_URL, url.c_str()) == CURLE_OK;
+  if (h == nullptr) return false;
+  bool ok = curl_easy_setopt(h, CURLOPT_URL, t->url.c_str()) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK;
-  ok = ok && curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") == CURLE_OK;
-  ok = ok && curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L) == CURLE_OK;
-  ok = ok && curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L) == CURLE_OK;
+  // Redirects are followed in FetchStatusPages, so each hop's host is
+  // resolved by us too.
+  ok = ok && curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, RemainingMs(deadline)) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "") == CURLE_OK;
@@ -52,25 +65,96 @@ bool Configure(Transfer* t, const std::string& url, SteadyClock::time_point dead
   ok = ok && curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, WriteBody) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_WRITEDATA, static_cast<void*>(t)) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_PRIVATE, static_cast<void*>(t)) == CURLE_OK;
+  if (!address.empty()) {
+    t->connect_to = PinnedConnectTo(ConnectHost(t->url), address);
+    ok = ok && curl_easy_setopt(h, CURLOPT_CONNECT_TO, t->connect_to.get()) == CURLE_OK;
+  }
   return ok;
 }
 
-void Finish(Transfer* t, CURLcode code) {
+void Fail(Transfer* t, std::string error) {
   t->done = true;
-  StatusPageFetch& r = *t->result;
+  t->result->error = std::move(error);
+  t->result->body.clear();
+}
+
+// Finish records the end of t's hop; false when it was a redirect to follow
+// (t->url is then the next hop).
+bool Finish(Transfer* t, CURLcode code) {
   long status = 0;
   curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &status);
-  if (t->too_big) {
-    r.error = "document larger than " + std::to_string(kMaxStatusPageBytes) + " bytes";
-  } else if (code != CURLE_OK) {
-    r.error = curl_easy_strerror(code);
-  } else if (status != 200) {
-    r.error = "HTTP status " + std::to_string(status);
-  } else {
-    r.ok = true;
-    return;
+  const bool is_redirect =
+      status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  char* location = nullptr;
+  if (code == CURLE_OK && is_redirect) {
+    curl_easy_getinfo(t->easy.get(), CURLINFO_REDIRECT_URL, &location);
   }
-  r.body.clear();
+  if (location != nullptr) {
+    if (++t->redirects > kMaxRedirects) {
+      Fail(t, curl_easy_strerror(CURLE_TOO_MANY_REDIRECTS));
+      return true;
+    }
+    t->url = location;
+    t->result->body.clear();
+    return false;
+  }
+  if (t->too_big) {
+    Fail(t, "document larger than " + std::to_string(kMaxStatusPageBytes) + " bytes");
+  } else if (code != CURLE_OK) {
+    Fail(t, curl_easy_strerror(code));
+  } else if (status != 200) {
+    Fail(t, "HTTP status " + std::to_string(status));
+  } else {
+    t->done = true;
+    t->result->ok = true;
+  }
+  return true;
+}
+
+// RunHop resolves the host of every transfer in `hop`, then runs their
+// transfers together; returns the transfers that were redirected.
+std::vector<Transfer*> RunHop(const std::vector<Transfer*>& hop, SteadyClock::time_point deadline) {
+  std::vector<std::string> hosts;
+  for (const Transfer* t : hop) hosts.push_back(HostToResolve(ConnectHost(t->url)));
+  // Like curl's default (IPv4 first, IPv6 when the name has no IPv4).
+  const std::vector<ResolveResult> resolved =
+      ResolveOnThisThread(hosts, IpProtocol::kIp4, /*fallback=*/true, deadline);
+  CurlMulti multi(curl_multi_init());
+  std::vector<Transfer*> added;
+  for (size_t i = 0; i < hop.size(); ++i) {
+    Transfer* t = hop[i];
+    if (!hosts[i].empty() && !resolved[i].error.empty()) {
+      Fail(t,
+           std::string(curl_easy_strerror(CURLE_COULDNT_RESOLVE_HOST)) + ": " + resolved[i].error);
+      continue;
+    }
+    const std::string address = hosts[i].empty() ? "" : resolved[i].addresses.front().text;
+    if (!multi || !Configure(t, address, deadline) ||
+        curl_multi_add_handle(multi.get(), t->easy.get()) != CURLM_OK) {
+      Fail(t, "cannot set up the transfer");
+      continue;
+    }
+    added.push_back(t);
+  }
+  std::vector<Transfer*> redirected;
+  int running = 0;
+  while (!added.empty() && SteadyClock::now() < deadline) {
+    if (curl_multi_perform(multi.get(), &running) != CURLM_OK) break;
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi.get(), &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      void* t = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+      if (!Finish(static_cast<Transfer*>(t), msg->data.result)) {
+        redirected.push_back(static_cast<Transfer*>(t));
+      }
+    }
+    if (running == 0) break;
+    curl_multi_poll(multi.get(), nullptr, 0,
+                    static_cast<int>(std::min(RemainingMs(deadline), 1000L)), nullptr);
+  }
+  for (Transfer* t : added) curl_multi_remove_handle(multi.get(), t->easy.get());
+  return redirected;
 }
 
 }  // namespace
@@ -78,40 +162,18 @@ void Finish(Transfer* t, CURLcode code) {
 std::vector<StatusPageFetch> FetchStatusPages(const std::vector<std::string>& urls,
                                               SteadyClock::time_point deadline) {
   std::vector<StatusPageFetch> results(urls.size());
-  if (urls.empty()) return results;
-  CurlMulti multi(curl_multi_init());
   std::vector<std::unique_ptr<Transfer>> transfers;
+  std::vector<Transfer*> hop;
   for (size_t i = 0; i < urls.size(); ++i) {
     auto t = std::make_unique<Transfer>();
-    t->easy.reset(curl_easy_init());
+    t->url = urls[i];
     t->result = &results[i];
-    if (!multi || !t->easy || !Configure(t.get(), urls[i], deadline) ||
-        curl_multi_add_handle(multi.get(), t->easy.get()) != CURLM_OK) {
-      results[i].error = "cannot set up the transfer";
-      t->done = true;
-    }
+    hop.push_back(t.get());
     transfers.push_back(std::move(t));
   }
-  int running = 0;
-  while (multi && SteadyClock::now() < deadline) {
-    if (curl_multi_perform(multi.get(), &running) != CURLM_OK) break;
-    int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi.get(), &queued)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      void* t = nullptr;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
-      Finish(static_cast<Transfer*>(t), msg->data.result);
-    }
-    if (running == 0) break;
-    curl_multi_poll(multi.get(), nullptr, 0,
-                    static_cast<int>(std::min(RemainingMs(deadline), 1000L)), nullptr);
-  }
+  while (!hop.empty() && SteadyClock::now() < deadline) hop = RunHop(hop, deadline);
   for (auto& t : transfers) {
-    if (!t->done) {
-      t->result->error = "deadline exceeded";
-      t->result->body.clear();
-    }
-    if (multi && t->easy) curl_multi_remove_handle(multi.get(), t->easy.get());
+    if (!t->done) Fail(t.get(), "deadline exceeded");
   }
   return results;
 }

@@ -255,6 +255,63 @@ TEST(ProbePolicyNetnsTest, RedirectToMetadataIsRefused) {
 }
 
 // ---------------------------------------------------------------------------
+// HTTP names are looked up by the exporter's own resolver (c-ares on the probe
+// loop), never by libcurl: each redirect hop's host, and with proxy_url the
+// proxy's host only.
+
+TEST(HttpResolverNetnsTest, EveryHopAndTheProxyAreResolvedByTheExporter) {
+  OUTAGE_IN_PRIVATE_NETNS();
+  ASSERT_EQ(SetUpPrivateNetwork("127.0.0.1 web.test other.test proxy.test\n"), "");
+  std::string error;
+  auto server = TestHttpServer::Start({}, &error);
+  ASSERT_NE(server, nullptr) << error;
+  server->AddStandardRoutes();
+  const std::string port = std::to_string(server->Port());
+  server->Route("/hop", RedirectTo("http://other.test:" + port + "/ok"));
+  // As the proxy, the server is asked for a name that only the proxy could
+  // resolve (it is in no hosts file and there is no DNS server).
+  server->Route("http://unlisted.test:" + port + "/ok", Reply(200, {}, "via proxy\n"));
+  TempDir tmp;
+  auto exporter = StartExporter(tmp,
+                                "  via_proxy:\n    prober: http\n    timeout: 5s\n"
+                                "    http:\n      preferred_ip_protocol: ip4\n"
+                                "      proxy_url: http://proxy.test:" +
+                                    port + "\n");
+  ASSERT_NE(exporter, nullptr);
+
+  const std::string url = "http://web.test:" + port + "/hop";
+  Probe p = DoProbe(*exporter, url);
+  EXPECT_EQ(p.metrics.Value("probe_success"), 1.0) << p.response.body;
+  EXPECT_EQ(p.metrics.Value("probe_http_redirects"), 1.0);
+  EXPECT_EQ(p.metrics.Value("probe_ip_protocol"), 4.0);
+  EXPECT_GT(p.metrics.Value("probe_dns_lookup_time_seconds"), 0.0);
+  p = DoProbe(*exporter, url, "http_2xx", /*debug=*/true);
+  for (const char* host : {"web.test", "other.test"}) {
+    EXPECT_TRUE(Contains(p.response.body,
+                         std::string("Resolved target address\" target=") + host + " ip=127.0.0.1"))
+        << host << "\n"
+        << p.response.body;
+  }
+  EXPECT_EQ(server->RequestCount("/hop"), 2);
+  EXPECT_EQ(server->RequestCount("/ok"), 2);
+
+  // A name nobody can resolve fails in our resolver, with reason dns.
+  p = DoProbe(*exporter, "http://unlisted.test:" + port + "/ok");
+  EXPECT_EQ(p.metrics.Value("probe_success"), 0.0) << p.response.body;
+  EXPECT_EQ(p.metrics.FailureReason(), "dns");
+  p = DoProbe(*exporter, "http://unlisted.test:" + port + "/ok", "http_2xx", /*debug=*/true);
+  EXPECT_TRUE(Contains(p.response.body, "Error resolving address")) << p.response.body;
+
+  // Through the proxy, only the proxy's name is resolved here.
+  p = DoProbe(*exporter, "http://unlisted.test:" + port + "/ok", "via_proxy");
+  EXPECT_EQ(p.metrics.Value("probe_success"), 1.0) << p.response.body;
+  EXPECT_EQ(server->RequestCount("http://unlisted.test:" + port + "/ok"), 1);
+  p = DoProbe(*exporter, "http://unlisted.test:" + port + "/ok", "via_proxy", /*debug=*/true);
+  EXPECT_TRUE(Contains(p.response.body, "Resolved target address\" target=proxy.test"))
+      << p.response.body;
+}
+
+// ---------------------------------------------------------------------------
 // Only http and https, including after redirects.
 
 TEST(SchemeTest, NonHttpTargetsAre400) {

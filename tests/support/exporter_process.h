@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/sanitizer_allowance.h"
 #include "tests/support/subprocess.h"
 
 namespace outage::test {
@@ -38,7 +39,9 @@ struct ExporterOptions {
   // caller may override either (the last occurrence of a flag wins).
   std::vector<std::string> flags;
   std::vector<std::pair<std::string, std::string>> extra_env;
-  std::chrono::milliseconds start_timeout{10000};
+  // Sanitized binaries start several times slower (TSan: 3-4 s on a busy
+  // 2-core machine), so the wait stretches with kSanitizerTimeScale.
+  std::chrono::milliseconds start_timeout{10000 * kSanitizerTimeScale};
 };
 
 // ExporterProcess is one running exporter. Destroying it kills the process.

@@ -1,0 +1,36 @@
+// Pinning a libcurl transfer to an address we resolved ourselves (with the
+// shared c-ares resolver), so libcurl never resolves a name: its threaded
+// resolver would start a thread per lookup and close its wake-up socket
+// behind the event loop's back.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <string>
+
+#include "collectors/http/curl_handles.h"
+
+namespace outage {
+
+// UrlPart extracts one component of an absolute URL ("" when absent), with
+// curl_url_get's `flags`. A host that is an IPv6 literal keeps its brackets.
+std::string UrlPart(const std::string& url, CURLUPart part, unsigned int flags = 0);
+
+// ConnectHost is the host of `url` as libcurl connects to it: international
+// names in punycode.
+std::string ConnectHost(const std::string& url);
+
+// HostToResolve turns a URL's host into the name (or bare address literal)
+// to look up: "[2001:db8::1]" becomes "2001:db8::1".
+std::string HostToResolve(const std::string& url_host);
+
+// UrlAddress writes an address literal as a URL host: IPv6 in brackets.
+std::string UrlAddress(const std::string& address);
+
+// PinnedConnectTo returns a CURLOPT_CONNECT_TO list sending every connection
+// to `url_host` (spelt as in the URL), on any port, to the address literal
+// `address` on the same port. Per transfer, unlike CURLOPT_RESOLVE, which
+// would fill the multi handle's shared DNS cache.
+CurlSlist PinnedConnectTo(const std::string& url_host, const std::string& address);
+
+}  // namespace outage
