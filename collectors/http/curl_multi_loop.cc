@@ -60,7 +60,7 @@ int CurlMultiLoop::OnSocket(CURL*, curl_socket_t s, int what, void* userp, void*
   struct stat st {};
   if (fstat(s, &st) != 0) return -1;
   auto it = self->watched_.find(s);
-  if (it != self->watched_.end() && (it->second.dev != st.st_dev || it->second.ino != st.st_ino)) {
+  if (it != self->watched_.end() && !it->second.Is(st)) {
     self->Forget(s);  // a new socket under a number curl closed silently
     it = self->watched_.end();
   }
@@ -94,6 +94,15 @@ int CurlMultiLoop::OnTimer(CURLM*, long timeout_ms, void* userp) {
 }
 
 void CurlMultiLoop::OnSocketEvent(curl_socket_t s, uint32_t events) {
+  // A socket curl closed silently can still be readable (or hung up) through
+  // our duplicate until its late REMOVE; the loop is level-triggered, so it
+  // would spin on it. Once `s` is no longer that socket, curl has given it up.
+  auto it = watched_.find(s);
+  struct stat st {};
+  if (it != watched_.end() && (fstat(s, &st) != 0 || !it->second.Is(st))) {
+    Forget(s);
+    return;
+  }
   int flags = 0;
   if (events & EPOLLIN) flags |= CURL_CSELECT_IN;
   if (events & EPOLLOUT) flags |= CURL_CSELECT_OUT;

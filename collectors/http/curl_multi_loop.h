@@ -7,6 +7,7 @@
 #pragma once
 
 #include <curl/curl.h>
+#include <sys/stat.h>
 
 #include <cstdint>
 #include <functional>
@@ -57,6 +58,7 @@ class CurlMultiLoop {
     int own_fd;
     uint64_t dev;
     uint64_t ino;  // which socket `own_fd` is, to spot a reused number
+    bool Is(const struct stat& st) const { return dev == st.st_dev && ino == st.st_ino; }
   };
   std::unordered_map<curl_socket_t, Watched> watched_;
   CurlMulti multi_;  // after watched_: its cleanup closes cached sockets
