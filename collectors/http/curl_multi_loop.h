@@ -53,7 +53,8 @@ class CurlMultiLoop {
   // socket (a connect abandoned on timeout) and sends its CURL_POLL_REMOVE
   // only later, by when the number may be another thread's socket (CivetWeb
   // accepts on its own threads). The duplicate keeps the socket open until
-  // the REMOVE comes, and is the only fd the loop ever touches.
+  // the REMOVE comes, or until an event on it finds that curl's number no
+  // longer names that socket, and is the only fd the loop ever touches.
   struct Watched {
     int own_fd;
     uint64_t dev;
