@@ -4,12 +4,10 @@
 
 #include <memory>
 
+#include "collectors/http/curl_handles.h"
+
 namespace outage {
 namespace {
-
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
 
 // UrlPart returns one part of a parsed URL, or "" when it is absent.
 std::string UrlPart(CURLU* url, CURLUPart part) {
@@ -45,7 +43,7 @@ std::variant<WebPaths, std::string> ComputeWebPaths(const std::string& external_
                                 ? external_url
                                 : std::string(tls ? "https://" : "http://") + hostname + ":" +
                                       std::to_string(first_address.port) + "/";
-  std::unique_ptr<CURLU, UrlDeleter> url(curl_url());
+  CurlUrl url(curl_url());
   // Without CURLU_GUESS_SCHEME a URL lacking "scheme://" is an error, not a
   // guess: "example.org/outage" is a mistake worth reporting.
   if (url == nullptr || curl_url_set(url.get(), CURLUPART_URL, given.c_str(), 0) != CURLUE_OK) {
