@@ -215,7 +215,7 @@ struct Target {
   std::string target;
   std::string module;
   LabelPairs labels;  // extra labels, validated names, file order
-  // Diagnosis (issue 3). Hysteresis is resolved against global defaults.
+  // Diagnosis. Hysteresis is resolved against global defaults.
   bool control = false;  // a canary of the exporter's own connectivity
   Hysteresis hysteresis;
   std::optional<StatusPageLink> status_page;

@@ -1,4 +1,4 @@
-// Parses the outage-diagnosis settings (issue 3): hysteresis thresholds in
+// Parses the outage-diagnosis settings: hysteresis thresholds in
 // `global:` and per target, `status_pages:`, `maintenance:` windows (top
 // level and per target), and a target's control / status_page /
 // min_interval keys. Internal to config/.

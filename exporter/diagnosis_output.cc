@@ -1,4 +1,4 @@
-// See diagnosis_output.h. Names and label sets are those of issue 3; the
+// See diagnosis_output.h. Names and label sets are those of the diagnosis design; the
 // rules in deploy/prometheus/rules depend on them.
 #include "exporter/diagnosis_output.h"
 

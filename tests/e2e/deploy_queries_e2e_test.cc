@@ -1,4 +1,4 @@
-// "Proven, not hoped" (issue 4): every PromQL expression that deploy/ ships
+// "Proven, not hoped": every PromQL expression that deploy/ ships
 // (Grafana panels, variables and annotations; recording and alerting rules),
 // as listed by tests/deploy/extract_queries.py, is evaluated by the real
 // Prometheus while it holds real exporter data, and the scenario below makes

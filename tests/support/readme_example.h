@@ -1,4 +1,4 @@
-// Reading the YAML examples out of README.md, so tests can load what users
+// Reading the YAML examples out of the Markdown docs, so tests can load what users
 // copy.
 #pragma once
 

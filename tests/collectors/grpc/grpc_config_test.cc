@@ -82,11 +82,11 @@ TEST(GrpcConfigTest, DebianBlackboxModulesLoad) {
   EXPECT_EQ(loaded.config->modules.at("grpc_plain").grpc.service, "service1");
 }
 
-// The README's gRPC example is documentation users copy: it must load.
+// The reference page's gRPC example is documentation users copy: it must load.
 TEST(GrpcConfigTest, ReadmeExampleLoads) {
-  const std::string example = test::ReadmeYamlExample(OUTAGE_README_PATH, "### gRPC health");
+  const std::string example = test::ReadmeYamlExample(OUTAGE_REFERENCE_DOC, "### gRPC health");
   ASSERT_FALSE(example.empty());
-  ConfigResult result = LoadConfigString(example, "README.md");
+  ConfigResult result = LoadConfigString(example, "docs/reference.md");
   ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
   const GrpcProbe& grpc = std::get<LoadedConfig>(result).config->modules.at("grpc_checkout").grpc;
   EXPECT_EQ(grpc.service, "checkout");

@@ -81,11 +81,11 @@ TEST(IcmpConfigTest, DebianBlackboxModulesLoad) {
   EXPECT_EQ(loaded.config->modules.at("icmp_ttl5").icmp.ttl, 5);
 }
 
-// The README's ICMP example is documentation users copy: it must load.
+// The reference page's ICMP example is documentation users copy: it must load.
 TEST(IcmpConfigTest, ReadmeExampleLoads) {
-  const std::string example = test::ReadmeYamlExample(OUTAGE_README_PATH, "### ICMP");
+  const std::string example = test::ReadmeYamlExample(OUTAGE_REFERENCE_DOC, "### ICMP");
   ASSERT_FALSE(example.empty());
-  ConfigResult result = LoadConfigString(example, "README.md");
+  ConfigResult result = LoadConfigString(example, "docs/reference.md");
   ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
   const IcmpProbe& icmp = std::get<LoadedConfig>(result).config->modules.at("ping").icmp;
   EXPECT_EQ(icmp.packets, 5);

@@ -107,12 +107,12 @@ TEST(TcpConfigTest, DebianBlackboxModulesLoad) {
   EXPECT_EQ(loaded.config->modules.at("irc_banner").tcp.query_response[2].send, "PONG ${1}");
 }
 
-// The README's TCP example is documentation users copy: it must load.
+// The reference page's TCP example is documentation users copy: it must load.
 TEST(TcpConfigTest, ReadmeExampleLoads) {
   const std::string example =
-      test::ReadmeYamlExample(OUTAGE_README_PATH, "### TCP, TLS and STARTTLS");
+      test::ReadmeYamlExample(OUTAGE_REFERENCE_DOC, "### TCP, TLS and STARTTLS");
   ASSERT_FALSE(example.empty());
-  ConfigResult result = LoadConfigString(example, "README.md");
+  ConfigResult result = LoadConfigString(example, "docs/reference.md");
   ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
   const auto& modules = std::get<LoadedConfig>(result).config->modules;
   EXPECT_EQ(modules.at("smtp_starttls").tcp.query_response[1].send, "EHLO prober.example.com\r");
