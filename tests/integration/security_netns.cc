@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/required_program.h"
 #include "tests/support/subprocess.h"
 
 namespace outage::test {
@@ -94,6 +95,12 @@ void ExpectPassesInPrivateNetns() {
   char self[4096] = {};
   const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   ASSERT_GT(n, 0) << "cannot find this test binary";
+  // The child sets the namespace up with `ip`: say which package is missing
+  // here, rather than as an exit status from inside the namespace.
+  for (const char* program : {"unshare", "ip"}) {
+    const std::string missing = MissingProgram(program);
+    ASSERT_EQ(missing, "") << missing;
+  }
   SubprocessOptions options;
   options.program = "unshare";
   // --propagation private: the bind mount over /etc/hosts stays inside.

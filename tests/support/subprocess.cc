@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/required_program.h"
+
 extern char** environ;
 
 namespace outage::test {
@@ -163,6 +165,11 @@ std::unique_ptr<Subprocess> Subprocess::Start(const SubprocessOptions& options,
       if (fd >= 0) close(fd);
     }
     errno = exec_errno;
+    if (exec_errno == ENOENT) {
+      // Name the Debian package, not just "No such file or directory".
+      if (error != nullptr) *error = "exec " + program + ": " + MissingProgram(options.program);
+      return nullptr;
+    }
     return fail("exec " + program);
   }
 

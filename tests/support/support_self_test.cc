@@ -16,6 +16,7 @@
 #include "tests/support/loopback_socket.h"
 #include "tests/support/metrics_text.h"
 #include "tests/support/raw_tcp_server.h"
+#include "tests/support/required_program.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"
@@ -84,13 +85,38 @@ TEST(SubprocessTest, TimesOutSignalsAndReportsExecFailure) {
 
   o.program = "/nonexistent/program";
   EXPECT_EQ(Subprocess::Start(o, &error), nullptr);
-  EXPECT_NE(error.find("No such file"), std::string::npos) << error;
+  EXPECT_NE(error.find("is not installed"), std::string::npos) << error;
 
   o.program = "sleep";
   const auto start = std::chrono::steady_clock::now();
   const RunResult r = RunSubprocess(o, milliseconds(200));
   EXPECT_FALSE(r.exit_code.has_value());
   EXPECT_LT(std::chrono::steady_clock::now() - start, seconds(5));
+}
+
+TEST(RequiredProgramTest, MissingProgramNamesItsDebianPackage) {
+  EXPECT_EQ(MissingProgram("sh"), "");
+  EXPECT_EQ(DebianPackageFor("/usr/sbin/ip"), "iproute2");
+  const std::string missing = MissingProgram("/nonexistent/bin/promtool");
+  EXPECT_NE(missing.find("`prometheus` package"), std::string::npos) << missing;
+  EXPECT_NE(MissingProgram("no-such-program-here").find("is not installed"), std::string::npos);
+}
+
+// Every program the tests start is installed by `make test` (its package is
+// in scripts/packages-test.txt or packages-build.txt) and is present here.
+TEST(RequiredProgramTest, EveryProgramIsInAPackageListAndInstalled) {
+  std::string lists;
+  for (const char* name : {"packages-build.txt", "packages-test.txt"}) {
+    std::ifstream in(std::string(OUTAGE_PACKAGE_LISTS_DIR) + "/" + name);
+    ASSERT_TRUE(in) << name;
+    std::string line;
+    while (std::getline(in, line)) lists += "\n" + line + "\n";
+  }
+  for (const auto& [program, package] : RequiredPrograms()) {
+    EXPECT_NE(lists.find("\n" + package + "\n"), std::string::npos)
+        << package << " (for " << program << ") is in no package list";
+    EXPECT_EQ(MissingProgram(program), "") << program;
+  }
 }
 
 TEST(SubprocessTest, WaitForStderrLineMatches) {
