@@ -18,6 +18,8 @@ inline constexpr MetricDesc kProbeSuccess{"probe_success",
                                           "Displays whether or not the probe was a success"};
 inline constexpr MetricDesc kProbeDuration{
     "probe_duration_seconds", "Returns how long the probe took to complete in seconds"};
+inline constexpr MetricDesc kProbeTimeout{"probe_timeout_seconds",
+                                          "Returns the probe timeout in seconds"};
 inline constexpr MetricDesc kFailureReason{
     "probe_failure_reason",
     "Why the probe failed, one-hot over a fixed set of reasons (none on success)"};
