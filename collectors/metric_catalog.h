@@ -88,6 +88,8 @@ inline constexpr MetricDesc kSslLastChainInfo{"probe_ssl_last_chain_info",
                                               "Contains SSL leaf certificate information"};
 inline constexpr MetricDesc kTlsVersionInfo{"probe_tls_version_info",
                                             "Returns the TLS version used or NaN when unknown"};
+inline constexpr MetricDesc kTlsCipherInfo{"probe_tls_cipher_info",
+                                           "Returns the TLS cipher negotiated during handshake"};
 
 // DNS.
 inline constexpr MetricDesc kDnsDuration{"probe_dns_duration_seconds",

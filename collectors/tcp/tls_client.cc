@@ -6,10 +6,8 @@
 #include <openssl/x509v3.h>
 
 #include <chrono>
-#include <fstream>
 #include <future>
 #include <memory>
-#include <sstream>
 
 namespace outage {
 namespace {
@@ -57,15 +55,6 @@ const std::shared_future<X509_STORE*>& SystemTrustStoreLoad() {
 
 X509_STORE* SystemTrustStore() { return SystemTrustStoreLoad().get(); }
 
-bool ReadPemFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  *out = buf.str();
-  return true;
-}
-
 using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
 using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
 
@@ -88,9 +77,9 @@ bool AddCaPem(SSL_CTX* ctx, const std::string& pem) {
   return added > 0;
 }
 
-// UseClientPem loads an inline certificate chain (leaf first) and key.
-bool UseClientPem(SSL_CTX* ctx, const std::string& cert_pem, const std::string& key_pem) {
-  BioPtr certs = PemBio(cert_pem);
+// UseCertPem loads an inline certificate chain, leaf first.
+bool UseCertPem(SSL_CTX* ctx, const std::string& pem) {
+  BioPtr certs = PemBio(pem);
   X509Ptr leaf(certs ? PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr) : nullptr,
                &X509_free);
   if (!leaf || SSL_CTX_use_certificate(ctx, leaf.get()) != 1) return false;
@@ -100,12 +89,28 @@ bool UseClientPem(SSL_CTX* ctx, const std::string& cert_pem, const std::string& 
       return false;
     }
   }
-  ERR_clear_error();
-  BioPtr key_bio = PemBio(key_pem);
+  ERR_clear_error();  // the read past the last certificate
+  return true;
+}
+
+bool UseKeyPem(SSL_CTX* ctx, const std::string& pem) {
+  BioPtr bio = PemBio(pem);
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr) : nullptr,
+      bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr,
       &EVP_PKEY_free);
   return key && SSL_CTX_use_PrivateKey(ctx, key.get()) == 1;
+}
+
+// UseClientCertificate loads the client certificate and its key, each
+// inline or from its file.
+bool UseClientCertificate(SSL_CTX* ctx, const TlsConfig& config) {
+  const bool cert = !config.cert.empty()
+                        ? UseCertPem(ctx, config.cert)
+                        : SSL_CTX_use_certificate_chain_file(ctx, config.cert_file.c_str()) == 1;
+  const bool key = !config.key.empty() ? UseKeyPem(ctx, config.key)
+                                       : SSL_CTX_use_PrivateKey_file(ctx, config.key_file.c_str(),
+                                                                     SSL_FILETYPE_PEM) == 1;
+  return cert && key && SSL_CTX_check_private_key(ctx) == 1;
 }
 
 bool LoadTrust(SSL_CTX* ctx, const TlsConfig& config) {
@@ -134,23 +139,11 @@ SslCtxPtr NewContext(const TlsConfig& config, TlsFacts* facts, std::string* erro
              ": " + QueueText();
     return nullptr;
   }
-  if (!config.cert.empty() || !config.key.empty()) {
-    // One of the pair may still come from a file.
-    std::string cert = config.cert;
-    std::string key = config.key;
-    if ((cert.empty() && !ReadPemFile(config.cert_file, &cert)) ||
-        (key.empty() && !ReadPemFile(config.key_file, &key)) ||
-        !UseClientPem(ctx.get(), cert, key) || SSL_CTX_check_private_key(ctx.get()) != 1) {
-      *error = "cannot load client certificate (inline cert or key): " + QueueText();
-      return nullptr;
-    }
-  } else if (!config.cert_file.empty()) {
-    if (SSL_CTX_use_certificate_chain_file(ctx.get(), config.cert_file.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx.get(), config.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
-        SSL_CTX_check_private_key(ctx.get()) != 1) {
-      *error = "cannot load client certificate " + config.cert_file + ": " + QueueText();
-      return nullptr;
-    }
+  const bool has_client_cert = !config.cert.empty() || !config.cert_file.empty();
+  if (has_client_cert && !UseClientCertificate(ctx.get(), config)) {
+    *error = "cannot load client certificate " +
+             (config.cert.empty() ? config.cert_file : "(inline cert)") + ": " + QueueText();
+    return nullptr;
   }
   SSL_CTX_set_min_proto_version(ctx.get(), ProtocolVersion(config.min_version));
   SSL_CTX_set_max_proto_version(ctx.get(), ProtocolVersion(config.max_version));

@@ -4,6 +4,8 @@
 // installed blackbox 0.23 and both must agree.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"
 #include "tests/support/test_http_server.h"
@@ -325,6 +328,34 @@ TEST_F(BlackboxOptionsTest, InlineCaIsTrustedByHttpAndTcp) {
   EXPECT_EQ(plain.FailureReason(), "tls");
   const MetricsText tcp = Probe("localhost:" + std::to_string(env->https->Port()), "tcp_inline_ca");
   EXPECT_EQ(tcp.Value("probe_success"), 1);
+}
+
+// SerialOf asks the openssl CLI for a certificate's serial, in lower case.
+std::string SerialOf(const std::string& cert_path) {
+  SubprocessOptions options;
+  options.program = "openssl";
+  options.args = {"x509", "-noout", "-serial", "-in", cert_path};
+  const RunResult run = RunSubprocess(options, std::chrono::seconds(10));
+  std::string serial = run.stdout_text;
+  const size_t eq = serial.find('=');
+  serial = eq == std::string::npos ? "" : serial.substr(eq + 1);
+  while (!serial.empty() && (serial.back() == '\n' || serial.back() == '\r')) serial.pop_back();
+  for (char& c : serial) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return serial;
+}
+
+TEST_F(BlackboxOptionsTest, TlsFactsNameTheCipherAndTheLeafSerial) {
+  const MetricsText m = Probe(env->https->Url("/ok"), "inline_ca");
+  const std::vector<Sample> cipher = m.Find("probe_tls_cipher_info");
+  ASSERT_EQ(cipher.size(), 1u);
+  ASSERT_EQ(cipher[0].labels.count("cipher"), 1u);
+  EXPECT_EQ(cipher[0].labels.at("cipher").rfind("TLS_", 0), 0u) << "an IANA name";
+  const std::vector<Sample> chain = m.Find("probe_ssl_last_chain_info");
+  ASSERT_EQ(chain.size(), 1u);
+  const std::string serial = SerialOf(env->certs.leaf.cert_path);
+  ASSERT_FALSE(serial.empty()) << "openssl (Debian package openssl) printed no serial";
+  ASSERT_EQ(chain[0].labels.count("serialnumber"), 1u);
+  EXPECT_EQ(chain[0].labels.at("serialnumber"), serial);
 }
 
 TEST_F(BlackboxOptionsTest, HostnameParameterSetsHostAndServerName) {
