@@ -18,6 +18,8 @@ inline constexpr MetricDesc kProbeSuccess{"probe_success",
                                           "Displays whether or not the probe was a success"};
 inline constexpr MetricDesc kProbeDuration{
     "probe_duration_seconds", "Returns how long the probe took to complete in seconds"};
+inline constexpr MetricDesc kProbeTimeout{"probe_timeout_seconds",
+                                          "Returns the probe timeout in seconds"};
 inline constexpr MetricDesc kFailureReason{
     "probe_failure_reason",
     "Why the probe failed, one-hot over a fixed set of reasons (none on success)"};
@@ -86,6 +88,8 @@ inline constexpr MetricDesc kSslLastChainInfo{"probe_ssl_last_chain_info",
                                               "Contains SSL leaf certificate information"};
 inline constexpr MetricDesc kTlsVersionInfo{"probe_tls_version_info",
                                             "Returns the TLS version used or NaN when unknown"};
+inline constexpr MetricDesc kTlsCipherInfo{"probe_tls_cipher_info",
+                                           "Returns the TLS cipher negotiated during handshake"};
 
 // DNS.
 inline constexpr MetricDesc kDnsDuration{"probe_dns_duration_seconds",

@@ -18,6 +18,9 @@ struct ProbeRequest {
   std::string target;
   std::shared_ptr<const Config> config;  // keeps `module` alive
   const Module* module = nullptr;
+  // Set when the request altered the module (the `hostname` parameter):
+  // keeps that variant alive, and `module` points at it.
+  std::shared_ptr<const Module> request_module;
   std::chrono::steady_clock::time_point deadline;
   bool debug = false;  // record debug-level lines in the probe log
 };

@@ -2,6 +2,7 @@
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -12,6 +13,7 @@
 #include <ctime>
 #include <limits>
 #include <memory>
+#include <vector>
 
 #include "collectors/metric_catalog.h"
 
@@ -63,6 +65,23 @@ std::string Fingerprint(X509* cert) {
   return out;
 }
 
+// SerialNumber renders the serial as Go's fmt "%x" of big.Int.Bytes():
+// two lower-case hex digits per byte of the minimal big-endian encoding.
+std::string SerialNumber(X509* cert) {
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
+  std::unique_ptr<BIGNUM, decltype(&BN_free)> bn(ASN1_INTEGER_to_BN(serial, nullptr), &BN_free);
+  if (!bn) return "";
+  std::vector<unsigned char> bytes(BN_num_bytes(bn.get()));
+  BN_bn2bin(bn.get(), bytes.data());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0xf]);
+  }
+  return out;
+}
+
 CertFacts FactsOf(X509* cert) {
   CertFacts facts;
   facts.not_after = NotAfter(cert);
@@ -70,6 +89,7 @@ CertFacts FactsOf(X509* cert) {
   facts.issuer = NameString(X509_get_issuer_name(cert));
   facts.dns_names = DnsNames(cert);
   facts.fingerprint_sha256 = Fingerprint(cert);
+  facts.serial_number = SerialNumber(cert);
   return facts;
 }
 
@@ -90,7 +110,14 @@ int VerifyAndCapture(X509_STORE_CTX* store_ctx, void* arg) {
   }
   auto* ssl = static_cast<SSL*>(
       X509_STORE_CTX_get_ex_data(store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  if (ssl != nullptr) facts->version = TlsVersionName(SSL_get_version(ssl));
+  if (ssl != nullptr) {
+    facts->version = TlsVersionName(SSL_get_version(ssl));
+    // The server's hello, which picks the cipher, came before its certificate.
+    const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
+    if (cipher == nullptr) cipher = SSL_SESSION_get0_cipher(SSL_get_session(ssl));
+    const char* name = cipher != nullptr ? SSL_CIPHER_standard_name(cipher) : nullptr;
+    if (name != nullptr) facts->cipher = name;
+  }
 
   const int ok = X509_verify_cert(store_ctx);
   if (ok == 1) {
@@ -132,10 +159,14 @@ void AddTlsSamples(const TlsFacts& facts, ProbeResult* result) {
               {{"fingerprint_sha256", leaf.fingerprint_sha256},
                {"subject", leaf.subject},
                {"issuer", leaf.issuer},
-               {"subjectalternative", leaf.dns_names}},
+               {"subjectalternative", leaf.dns_names},
+               {"serialnumber", leaf.serial_number}},
               1);
   if (!facts.version.empty()) {
     result->Add(metric::kTlsVersionInfo, {{"version", facts.version}}, 1);
+  }
+  if (!facts.cipher.empty()) {
+    result->Add(metric::kTlsCipherInfo, {{"cipher", facts.cipher}}, 1);
   }
 }
 

@@ -4,37 +4,178 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <cctype>
 #include <vector>
 
 namespace outage::config_internal {
 namespace {
 
 constexpr std::string_view kTlsVersions[] = {"", "TLS10", "TLS11", "TLS12", "TLS13"};
+constexpr std::string_view kSecretRefs[] = {"ca_ref",           "cert_ref",     "key_ref",
+                                            "username_ref",     "password_ref", "credentials_ref",
+                                            "client_secret_ref"};
+
+// Headers common's http_headers refuses to set: the client owns them.
+constexpr std::string_view kReservedHeaders[] = {"authorization",
+                                                 "host",
+                                                 "content-encoding",
+                                                 "content-length",
+                                                 "content-type",
+                                                 "user-agent",
+                                                 "connection",
+                                                 "keep-alive",
+                                                 "proxy-authenticate",
+                                                 "proxy-authorization",
+                                                 "www-authenticate",
+                                                 "accept-encoding",
+                                                 "x-prometheus-remote-write-version",
+                                                 "x-prometheus-remote-read-version",
+                                                 "x-prometheus-scrape-timeout-seconds",
+                                                 "x-amz-date",
+                                                 "x-amz-security-token",
+                                                 "x-amz-content-sha256"};
+
+constexpr std::string_view kTokenSpecials = "!#$%&'*+-.^_`|~";
+
+std::string LowerAscii(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// PemField returns the TlsConfig field that tls_config key `name` fills
+// with a PEM source (inline text or a file name), or nullptr.
+std::string* PemField(const std::string& name, TlsConfig* out) {
+  if (name == "ca") return &out->ca;
+  if (name == "ca_file") return &out->ca_file;
+  if (name == "cert") return &out->cert;
+  if (name == "cert_file") return &out->cert_file;
+  if (name == "key") return &out->key;
+  if (name == "key_file") return &out->key_file;
+  return nullptr;
+}
 
 }  // namespace
+
+bool IsHttpToken(const std::string& text) {
+  if (text.empty()) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           kTokenSpecials.find(c) != std::string_view::npos;
+  });
+}
+
+bool IsSecretRef(const std::string& name) { return IsOneOf(name, kSecretRefs); }
+
+bool FailSecretRef(YamlReader& reader, const MapEntry& entry) {
+  return reader.Fail(entry.key, entry.path,
+                     Quote(entry.name) +
+                         " needs a secret manager, which blackbox_exporter does not configure "
+                         "either; use the inline value or the _file form");
+}
 
 bool ParseBasicAuth(YamlReader& reader, const YAML::Node& node, const std::string& path,
                     BasicAuth* out) {
   std::vector<MapEntry> entries;
   if (!reader.Entries(node, path, &entries)) return false;
+  std::vector<const MapEntry*> username_sources;
   std::vector<const MapEntry*> password_sources;
   for (const MapEntry& entry : entries) {
     std::string* field = nullptr;
     if (entry.name == "username") {
       field = &out->username;
+    } else if (entry.name == "username_file") {
+      field = &out->username_file;
     } else if (entry.name == "password") {
       field = &out->password;
     } else if (entry.name == "password_file") {
       field = &out->password_file;
+    } else if (IsSecretRef(entry.name)) {
+      return FailSecretRef(reader, entry);
     } else {
       return reader.UnknownKey(entry);
     }
     if (!reader.ReadString(entry.value, entry.path, field)) return false;
-    if (field != &out->username && !field->empty()) {
-      password_sources.push_back(&entry);
+    if (field->empty()) continue;
+    const bool is_username = field == &out->username || field == &out->username_file;
+    (is_username ? username_sources : password_sources).push_back(&entry);
+  }
+  return reader.MutuallyExclusive(username_sources) && reader.MutuallyExclusive(password_sources);
+}
+
+bool ParseAuthorization(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                        Authorization* out) {
+  std::vector<MapEntry> entries;
+  if (!reader.Entries(node, path, &entries)) return false;
+  std::vector<const MapEntry*> sources;
+  for (const MapEntry& entry : entries) {
+    std::string* field = nullptr;
+    if (entry.name == "type") {
+      field = &out->type;
+    } else if (entry.name == "credentials") {
+      field = &out->credentials;
+    } else if (entry.name == "credentials_file") {
+      field = &out->credentials_file;
+    } else if (IsSecretRef(entry.name)) {
+      return FailSecretRef(reader, entry);
+    } else {
+      return reader.UnknownKey(entry);
+    }
+    if (!reader.ReadString(entry.value, entry.path, field)) return false;
+    if (field == &out->type) {
+      if (out->type.empty()) out->type = "Bearer";
+      if (LowerAscii(out->type) == "basic") {
+        return reader.Fail(entry.value, entry.path,
+                           "authorization type cannot be \"Basic\"; use basic_auth");
+      }
+      if (out->type.find_first_of(" \t\r\n") != std::string::npos) {
+        return reader.Fail(entry.value, entry.path,
+                           "invalid authorization type " + Quote(out->type));
+      }
+    } else if (!field->empty()) {
+      sources.push_back(&entry);
     }
   }
-  return reader.MutuallyExclusive(password_sources);
+  return reader.MutuallyExclusive(sources);
+}
+
+bool ParseHttpHeaders(YamlReader& reader, const MapEntry& entry, std::vector<HeaderValues>* out) {
+  std::vector<MapEntry> headers;
+  if (!reader.Entries(entry.value, entry.path, &headers)) return false;
+  for (const MapEntry& header : headers) {
+    if (!IsHttpToken(header.name)) {
+      return reader.Fail(header.key, header.path, "invalid header name " + Quote(header.name));
+    }
+    if (IsOneOf(LowerAscii(header.name), kReservedHeaders)) {
+      return reader.Fail(header.key, header.path,
+                         "setting header " + Quote(header.name) + " is not allowed");
+    }
+    HeaderValues parsed;
+    parsed.name = header.name;
+    std::vector<MapEntry> fields;
+    if (!reader.Entries(header.value, header.path, &fields)) return false;
+    for (const MapEntry& field : fields) {
+      std::vector<std::string>* list = nullptr;
+      if (field.name == "values") {
+        list = &parsed.values;
+      } else if (field.name == "secrets") {
+        list = &parsed.secrets;
+      } else if (field.name == "files") {
+        list = &parsed.files;
+      } else {
+        return reader.UnknownKey(field);
+      }
+      if (!reader.ReadStringList(field.value, field.path, list)) return false;
+      for (const std::string& value : *list) {
+        if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+          return reader.Fail(field.value, field.path,
+                             "header value must not contain CR, LF or NUL");
+        }
+      }
+    }
+    out->push_back(std::move(parsed));
+  }
+  return true;
 }
 
 bool ParseTlsConfig(YamlReader& reader, const YAML::Node& node, const std::string& path,
@@ -42,14 +183,14 @@ bool ParseTlsConfig(YamlReader& reader, const YAML::Node& node, const std::strin
   std::vector<MapEntry> entries;
   if (!reader.Entries(node, path, &entries)) return false;
   const MapEntry* max_version = nullptr;
+  std::vector<const MapEntry*> pem_sources;
   for (const MapEntry& entry : entries) {
     bool ok = true;
-    if (entry.name == "ca_file") {
-      ok = reader.ReadString(entry.value, entry.path, &out->ca_file);
-    } else if (entry.name == "cert_file") {
-      ok = reader.ReadString(entry.value, entry.path, &out->cert_file);
-    } else if (entry.name == "key_file") {
-      ok = reader.ReadString(entry.value, entry.path, &out->key_file);
+    if (std::string* field = PemField(entry.name, out)) {
+      ok = reader.ReadString(entry.value, entry.path, field);
+      if (ok && !field->empty()) pem_sources.push_back(&entry);
+    } else if (IsSecretRef(entry.name)) {
+      ok = FailSecretRef(reader, entry);
     } else if (entry.name == "server_name") {
       ok = reader.ReadString(entry.value, entry.path, &out->server_name);
     } else if (entry.name == "insecure_skip_verify") {
@@ -64,8 +205,20 @@ bool ParseTlsConfig(YamlReader& reader, const YAML::Node& node, const std::strin
     }
     if (!ok) return false;
   }
-  if (out->cert_file.empty() != out->key_file.empty()) {
-    return reader.Fail(node, path, "cert_file and key_file must be set together");
+  // ca and ca_file, cert and cert_file, key and key_file: one of each pair.
+  for (const char* base : {"ca", "cert", "key"}) {
+    std::vector<const MapEntry*> pair;
+    for (const MapEntry* entry : pem_sources) {
+      if (entry->name == base || entry->name == std::string(base) + "_file") pair.push_back(entry);
+    }
+    if (!reader.MutuallyExclusive(pair)) return false;
+  }
+  const bool has_cert = !out->cert_file.empty() || !out->cert.empty();
+  const bool has_key = !out->key_file.empty() || !out->key.empty();
+  if (has_cert != has_key) {
+    return reader.Fail(node, path,
+                       "a client certificate (cert or cert_file) and its key (key or key_file) "
+                       "must be set together");
   }
   // "TLS10" < "TLS11" < ... compares correctly as text.
   if (!out->min_version.empty() && !out->max_version.empty() &&

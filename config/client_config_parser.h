@@ -1,22 +1,43 @@
 // Parses the parts of Prometheus' common client config that blackbox's
-// probers embed: basic_auth, tls_config and preferred_ip_protocol. Internal
-// to config/.
+// probers embed: basic_auth, authorization, http_headers, tls_config and
+// preferred_ip_protocol. Internal to config/.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "config/yaml_reader.h"
 
 namespace outage::config_internal {
 
-// ParseBasicAuth reads {username, password, password_file}; password and
-// password_file are mutually exclusive.
+// IsHttpToken reports whether text is an RFC 9110 token (method, header name).
+bool IsHttpToken(const std::string& text);
+
+// IsSecretRef reports whether `name` is one of common's *_ref keys, which
+// name a secret in a secret manager.
+bool IsSecretRef(const std::string& name);
+// FailSecretRef fails at a *_ref key: blackbox configures no secret manager,
+// so no reference can resolve there either.
+bool FailSecretRef(YamlReader& reader, const MapEntry& entry);
+
+// ParseBasicAuth reads {username, username_file, password, password_file};
+// each value and its _file form are mutually exclusive.
 bool ParseBasicAuth(YamlReader& reader, const YAML::Node& node, const std::string& path,
                     BasicAuth* out);
 
-// ParseTlsConfig reads {ca_file, cert_file, key_file, server_name,
-// insecure_skip_verify, min_version, max_version}.
+// ParseAuthorization reads {type, credentials, credentials_file}; type
+// defaults to "Bearer" and may not be "Basic" (that is basic_auth).
+bool ParseAuthorization(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                        Authorization* out);
+
+// ParseHttpHeaders reads common's http_headers: a map from header name to
+// {values, secrets, files}. Headers the client sets itself (Host,
+// Authorization, User-Agent, ...) are refused, as in common.
+bool ParseHttpHeaders(YamlReader& reader, const MapEntry& entry, std::vector<HeaderValues>* out);
+
+// ParseTlsConfig reads {ca, ca_file, cert, cert_file, key, key_file,
+// server_name, insecure_skip_verify, min_version, max_version}.
 bool ParseTlsConfig(YamlReader& reader, const YAML::Node& node, const std::string& path,
                     TlsConfig* out);
 

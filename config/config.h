@@ -35,11 +35,15 @@ struct Regex {
 
 enum class IpProtocol { kIp4, kIp6 };
 
-// TlsConfig mirrors Prometheus' common tls_config.
+// TlsConfig mirrors Prometheus' common tls_config. Each of the CA, the
+// client certificate and its key comes from a file or inline PEM text.
 struct TlsConfig {
   std::string ca_file;
   std::string cert_file;
   std::string key_file;
+  std::string ca;    // inline PEM
+  std::string cert;  // inline PEM
+  std::string key;   // inline PEM; secret
   std::string server_name;
   bool insecure_skip_verify = false;
   std::string min_version;  // "", "TLS10", "TLS11", "TLS12" or "TLS13"
@@ -48,6 +52,7 @@ struct TlsConfig {
 
 struct BasicAuth {
   std::string username;
+  std::string username_file;  // read at probe time
   std::string password;       // secret
   std::string password_file;  // read at probe time
 };
@@ -59,6 +64,24 @@ struct HeaderMatch {
   bool allow_missing = false;
 };
 
+// Authorization is common's `authorization`: the header is
+// "Authorization: <type> <credentials>".
+struct Authorization {
+  std::string type = "Bearer";
+  std::string credentials;       // secret
+  std::string credentials_file;  // read at probe time
+};
+
+// HeaderValues is one entry of common's `http_headers`: every value becomes
+// one request header line. Secrets are redacted wherever the config is
+// shown; files are read at probe time.
+struct HeaderValues {
+  std::string name;
+  std::vector<std::string> values;
+  std::vector<std::string> secrets;
+  std::vector<std::string> files;
+};
+
 // Default body_size_limit: blackbox's is unlimited; ours bounds memory.
 inline constexpr int64_t kDefaultBodySizeLimit = 10 * 1024 * 1024;
 
@@ -68,8 +91,14 @@ struct HttpProbe {
   std::vector<std::string> valid_http_versions;  // e.g. "HTTP/1.1"; empty: any
   std::string method = "GET";
   LabelPairs headers;  // request headers in file order
+  std::vector<HeaderValues> http_headers;
   std::string body;
+  std::string body_file;  // read at probe time; excludes `body`
   bool follow_redirects = true;
+  bool enable_http2 = true;
+  // Accepted for blackbox configs: with a proxy_url the proxy always
+  // resolves the target here, which is what this option asks for.
+  bool skip_resolve_phase_with_proxy = false;
   bool fail_if_ssl = false;
   bool fail_if_not_ssl = false;
   std::vector<Regex> fail_if_body_matches_regexp;
@@ -79,6 +108,7 @@ struct HttpProbe {
   std::optional<BasicAuth> basic_auth;
   std::string bearer_token;       // secret
   std::string bearer_token_file;  // read at probe time
+  std::optional<Authorization> authorization;
   TlsConfig tls_config;
   std::string proxy_url;  // may carry credentials: secret when it does
   IpProtocol preferred_ip_protocol = IpProtocol::kIp6;

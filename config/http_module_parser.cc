@@ -1,6 +1,6 @@
 // See http_module_parser.h. Option names, types and defaults are those of
-// blackbox_exporter 0.23's HTTPProbe; options it has that we do not
-// implement yet are errors, never silently ignored.
+// blackbox_exporter's HTTPProbe (0.23 to 0.28); an option this exporter
+// cannot serve is an error naming why, never silently ignored.
 #include "config/http_module_parser.h"
 
 #include <algorithm>
@@ -15,34 +15,26 @@
 namespace outage::config_internal {
 namespace {
 
-// Blackbox http options (including newer ones users copy from its docs)
-// that this exporter does not implement yet.
-constexpr std::string_view kUnsupportedOptions[] = {"oauth2",
-                                                    "authorization",
-                                                    "enable_http2",
-                                                    "enable_http3",
-                                                    "no_follow_redirects",
-                                                    "skip_resolve_phase_with_proxy",
-                                                    "no_proxy",
-                                                    "proxy_from_environment",
-                                                    "proxy_connect_header",
-                                                    "body_file",
-                                                    "http_headers"};
+// Blackbox http options that Debian 12's libraries cannot serve, each with
+// the reason given in its config error.
+struct Unservable {
+  std::string_view option;
+  std::string_view why;
+};
+constexpr Unservable kUnservable[] = {
+    {"fail_if_body_json_matches_cel",
+     "CEL expressions need a CEL implementation, and Debian 12 packages none for C++"},
+    {"fail_if_body_json_not_matches_cel",
+     "CEL expressions need a CEL implementation, and Debian 12 packages none for C++"},
+    {"oauth2", "the OAuth 2.0 client credentials flow is not built yet"},
+    {"no_proxy", "per-target proxy selection is not built yet"},
+    {"proxy_from_environment", "per-target proxy selection is not built yet"},
+    {"proxy_connect_header", "proxy CONNECT headers are not built yet"},
+};
 
 constexpr std::string_view kCompressions[] = {"", "gzip", "br", "deflate", "identity"};
 constexpr std::string_view kHttpVersions[] = {"HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/2.0",
                                               "HTTP/3"};
-
-constexpr std::string_view kTokenSpecials = "!#$%&'*+-.^_`|~";
-
-// IsHttpToken reports whether text is an RFC 9110 token (method, header name).
-bool IsHttpToken(const std::string& text) {
-  if (text.empty()) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) ||
-           kTokenSpecials.find(c) != std::string_view::npos;
-  });
-}
 
 bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -118,9 +110,26 @@ class HttpProbeParser {
     if (name == "valid_http_versions") return ParseHttpVersions(entry);
     if (name == "method") return ParseMethod(entry);
     if (name == "headers") return ParseHeaders(entry);
-    if (name == "body") return reader_.ReadString(value, path, &out_->body);
+    if (name == "http_headers") return ParseHttpHeaders(reader_, entry, &out_->http_headers);
+    if (name == "body") return ReadBodySource(entry, &out_->body);
+    if (name == "body_file") return ReadBodySource(entry, &out_->body_file);
     if (name == "follow_redirects") {
+      follow_redirects_ = &entry;
       return reader_.ReadBool(value, path, &out_->follow_redirects);
+    }
+    if (name == "no_follow_redirects") {
+      no_follow_redirects_ = &entry;
+      return reader_.ReadBool(value, path, &no_follow_redirects_value_);
+    }
+    if (name == "enable_http2") return reader_.ReadBool(value, path, &out_->enable_http2);
+    if (name == "enable_http3") return ParseEnableHttp3(entry);
+    if (name == "skip_resolve_phase_with_proxy") {
+      return reader_.ReadBool(value, path, &out_->skip_resolve_phase_with_proxy);
+    }
+    if (name == "authorization") {
+      if (value.IsNull()) return true;
+      credentials_.push_back(&entry);
+      return ParseAuthorization(reader_, value, path, &out_->authorization.emplace());
     }
     if (name == "fail_if_ssl") {
       return reader_.ReadBool(value, path, &out_->fail_if_ssl);
@@ -166,11 +175,30 @@ class HttpProbeParser {
       compression_ = &entry;
       return reader_.ReadEnum(value, path, kCompressions, &out_->compression);
     }
-    if (IsOneOf(name, kUnsupportedOptions)) {
-      return reader_.Fail(entry.key, path,
-                          "blackbox option " + Quote(name) + " is not supported yet");
+    for (const Unservable& option : kUnservable) {
+      if (name == option.option) {
+        return reader_.Fail(
+            entry.key, path,
+            "blackbox option " + Quote(name) + " is not supported: " + std::string(option.why));
+      }
     }
     return reader_.UnknownKey(entry);
+  }
+
+  // ReadBodySource reads `body` or `body_file`: blackbox refuses both.
+  bool ReadBodySource(const MapEntry& entry, std::string* out) {
+    if (!reader_.ReadString(entry.value, entry.path, out)) return false;
+    if (!out->empty()) body_sources_.push_back(&entry);
+    return reader_.MutuallyExclusive(body_sources_);
+  }
+
+  bool ParseEnableHttp3(const MapEntry& entry) {
+    bool enabled = false;
+    if (!reader_.ReadBool(entry.value, entry.path, &enabled)) return false;
+    if (!enabled) return true;
+    return reader_.Fail(entry.value, entry.path,
+                        "enable_http3 is not supported: HTTP/3 needs a libcurl built with QUIC, "
+                        "and Debian 12's libcurl 7.88 has none");
   }
 
   bool ParseStatusCodes(const MapEntry& entry) {
@@ -308,6 +336,16 @@ class HttpProbeParser {
   }
 
   bool CheckCombinations(const std::string& path) {
+    // Blackbox 0.23's deprecated spelling overrides follow_redirects.
+    if (no_follow_redirects_ != nullptr) {
+      out_->follow_redirects = !no_follow_redirects_value_;
+      warnings_->push_back(no_follow_redirects_->path +
+                           ": no_follow_redirects is deprecated; use follow_redirects: " +
+                           (out_->follow_redirects ? "true" : "false"));
+      if (follow_redirects_ != nullptr) {
+        warnings_->push_back(follow_redirects_->path + ": overridden by no_follow_redirects");
+      }
+    }
     // basic_auth, bearer_token and bearer_token_file each set Authorization.
     if (!reader_.MutuallyExclusive(credentials_)) return false;
     if (compression_ != nullptr &&
@@ -335,8 +373,12 @@ class HttpProbeParser {
   YamlReader& reader_;
   HttpProbe* out_;
   std::vector<std::string>* warnings_;
-  std::vector<const MapEntry*> credentials_;  // set ones, in file order
+  std::vector<const MapEntry*> credentials_;   // set ones, in file order
+  std::vector<const MapEntry*> body_sources_;  // set ones, in file order
   const MapEntry* compression_ = nullptr;
+  const MapEntry* follow_redirects_ = nullptr;
+  const MapEntry* no_follow_redirects_ = nullptr;
+  bool no_follow_redirects_value_ = false;
 };
 
 }  // namespace

@@ -14,9 +14,6 @@
 namespace outage::config_internal {
 namespace {
 
-// Blackbox's probers. Those without a section parser below are not built
-// yet: they load so that a blackbox.yml works unchanged, but probing them is
-// an error.
 // SectionParser fills the module's struct for its prober from its section
 // (`node` is null when the section is absent: all defaults).
 using SectionParser = bool (*)(YamlReader& reader, const YAML::Node& node, const std::string& path,
@@ -38,6 +35,11 @@ const std::vector<std::pair<std::string_view, SectionParser>>& SectionParsers() 
   };
   return kParsers;
 }
+
+// Probers of newer blackbox releases that this exporter does not build yet.
+// Their sections are ignored in modules of other probers, like any unused
+// section; choosing one as a module's prober is a config error.
+constexpr std::string_view kUnbuiltProbers[] = {"unix", "websocket"};
 
 // SectionParserFor returns the parser of `prober`, or nullptr when no such
 // prober exists.
@@ -69,7 +71,7 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
       prober = &entry;
     } else if (entry.name == "timeout") {
       timeout = &entry;
-    } else if (SectionParserFor(entry.name) != nullptr) {
+    } else if (SectionParserFor(entry.name) != nullptr || IsOneOf(entry.name, kUnbuiltProbers)) {
       sections.push_back(&entry);
     } else {
       return reader.UnknownKey(entry);
@@ -87,6 +89,10 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
     return reader.Fail(at, prober->path, "empty prober " + ProberChoices());
   }
   const SectionParser parse = SectionParserFor(module->prober);
+  if (parse == nullptr && IsOneOf(module->prober, kUnbuiltProbers)) {
+    return reader.Fail(prober->value, prober->path,
+                       "blackbox prober " + Quote(module->prober) + " is not supported yet");
+  }
   if (parse == nullptr) {
     return reader.Fail(prober->value, prober->path,
                        "unknown prober " + Quote(module->prober) + " " + ProberChoices());
@@ -103,12 +109,20 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
     module->timeout = *parsed;
   }
 
+  // Blackbox decodes every section but only runs its prober's; a section
+  // left over for another prober is common in the field, so it is skipped
+  // unread, with one warning per module.
+  std::string ignored;
   for (const MapEntry* section : sections) {
     if (section->name != module->prober) {
-      return reader.Fail(section->key, section->path,
-                         "section does not match prober " + Quote(module->prober));
+      ignored += (ignored.empty() ? "" : ", ") + section->name;
+      continue;
     }
     if (!parse(reader, section->value, section->path, module, warnings)) return false;
+  }
+  if (!ignored.empty()) {
+    warnings->push_back(path + ": ignoring the section(s) for other probers (" + ignored +
+                        "); prober is " + Quote(module->prober));
   }
   return true;
 }

@@ -22,7 +22,8 @@ std::string Lower(std::string text) {
 }
 
 bool IsSecretKey(const std::string& key) {
-  static constexpr std::string_view kKeys[] = {"bearer_token", "password", "client_secret"};
+  static constexpr std::string_view kKeys[] = {"bearer_token", "password", "client_secret",
+                                               "credentials",  "secrets",  "key"};
   return IsOneOf(key, kKeys);
 }
 
@@ -84,7 +85,8 @@ void Emit(YAML::Emitter& out, const YAML::Node& node, Redaction redaction, bool 
           out << kSecret;  // a secret key with a structured value: hide all
         } else {
           // HTTP headers, and gRPC metadata (the same thing on the wire).
-          Emit(out, value, child, /*in_headers=*/key == "headers" || key == "metadata");
+          Emit(out, value, child,
+               /*in_headers=*/key == "headers" || key == "http_headers" || key == "metadata");
         }
       }
       out << YAML::EndMap;

@@ -6,12 +6,14 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/metric_catalog.h"
 #include "collectors/target_policy.h"
 #include "config/url.h"
 #include "exporter/build_info.h"
 #include "exporter/deadline.h"
 #include "exporter/diagnosis_output.h"
 #include "exporter/family_set.h"
+#include "exporter/hostname_param.h"
 #include "exporter/logger.h"
 #include "exporter/probe_output.h"
 #include "exporter/process_metrics.h"
@@ -125,7 +127,16 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
   const bool debug = request.Param("debug").value_or("") == "true";
   const auto timeout = ProbeTimeout(request.Header("X-Prometheus-Scrape-Timeout-Seconds"),
                                     timeout_offset_, module.timeout);
-  ProbeRequest probe{*target, config, &module, SteadyClock::now() + timeout, debug};
+  ProbeRequest probe{*target, config, &module, nullptr, SteadyClock::now() + timeout, debug};
+  if (const std::optional<std::string> hostname = request.Param("hostname")) {
+    if (auto problem = HostnameProblem(*hostname)) {
+      return HttpResponse::Text(400, "Invalid hostname \"" + *hostname + "\": " + *problem + "\n");
+    }
+    std::string conflict;
+    probe.request_module = WithHostname(module, *hostname, &conflict);
+    if (probe.request_module == nullptr) return HttpResponse::Text(400, conflict + "\n");
+    probe.module = probe.request_module.get();
+  }
   ProbeResult result = engine_->Probe(std::move(probe)).get();
   history_->Record(*target, module_name, result, diagnosis_->clock().Now(), false);
 
@@ -137,6 +148,8 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
                {"duration_seconds", std::to_string(result.duration_seconds)}});
   FamilySet families;
   AddProbeResult(result, {}, &families);
+  families.AddGauge(metric::kProbeTimeout.name, metric::kProbeTimeout.help, {},
+                    std::chrono::duration<double>(timeout).count());
   if (!debug) return Exposition(families.Serialize());
 
   std::string body = "Logs for the probe:\n" + result.log.Text();
@@ -159,7 +172,8 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
     const Module& module = config->modules.at(t.module);  // validated on load
     const auto timeout = ProbeTimeout(header, timeout_offset_, module.timeout);
     leases.push_back(diagnosis_->results().Acquire(t, [&] {
-      return engine_->Probe(ProbeRequest{t.target, config, &module, start + timeout, false});
+      return engine_->Probe(
+          ProbeRequest{t.target, config, &module, nullptr, start + timeout, false});
     }));
   }
   // Status pages are fetched on this thread while the probes run.
@@ -205,12 +219,15 @@ void Handlers::AddSelfMetrics(FamilySet* out) const {
   out->AddGauge("outage_exporter_build_info",
                 "A metric with a constant '1' value labeled by version and revision",
                 {{"version", kVersion}, {"revision", kRevision}}, 1);
-  out->AddGauge("outage_exporter_config_last_reload_successful",
-                "Whether the last configuration reload attempt was successful", {},
-                config_->last_reload_successful() ? 1 : 0);
-  out->AddGauge("outage_exporter_config_last_reload_success_timestamp_seconds",
-                "Timestamp of the last successful configuration reload", {},
-                config_->last_success_timestamp_seconds());
+  // The blackbox_exporter_ names too, so alerts written for blackbox work.
+  for (const std::string prefix : {"outage_exporter", "blackbox_exporter"}) {
+    out->AddGauge(prefix + "_config_last_reload_successful",
+                  "Whether the last configuration reload attempt was successful", {},
+                  config_->last_reload_successful() ? 1 : 0);
+    out->AddGauge(prefix + "_config_last_reload_success_timestamp_seconds",
+                  "Timestamp of the last successful configuration reload", {},
+                  config_->last_success_timestamp_seconds());
+  }
   out->AddGauge("outage_exporter_probes_in_flight", "Probes running right now", {},
                 static_cast<double>(engine_->InFlight()));
   if (limiter_ != nullptr) {

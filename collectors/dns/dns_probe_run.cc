@@ -213,7 +213,9 @@ void DnsProbeRun::OnAnswer(Exchange& ex, int status, const std::vector<uint8_t>&
   ex.request_seconds = total - ex.connect_seconds;
   if (ex.done) return;
   if (status != ARES_SUCCESS) {
-    const bool refused = status == ARES_ECONNREFUSED;
+    // A refused /probe target is a network failure, as for any server; in
+    // a resolvers: list it is one resolver down, which is DNS trouble.
+    const bool refused = status == ARES_ECONNREFUSED && config_.resolvers.empty();
     std::string why = status == ARES_ECANCELLED ? cancel_reason_ : ares_strerror(status);
     result_.log.Error("Error while sending a DNS query", {{"resolver", ex.label}, {"err", why}});
     EndExchange(ex, false, refused ? FailureReason::kNetwork : FailureReason::kDns);

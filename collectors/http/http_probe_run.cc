@@ -6,8 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "collectors/http/curl_pinning.h"
@@ -15,6 +13,7 @@
 #include "collectors/http/header_text.h"
 #include "collectors/http/http_classify.h"
 #include "collectors/http/http_prober.h"
+#include "collectors/http/request_sources.h"
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
 #include "collectors/probe_target.h"
@@ -22,17 +21,6 @@
 
 namespace outage {
 namespace {
-
-// ReadSecretFile reads a credentials file the way Prometheus does: whole
-// file, surrounding whitespace trimmed. Returns false if it cannot be read.
-bool ReadSecretFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  *out = std::string(TrimSpace(buf.str()));
-  return true;
-}
 
 // RedactUrl hides userinfo, so credentials in a URL never reach a log.
 std::string RedactUrl(const std::string& url) {
@@ -203,6 +191,7 @@ void HttpProbeRun::ResetHopState() {
   header_bytes_ = 0;
   body_.clear();
   body_bytes_ = 0;
+  body_over_limit_ = false;
   limit_error_.clear();
   blocked_address_.clear();
   tls_ = TlsFacts{};
@@ -252,14 +241,22 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   set(CURLOPT_HEADERFUNCTION, &HttpProbeRun::OnHeader);
   set(CURLOPT_HEADERDATA, static_cast<void*>(this));
 
+  if (!config_.enable_http2) set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+
+  std::string body;
+  std::string error;
+  if (send_body_ && !ReadRequestBody(config_, &body, &error)) {
+    result_.log.Error("Error creating request", {{"err", error}});
+    return false;
+  }
   if (method_ == "HEAD") {
     set(CURLOPT_NOBODY, 1L);
-  } else if (method_ != "GET" || (send_body_ && !config_.body.empty())) {
+  } else if (method_ != "GET" || !body.empty()) {
     set(CURLOPT_CUSTOMREQUEST, method_.c_str());
   }
-  if (send_body_ && !config_.body.empty()) {
-    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(config_.body.size()));
-    set(CURLOPT_COPYPOSTFIELDS, config_.body.c_str());
+  if (!body.empty()) {
+    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    set(CURLOPT_COPYPOSTFIELDS, body.c_str());
   }
 
   // Request headers: the module's, then our defaults where it set none.
@@ -276,28 +273,27 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
     list = curl_slist_append(list, "User-Agent: outage_exporter/" OUTAGE_VERSION);
   }
   if (!has_content_type) list = curl_slist_append(list, "Content-Type:");
-  if (send_credentials_ && !config_.bearer_token.empty()) {
-    list = curl_slist_append(list, ("Authorization: Bearer " + config_.bearer_token).c_str());
-  } else if (send_credentials_ && !config_.bearer_token_file.empty()) {
-    std::string token;
-    if (!ReadSecretFile(config_.bearer_token_file, &token)) {
-      result_.log.Error("Cannot read bearer_token_file", {{"file", config_.bearer_token_file}});
-      curl_slist_free_all(list);
-      return false;
-    }
-    list = curl_slist_append(list, ("Authorization: Bearer " + token).c_str());
+  if (!AppendHttpHeaders(config_, &list, &error) ||
+      (send_credentials_ && !AppendAuthorization(config_, &list, &error))) {
+    result_.log.Error("Error creating request", {{"err", error}});
+    curl_slist_free_all(list);
+    return false;
   }
   if (send_credentials_ && config_.basic_auth) {
-    std::string password = config_.basic_auth->password;
-    if (!config_.basic_auth->password_file.empty() &&
-        !ReadSecretFile(config_.basic_auth->password_file, &password)) {
-      result_.log.Error("Cannot read password_file", {{"file", config_.basic_auth->password_file}});
-      curl_slist_free_all(list);
-      return false;
+    const BasicAuth& auth = *config_.basic_auth;
+    std::string username = auth.username;
+    std::string password = auth.password;
+    for (const auto& [file, value] :
+         {std::pair{&auth.username_file, &username}, std::pair{&auth.password_file, &password}}) {
+      if (!file->empty() && !ReadSecretFile(*file, value)) {
+        result_.log.Error("Cannot read basic_auth file", {{"file", *file}});
+        curl_slist_free_all(list);
+        return false;
+      }
     }
     set(CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-    set(CURLOPT_USERNAME, config_.basic_auth->username.c_str());
-    set(CURLOPT_PASSWORD, password.c_str());  // curl copies it
+    set(CURLOPT_USERNAME, username.c_str());  // curl copies both
+    set(CURLOPT_PASSWORD, password.c_str());
   }
 
   // TLS.
@@ -365,6 +361,8 @@ size_t HttpProbeRun::OnBody(char* data, size_t size, size_t n, void* self) {
   run->body_bytes_ += static_cast<int64_t>(len);
   const int64_t limit = run->config_.body_size_limit;
   if (limit > 0 && run->body_bytes_ > limit) {
+    run->body_bytes_ = limit;  // what blackbox reports: the bytes it read
+    run->body_over_limit_ = true;
     run->limit_error_ =
         "response body exceeds body_size_limit of " + std::to_string(limit) + " bytes";
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR
@@ -459,13 +457,18 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
 bool HttpProbeRun::FollowRedirect(long status) {
   const bool is_redirect =
       status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-  if (!config_.follow_redirects || !is_redirect) return false;
+  if (!is_redirect) return false;
   char* location = nullptr;
   curl_easy_getinfo(easy_.get(), CURLINFO_REDIRECT_URL, &location);
   if (location == nullptr) return false;  // no Location: the 3xx is final
   const std::string next(location);
+  // Counted even when not followed, as blackbox counts the redirects seen.
   ++redirects_;
   result_.log.Info("Received redirect", {{"location", RedactUrl(next)}});
+  if (!config_.follow_redirects) {
+    result_.log.Info("Not following redirect");
+    return false;
+  }
   if (redirects_ > kMaxRedirects) {
     result_.log.Error("Too many redirects", {{"max_redirects", std::to_string(kMaxRedirects)}});
     result_.Fail(FailureReason::kProtocol);
@@ -556,6 +559,21 @@ bool HttpProbeRun::CheckHeaderRegexps() {
   return true;
 }
 
+bool HttpProbeRun::CheckContentEncoding() {
+  // Blackbox decodes the body with the module's algorithm whatever the
+  // response says, so a body in another encoding (or none) fails there.
+  const std::string& want = config_.compression;
+  if (want.empty() || want == "identity") return true;
+  const auto it = headers_.find("content-encoding");
+  const std::string got = it == headers_.end() || it->second.empty() ? "" : it->second.back();
+  if (LowerAscii(std::string(TrimSpace(got))) == want) return true;
+  if (got.empty() && body_bytes_ == 0) return true;  // nothing to decode
+  result_.log.Error("Failed to get decompressor for HTTP response body",
+                    {{"compression", want}, {"content_encoding", got}});
+  body_bytes_ = 0;  // nothing decoded in the module's encoding
+  return false;
+}
+
 void HttpProbeRun::EvaluateFinalResponse(long status) {
   status_ = status;
   got_response_ = true;
@@ -564,6 +582,10 @@ void HttpProbeRun::EvaluateFinalResponse(long status) {
     result_.log.Error("Invalid HTTP response status code",
                       {{"status_code", std::to_string(status)}});
     result_.Fail(ReasonForStatus(status));
+    return;
+  }
+  if (!CheckContentEncoding()) {
+    result_.Fail(FailureReason::kProtocol);
     return;
   }
   if (!CheckBodyRegexps() || !CheckHeaderRegexps()) {
@@ -607,7 +629,10 @@ void HttpProbeRun::Finish() {
   CURL* easy = easy_.get();
   long version = 0;
   curl_off_t content_length = -1;
-  if (easy != nullptr && got_response_) {
+  // A body cut at body_size_limit still had a response: blackbox reports
+  // its Content-Length and the bytes read up to the limit.
+  const bool has_response = got_response_ || body_over_limit_;
+  if (easy != nullptr && has_response) {
     curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
     curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
   }
@@ -626,7 +651,7 @@ void HttpProbeRun::Finish() {
   }
   r.Add(metric::kHttpStatusCode, static_cast<double>(status_));
   r.Add(metric::kHttpContentLength, static_cast<double>(content_length));
-  r.Add(metric::kHttpUncompressedBodyLength, static_cast<double>(got_response_ ? body_bytes_ : 0));
+  r.Add(metric::kHttpUncompressedBodyLength, static_cast<double>(has_response ? body_bytes_ : 0));
   r.Add(metric::kHttpRedirects, redirects_);
   r.Add(metric::kHttpSsl, got_response_ && UrlPart(url_, CURLUPART_SCHEME) == "https" ? 1 : 0);
   r.Add(metric::kHttpVersion, HttpVersionNumber(version));

@@ -72,6 +72,8 @@ class HttpProbeRun {
   // follow; returns true if a new hop was started (or the probe finished).
   bool FollowRedirect(long status);
   void EvaluateFinalResponse(long status);
+  // CheckContentEncoding fails a body not in the module's `compression`.
+  bool CheckContentEncoding();
   bool CheckBodyRegexps();
   bool CheckHeaderRegexps();
   void Finish();
@@ -103,8 +105,9 @@ class HttpProbeRun {
   size_t header_bytes_ = 0;
   std::string body_;
   int64_t body_bytes_ = 0;
-  bool keep_body_ = false;   // only when body regexps need it
-  std::string limit_error_;  // set when our callbacks aborted the transfer
+  bool body_over_limit_ = false;  // OnBody cut the body at body_size_limit
+  bool keep_body_ = false;        // only when body regexps need it
+  std::string limit_error_;       // set when our callbacks aborted the transfer
   TlsFacts tls_;
   bool host_listed_ = false;     // the hop's host matched an allow glob
   std::string blocked_address_;  // why probe_policy refused a connection

@@ -201,7 +201,9 @@ bool TcpProbeRun::BeginTls() {
 }
 
 TcpProbeRun::Progress TcpProbeRun::StartTls() {
-  if (config_.tls_config.ca_file.empty() && !SystemTrustStoreReady()) return AwaitTrustStore();
+  if (config_.tls_config.ca_file.empty() && config_.tls_config.ca.empty() &&
+      !SystemTrustStoreReady())
+    return AwaitTrustStore();
   return BeginTls() ? Progress::kAdvanced : Progress::kFailed;
 }
 

@@ -2,10 +2,12 @@
 
 #include <arpa/inet.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include <chrono>
 #include <future>
+#include <memory>
 
 namespace outage {
 namespace {
@@ -53,7 +55,66 @@ const std::shared_future<X509_STORE*>& SystemTrustStoreLoad() {
 
 X509_STORE* SystemTrustStore() { return SystemTrustStoreLoad().get(); }
 
+using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
+using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
+
+BioPtr PemBio(const std::string& pem) {
+  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+}
+
+// AddCaPem adds every certificate of inline PEM text to ctx's trust store.
+bool AddCaPem(SSL_CTX* ctx, const std::string& pem) {
+  BioPtr bio = PemBio(pem);
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  int added = 0;
+  while (bio) {
+    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
+    if (!cert) break;
+    if (X509_STORE_add_cert(store, cert.get()) != 1) return false;
+    ++added;
+  }
+  ERR_clear_error();  // the read past the last certificate
+  return added > 0;
+}
+
+// UseCertPem loads an inline certificate chain, leaf first.
+bool UseCertPem(SSL_CTX* ctx, const std::string& pem) {
+  BioPtr certs = PemBio(pem);
+  X509Ptr leaf(certs ? PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr) : nullptr,
+               &X509_free);
+  if (!leaf || SSL_CTX_use_certificate(ctx, leaf.get()) != 1) return false;
+  while (X509* extra = PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr)) {
+    if (SSL_CTX_add0_chain_cert(ctx, extra) != 1) {
+      X509_free(extra);
+      return false;
+    }
+  }
+  ERR_clear_error();  // the read past the last certificate
+  return true;
+}
+
+bool UseKeyPem(SSL_CTX* ctx, const std::string& pem) {
+  BioPtr bio = PemBio(pem);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr,
+      &EVP_PKEY_free);
+  return key && SSL_CTX_use_PrivateKey(ctx, key.get()) == 1;
+}
+
+// UseClientCertificate loads the client certificate and its key, each
+// inline or from its file.
+bool UseClientCertificate(SSL_CTX* ctx, const TlsConfig& config) {
+  const bool cert = !config.cert.empty()
+                        ? UseCertPem(ctx, config.cert)
+                        : SSL_CTX_use_certificate_chain_file(ctx, config.cert_file.c_str()) == 1;
+  const bool key = !config.key.empty() ? UseKeyPem(ctx, config.key)
+                                       : SSL_CTX_use_PrivateKey_file(ctx, config.key_file.c_str(),
+                                                                     SSL_FILETYPE_PEM) == 1;
+  return cert && key && SSL_CTX_check_private_key(ctx) == 1;
+}
+
 bool LoadTrust(SSL_CTX* ctx, const TlsConfig& config) {
+  if (!config.ca.empty()) return AddCaPem(ctx, config.ca);
   if (!config.ca_file.empty()) {
     return SSL_CTX_load_verify_locations(ctx, config.ca_file.c_str(), nullptr) == 1;
   }
@@ -74,16 +135,15 @@ SslCtxPtr NewContext(const TlsConfig& config, TlsFacts* facts, std::string* erro
     return nullptr;
   }
   if (!LoadTrust(ctx.get(), config)) {
-    *error = "cannot load CA certificates " + config.ca_file + ": " + QueueText();
+    *error = "cannot load CA certificates " + (config.ca.empty() ? config.ca_file : "(inline ca)") +
+             ": " + QueueText();
     return nullptr;
   }
-  if (!config.cert_file.empty()) {
-    if (SSL_CTX_use_certificate_chain_file(ctx.get(), config.cert_file.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx.get(), config.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
-        SSL_CTX_check_private_key(ctx.get()) != 1) {
-      *error = "cannot load client certificate " + config.cert_file + ": " + QueueText();
-      return nullptr;
-    }
+  const bool has_client_cert = !config.cert.empty() || !config.cert_file.empty();
+  if (has_client_cert && !UseClientCertificate(ctx.get(), config)) {
+    *error = "cannot load client certificate " +
+             (config.cert.empty() ? config.cert_file : "(inline cert)") + ": " + QueueText();
+    return nullptr;
   }
   SSL_CTX_set_min_proto_version(ctx.get(), ProtocolVersion(config.min_version));
   SSL_CTX_set_max_proto_version(ctx.get(), ProtocolVersion(config.max_version));

@@ -30,6 +30,7 @@ CertFacts Cert(int64_t not_after, std::string subject) {
   c.issuer = "CN=Test CA";
   c.dns_names = "example.com,www.example.com";
   c.fingerprint_sha256 = "ab01";
+  c.serial_number = "0f42";
   return c;
 }
 
@@ -38,6 +39,7 @@ CertFacts Cert(int64_t not_after, std::string subject) {
 TlsFacts Chain() {
   TlsFacts facts;
   facts.version = "TLS 1.3";
+  facts.cipher = "TLS_AES_128_GCM_SHA256";
   facts.peer_certs = {Cert(3'000, "CN=example.com"), Cert(1'000, "CN=Intermediate A"),
                       Cert(2'000, "CN=Intermediate B")};
   return facts;
@@ -94,8 +96,17 @@ TEST(AddTlsSamplesTest, ChainInfoDescribesTheLeaf) {
   const LabelPairs want = {{"fingerprint_sha256", "ab01"},
                            {"subject", "CN=example.com"},
                            {"issuer", "CN=Test CA"},
-                           {"subjectalternative", "example.com,www.example.com"}};
+                           {"subjectalternative", "example.com,www.example.com"},
+                           {"serialnumber", "0f42"}};
   EXPECT_EQ(s->labels, want);
+}
+
+TEST(AddTlsSamplesTest, CipherInfoWhenKnown) {
+  ProbeResult r;
+  AddTlsSamples(Chain(), &r);
+  const Sample* s = Find(r, metric::kTlsCipherInfo);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->labels, (LabelPairs{{"cipher", "TLS_AES_128_GCM_SHA256"}}));
 }
 
 TEST(AddTlsSamplesTest, VersionInfoWhenKnown) {

@@ -237,5 +237,60 @@ modules:
                                      "true; every probe with this module fails"});
 }
 
+TEST(GoodConfigTest, Blackbox023OptionsLoadWithWarnings) {
+  const LoadedConfig loaded =
+      ExpectLoaded(LoadConfigFile(TestdataPath("good/blackbox_0_23_options.yml")));
+  const Config& config = *loaded.config;
+  EXPECT_FALSE(config.modules.at("http_no_redirects").http.follow_redirects);
+  EXPECT_TRUE(config.modules.at("http_via_proxy").http.skip_resolve_phase_with_proxy);
+  EXPECT_EQ(config.modules.at("tcp_with_leftover_http").prober, "tcp");
+  // The leftover http section is not read into the module.
+  EXPECT_TRUE(config.modules.at("tcp_with_leftover_http").http.valid_status_codes.empty());
+  EXPECT_EQ(loaded.warnings,
+            (std::vector<std::string>{
+                "modules.http_no_redirects.http.no_follow_redirects: no_follow_redirects is "
+                "deprecated; use follow_redirects: false",
+                "modules.tcp_with_leftover_http: ignoring the section(s) for other probers "
+                "(http); prober is \"tcp\""}));
+}
+
+TEST(GoodConfigTest, NoFollowRedirectsOverridesFollowRedirects) {
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigString(R"(
+modules:
+  m:
+    prober: http
+    http: {no_follow_redirects: false, follow_redirects: false}
+)",
+                                                            "inline"));
+  EXPECT_TRUE(loaded.config->modules.at("m").http.follow_redirects);
+  EXPECT_EQ(loaded.warnings.size(), 2u);
+}
+
+TEST(GoodConfigTest, Blackbox028HttpClientOptionsLoad) {
+  const LoadedConfig loaded =
+      ExpectLoaded(LoadConfigFile(TestdataPath("good/blackbox_0_28_options.yml")));
+  EXPECT_TRUE(loaded.warnings.empty());
+  const HttpProbe& http = loaded.config->modules.at("http_newer").http;
+  EXPECT_FALSE(http.enable_http2);
+  EXPECT_EQ(http.body_file, "/etc/outage/body.json");
+  ASSERT_EQ(http.http_headers.size(), 3u);
+  EXPECT_EQ(http.http_headers[0].name, "X-Team");
+  EXPECT_EQ(http.http_headers[0].values, (std::vector<std::string>{"sre", "oncall"}));
+  EXPECT_EQ(http.http_headers[1].secrets, std::vector<std::string>{"s3cr3t"});
+  EXPECT_EQ(http.http_headers[2].files, std::vector<std::string>{"/etc/outage/header.txt"});
+  ASSERT_TRUE(http.authorization.has_value());
+  EXPECT_EQ(http.authorization->type, "Bearer");
+  EXPECT_EQ(http.authorization->credentials_file, "/etc/outage/token");
+  EXPECT_NE(http.tls_config.ca.find("BEGIN CERTIFICATE"), std::string::npos);
+  EXPECT_NE(http.tls_config.key.find("BEGIN PRIVATE KEY"), std::string::npos);
+  // Secrets never reach /probe?debug=true.
+  const std::string& shown = loaded.config->modules.at("http_newer").redacted_yaml;
+  EXPECT_EQ(shown.find("s3cr3t"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("MIIE"), std::string::npos) << shown;
+  const BasicAuth& basic = *loaded.config->modules.at("http_basic_file").http.basic_auth;
+  EXPECT_EQ(basic.username_file, "/etc/outage/user");
+  EXPECT_EQ(basic.password_file, "/etc/outage/password");
+}
+
 }  // namespace
 }  // namespace outage

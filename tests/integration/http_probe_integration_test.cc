@@ -416,6 +416,7 @@ TEST_F(HttpProbeTest, NoFollowRedirectsReports302AsHttpStatus) {
   const ProbeOutcome p = Probe(Url("/status/302"), "no_redirects");
   ExpectFailure(p, "http_status");
   EXPECT_EQ(Val(p, "probe_http_status_code"), 302);
+  EXPECT_EQ(Val(p, "probe_http_redirects"), 1) << "blackbox counts the redirect it did not follow";
   EXPECT_EQ(shared_env->http->RequestCount("/ok"), 0);
 }
 
@@ -516,6 +517,9 @@ TEST_F(HttpProbeTest, ConnectionResetIsNetwork) {
 TEST_F(HttpProbeTest, BodyOverSizeLimitIsProtocol) {
   const ProbeOutcome p = Probe(Url("/huge"), "small_body_limit");
   ExpectFailure(p, "protocol");
+  // As blackbox: the response's Content-Length, and what was read up to the limit.
+  EXPECT_EQ(Val(p, "probe_http_content_length"), kHugeBodyBytes);
+  EXPECT_EQ(Val(p, "probe_http_uncompressed_body_length"), 1024);
   EXPECT_LT(p.response.elapsed.count(), 5);
 }
 

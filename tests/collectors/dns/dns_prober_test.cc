@@ -1,12 +1,8 @@
 // The dns prober end to end inside a real ProbeEngine, against DnsTestServer
 // on loopback: metrics, failure reasons, the deadline, TCP fallback on
 // truncation, and `resolvers:` consistency.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <re2/re2.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <memory>
@@ -15,6 +11,7 @@
 
 #include "collectors/probe_engine.h"
 #include "tests/collectors/dns/dns_test_server.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/sanitizer_allowance.h"
 
 namespace outage {
@@ -198,21 +195,25 @@ TEST_F(DnsProberTest, ResolvesAResolverGivenByName) {
 }
 
 TEST_F(DnsProberTest, RefusedTcpConnectionIsANetworkFailure) {
-  // A port that was free a moment ago: nobody listens there.
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
+  const test::RefusedPort refused;
   DnsProbe dns = Query("ok.test", "A");
   dns.transport_protocol = "tcp";
-  const ProbeResult r = Probe("127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), dns);
+  const ProbeResult r = Probe("127.0.0.1:" + std::to_string(refused.port()), dns);
   EXPECT_FALSE(r.success);
   EXPECT_EQ(r.reason, FailureReason::kNetwork) << Log(r);
   EXPECT_LT(elapsed_, milliseconds(1000)) << "refusal is immediate";
+}
+
+TEST_F(DnsProberTest, ARefusingResolverInTheListIsDnsTrouble) {
+  const test::RefusedPort refused;
+  const std::string down = "127.0.0.1:" + std::to_string(refused.port());
+  DnsProbe dns = Query("ok.test", "A");
+  dns.transport_protocol = "tcp";
+  dns.resolvers = {server_->address(), down};
+  const ProbeResult r = Probe("ok.test", dns);
+  EXPECT_FALSE(r.success);
+  EXPECT_EQ(r.reason, FailureReason::kDns) << Log(r);
+  EXPECT_EQ(Value(r, "probe_dns_resolver_success", {{"resolver", down}}), 0);
 }
 
 TEST_F(DnsProberTest, ResolversThatAgreeAreConsistent) {

@@ -164,8 +164,8 @@ constexpr BadSection kBadSections[] = {
      "t.yml:8:11: modules.m.tcp.query_response[1]: only one step may use starttls"},
     {"      tls: true\n      query_response:\n        - send: a\n          starttls: true\n",
      "t.yml:7:11: modules.m.tcp.query_response[0]: starttls upgrades a plain connection; it cannot be used with tls: true"},
-    {"      tls_config:\n        ca: /x\n",
-     "t.yml:6:9: modules.m.tcp.tls_config.ca: unknown key \"ca\""},
+    {"      tls_config:\n        ca_path: /x\n",
+     "t.yml:6:9: modules.m.tcp.tls_config.ca_path: unknown key \"ca_path\""},
     {"      tls_config:\n        min_version: TLS14\n",
      "t.yml:6:22: modules.m.tcp.tls_config.min_version: invalid value \"TLS14\" (want one of \"\", \"TLS10\", \"TLS11\", \"TLS12\", \"TLS13\")"},
 };
