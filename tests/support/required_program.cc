@@ -38,6 +38,7 @@ const std::vector<std::pair<std::string, std::string>>& RequiredPrograms() {
       {"ip", "iproute2"},
       {"openssl", "openssl"},
       {"prometheus", "prometheus"},
+      {"prometheus-blackbox-exporter", "prometheus-blackbox-exporter"},
       {"promtool", "prometheus"},
       {"python3", "python3"},
       {"unshare", "util-linux"},
