@@ -13,6 +13,7 @@
 #include "exporter/diagnosis_output.h"
 #include "exporter/family_set.h"
 #include "exporter/logger.h"
+#include "exporter/placement_output.h"
 #include "exporter/probe_output.h"
 #include "exporter/process_metrics.h"
 #include "exporter/status_html.h"
@@ -193,8 +194,9 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
     }
   }
   families.AddFamilies(stats_->Collect());
-  AddDiagnosis(diagnosis_->Snapshot(*config), &families);
+  AddDiagnosis(diagnosis_->Snapshot(*config), VantageLabels(config->placement), &families);
   AddStatusPages(pages, &families);
+  AddPlacement(config->placement, config->targets.size(), &families);
   AddSelfMetrics(&families);
   HttpResponse response = Exposition("");
   response.body_parts = std::move(families).TakeExposition();
