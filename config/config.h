@@ -260,10 +260,28 @@ inline const std::vector<double>& DefaultHistogramBuckets() {
   return kBuckets;
 }
 
+// Shard is one of `count` equal parts of the configured targets; `index` is
+// 1-based ("2/3" is index 2 of 3). See config/placement.h.
+struct Shard {
+  int index = 1;
+  int count = 1;
+};
+
 // Global holds exporter-wide settings from the `global:` section.
 struct Global {
   std::vector<double> histogram_buckets = DefaultHistogramBuckets();
-  Hysteresis hysteresis;  // defaults for every target
+  Hysteresis hysteresis;       // defaults for every target
+  std::optional<Shard> shard;  // `shard: I/N`; --targets.shard wins
+  std::string vantage;         // `vantage: NAME`; --vantage wins; empty: none
+};
+
+// Placement says which part of the configured targets this exporter probes
+// and from where, resolved from the flags and `global:` (config/placement.h).
+struct Placement {
+  Shard shard;
+  std::string vantage;            // empty: series carry no vantage label
+  size_t configured_targets = 0;  // in the file, before sharding
+  size_t control_targets = 0;     // probed by every shard
 };
 
 // IpNetwork is a parsed CIDR ("10.0.0.0/8", "fd00:ec2::254/128"); host bits
@@ -302,7 +320,8 @@ struct ProbePolicy {
 struct Config {
   Global global;
   std::map<std::string, Module> modules;
-  std::vector<Target> targets;
+  std::vector<Target> targets;  // this shard's, control targets included
+  Placement placement;
   std::vector<StatusPage> status_pages;
   std::vector<MaintenanceWindow> maintenance;  // applies to every target
   ProbePolicy probe_policy;

@@ -15,6 +15,7 @@
 
 #include "config/diagnosis_parser.h"
 #include "config/module_parser.h"
+#include "config/placement.h"
 #include "config/probe_policy_parser.h"
 #include "config/redacted_yaml.h"
 #include "config/target_parser.h"
@@ -58,12 +59,28 @@ bool ParseHistogramBuckets(YamlReader& reader, const MapEntry& entry, std::vecto
   return true;
 }
 
+bool ParseShardEntry(YamlReader& reader, const MapEntry& entry, std::optional<Shard>* out) {
+  std::string text;
+  if (!reader.ReadString(entry.value, entry.path, &text)) return false;
+  std::string error;
+  *out = ParseShard(text, &error);
+  return out->has_value() || reader.Fail(entry.value, entry.path, error);
+}
+
 bool ParseGlobal(YamlReader& reader, const YAML::Node& node, Global* out) {
   std::vector<MapEntry> entries;
   if (!reader.Entries(node, "global", &entries)) return false;
   for (const MapEntry& entry : entries) {
     if (config_internal::IsHysteresisKey(entry.name)) {
       if (!config_internal::ParseHysteresisEntry(reader, entry, &out->hysteresis)) return false;
+      continue;
+    }
+    if (entry.name == "shard") {
+      if (!ParseShardEntry(reader, entry, &out->shard)) return false;
+      continue;
+    }
+    if (entry.name == "vantage") {
+      if (!reader.ReadString(entry.value, entry.path, &out->vantage)) return false;
       continue;
     }
     if (entry.name != "histogram_buckets") return reader.UnknownKey(entry);

@@ -8,8 +8,8 @@
 
 namespace outage {
 
-ConfigState::ConfigState(std::string path, Validator validator)
-    : path_(std::move(path)), validator_(std::move(validator)) {}
+ConfigState::ConfigState(std::string path, PlacementFlags placement, Validator validator)
+    : path_(std::move(path)), placement_(std::move(placement)), validator_(std::move(validator)) {}
 
 std::optional<std::string> ConfigState::Reload() {
   std::lock_guard<std::mutex> reload_lock(reload_mu_);
@@ -20,22 +20,30 @@ std::optional<std::string> ConfigState::Reload() {
   } else {
     auto& ok = std::get<LoadedConfig>(loaded);
     for (const auto& w : ok.warnings) Log().Warn("Config warning", {{"warning", w}});
-    if (auto invalid = validator_(*ok.config)) {
-      error = ok.config->source + ": " + *invalid;
+    auto placed = std::make_shared<Config>(*ok.config);
+    if (auto misplaced = ApplyPlacement(placement_, placed.get())) {
+      error = placed->source + ": " + *misplaced;
+    } else if (auto invalid = validator_(*placed)) {
+      error = placed->source + ": " + *invalid;
     } else {
       const double now =
           std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
               .count();
       {
         std::lock_guard<std::mutex> lock(mu_);
-        current_ = ok.config;
+        current_ = placed;
         last_reload_successful_ = true;
         last_success_timestamp_ = now;
       }
-      if (listener_) listener_(*ok.config);
-      Log().Info("Loaded config", {{"source", ok.config->source},
-                                   {"modules", std::to_string(ok.config->modules.size())},
-                                   {"targets", std::to_string(ok.config->targets.size())}});
+      if (listener_) listener_(*placed);
+      const Placement& p = placed->placement;
+      Log().Info("Loaded config",
+                 {{"source", placed->source},
+                  {"modules", std::to_string(placed->modules.size())},
+                  {"targets", std::to_string(placed->targets.size())},
+                  {"shard", std::to_string(p.shard.index) + "/" + std::to_string(p.shard.count)},
+                  {"configured_targets", std::to_string(p.configured_targets)},
+                  {"vantage", p.vantage}});
       return std::nullopt;
     }
   }

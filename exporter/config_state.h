@@ -1,6 +1,8 @@
 // ConfigState owns the running configuration: the current immutable snapshot
 // and the outcome of the last (re)load. A reload builds and validates a new
 // snapshot, then swaps it in atomically, or keeps the old one and says why.
+// Every snapshot is already placed (config/placement.h): only this shard's
+// targets, labelled with the vantage.
 //
 // Thread-safe.
 #pragma once
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "config/placement.h"
 
 namespace outage {
 
@@ -23,8 +26,9 @@ class ConfigState {
   // Called after every successful swap, under no lock of ours.
   using Listener = std::function<void(const Config&)>;
 
-  // `path` empty means the embedded default configuration.
-  ConfigState(std::string path, Validator validator);
+  // `path` empty means the embedded default configuration; `placement`
+  // overrides the config's shard and vantage.
+  ConfigState(std::string path, PlacementFlags placement, Validator validator);
 
   // Reload loads and validates the configuration; on success it becomes
   // current. Returns the error text on failure. Reloads are serialised.
@@ -39,6 +43,7 @@ class ConfigState {
 
  private:
   const std::string path_;
+  const PlacementFlags placement_;
   const Validator validator_;
   Listener listener_;
 

@@ -97,13 +97,14 @@ void AddPage(const StatusPageView& page, FamilySet* out) {
 
 }  // namespace
 
-void AddDiagnosis(const DiagnosisSnapshot& snapshot, FamilySet* out) {
+void AddDiagnosis(const DiagnosisSnapshot& snapshot, const LabelPairs& vantage_labels,
+                  FamilySet* out) {
   for (const TargetDiagnosis& d : snapshot.targets) AddTarget(d, out);
   if (snapshot.vantage_network_up) {
     out->AddGauge("outage_vantage_network_up",
                   "Whether at least one control target succeeded in the latest scrape (0: this "
                   "vantage point's own network is down)",
-                  {}, *snapshot.vantage_network_up ? 1 : 0);
+                  vantage_labels, *snapshot.vantage_network_up ? 1 : 0);
   }
 }
 

@@ -15,8 +15,10 @@ namespace outage {
 // outage_state_changes_total, outage_last_state_change_timestamp_seconds,
 // outage_down_seconds_total, outage_vendor_confirmed,
 // outage_maintenance_active, outage_probe_last_run_timestamp_seconds; and
-// outage_vantage_network_up when control targets are configured.
-void AddDiagnosis(const DiagnosisSnapshot& snapshot, FamilySet* out);
+// outage_vantage_network_up (labelled `vantage_labels`) when control targets
+// are configured.
+void AddDiagnosis(const DiagnosisSnapshot& snapshot, const LabelPairs& vantage_labels,
+                  FamilySet* out);
 
 // AddStatusPages appends statuspage_up, _last_success_timestamp_seconds,
 // and, once a page was read, statuspage_indicator{indicator} one-hot,

@@ -84,6 +84,13 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   app.add_option("--web.status-group-label", flags.status_group_label,
                  "Target label that groups targets into services on the status page; a target "
                  "without it is a service of its own");
+  std::string shard;
+  app.add_option("--targets.shard", shard,
+                 "Probe only shard I of N of the configured targets (I/N, 1-based, e.g. 2/3); "
+                 "control targets are probed by every shard. Overrides `shard:` in `global:`");
+  app.add_option("--vantage", flags.placement.vantage,
+                 "Name of this vantage point, added as label `vantage` to every series of the "
+                 "configured targets. Overrides `vantage:` in `global:`");
   app.add_flag("--version", version, "Print version information and exit");
 
   try {
@@ -119,6 +126,13 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
         "outage_exporter: --log.format: must be logfmt or json, got \"" + log_format + "\"\n"};
   }
   flags.log_format = *format;
+  if (!shard.empty()) {
+    std::string error;
+    flags.placement.shard = ParseShard(shard, &error);
+    if (!flags.placement.shard) {
+      return FlagsOutcome{std::nullopt, 1, "outage_exporter: --targets.shard: " + error + "\n"};
+    }
+  }
   return FlagsOutcome{flags, 0, ""};
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/placement.h"
 #include "exporter/logger.h"
 
 namespace outage {
@@ -29,6 +30,7 @@ struct Flags {
   size_t history_limit = 100;                  // probes kept for /logs (and as many failures)
   int status_refresh_seconds = 30;             // the status page's meta refresh; 0: off
   std::string status_group_label = "service";  // the status page groups by it
+  PlacementFlags placement;                    // --targets.shard, --vantage
 };
 
 // FlagsOutcome is either flags to run with, or what to print and the exit

@@ -15,6 +15,7 @@
 #include "exporter/family_set.h"
 #include "exporter/hostname_param.h"
 #include "exporter/logger.h"
+#include "exporter/placement_output.h"
 #include "exporter/probe_output.h"
 #include "exporter/process_metrics.h"
 #include "exporter/status_html.h"
@@ -207,8 +208,9 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
     }
   }
   families.AddFamilies(stats_->Collect());
-  AddDiagnosis(diagnosis_->Snapshot(*config), &families);
+  AddDiagnosis(diagnosis_->Snapshot(*config), VantageLabels(config->placement), &families);
   AddStatusPages(pages, &families);
+  AddPlacement(config->placement, config->targets.size(), &families);
   AddSelfMetrics(&families);
   HttpResponse response = Exposition("");
   response.body_parts = std::move(families).TakeExposition();

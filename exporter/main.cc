@@ -69,6 +69,11 @@ int CheckConfig(const Flags& flags, const ProbeEngine& engine) {
   }
   const auto& ok = std::get<LoadedConfig>(loaded);
   for (const auto& w : ok.warnings) std::cerr << "warning: " << w << "\n";
+  Config placed = *ok.config;  // checks the vantage label; counts every shard's targets
+  if (auto problem = ApplyPlacement(PlacementFlags{Shard{}, flags.placement.vantage}, &placed)) {
+    std::cerr << ok.config->source << ": " << *problem << "\n";
+    return 1;
+  }
   if (auto problem = ValidateTargets(*ok.config, engine)) {
     std::cerr << ok.config->source << ": " << *problem << "\n";
     return 1;
@@ -141,7 +146,7 @@ int Run(const Flags& flags) {
         Log().Warn("status page fetch failed", {{"page", page}, {"err", error}});
       });
   ProbeHistory history(flags.history_limit);
-  ConfigState config(flags.config_file,
+  ConfigState config(flags.config_file, flags.placement,
                      [&engine](const Config& c) { return ValidateTargets(c, engine); });
   config.SetListener([&stats, &diagnosis, &status_pages, &history](const Config& c) {
     stats.Sync(c);

@@ -9,6 +9,7 @@
 
 #include "collectors/logfmt.h"
 #include "exporter/html_escape.h"
+#include "exporter/placement_output.h"
 #include "exporter/sparkline.h"
 
 namespace outage {
@@ -302,6 +303,10 @@ std::string RenderStatusHtml(const StatusReport& report, const StatusPageOptions
     out += " Automatic reload is off (<a href=\"./\">turn it on</a>).";
   }
   out += " Machine-readable: <a href=\"api/v1/status\">/api/v1/status</a>.</p>\n";
+  const std::string placement = PlacementSummary(report.placement, report.served_targets);
+  if (!placement.empty()) {
+    out += "<p class=\"meta placement\">" + HtmlEscape(placement) + "</p>\n";
+  }
   if (report.vantage_network_up && !*report.vantage_network_up) {
     out +=
         "<p class=\"banner\" role=\"alert\"><strong>Our own network is down:</strong> every "

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collectors/logfmt.h"
+#include "exporter/placement_output.h"
 
 namespace outage {
 namespace {
@@ -112,6 +113,15 @@ std::string StatusJson(const StatusReport& report, const std::string& logs_path)
         {"config_last_reload_success", TimeOrNull(report.config_reload_success_seconds)}}},
       {"generated_at", TimeOrNull(report.generated_seconds)},
       {"group_label", report.group_label},
+      {"placement",
+       {{"vantage",
+         report.placement.vantage.empty() ? json(nullptr) : json(report.placement.vantage)},
+        {"shard_index", report.placement.shard.index},
+        {"shard_count", report.placement.shard.count},
+        {"configured_targets", report.placement.configured_targets},
+        {"served_targets", report.served_targets},
+        {"control_targets", report.placement.control_targets},
+        {"summary", PlacementSummary(report.placement, report.served_targets)}}},
       {"vantage_network_up",
        report.vantage_network_up ? json(*report.vantage_network_up) : json(nullptr)},
       {"services", services},

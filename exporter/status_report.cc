@@ -184,6 +184,8 @@ StatusReport BuildStatusReport(const StatusInputs& in) {
   report.config_reload_successful = in.config_reload_successful;
   report.config_reload_success_seconds = in.config_reload_success_seconds;
   report.vantage_network_up = in.diagnosis->vantage_network_up;
+  report.placement = in.config->placement;
+  report.served_targets = in.config->targets.size();
   report.status_pages = *in.status_pages;
   report.recent = in.history->Recent();
 

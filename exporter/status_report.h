@@ -63,6 +63,8 @@ struct StatusReport {
   bool config_reload_successful = false;
   double config_reload_success_seconds = 0;
   std::optional<bool> vantage_network_up;
+  Placement placement;        // shard and vantage of this exporter
+  size_t served_targets = 0;  // this shard's targets, control targets included
   // Worst verdict first (down, degraded, maintenance, unknown, up), then
   // in the config order of their first targets.
   std::vector<ServiceReport> services;

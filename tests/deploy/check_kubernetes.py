@@ -2,15 +2,19 @@
 """Checks the rendered kustomize output of deploy/kubernetes.
 
 Usage: check_kubernetes.py VARIANT RENDERED.yaml
-VARIANT is base, sidecar or icmp; RENDERED.yaml is `kubectl kustomize` output.
+VARIANT is base, sidecar, icmp or sharded; RENDERED.yaml is `kubectl kustomize` output.
 Checks what a reviewer would: the exporter container's image, port, flags,
 probes, resources and hardening; that the config volume points at a
 hash-suffixed generated ConfigMap holding a sane config; that the Service
 selects the exporter's pods and the ServiceMonitor selects the Service; that
-the Probe reaches the Service; that the PrometheusRule is present. Prints one
+the Probe reaches the Service; that the PrometheusRule is present; for the
+sharded StatefulSet, that the shell command gives pod K the flag
+--targets.shard=K+1/replicas (run with sh for each pod name). Prints one
 line per failure and exits 1 if any.
 """
 import ipaddress
+import shlex
+import subprocess
 import sys
 import urllib.parse
 
@@ -43,13 +47,32 @@ def flag(args, name):
     return None
 
 
+def exporter_args(c, hostname):
+    """The exporter's flags: the container's args, or what its `sh -c` command
+    runs on a pod named `hostname` (the command's exec replaced by echo)."""
+    if c.get("command") != ["/bin/sh", "-c"]:
+        return c.get("args", [])
+    script = c["args"][0].replace("exec ", "echo ", 1)
+    out = subprocess.run(["sh", "-c", script], capture_output=True, text=True,
+                         env={"HOSTNAME": hostname}, check=False)
+    check(out.returncode == 0, f"{hostname}: sh -c failed: {out.stderr.strip()}")
+    return shlex.split(out.stdout)[1:]
+
+
+def check_shards(owner, c, name, replicas):
+    for k in range(replicas):
+        got = flag(exporter_args(c, f"{name}-{k}"), "--targets.shard")
+        check(got == f"{k + 1}/{replicas}",
+              f"{owner}: pod {name}-{k} gets --targets.shard={got}, want {k + 1}/{replicas}")
+
+
 def check_exporter_container(owner, pod, c, configmaps):
     where = f"{owner}/{c['name']}"
     check(c.get("image") == IMAGE, f"{where}: image {c.get('image')!r}, want {IMAGE}")
     ports = {p.get("name"): p for p in c.get("ports", [])}
     check(ports.get("http", {}).get("containerPort") == PORT,
           f"{where}: no container port {PORT} named http")
-    args = c.get("args", [])
+    args = exporter_args(c, "outage-exporter-0")
     check(flag(args, "--web.listen-address") == f":{PORT}",
           f"{where}: --web.listen-address must be :{PORT}")
     config_file = flag(args, "--config.file")
@@ -131,16 +154,22 @@ def main():
     check(objs, "rendered output is empty")
     configmaps = {o["metadata"]["name"]: o for o in by_kind(objs, "ConfigMap")}
     exporter_pods = []
-    for d in by_kind(objs, "Deployment"):
+    for d in by_kind(objs, "Deployment") + by_kind(objs, "StatefulSet"):
+        owner = f"{d['kind']} {d['metadata']['name']}"
         pod = d["spec"]["template"]["spec"]
         pod_labels = d["spec"]["template"]["metadata"].get("labels", {})
         check(labels_match(d["spec"]["selector"].get("matchLabels"), pod_labels),
-              f"Deployment {d['metadata']['name']}: selector does not match its pod labels")
+              f"{owner}: selector does not match its pod labels")
         for c in pod["containers"]:
             if c.get("image") == IMAGE or c["name"] == "outage-exporter":
-                check_exporter_container(f"Deployment {d['metadata']['name']}", pod, c, configmaps)
+                check_exporter_container(owner, pod, c, configmaps)
                 exporter_pods.append((d, pod_labels))
-    want = {"base": 1, "icmp": 1, "sidecar": 1}[VARIANT]
+                if d["kind"] == "StatefulSet":
+                    check_shards(owner, c, d["metadata"]["name"], d["spec"].get("replicas", 1))
+    want = {"base": 1, "icmp": 1, "sidecar": 1, "sharded": 1}[VARIANT]
+    kinds = [d["kind"] for d, _ in exporter_pods]
+    want_kind = "StatefulSet" if VARIANT == "sharded" else "Deployment"
+    check(kinds == [want_kind] * want, f"exporter workloads {kinds}, want {want} {want_kind}")
     check(len(exporter_pods) == want, f"{len(exporter_pods)} exporter containers, want {want}")
     if VARIANT == "sidecar":
         names = [d["metadata"]["name"] for d, _ in exporter_pods]
@@ -192,7 +221,7 @@ def main():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("base", "sidecar", "icmp"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("base", "sidecar", "icmp", "sharded"):
         sys.exit(__doc__)
     VARIANT, RENDERED = sys.argv[1], sys.argv[2]
     sys.exit(main())

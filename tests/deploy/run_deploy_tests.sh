@@ -59,6 +59,10 @@ if have promtool; then
   # Also loads the rule files the example config references.
   step "promtool check config prometheus.yml" \
     promtool check config "$DEPLOY/prometheus/prometheus.yml"
+  for cfg in shard global remote-write; do
+    step "promtool check config scale-out/$cfg.yml" \
+      promtool check config "$DEPLOY/prometheus/scale-out/$cfg.yml"
+  done
 
   # Dashboard PromQL, parsed offline: each query becomes a recording rule in a
   # throwaway file, which promtool parses (it has no bare "parse" command).
@@ -121,7 +125,7 @@ else
 fi
 
 if have kubectl || have kustomize; then
-  for variant in base sidecar icmp; do
+  for variant in base sidecar icmp sharded; do
     dir="$DEPLOY/kubernetes/base"
     [[ $variant == base ]] || dir="$DEPLOY/kubernetes/overlays/$variant"
     render_and_check() {
@@ -145,7 +149,7 @@ if have kubectl || have kustomize; then
 else
   # No renderer: at least every manifest must be valid YAML. Overlay patches
   # are not applied, so this is much weaker than the rendered checks.
-  skip "kustomize render (base, sidecar, icmp)" "neither kubectl nor kustomize installed"
+  skip "kustomize render (base, sidecar, icmp, sharded)" "neither kubectl nor kustomize installed"
   step "kubernetes YAML parses (no kustomize)" python3 -c '
 import pathlib, sys, yaml
 files = [p for p in pathlib.Path(sys.argv[1]).rglob("*") if p.suffix in (".yaml", ".yml")]

@@ -104,6 +104,28 @@ TEST(ParseFlagsTest, EveryLogLevel) {
   }
 }
 
+TEST(ParseFlagsTest, ShardAndVantage) {
+  const FlagsOutcome out = Parse({"--targets.shard=2/3", "--vantage", "eu-west"});
+  ASSERT_TRUE(out.flags.has_value()) << out.message;
+  ASSERT_TRUE(out.flags->placement.shard.has_value());
+  EXPECT_EQ(out.flags->placement.shard->index, 2);
+  EXPECT_EQ(out.flags->placement.shard->count, 3);
+  EXPECT_EQ(out.flags->placement.vantage, "eu-west");
+  const FlagsOutcome unset = Parse({});
+  ASSERT_TRUE(unset.flags.has_value());
+  EXPECT_FALSE(unset.flags->placement.shard.has_value());
+  EXPECT_EQ(unset.flags->placement.vantage, "");
+}
+
+TEST(ParseFlagsTest, BadShardIsOneErrorLine) {
+  const FlagsOutcome out = Parse({"--targets.shard=3/2"});
+  EXPECT_FALSE(out.flags.has_value());
+  EXPECT_EQ(out.exit_code, 1);
+  EXPECT_EQ(out.message,
+            "outage_exporter: --targets.shard: must be I/N with 1 <= I <= N <= 1000, got "
+            "\"3/2\"\n");
+}
+
 TEST(ParseFlagsTest, HelpExitsZeroWithUsage) {
   for (const char* arg : {"--help", "-h"}) {
     SCOPED_TRACE(arg);

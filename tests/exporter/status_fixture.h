@@ -45,6 +45,7 @@ class StatusFixture {
 
   // MarkLastControl makes the target added last a control target.
   void MarkLastControl() { config_.targets.back().control = true; }
+  void SetPlacement(const Placement& placement) { config_.placement = placement; }
   void AddPage(StatusPageView page) { pages_.push_back(std::move(page)); }
   void SetVantageNetworkUp(bool up) { vantage_ = up; }
   ProbeHistory& history() { return history_; }

@@ -68,6 +68,16 @@ TEST(StatusHtmlTest, ShowsVerdictReasonAndSinceForEachService) {
   EXPECT_THAT(html, HasSubstr("last reload successful"));
 }
 
+TEST(StatusHtmlTest, SaysWhichShardAndVantageItServesEscaped) {
+  StatusFixture f;
+  f.AddTarget("https://api.example/", "api", OutageState::kUp, std::nullopt);
+  const std::string unsharded = Render(f);
+  EXPECT_THAT(unsharded, Not(HasSubstr("class=\"meta placement\"")));
+  f.SetPlacement(Placement{Shard{1, 2}, "<eu>", 3, 0});
+  EXPECT_THAT(Render(f), HasSubstr("<p class=\"meta placement\">Vantage &lt;eu&gt;. Shard 1 of 2: "
+                                   "1 of 3 configured targets.</p>"));
+}
+
 TEST(StatusHtmlTest, EveryValueWeDoNotControlIsEscaped) {
   StatusFixture f;
   f.AddTarget(std::string("https://x.example/?q=") + kEvil, kEvil, OutageState::kDown,

@@ -99,5 +99,33 @@ TEST(StatusJsonTest, AFailedFetchSaysWhy) {
   EXPECT_TRUE(page["indicator"].is_null());
 }
 
+TEST(StatusJsonTest, SaysWhichShardAndVantageItServes) {
+  StatusFixture f;
+  f.AddTarget("https://api.example/", "api", OutageState::kUp, std::nullopt);
+  f.AddTarget("https://canary.example/", "net", OutageState::kUp, std::nullopt);
+  f.MarkLastControl();
+  f.SetPlacement(Placement{Shard{2, 3}, "eu-west", 7, 1});
+  const json j = json::parse(StatusJson(f.Build()));
+  const json& p = j["placement"];
+  EXPECT_EQ(p["vantage"], "eu-west");
+  EXPECT_EQ(p["shard_index"], 2);
+  EXPECT_EQ(p["shard_count"], 3);
+  EXPECT_EQ(p["configured_targets"], 7);
+  EXPECT_EQ(p["served_targets"], 2);
+  EXPECT_EQ(p["control_targets"], 1);
+  EXPECT_EQ(p["summary"],
+            "Vantage eu-west. Shard 2 of 3: 2 of 7 configured targets (1 control target, probed by "
+            "every shard).");
+}
+
+TEST(StatusJsonTest, UnshardedWithoutVantageHasNoSummary) {
+  StatusFixture f;
+  f.AddTarget("https://api.example/", "api", OutageState::kUp, std::nullopt);
+  const json j = json::parse(StatusJson(f.Build()));
+  EXPECT_TRUE(j["placement"]["vantage"].is_null());
+  EXPECT_EQ(j["placement"]["shard_count"], 1);
+  EXPECT_EQ(j["placement"]["summary"], "");
+}
+
 }  // namespace
 }  // namespace outage
