@@ -36,12 +36,6 @@ constexpr long kMaxRefreshSeconds = 3600;
 // A status page fetch gets this long at most, within the scrape's budget.
 constexpr std::chrono::milliseconds kStatusPageTimeout{5000};
 
-HttpResponse MethodNotAllowed(const char* allow) {
-  HttpResponse r = HttpResponse::Text(405, std::string("Only ") + allow + " is allowed here\n");
-  r.headers.emplace_back("Allow", allow);
-  return r;
-}
-
 }  // namespace
 
 Handlers::Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats,
@@ -58,17 +52,28 @@ Handlers::Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats,
 
 void Handlers::Register(HttpServer* server, const WebPaths& paths) {
   paths_ = paths;
-  const auto route = [&](std::string_view path, HttpHandler handler) {
-    server->Handle(paths.Route(path), std::move(handler));
+  server_ = server;
+  const auto route = [&](std::string_view path, HttpHandler handler, RouteOptions options = {}) {
+    server->Handle(paths.Route(path), std::move(handler), std::move(options));
   };
+  // Health checks never block, so they are answered without a worker.
+  RouteOptions cheap;
+  cheap.on_event_thread = true;
   route("/probe", [this](const HttpRequest& r) { return Probe(r); });
   route("/metrics", [this](const HttpRequest& r) { return Metrics(r); });
-  route("/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "Healthy\n"); });
-  route("/-/ready", [this](const HttpRequest&) {
-    return ready_.load() ? HttpResponse::Text(200, "Ready\n")
-                         : HttpResponse::Text(503, "Not ready\n");
-  });
-  route("/-/reload", [this](const HttpRequest& r) { return Reload(r); });
+  route(
+      "/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "Healthy\n"); }, cheap);
+  route(
+      "/-/ready",
+      [this](const HttpRequest&) {
+        return ready_.load() ? HttpResponse::Text(200, "Ready\n")
+                             : HttpResponse::Text(503, "Not ready\n");
+      },
+      cheap);
+  RouteOptions post_only;
+  post_only.methods = "POST";
+  route(
+      "/-/reload", [this](const HttpRequest& r) { return Reload(r); }, post_only);
   route("/config", [this](const HttpRequest& r) { return ShowConfig(r); });
   route("/", [this](const HttpRequest& r) { return Index(r); });
   route("/logs", [this](const HttpRequest& r) { return Logs(r); });
@@ -221,13 +226,13 @@ void Handlers::AddSelfMetrics(FamilySet* out) const {
                   "The cap on /probe requests running at once", {},
                   static_cast<double>(limiter_->max()));
   }
+  if (server_ != nullptr) server_->AddMetrics(out);
   AddProcessMetrics(out);
 }
 
-HttpResponse Handlers::Reload(const HttpRequest& request) {
-  if (request.method != "POST") return MethodNotAllowed("POST");
-  // Load on a thread of our own: CivetWeb's workers have small stacks, and
-  // yaml-cpp's recursive parser can exhaust them (seen under ASan).
+HttpResponse Handlers::Reload(const HttpRequest&) {
+  // Load on a thread of our own, whose stack size does not depend on the
+  // web layer's threads: yaml-cpp's parser is recursive (deep under ASan).
   std::optional<std::string> error =
       std::async(std::launch::async, [this] { return config_->Reload(); }).get();
   if (error) {
