@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <future>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,7 +60,22 @@ void Handlers::Register(HttpServer* server, const WebPaths& paths) {
   // Health checks never block, so they are answered without a worker.
   RouteOptions cheap;
   cheap.on_event_thread = true;
-  route("/probe", [this](const HttpRequest& r) { return Probe(r); });
+  RouteOptions probe;
+  if (limiter_ != nullptr) {
+    // Over the cap, the listener answers at once, before the request waits
+    // for a worker; the caller (Prometheus) retries next scrape.
+    probe.gate = [limiter = limiter_](HttpRequest* request) -> std::optional<HttpResponse> {
+      auto slot = std::make_shared<ProbeLimiter::Slot>(limiter->TryAcquire());
+      if (!slot->admitted()) {
+        return HttpResponse::Text(503, "Too many concurrent probes (--probe.max-concurrent=" +
+                                           std::to_string(limiter->max()) + "), try again later\n");
+      }
+      request->admission = std::move(slot);
+      return std::nullopt;
+    };
+  }
+  route(
+      "/probe", [this](const HttpRequest& r) { return Probe(r); }, probe);
   route("/metrics", [this](const HttpRequest& r) { return Metrics(r); });
   route(
       "/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "Healthy\n"); }, cheap);
@@ -119,13 +135,6 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
       Log().Info("Probe refused by probe_policy", {{"module", module_name}, {"why", why}});
       return HttpResponse::Text(403, "Target not allowed by probe_policy: " + why + "\n");
     }
-  }
-  // Over the cap, answer at once rather than queue: the caller (Prometheus)
-  // retries next scrape, and this worker thread is free again.
-  ProbeLimiter::Slot slot = limiter_ ? limiter_->TryAcquire() : ProbeLimiter::Slot();
-  if (limiter_ && !slot.admitted()) {
-    return HttpResponse::Text(503, "Too many concurrent probes (--probe.max-concurrent=" +
-                                       std::to_string(limiter_->max()) + "), try again later\n");
   }
   const bool debug = request.Param("debug").value_or("") == "true";
   const auto timeout = ProbeTimeout(request.Header("X-Prometheus-Scrape-Timeout-Seconds"),

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ struct HttpRequest {
   std::string path;   // percent-decoded, without the query
   std::string query;  // raw query string, without '?'
   std::vector<std::pair<std::string, std::string>> headers;
+  // admission is what the route's gate reserved for this request (a /probe
+  // slot); released when the request is destroyed, after its answer.
+  std::shared_ptr<void> admission;
 
   // Param returns the URL-decoded value of the first query parameter called
   // `name` ('+' is a space), if present.

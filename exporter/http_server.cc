@@ -543,6 +543,12 @@ void HttpServer::Loop::Dispatch(Connection* c, RequestHead head) {
     route->duration->Observe(std::chrono::duration<double>(Clock::now() - start).count());
     return Answer(c, std::move(response), head.http10, head.keep_alive, head_only);
   }
+  if (route != nullptr && route->options.gate && !auth &&
+      Allows(route->options.methods, request.method)) {
+    if (std::optional<HttpResponse> refused = route->options.gate(&head.request)) {
+      return Answer(c, std::move(*refused), head.http10, head.keep_alive, head_only);
+    }
+  }
   // The worker answers; the connection waits without reading further (one
   // request at a time) and outside the epoll set, so a hang-up cannot spin.
   Unwatch(c);
@@ -570,6 +576,11 @@ void HttpServer::Loop::RunJob(Job job) {
     } else if (!Allows(job.route->options.methods, request.method)) {
       response = HttpResponse::Text(405, "Only " + job.route->options.methods + " allowed here\n");
       response.headers.emplace_back("Allow", job.route->options.methods);
+    } else if (std::optional<HttpResponse> refused =
+                   job.route->options.gate && job.request.admission == nullptr
+                       ? job.route->options.gate(&job.request)
+                       : std::nullopt) {
+      response = std::move(*refused);
     } else {
       response = job.route->handler(request);
     }

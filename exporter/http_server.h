@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,12 @@ struct RouteOptions {
   // on_event_thread: the handler is cheap and never blocks, so it answers
   // without waiting for a worker (when no basic auth must be checked first).
   bool on_event_thread = false;
+  // gate, when set, admits the request before it waits for a worker: it
+  // returns an answer to send at once (a 503 over a cap), or nullopt after
+  // storing what it reserved in request->admission. It runs on the event
+  // thread, so it must be cheap and never block; with basic auth it runs on
+  // the worker after the credentials are checked.
+  std::function<std::optional<HttpResponse>(HttpRequest* request)> gate;
 };
 
 struct HttpServerOptions {

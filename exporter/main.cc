@@ -118,7 +118,6 @@ int DefaultMaxConnections(rlim_t open_files) {
 }
 
 int Run(const Flags& flags) {
-  const rlim_t open_files = RaiseOpenFilesLimit();
   std::vector<ListenAddress> addresses;
   for (const std::string& text : flags.listen_addresses) {
     ListenAddress address;
@@ -178,6 +177,7 @@ int Run(const Flags& flags) {
     status_pages.Sync(c.status_pages);
   });
   if (config.Reload()) return 1;  // the error is logged
+  const rlim_t open_files = RaiseOpenFilesLimit();
 
   HttpServer server;
   Handlers handlers(&engine, &config, &stats, &diagnosis, &status_pages, &history,

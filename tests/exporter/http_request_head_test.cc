@@ -69,7 +69,8 @@ TEST(ParseRequestHeadTest, AmbiguousTransferEncodingIs400) {
 TEST(ParseRequestHeadTest, ObsFoldBareCrAndBadBytesAre400) {
   ExpectError("GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n", 400);
   ExpectError("GET / HTTP/1.1\r\nHost: x\rX: a\r\n\r\n", 400);
-  ExpectError(std::string("GET / HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n", 33), 400);
+  static constexpr char kNul[] = "GET / HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n";
+  ExpectError(std::string(kNul, sizeof kNul - 1), 400);
   ExpectError("GET /a b HTTP/1.1\r\nHost: x\r\n\r\n", 400);
   ExpectError("GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400);
   ExpectError("GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400);
