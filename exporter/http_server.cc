@@ -157,6 +157,7 @@ struct Connection {
   std::deque<std::string> out;   // to send
   size_t out_offset = 0;         // sent of out.front()
   bool close_after_write = false;
+  bool peer_closed = false;  // the client half-closed; answer, then close
   CloseReason close_reason = CloseReason::kDone;
   Clock::time_point deadline;  // head, idle or write deadline, by state
   Clock::time_point since;     // entered the current state
@@ -470,6 +471,7 @@ void HttpServer::Loop::OnEvent(Connection* c, uint32_t events) {
 
 void HttpServer::Loop::ReadAndServe(Connection* c) {
   char buf[kReadChunk];
+  bool eof = false;
   for (;;) {
     ssize_t n;
     if (c->ssl != nullptr) {
@@ -483,6 +485,10 @@ void HttpServer::Loop::ReadAndServe(Connection* c) {
           c->ssl_wants_write = true;
           break;
         }
+        if (error == SSL_ERROR_ZERO_RETURN) {
+          eof = true;
+          break;
+        }
         // A failed handshake is the client's (no certificate, wrong CA).
         return Close(c, CloseReason::kClient);
       }
@@ -490,13 +496,32 @@ void HttpServer::Loop::ReadAndServe(Connection* c) {
       n = read(c->fd, buf, sizeof buf);
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return Close(c, CloseReason::kClient);
+      if (n < 0) return Close(c, CloseReason::kClient);
+      if (n == 0) {
+        eof = true;
+        break;
+      }
     }
     c->in.append(buf, static_cast<size_t>(n));
     if (c->in.size() > kMaxRequestHeadBytes) break;  // Parse answers 431
   }
-  Watch(c, EPOLLIN | (c->ssl_wants_write ? EPOLLOUT : 0u));
+  if (!eof) {
+    Watch(c, EPOLLIN | (c->ssl_wants_write ? EPOLLOUT : 0u));
+    return Parse(c);
+  }
+  // The client finished sending (a half-close): what it sent in full is
+  // still answered, then the connection closes. Not watched any more, as a
+  // closed read side is always readable.
+  if (c->in.empty()) return Close(c, CloseReason::kClient);
+  c->peer_closed = true;
+  Unwatch(c);
+  const uint64_t id = c->id;
   Parse(c);
+  auto it = connections_.find(id);
+  if (it != connections_.end() && it->second->state == ConnState::kReading &&
+      it->second->out.empty()) {
+    Close(it->second.get(), CloseReason::kClient);  // an incomplete head
+  }
 }
 
 void HttpServer::Loop::Parse(Connection* c) {
@@ -518,7 +543,7 @@ void HttpServer::Loop::Parse(Connection* c) {
 void HttpServer::Loop::Dispatch(Connection* c, RequestHead head) {
   const HttpRequest& request = head.request;
   const bool head_only = request.method == "HEAD";
-  if (draining_) head.keep_alive = false;
+  if (draining_ || c->peer_closed) head.keep_alive = false;
   if (head.has_body) {
     // No endpoint takes a body; closing spares reading one.
     return Answer(c, HttpResponse::Text(413, "this server takes no request bodies\n"), head.http10,
@@ -691,6 +716,7 @@ void HttpServer::Loop::Flush(Connection* c) {
   if (!c->out.empty()) return;
   if (c->close_after_write) return Close(c, c->close_reason);
   SetState(c, ConnState::kIdle, Clock::now() + options_.idle_timeout);
+  if (c->peer_closed) return Close(c, CloseReason::kClient);
   Watch(c, EPOLLIN);
   Parse(c);  // a pipelined request may already be here
 }

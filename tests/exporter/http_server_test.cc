@@ -4,6 +4,8 @@
 #include <curl/curl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <future>
 #include <memory>
@@ -240,7 +242,20 @@ TEST_F(HttpServerTest, KeepAliveServesPipelinedRequestsInOrder) {
   EXPECT_NE(second, std::string::npos) << wire;
 }
 
-TEST(HttpServerEventThreadTest, CheapRoutesAnswerWhileEveryWorkerIsBusy) {
+TEST_F(HttpServerTest, HalfClosedClientStillGetsItsAnswer) {
+  const int fd = test::ConnectLoopback(Port());
+  ASSERT_GE(fd, 0);
+  const std::string request = "GET /probe?target=t HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(request.size()));
+  shutdown(fd, SHUT_WR);
+  const std::string wire = test::ReadFor(fd, std::chrono::milliseconds(5000));
+  close(fd);
+  EXPECT_EQ(test::StatusOf(wire), 200) << wire;
+  EXPECT_THAT(wire, HasSubstr("Connection: close\r\n"));
+}
+
+TEST(HttpServerEventThreadTest, CheapRoutesAndGateRefusalsAnswerWhileEveryWorkerIsBusy) {
   HttpServer server;
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
@@ -252,11 +267,21 @@ TEST(HttpServerEventThreadTest, CheapRoutesAnswerWhileEveryWorkerIsBusy) {
   cheap.on_event_thread = true;
   server.Handle(
       "/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); }, cheap);
+  RouteOptions gated;
+  gated.gate = [](HttpRequest*) -> std::optional<HttpResponse> {
+    return HttpResponse::Text(503, "full\n");
+  };
+  server.Handle(
+      "/gated", [](const HttpRequest&) { return HttpResponse::Text(200, "in"); }, gated);
   ASSERT_EQ(server.Start({ListenAddress{"127.0.0.1", 0}}, Workers(1)), std::nullopt);
   std::thread blocked([&] { EXPECT_EQ(Get(server.port(), "/block").status, 200); });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the one worker is taken
   const Fetched f = Get(server.port(), "/-/healthy");
   EXPECT_EQ(f.status, 200);
+  // A gate's refusal is sent without a worker too.
+  const Fetched refused = Get(server.port(), "/gated");
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.body, "full\n");
   release.set_value();
   blocked.join();
 }
