@@ -621,6 +621,9 @@ void HttpServer::Loop::RunJob(Job job) {
   if (job.route != nullptr) {
     job.route->duration->Observe(std::chrono::duration<double>(Clock::now() - job.start).count());
   }
+  // What the gate reserved is free before the client can see the answer and
+  // ask again (one client looping on /probe at the cap must never see 503).
+  job.request.admission.reset();
   Done done{job.connection,
             Serialize(std::move(response), job.http10, job.keep_alive, request.method == "HEAD"),
             job.keep_alive};

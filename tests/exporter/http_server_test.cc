@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "exporter/probe_limiter.h"
 #include "tests/support/raw_http_client.h"
 
 namespace outage {
@@ -285,6 +286,26 @@ TEST(HttpServerEventThreadTest, CheapRoutesAndGateRefusalsAnswerWhileEveryWorker
   EXPECT_EQ(refused.body, "full\n");
   release.set_value();
   blocked.join();
+}
+
+TEST(HttpServerGateTest, WhatTheGateReservedIsFreeWhenTheAnswerArrives) {
+  HttpServer server;
+  ProbeLimiter limiter(1);
+  RouteOptions gated;
+  gated.gate = [&limiter](HttpRequest* request) -> std::optional<HttpResponse> {
+    auto slot = std::make_shared<ProbeLimiter::Slot>(limiter.TryAcquire());
+    if (!slot->admitted()) return HttpResponse::Text(503, "full\n");
+    request->admission = std::move(slot);
+    return std::nullopt;
+  };
+  server.Handle(
+      "/one", [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); }, gated);
+  ASSERT_EQ(server.Start({ListenAddress{"127.0.0.1", 0}}, Workers(2)), std::nullopt);
+  // One client asking again as soon as it has each answer is never refused.
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(Get(server.port(), "/one").status, 200) << "request " << i;
+  }
+  EXPECT_EQ(limiter.rejected_total(), 0);
 }
 
 TEST(HttpServerIpv6Test, ListensOnIpv6Loopback) {
