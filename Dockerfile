@@ -15,8 +15,6 @@ RUN apt-get update -qq \
  && rm -rf /var/lib/apt/lists/* /tmp/packages-runtime.txt \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin outage
 COPY --from=build /src/build/outage_exporter /usr/local/bin/outage_exporter
-# TLS shims for Debian's CivetWeb + OpenSSL 3 (exporter/civetweb_ssl_shim.c).
-COPY --from=build /src/build/liboutage_civetweb_ssl_shim.so /src/build/liboutage_civetweb_crypto_shim.so /usr/local/bin/
 USER 10001:10001
 EXPOSE 9115
 ENTRYPOINT ["/usr/local/bin/outage_exporter"]

@@ -71,6 +71,11 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
                  "/probe requests running at once; more answer 503 at once. --web.threads "
                  "defaults to this plus 16, kept free for /metrics and health checks")
       ->check(CLI::Range(1, 4000));
+  app.add_option("--web.max-connections", flags.web_max_connections,
+                 "Open HTTP connections at most; past it the oldest idle keep-alive connection "
+                 "is closed first (default: sized to the open-files limit)")
+      ->check(CLI::Range(1, 10000000))
+      ->default_str("");
   app.add_option("--web.config.file", flags.web_config_file,
                  "Exporter-toolkit web config (YAML) enabling TLS, mTLS and/or basic auth");
   app.add_option("--history.limit", flags.history_limit,

@@ -25,7 +25,10 @@ struct Flags {
   // Worker threads; when --web.threads is not given, probe_max_concurrent +
   // kReservedWebThreads (see exporter/probe_limiter.h).
   int web_threads = 256 + 16;
-  std::string web_config_file;                 // empty: plain HTTP, no auth
+  std::string web_config_file;  // empty: plain HTTP, no auth
+  // --web.max-connections: open HTTP connections at most; 0 sizes it to the
+  // file descriptor limit at start (DefaultMaxConnections in main.cc).
+  int web_max_connections = 0;
   int probe_max_concurrent = 256;              // /probe requests running at once
   size_t history_limit = 100;                  // probes kept for /logs (and as many failures)
   int status_refresh_seconds = 30;             // the status page's meta refresh; 0: off

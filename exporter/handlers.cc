@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <future>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,12 +40,6 @@ constexpr long kMaxRefreshSeconds = 3600;
 // A status page fetch gets this long at most, within the scrape's budget.
 constexpr std::chrono::milliseconds kStatusPageTimeout{5000};
 
-HttpResponse MethodNotAllowed(const char* allow) {
-  HttpResponse r = HttpResponse::Text(405, std::string("Only ") + allow + " is allowed here\n");
-  r.headers.emplace_back("Allow", allow);
-  return r;
-}
-
 }  // namespace
 
 Handlers::Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats,
@@ -61,17 +56,43 @@ Handlers::Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats,
 
 void Handlers::Register(HttpServer* server, const WebPaths& paths) {
   paths_ = paths;
-  const auto route = [&](std::string_view path, HttpHandler handler) {
-    server->Handle(paths.Route(path), std::move(handler));
+  server_ = server;
+  const auto route = [&](std::string_view path, HttpHandler handler, RouteOptions options = {}) {
+    server->Handle(paths.Route(path), std::move(handler), std::move(options));
   };
-  route("/probe", [this](const HttpRequest& r) { return Probe(r); });
+  // Health checks never block, so they are answered without a worker.
+  RouteOptions cheap;
+  cheap.on_event_thread = true;
+  RouteOptions probe;
+  if (limiter_ != nullptr) {
+    // Over the cap, the listener answers at once, before the request waits
+    // for a worker; the caller (Prometheus) retries next scrape.
+    probe.gate = [limiter = limiter_](HttpRequest* request) -> std::optional<HttpResponse> {
+      auto slot = std::make_shared<ProbeLimiter::Slot>(limiter->TryAcquire());
+      if (!slot->admitted()) {
+        return HttpResponse::Text(503, "Too many concurrent probes (--probe.max-concurrent=" +
+                                           std::to_string(limiter->max()) + "), try again later\n");
+      }
+      request->admission = std::move(slot);
+      return std::nullopt;
+    };
+  }
+  route(
+      "/probe", [this](const HttpRequest& r) { return Probe(r); }, probe);
   route("/metrics", [this](const HttpRequest& r) { return Metrics(r); });
-  route("/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "Healthy\n"); });
-  route("/-/ready", [this](const HttpRequest&) {
-    return ready_.load() ? HttpResponse::Text(200, "Ready\n")
-                         : HttpResponse::Text(503, "Not ready\n");
-  });
-  route("/-/reload", [this](const HttpRequest& r) { return Reload(r); });
+  route(
+      "/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "Healthy\n"); }, cheap);
+  route(
+      "/-/ready",
+      [this](const HttpRequest&) {
+        return ready_.load() ? HttpResponse::Text(200, "Ready\n")
+                             : HttpResponse::Text(503, "Not ready\n");
+      },
+      cheap);
+  RouteOptions post_only;
+  post_only.methods = "POST";
+  route(
+      "/-/reload", [this](const HttpRequest& r) { return Reload(r); }, post_only);
   route("/config", [this](const HttpRequest& r) { return ShowConfig(r); });
   route("/", [this](const HttpRequest& r) { return Index(r); });
   route("/logs", [this](const HttpRequest& r) { return Logs(r); });
@@ -117,13 +138,6 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
       Log().Info("Probe refused by probe_policy", {{"module", module_name}, {"why", why}});
       return HttpResponse::Text(403, "Target not allowed by probe_policy: " + why + "\n");
     }
-  }
-  // Over the cap, answer at once rather than queue: the caller (Prometheus)
-  // retries next scrape, and this worker thread is free again.
-  ProbeLimiter::Slot slot = limiter_ ? limiter_->TryAcquire() : ProbeLimiter::Slot();
-  if (limiter_ && !slot.admitted()) {
-    return HttpResponse::Text(503, "Too many concurrent probes (--probe.max-concurrent=" +
-                                       std::to_string(limiter_->max()) + "), try again later\n");
   }
   const bool debug = request.Param("debug").value_or("") == "true";
   const auto timeout = ProbeTimeout(request.Header("X-Prometheus-Scrape-Timeout-Seconds"),
@@ -240,13 +254,13 @@ void Handlers::AddSelfMetrics(FamilySet* out) const {
                   "The cap on /probe requests running at once", {},
                   static_cast<double>(limiter_->max()));
   }
+  if (server_ != nullptr) server_->AddMetrics(out);
   AddProcessMetrics(out);
 }
 
-HttpResponse Handlers::Reload(const HttpRequest& request) {
-  if (request.method != "POST") return MethodNotAllowed("POST");
-  // Load on a thread of our own: CivetWeb's workers have small stacks, and
-  // yaml-cpp's recursive parser can exhaust them (seen under ASan).
+HttpResponse Handlers::Reload(const HttpRequest&) {
+  // Load on a thread of our own, whose stack size does not depend on the
+  // web layer's threads: yaml-cpp's parser is recursive (deep under ASan).
   std::optional<std::string> error =
       std::async(std::launch::async, [this] { return config_->Reload(); }).get();
   if (error) {

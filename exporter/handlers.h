@@ -68,7 +68,8 @@ class Handlers {
   const StatusPageSettings page_;
   std::atomic<bool> ready_{false};
   ProbeLimiter* limiter_ = nullptr;
-  WebPaths paths_;  // set by Register, read-only afterwards
+  WebPaths paths_;                      // set by Register, read-only afterwards
+  const HttpServer* server_ = nullptr;  // set by Register; its metrics join /metrics
 };
 
 // kExpositionContentType is the Prometheus text format's content type.

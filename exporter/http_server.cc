@@ -1,340 +1,613 @@
 #include "exporter/http_server.h"
 
-#include <arpa/inet.h>
-#include <civetweb.h>
-#include <dlfcn.h>
-#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <strings.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <utility>
 
-#include "exporter/basic_auth.h"
+#include "exporter/http_request_head.h"
 #include "exporter/logger.h"
+#include "exporter/web_config_watch.h"
+#include "exporter/worker_pool.h"
 
 namespace outage {
 namespace {
 
-// KeepAlive says whether CivetWeb keeps this connection open after the
-// response, by the rules of its should_keep_alive() (keep-alive is enabled):
-// the client's Connection header if it sent one, else HTTP/1.1's default.
-bool KeepAlive(const mg_request_info* info) {
-  for (int i = 0; i < info->num_headers; ++i) {
-    if (strcasecmp(info->http_headers[i].name, "Connection") == 0) {
-      return strcasestr(info->http_headers[i].value, "keep-alive") != nullptr;
-    }
+using Clock = std::chrono::steady_clock;
+
+// ConnState is where a connection is; the names are the metric's labels.
+enum class ConnState { kReading, kHandling, kIdle };
+constexpr std::array<const char*, 3> kStateNames = {"reading", "handling", "idle"};
+
+// CloseReason says why the server closed (or saw close) a connection.
+enum class CloseReason {
+  kHeadTimeout,
+  kHeadTooLarge,
+  kLimit,
+  kClient,
+  kIdleTimeout,
+  kWriteTimeout,
+  kBadRequest,
+  kBody,
+  kDone,
+  kShutdown,
+};
+constexpr std::array<const char*, 10> kReasonNames = {
+    "head_timeout",  "head_too_large", "limit", "client", "idle_timeout",
+    "write_timeout", "bad_request",    "body",  "done",   "shutdown"};
+
+// Bodies up to this size go out in the same write as the head.
+constexpr size_t kCoalesceBodyBytes = 64 * 1024;
+// A read takes at most this much from a socket at a time.
+constexpr size_t kReadChunk = 16 * 1024;
+// How often deadlines are checked; also epoll_wait's longest sleep.
+constexpr auto kTick = std::chrono::milliseconds(100);
+// After Stop, running requests get this long to finish and be written.
+constexpr auto kDrainBudget = std::chrono::seconds(5);
+// After accept fails for want of file descriptors, listening pauses this long.
+constexpr auto kAcceptPause = std::chrono::milliseconds(100);
+
+constexpr uint64_t kWakeTag = ~0ull;
+constexpr uint64_t kFirstConnectionId = 1ull << 32;  // below: listener indexes
+
+constexpr std::array<const char*, 9> kKnownMethods = {
+    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"};
+
+bool KnownMethod(const std::string& method) {
+  for (const char* m : kKnownMethods) {
+    if (method == m) return true;
   }
-  return info->http_version != nullptr && std::strcmp(info->http_version, "1.1") == 0;
+  return false;
 }
 
-// Bodies up to this size go out in the same write as the headers; larger
-// ones (a /metrics scrape of many targets) are not copied for it.
-constexpr size_t kCoalesceBodyBytes = 64 * 1024;
+// Allows reports whether the Allow list `methods` permits `method`.
+bool Allows(const std::string& methods, const std::string& method) {
+  const std::string wanted = method == "HEAD" ? "GET" : method;
+  size_t pos = 0;
+  while (pos < methods.size()) {
+    size_t comma = methods.find(',', pos);
+    if (comma == std::string::npos) comma = methods.size();
+    size_t b = pos;
+    while (b < comma && methods[b] == ' ') ++b;
+    if (methods.compare(b, comma - b, wanted) == 0) return true;
+    pos = comma + 1;
+  }
+  return false;
+}
 
-// Send writes the response with one mg_write when it is small: CivetWeb's
-// header functions send the status line and every header as a send() of its
-// own (about 7 per /probe, each a loopback segment with TCP_NODELAY).
-void Send(mg_connection* conn, const mg_request_info* info, const HttpResponse& response) {
-  size_t length = response.body.size();
-  for (const std::string& part : response.body_parts) length += part.size();
+std::string HttpDate() {
   char date[64];
   const time_t now = time(nullptr);
   tm utc{};
   strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &utc));
+  return date;
+}
+
+// Serialize renders `response` for the wire: the head and a small body as
+// one piece (one write), a large body as the pieces it came in.
+std::deque<std::string> Serialize(HttpResponse response, bool http10, bool keep_alive,
+                                  bool head_only) {
+  size_t length = response.body.size();
+  for (const std::string& part : response.body_parts) length += part.size();
   std::string out;
-  const bool coalesce = length <= kCoalesceBodyBytes;
+  const bool coalesce = !head_only && length <= kCoalesceBodyBytes;
   out.reserve(256 + (coalesce ? length : 0));
-  out.append("HTTP/").append(info->http_version ? info->http_version : "1.1");
-  out.append(" ").append(std::to_string(response.status)).append(" ");
-  out.append(mg_get_response_code_text(conn, response.status)).append("\r\n");
-  out.append("Date: ").append(date).append("\r\n");
-  out.append("Connection: ").append(KeepAlive(info) ? "keep-alive" : "close").append("\r\n");
+  out.append(http10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(std::to_string(response.status));
+  out.append(" ").append(StatusText(response.status)).append("\r\n");
+  out.append("Date: ").append(HttpDate()).append("\r\n");
+  out.append("Connection: ").append(keep_alive ? "keep-alive" : "close").append("\r\n");
   out.append("Content-Type: ").append(response.content_type).append("\r\n");
   out.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
   for (const auto& [name, value] : response.headers) {
     out.append(name).append(": ").append(value).append("\r\n");
   }
   out.append("\r\n");
-  if (coalesce) {
+  std::deque<std::string> wire;
+  if (head_only) {
+    wire.push_back(std::move(out));
+  } else if (coalesce) {
     out.append(response.body);
     for (const std::string& part : response.body_parts) out.append(part);
-    mg_write(conn, out.data(), out.size());
-    return;
-  }
-  mg_write(conn, out.data(), out.size());
-  if (!response.body.empty() && mg_write(conn, response.body.data(), response.body.size()) <= 0) {
-    return;  // the client went away
-  }
-  for (const std::string& part : response.body_parts) {
-    if (!part.empty() && mg_write(conn, part.data(), part.size()) <= 0) return;
-  }
-}
-
-int LogCivetMessage(const mg_connection*, const char* message) {
-  // Debug level: the errors that matter (bind failures) are reported by
-  // Start() as one clear line; this is detail.
-  Log().Debug("HTTP server", {{"detail", message}});
-  return 1;  // handled: CivetWeb does not print it again
-}
-
-int TlsVersion(const std::string& name) {
-  if (name == "TLS10") return TLS1_VERSION;
-  if (name == "TLS11") return TLS1_1_VERSION;
-  if (name == "TLS12") return TLS1_2_VERSION;
-  if (name == "TLS13") return TLS1_3_VERSION;
-  return 0;  // OpenSSL's own bound
-}
-
-std::string OpenSslError(const std::string& doing) {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  char text[256] = "unknown error";
-  if (code != 0) ERR_error_string_n(code, text, sizeof text);
-  return doing + ": " + text;
-}
-
-// AcceptAnyCertificate is the verify callback of RequestClientCert and
-// RequireAnyClientCert: a certificate is asked for, not checked.
-int AcceptAnyCertificate(int, X509_STORE_CTX*) { return 1; }
-
-// ConfigureServerContext sets up `ctx` from tls_server_config, as the
-// exporter-toolkit configures Go's tls.Config; "" on success.
-std::string ConfigureServerContext(const WebTlsConfig& tls, SSL_CTX* ctx) {
-  std::string error;
-  if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1) {
-    error = OpenSslError("cannot load cert_file " + tls.cert_file);
-  } else if (SSL_CTX_use_PrivateKey_file(ctx, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-    error = OpenSslError("cannot load key_file " + tls.key_file);
-  } else if (SSL_CTX_check_private_key(ctx) != 1) {
-    error = OpenSslError("key_file does not match cert_file");
-  } else if (SSL_CTX_set_min_proto_version(ctx, TlsVersion(tls.min_version)) != 1 ||
-             SSL_CTX_set_max_proto_version(ctx, TlsVersion(tls.max_version)) != 1) {
-    error = OpenSslError("cannot set the TLS version range");
-  }
-  const std::string& auth = tls.client_auth_type;
-  const bool verify = auth == "VerifyClientCertIfGiven" || auth == "RequireAndVerifyClientCert";
-  if (error.empty() && verify) {
-    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(tls.client_ca_file.c_str());
-    if (names == nullptr ||
-        SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(), nullptr) != 1) {
-      error = OpenSslError("cannot load client_ca_file " + tls.client_ca_file);
-      if (names != nullptr) sk_X509_NAME_pop_free(names, X509_NAME_free);
-    } else {
-      SSL_CTX_set_client_CA_list(ctx, names);  // takes ownership
+    wire.push_back(std::move(out));
+  } else {
+    wire.push_back(std::move(out));
+    if (!response.body.empty()) wire.push_back(std::move(response.body));
+    for (std::string& part : response.body_parts) {
+      if (!part.empty()) wire.push_back(std::move(part));
     }
   }
-  if (error.empty()) {
-    const int require = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
-    if (auth == "RequestClientCert") {
-      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, &AcceptAnyCertificate);
-    } else if (auth == "RequireAnyClientCert") {
-      SSL_CTX_set_verify(ctx, require, &AcceptAnyCertificate);
-    } else if (auth == "VerifyClientCertIfGiven") {
-      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-    } else if (auth == "RequireAndVerifyClientCert") {
-      SSL_CTX_set_verify(ctx, require, nullptr);
-    } else {
-      SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
-    }
-    // Session resumption with client certificates needs a context id.
-    static const unsigned char kSessionContext[] = "outage_exporter";
-    SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof kSessionContext - 1);
-  }
-  return error;
+  return wire;
 }
 
-// The shims of civetweb_ssl_shim.c and civetweb_crypto_shim.c, installed
-// beside the binary.
-constexpr const char* kSslShims[] = {"liboutage_civetweb_crypto_shim.so",
-                                     "liboutage_civetweb_ssl_shim.so"};
+struct Route {
+  HttpHandler handler;
+  RouteOptions options;
+  prometheus::Histogram* duration = nullptr;  // owned by the registry
+};
 
-// LoadSslShims loads the shims before CivetWeb loads OpenSSL, so that its
-// dlopen("libssl.so") and dlopen("libcrypto.so") find them; "" on success.
-// Idempotent.
-std::string LoadSslShims() {
-  char exe[PATH_MAX] = {};
-  const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  std::string dir = n > 0 ? std::string(exe, static_cast<size_t>(n)) : "";
-  dir = dir.substr(0, dir.rfind('/') + 1);
-  for (const char* shim : kSslShims) {
-    const std::string path = dir + shim;
-    if (dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL) == nullptr) {
-      const char* error = dlerror();
-      return std::string("cannot load ") + path +
-             " (needed for TLS with Debian's CivetWeb): " + (error ? error : "unknown error");
-    }
-  }
-  return "";
-}
+struct Connection {
+  uint64_t id = 0;
+  int fd = -1;
+  SSL* ssl = nullptr;
+  ConnState state = ConnState::kReading;
+  bool registered = false;       // in the epoll set
+  uint32_t events = 0;           // watched for, when registered
+  bool ssl_wants_write = false;  // a TLS read is waiting for the socket to take a write
+  std::string in;                // received, not yet parsed
+  std::deque<std::string> out;   // to send
+  size_t out_offset = 0;         // sent of out.front()
+  bool close_after_write = false;
+  bool peer_closed = false;  // the client half-closed; answer, then close
+  CloseReason close_reason = CloseReason::kDone;
+  Clock::time_point deadline;  // head, idle or write deadline, by state
+  Clock::time_point since;     // entered the current state
+};
+
+// Job is one complete request on its way to a worker.
+struct Job {
+  uint64_t connection = 0;
+  HttpRequest request;
+  const Route* route = nullptr;  // null: no such path (404 after auth)
+  bool http10 = false;
+  bool keep_alive = true;
+  Clock::time_point start;
+};
+
+// Done is a worker's answer on its way back to the event thread.
+struct Done {
+  uint64_t connection = 0;
+  std::deque<std::string> wire;
+  bool keep_alive = true;
+};
 
 }  // namespace
 
-std::optional<std::string> HttpRequest::Param(const char* name) const {
-  if (query.empty()) return std::nullopt;
-  std::string buf(query.size() + 1, '\0');
-  const int n = mg_get_var(query.data(), query.size(), name, buf.data(), buf.size());
-  if (n < 0) return std::nullopt;
-  buf.resize(static_cast<size_t>(n));
-  return buf;
-}
-
-std::optional<std::string> HttpRequest::Header(std::string_view name) const {
-  for (const auto& [n, v] : headers) {
-    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0) return v;
+class HttpServer::Loop {
+ public:
+  Loop() : registry_(std::make_shared<prometheus::Registry>()) {
+    durations_ = &prometheus::BuildHistogram()
+                      .Name("outage_exporter_http_request_duration_seconds")
+                      .Help("Time from a complete request head to its answer, per route")
+                      .Register(*registry_);
   }
-  return std::nullopt;
-}
+  ~Loop() { Stop(); }
 
-std::optional<std::string> ParseListenAddress(std::string_view text, ListenAddress* out) {
-  const size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos) {
-    return "invalid listen address \"" + std::string(text) + "\": want host:port or :port";
+  void Handle(std::string path, HttpHandler handler, RouteOptions options) {
+    Route& route = routes_[path];
+    route.handler = std::move(handler);
+    route.options = std::move(options);
+    route.duration = &durations_->Add(
+        {{"handler", path}}, prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.025, 0.1, 0.25,
+                                                                     0.5, 1, 2.5, 5, 10, 30});
   }
-  std::string host(text.substr(0, colon));
-  const std::string port(text.substr(colon + 1));
-  const bool digits = !port.empty() && port.size() <= 5 &&
-                      port.find_first_not_of("0123456789") == std::string::npos;
-  const long p = digits ? std::strtol(port.c_str(), nullptr, 10) : -1;
-  if (p < 0 || p > 65535) {
-    return "invalid listen address \"" + std::string(text) + "\": bad port";
+
+  std::optional<std::string> Start(const std::vector<ListenAddress>& addresses,
+                                   const HttpServerOptions& options, const WebConfig& web,
+                                   const std::string& web_config_path, std::vector<int>* ports);
+  void Stop();
+  void AddMetrics(FamilySet* out) const;
+
+ private:
+  void Run();
+  void Accept(size_t listener);
+  void OnEvent(Connection* c, uint32_t events);
+  void ReadAndServe(Connection* c);
+  // Parse serves every complete request in c->in, one at a time.
+  void Parse(Connection* c);
+  void Dispatch(Connection* c, RequestHead head);
+  // Answer sends a response decided on the event thread.
+  void Answer(Connection* c, HttpResponse response, bool http10, bool keep_alive, bool head_only,
+              CloseReason reason = CloseReason::kDone);
+  void StartWriting(Connection* c, std::deque<std::string> wire, bool keep_alive,
+                    CloseReason reason);
+  void Flush(Connection* c);
+  void TakeDone();
+  void Sweep(Clock::time_point now);
+  void BeginDrain();
+  // MakeRoom closes the oldest idle connection, else the oldest one still
+  // reading its head; false when every connection has a request running.
+  bool MakeRoom();
+  void SetState(Connection* c, ConnState state, Clock::time_point deadline);
+  void Watch(Connection* c, uint32_t events);
+  void Unwatch(Connection* c);
+  void Close(Connection* c, CloseReason reason);
+  void Wake();
+  // RunJob runs on a worker: auth, method check and the handler.
+  void RunJob(Job job);
+
+  std::map<std::string, Route> routes_;  // fixed once Start runs
+  HttpServerOptions options_;
+  std::unique_ptr<WebConfigWatch> watch_;  // null: no web config
+  SSL_CTX* ssl_ctx_ = nullptr;
+
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  std::vector<int> listeners_;
+  bool listening_paused_ = false;
+  Clock::time_point resume_listening_;
+  std::thread thread_;
+  std::unique_ptr<WorkerPool> workers_;
+
+  // Event thread only.
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
+  uint64_t next_id_ = kFirstConnectionId;
+  bool draining_ = false;
+  Clock::time_point drain_deadline_;
+
+  std::atomic<bool> stop_requested_{false};
+  std::mutex done_mu_;
+  std::vector<Done> done_;  // guarded by done_mu_
+
+  // Metrics, read by AddMetrics from any thread.
+  std::array<std::atomic<int64_t>, 3> by_state_{};
+  std::array<std::atomic<int64_t>, 10> closed_{};
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Histogram>* durations_ = nullptr;
+};
+
+std::optional<std::string> HttpServer::Loop::Start(const std::vector<ListenAddress>& addresses,
+                                                   const HttpServerOptions& options,
+                                                   const WebConfig& web,
+                                                   const std::string& web_config_path,
+                                                   std::vector<int>* ports) {
+  options_ = options;
+  if (!web_config_path.empty() || web.tls || !web.basic_auth_users.empty()) {
+    watch_ = std::make_unique<WebConfigWatch>(web_config_path, web);
   }
-  if (host.size() >= 2 && host.front() == '[') {
-    return "invalid listen address \"" + std::string(text) +
-           "\": IPv6 listening is not supported by this build (Debian's CivetWeb has no IPv6)";
+  if (web.tls) {
+    std::string error;
+    ssl_ctx_ = NewServerTlsContext(*web.tls, watch_.get(), &error);
+    if (ssl_ctx_ == nullptr) return "tls_server_config: " + error;
   }
-  if (host == "localhost") host = "127.0.0.1";
-  if (host == "0.0.0.0") host.clear();
-  in_addr addr{};
-  if (!host.empty() && inet_pton(AF_INET, host.c_str(), &addr) != 1) {
-    return "invalid listen address \"" + std::string(text) + "\": host must be an IPv4 address";
-  }
-  out->host = host;
-  out->port = static_cast<int>(p);
-  return std::nullopt;
-}
-
-std::optional<std::string> CheckServerTls(const WebTlsConfig& tls) {
-  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-  if (ctx == nullptr) return OpenSslError("cannot create TLS context");
-  const std::string error = ConfigureServerContext(tls, ctx);
-  SSL_CTX_free(ctx);
-  if (!error.empty()) return "tls_server_config: " + error;
-  return std::nullopt;
-}
-
-HttpServer::~HttpServer() { Stop(); }
-
-void HttpServer::Handle(std::string path, HttpHandler handler) {
-  routes_[path] = Route{path, std::move(handler), this};
-}
-
-int HttpServer::OnInitSsl(void* ssl_ctx, void* self) {
-  auto* server = static_cast<HttpServer*>(self);
-  if (!server->web_.tls) return 0;
-  // CivetWeb created the context (and loaded its OpenSSL functions); we
-  // configure all of it, so it sets up nothing more.
-  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
-  server->tls_error_ = ConfigureServerContext(*server->web_.tls, ctx);
-  if (!server->tls_error_.empty()) return -1;
-  SSL_CTX_set_cert_cb(ctx, &HttpServer::OnCertificate, server);
-  return 1;
-}
-
-int HttpServer::OnCertificate(SSL* ssl, void* self) {
-  const auto state = static_cast<HttpServer*>(self)->watch_->Current();
-  // Without a loaded certificate the context's own (from start) serves.
-  if (state->certificate == nullptr) return 1;
-  return state->certificate->UseOn(ssl) ? 1 : 0;
-}
-
-std::optional<std::string> HttpServer::Start(const std::vector<ListenAddress>& addresses,
-                                             int worker_threads, const WebConfig& web,
-                                             const std::string& web_config_path) {
-  web_ = web;
-  if (!web_config_path.empty() || web_.tls || !web_.basic_auth_users.empty()) {
-    watch_ = std::make_unique<WebConfigWatch>(web_config_path, web_);
-  }
-  if (web_.tls) {
-    const std::string shim_error = LoadSslShims();
-    if (!shim_error.empty()) return shim_error;
-  }
-  // CivetWeb takes every listener as one comma-separated option.
-  std::string ports;
-  std::string names;  // for the error text
   for (const ListenAddress& address : addresses) {
-    const std::string name =
-        (address.host.empty() ? "" : address.host) + ":" + std::to_string(address.port);
-    ports += (ports.empty() ? "" : ",") + (address.host.empty() ? name.substr(1) : name) +
-             (web_.tls ? "s" : "");
-    names += (names.empty() ? "" : ", ") + (address.host.empty() ? "*" + name : name);
+    int port = 0;
+    std::string error;
+    const int fd = ListenOn(address, &port, &error);
+    if (fd < 0) {
+      for (int l : listeners_) close(l);
+      listeners_.clear();
+      return "cannot listen on " + FormatListenAddress(address, address.port) + ": " + error;
+    }
+    listeners_.push_back(fd);
+    ports->push_back(port);
   }
-  const std::string threads = std::to_string(worker_threads);
-  const char* options[] = {"listening_ports", ports.c_str(), "num_threads", threads.c_str(),
-                           "enable_keep_alive", "yes", "keep_alive_timeout_ms", "5000",
-                           "request_timeout_ms", "30000",
-                           // A large body is a second write: without this,
-                           // Nagle + delayed ACK add 40 ms to such responses.
-                           "tcp_nodelay", "1", nullptr};
-  mg_callbacks callbacks{};
-  callbacks.log_message = &LogCivetMessage;
-  callbacks.init_ssl = &HttpServer::OnInitSsl;
-  char error_text[256] = {};
-  mg_error_data error{};
-  error.text = error_text;
-  error.text_buffer_size = sizeof error_text;
-  mg_init_data init{};
-  init.callbacks = &callbacks;
-  init.configuration_options = options;
-  init.user_data = this;
-  ctx_ = mg_start2(&init, &error);
-  if (ctx_ == nullptr) {
-    if (!tls_error_.empty()) return "tls_server_config: " + tls_error_;
-    return "cannot listen on " + names + ": " + (error_text[0] ? error_text : "unknown error");
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = kWakeTag;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  for (size_t i = 0; i < listeners_.size(); ++i) {
+    ev.data.u64 = i;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listeners_[i], &ev);
   }
-  std::vector<mg_server_port> bound(addresses.size());
-  const int n = mg_get_server_ports(ctx_, static_cast<int>(bound.size()), bound.data());
-  ports_.clear();
-  for (int i = 0; i < n; ++i) ports_.push_back(bound[i].port);
-  for (auto& [path, route] : routes_) {
-    mg_set_request_handler(ctx_, path.c_str(), &HttpServer::Dispatch, &route);
-  }
+  workers_ = std::make_unique<WorkerPool>(options_.worker_threads);
+  thread_ = std::thread([this] { Run(); });
   return std::nullopt;
 }
 
-void HttpServer::Stop() {
-  if (ctx_ == nullptr) return;
-  mg_stop(ctx_);
-  ctx_ = nullptr;
+void HttpServer::Loop::Stop() {
+  if (thread_.joinable()) {
+    stop_requested_.store(true);
+    Wake();
+    thread_.join();
+  }
+  if (workers_) workers_->Stop();  // handlers still running finish first
+  while (!connections_.empty()) {
+    Close(connections_.begin()->second.get(), CloseReason::kShutdown);
+  }
+  for (int fd : listeners_) close(fd);
+  listeners_.clear();
+  if (wake_fd_ >= 0) close(wake_fd_);
+  if (epoll_fd_ >= 0) close(epoll_fd_);
+  wake_fd_ = epoll_fd_ = -1;
+  if (ssl_ctx_ != nullptr) SSL_CTX_free(ssl_ctx_);
+  ssl_ctx_ = nullptr;
 }
 
-int HttpServer::Dispatch(mg_connection* conn, void* route_ptr) {
-  const Route& route = *static_cast<const Route*>(route_ptr);
-  const mg_request_info* info = mg_get_request_info(conn);
-  HttpRequest request;
-  request.method = info->request_method ? info->request_method : "";
-  request.path = info->local_uri ? info->local_uri : "";
-  request.query = info->query_string ? info->query_string : "";
-  for (int i = 0; i < info->num_headers; ++i) {
-    request.headers.emplace_back(info->http_headers[i].name, info->http_headers[i].value);
+void HttpServer::Loop::Wake() {
+  const uint64_t one = 1;
+  [[maybe_unused]] const ssize_t n = write(wake_fd_, &one, sizeof one);
+}
+
+void HttpServer::Loop::Run() {
+  std::array<epoll_event, 256> events;
+  Clock::time_point next_sweep = Clock::now() + kTick;
+  for (;;) {
+    const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
+                             static_cast<int>(kTick.count()));
+    for (int i = 0; i < n; ++i) {
+      const uint64_t tag = events[i].data.u64;
+      if (tag == kWakeTag) {
+        uint64_t count = 0;
+        [[maybe_unused]] const ssize_t r = read(wake_fd_, &count, sizeof count);
+        TakeDone();
+      } else if (tag < kFirstConnectionId) {
+        Accept(static_cast<size_t>(tag));
+      } else if (auto it = connections_.find(tag); it != connections_.end()) {
+        OnEvent(it->second.get(), events[i].events);
+      }
+    }
+    if (stop_requested_.load() && !draining_) BeginDrain();
+    const Clock::time_point now = Clock::now();
+    if (now >= next_sweep) {
+      Sweep(now);
+      next_sweep = now + kTick;
+    }
+    if (draining_ && (connections_.empty() || now >= drain_deadline_)) return;
   }
+}
+
+void HttpServer::Loop::BeginDrain() {
+  draining_ = true;
+  drain_deadline_ = Clock::now() + kDrainBudget;
+  for (int fd : listeners_) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  std::vector<Connection*> quiet;
+  for (auto& [id, c] : connections_) {
+    if (c->state != ConnState::kHandling && c->out.empty()) quiet.push_back(c.get());
+  }
+  for (Connection* c : quiet) Close(c, CloseReason::kShutdown);
+}
+
+void HttpServer::Loop::Accept(size_t listener) {
+  for (int i = 0; i < 64; ++i) {  // bounded per wake-up; the rest on the next
+    const int fd = accept4(listeners_[listener], nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Level-triggered: without a pause the loop would spin on the
+        // pending connection until a descriptor frees up.
+        Log().Warn("Cannot accept a connection, pausing", {{"err", std::strerror(errno)}});
+        for (int l : listeners_) {
+          epoll_event ev{};
+          epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, l, &ev);
+        }
+        listening_paused_ = true;
+        resume_listening_ = Clock::now() + kAcceptPause;
+      }
+      return;
+    }
+    if (static_cast<int>(connections_.size()) >= options_.max_connections && !MakeRoom()) {
+      close(fd);
+      closed_[static_cast<size_t>(CloseReason::kLimit)].fetch_add(1);
+      continue;
+    }
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    auto c = std::make_unique<Connection>();
+    c->id = next_id_++;
+    c->fd = fd;
+    if (ssl_ctx_ != nullptr) {
+      c->ssl = SSL_new(ssl_ctx_);
+      SSL_set_fd(c->ssl, fd);
+      SSL_set_accept_state(c->ssl);  // the first SSL_read runs the handshake
+    }
+    Connection* raw = c.get();
+    connections_.emplace(raw->id, std::move(c));
+    by_state_[static_cast<size_t>(ConnState::kReading)].fetch_add(1);
+    raw->since = Clock::now();
+    raw->deadline = raw->since + options_.head_timeout;
+    Watch(raw, EPOLLIN);
+  }
+}
+
+bool HttpServer::Loop::MakeRoom() {
+  Connection* oldest_idle = nullptr;
+  Connection* oldest_reading = nullptr;
+  for (auto& [id, c] : connections_) {
+    if (!c->out.empty()) continue;
+    Connection** slot = c->state == ConnState::kIdle      ? &oldest_idle
+                        : c->state == ConnState::kReading ? &oldest_reading
+                                                          : nullptr;
+    if (slot != nullptr && (*slot == nullptr || c->since < (*slot)->since)) *slot = c.get();
+  }
+  Connection* victim = oldest_idle != nullptr ? oldest_idle : oldest_reading;
+  if (victim == nullptr) return false;
+  Close(victim, CloseReason::kLimit);
+  return true;
+}
+
+void HttpServer::Loop::SetState(Connection* c, ConnState state, Clock::time_point deadline) {
+  by_state_[static_cast<size_t>(c->state)].fetch_sub(1);
+  by_state_[static_cast<size_t>(state)].fetch_add(1);
+  c->state = state;
+  c->since = Clock::now();
+  c->deadline = deadline;
+}
+
+void HttpServer::Loop::Watch(Connection* c, uint32_t events) {
+  if (c->registered && c->events == events) return;
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = c->id;
+  epoll_ctl(epoll_fd_, c->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd, &ev);
+  c->registered = true;
+  c->events = events;
+}
+
+void HttpServer::Loop::Unwatch(Connection* c) {
+  if (c->registered) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);
+  c->registered = false;
+}
+
+void HttpServer::Loop::Close(Connection* c, CloseReason reason) {
+  Unwatch(c);
+  if (c->ssl != nullptr) {
+    SSL_shutdown(c->ssl);  // one try: a close_notify if the socket takes it
+    SSL_free(c->ssl);
+  }
+  close(c->fd);
+  by_state_[static_cast<size_t>(c->state)].fetch_sub(1);
+  closed_[static_cast<size_t>(reason)].fetch_add(1);
+  connections_.erase(c->id);  // frees c
+}
+
+void HttpServer::Loop::OnEvent(Connection* c, uint32_t events) {
+  if (!c->out.empty()) {
+    if ((events & (EPOLLERR | EPOLLHUP)) != 0) return Close(c, CloseReason::kClient);
+    return Flush(c);
+  }
+  ReadAndServe(c);
+}
+
+void HttpServer::Loop::ReadAndServe(Connection* c) {
+  char buf[kReadChunk];
+  bool eof = false;
+  for (;;) {
+    ssize_t n;
+    if (c->ssl != nullptr) {
+      ERR_clear_error();
+      c->ssl_wants_write = false;
+      n = SSL_read(c->ssl, buf, sizeof buf);
+      if (n <= 0) {
+        const int error = SSL_get_error(c->ssl, static_cast<int>(n));
+        if (error == SSL_ERROR_WANT_READ) break;
+        if (error == SSL_ERROR_WANT_WRITE) {
+          c->ssl_wants_write = true;
+          break;
+        }
+        if (error == SSL_ERROR_ZERO_RETURN) {
+          eof = true;
+          break;
+        }
+        // A failed handshake is the client's (no certificate, wrong CA).
+        return Close(c, CloseReason::kClient);
+      }
+    } else {
+      n = read(c->fd, buf, sizeof buf);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Close(c, CloseReason::kClient);
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+    }
+    c->in.append(buf, static_cast<size_t>(n));
+    if (c->in.size() > kMaxRequestHeadBytes) break;  // Parse answers 431
+  }
+  if (!eof) {
+    Watch(c, EPOLLIN | (c->ssl_wants_write ? EPOLLOUT : 0u));
+    return Parse(c);
+  }
+  // The client finished sending (a half-close): what it sent in full is
+  // still answered, then the connection closes. Not watched any more, as a
+  // closed read side is always readable.
+  if (c->in.empty()) return Close(c, CloseReason::kClient);
+  c->peer_closed = true;
+  Unwatch(c);
+  const uint64_t id = c->id;
+  Parse(c);
+  auto it = connections_.find(id);
+  if (it != connections_.end() && it->second->state == ConnState::kReading &&
+      it->second->out.empty()) {
+    Close(it->second.get(), CloseReason::kClient);  // an incomplete head
+  }
+}
+
+void HttpServer::Loop::Parse(Connection* c) {
+  if (c->in.empty() || c->state == ConnState::kHandling || !c->out.empty()) return;
+  if (c->state == ConnState::kIdle) {
+    SetState(c, ConnState::kReading, Clock::now() + options_.head_timeout);
+  }
+  RequestHead head = ParseRequestHead(c->in);
+  if (head.status == RequestHead::Status::kIncomplete) return;
+  if (head.status == RequestHead::Status::kError) {
+    const bool too_large = head.error_status == 431;
+    return Answer(c, HttpResponse::Text(head.error_status, head.error + "\n"), false, false, false,
+                  too_large ? CloseReason::kHeadTooLarge : CloseReason::kBadRequest);
+  }
+  c->in.erase(0, head.head_bytes);
+  Dispatch(c, std::move(head));
+}
+
+void HttpServer::Loop::Dispatch(Connection* c, RequestHead head) {
+  const HttpRequest& request = head.request;
+  const bool head_only = request.method == "HEAD";
+  if (draining_ || c->peer_closed) head.keep_alive = false;
+  if (head.has_body) {
+    // No endpoint takes a body; closing spares reading one.
+    return Answer(c, HttpResponse::Text(413, "this server takes no request bodies\n"), head.http10,
+                  false, head_only, CloseReason::kBody);
+  }
+  if (!KnownMethod(request.method)) {
+    return Answer(c, HttpResponse::Text(501, "unknown method\n"), head.http10, head.keep_alive,
+                  false);
+  }
+  if (head.asterisk) {
+    HttpResponse r = HttpResponse::Text(204, "");
+    r.headers.emplace_back("Allow", "GET, HEAD, POST, OPTIONS");
+    return Answer(c, std::move(r), head.http10, head.keep_alive, false);
+  }
+  auto it = routes_.find(request.path);
+  const Route* route = it == routes_.end() ? nullptr : &it->second;
+  const bool auth = watch_ != nullptr;  // basic auth may be configured or come with a reload
+  if (route != nullptr && route->options.on_event_thread && !auth &&
+      Allows(route->options.methods, request.method)) {
+    const auto start = Clock::now();
+    HttpResponse response = route->handler(request);
+    route->duration->Observe(std::chrono::duration<double>(Clock::now() - start).count());
+    return Answer(c, std::move(response), head.http10, head.keep_alive, head_only);
+  }
+  if (route != nullptr && route->options.gate && !auth &&
+      Allows(route->options.methods, request.method)) {
+    if (std::optional<HttpResponse> refused = route->options.gate(&head.request)) {
+      return Answer(c, std::move(*refused), head.http10, head.keep_alive, head_only);
+    }
+  }
+  // The worker answers; the connection waits without reading further (one
+  // request at a time) and outside the epoll set, so a hang-up cannot spin.
+  Unwatch(c);
+  SetState(c, ConnState::kHandling, Clock::time_point::max());
+  Job job{c->id, std::move(head.request), route, head.http10, head.keep_alive, Clock::now()};
+  workers_->Submit([this, job = std::move(job)]() mutable { RunJob(std::move(job)); });
+}
+
+void HttpServer::Loop::RunJob(Job job) {
+  const HttpRequest& request = job.request;
   HttpResponse response;
   try {
-    // CivetWeb matches handler paths as prefixes; ours are exact. Basic auth,
-    // when configured, guards every path (as the exporter-toolkit does).
-    WebConfigWatch* watch = route.server->watch_.get();
-    const auto web = watch != nullptr ? watch->Current() : nullptr;
+    // Basic auth, when configured, guards every path (as the
+    // exporter-toolkit does); bcrypt is why this runs on a worker.
+    const auto web = watch_ != nullptr ? watch_->Current() : nullptr;
     if (web != nullptr && web->auth != nullptr &&
         !web->auth->Check(request.Header("Authorization"))) {
       response = HttpResponse::Text(401, "Unauthorized\n");
       response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"outage_exporter\"");
-    } else if (request.path == route.path) {
-      response = route.handler(request);
-    } else {
+    } else if (job.route == nullptr) {
       response = HttpResponse::Text(404, "404 page not found\n");
+    } else if (request.method == "OPTIONS") {
+      response = HttpResponse::Text(204, "");
+      response.headers.emplace_back("Allow", job.route->options.methods + ", OPTIONS");
+    } else if (!Allows(job.route->options.methods, request.method)) {
+      response = HttpResponse::Text(405, "Only " + job.route->options.methods + " allowed here\n");
+      response.headers.emplace_back("Allow", job.route->options.methods);
+    } else if (std::optional<HttpResponse> refused =
+                   job.route->options.gate && job.request.admission == nullptr
+                       ? job.route->options.gate(&job.request)
+                       : std::nullopt) {
+      response = std::move(*refused);
+    } else {
+      response = job.route->handler(request);
     }
   } catch (const std::exception& e) {
     // Every handler is an exception boundary: one bad request never takes
@@ -345,8 +618,166 @@ int HttpServer::Dispatch(mg_connection* conn, void* route_ptr) {
     Log().Error("Handler failed", {{"path", request.path}, {"err", "unknown exception"}});
     response = HttpResponse::Text(500, "internal error\n");
   }
-  Send(conn, info, response);
-  return response.status;
+  if (job.route != nullptr) {
+    job.route->duration->Observe(std::chrono::duration<double>(Clock::now() - job.start).count());
+  }
+  // What the gate reserved is free before the client can see the answer and
+  // ask again (one client looping on /probe at the cap must never see 503).
+  job.request.admission.reset();
+  Done done{job.connection,
+            Serialize(std::move(response), job.http10, job.keep_alive, request.method == "HEAD"),
+            job.keep_alive};
+  {
+    std::lock_guard<std::mutex> lock(done_mu_);
+    done_.push_back(std::move(done));
+  }
+  Wake();
 }
+
+void HttpServer::Loop::TakeDone() {
+  std::vector<Done> done;
+  {
+    std::lock_guard<std::mutex> lock(done_mu_);
+    done.swap(done_);
+  }
+  for (Done& d : done) {
+    auto it = connections_.find(d.connection);
+    if (it == connections_.end()) continue;
+    StartWriting(it->second.get(), std::move(d.wire), d.keep_alive && !draining_,
+                 CloseReason::kDone);
+  }
+}
+
+void HttpServer::Loop::Answer(Connection* c, HttpResponse response, bool http10, bool keep_alive,
+                              bool head_only, CloseReason reason) {
+  StartWriting(c, Serialize(std::move(response), http10, keep_alive, head_only), keep_alive,
+               reason);
+}
+
+void HttpServer::Loop::StartWriting(Connection* c, std::deque<std::string> wire, bool keep_alive,
+                                    CloseReason reason) {
+  c->out = std::move(wire);
+  c->out_offset = 0;
+  c->close_after_write = !keep_alive;
+  c->close_reason = reason;
+  // Writing counts as handling: the request is not finished until sent.
+  SetState(c, ConnState::kHandling, Clock::now() + options_.write_timeout);
+  Flush(c);
+}
+
+void HttpServer::Loop::Flush(Connection* c) {
+  bool progressed = false;
+  while (!c->out.empty()) {
+    const std::string& front = c->out.front();
+    ssize_t n;
+    if (c->ssl != nullptr) {
+      ERR_clear_error();
+      n = SSL_write(c->ssl, front.data() + c->out_offset,
+                    static_cast<int>(front.size() - c->out_offset));
+      if (n <= 0) {
+        const int error = SSL_get_error(c->ssl, static_cast<int>(n));
+        if (error == SSL_ERROR_WANT_WRITE || error == SSL_ERROR_WANT_READ) {
+          Watch(c, error == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
+          break;
+        }
+        return Close(c, CloseReason::kClient);
+      }
+    } else {
+      std::array<iovec, 64> iov;
+      size_t count = 0;
+      for (auto it = c->out.begin(); it != c->out.end() && count < iov.size(); ++it, ++count) {
+        const size_t skip = count == 0 ? c->out_offset : 0;
+        iov[count].iov_base = const_cast<char*>(it->data() + skip);
+        iov[count].iov_len = it->size() - skip;
+      }
+      msghdr msg{};
+      msg.msg_iov = iov.data();
+      msg.msg_iovlen = count;
+      n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        Watch(c, EPOLLOUT);
+        break;
+      }
+      if (n < 0) return Close(c, CloseReason::kClient);
+    }
+    progressed = true;
+    size_t sent = static_cast<size_t>(n);
+    while (sent > 0 && !c->out.empty()) {
+      const size_t left = c->out.front().size() - c->out_offset;
+      if (sent < left) {
+        c->out_offset += sent;
+        sent = 0;
+      } else {
+        sent -= left;
+        c->out.pop_front();
+        c->out_offset = 0;
+      }
+    }
+  }
+  if (progressed) c->deadline = Clock::now() + options_.write_timeout;
+  if (!c->out.empty()) return;
+  if (c->close_after_write) return Close(c, c->close_reason);
+  SetState(c, ConnState::kIdle, Clock::now() + options_.idle_timeout);
+  if (c->peer_closed) return Close(c, CloseReason::kClient);
+  Watch(c, EPOLLIN);
+  Parse(c);  // a pipelined request may already be here
+}
+
+void HttpServer::Loop::Sweep(Clock::time_point now) {
+  if (listening_paused_ && now >= resume_listening_ && !draining_) {
+    listening_paused_ = false;
+    for (size_t i = 0; i < listeners_.size(); ++i) {
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.u64 = i;
+      epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listeners_[i], &ev);
+    }
+  }
+  std::vector<std::pair<Connection*, CloseReason>> expired;
+  for (auto& [id, c] : connections_) {
+    if (now < c->deadline) continue;
+    const CloseReason reason = !c->out.empty()                   ? CloseReason::kWriteTimeout
+                               : c->state == ConnState::kIdle    ? CloseReason::kIdleTimeout
+                               : c->state == ConnState::kReading ? CloseReason::kHeadTimeout
+                                                                 : CloseReason::kWriteTimeout;
+    expired.emplace_back(c.get(), reason);
+  }
+  for (auto& [c, reason] : expired) Close(c, reason);
+}
+
+void HttpServer::Loop::AddMetrics(FamilySet* out) const {
+  for (size_t i = 0; i < kStateNames.size(); ++i) {
+    out->AddGauge("outage_exporter_http_connections",
+                  "Open HTTP connections: reading a request head, handling a request (or writing "
+                  "its answer), or idle between keep-alive requests",
+                  {}, "state", kStateNames[i], static_cast<double>(by_state_[i].load()));
+  }
+  for (size_t i = 0; i < kReasonNames.size(); ++i) {
+    out->AddCounter("outage_exporter_http_connections_closed_total",
+                    "HTTP connections closed, by why they were closed",
+                    {{"reason", kReasonNames[i]}}, static_cast<double>(closed_[i].load()));
+  }
+  out->AddFamilies(registry_->Collect());
+}
+
+HttpServer::HttpServer() : loop_(std::make_unique<Loop>()) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Handle(std::string path, HttpHandler handler, RouteOptions options) {
+  loop_->Handle(std::move(path), std::move(handler), std::move(options));
+}
+
+std::optional<std::string> HttpServer::Start(const std::vector<ListenAddress>& addresses,
+                                             const HttpServerOptions& options, const WebConfig& web,
+                                             const std::string& web_config_path) {
+  ports_.clear();
+  return loop_->Start(addresses, options, web, web_config_path, &ports_);
+}
+
+void HttpServer::Stop() { loop_->Stop(); }
+
+void HttpServer::AddMetrics(FamilySet* out) const { loop_->AddMetrics(out); }
 
 }  // namespace outage

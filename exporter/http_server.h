@@ -1,119 +1,93 @@
-// HttpServer: a small C++ face on CivetWeb. CivetWeb types stay out of this
-// header (as prometheus-cpp's exposer.h does); handlers see plain structs.
+// HttpServer: the exporter's HTTP/1.1 listener (plain or TLS). One event
+// thread (epoll) accepts connections, runs TLS handshakes and reads request
+// heads, so a connection costs no thread however long it stays silent, slow
+// or idle; only complete requests reach a handler, on a fixed pool of worker
+// threads, or on the event thread itself for routes that never block
+// (/-/healthy, /-/ready). Every connection is bounded: head size (16 KiB,
+// else 431), time to a complete head, idle keep-alive time, write stalls and
+// the number open (past it the oldest idle connection is closed first, never
+// a request in flight). OpenSSL and socket types stay out of this header.
 //
-// Thread-safety: Handle() before Start() only; handlers run concurrently on
-// CivetWeb's worker threads.
+// Thread-safety: Handle() before Start() only; Stop(), AddMetrics() and the
+// accessors from any thread; handlers run concurrently on the workers.
 #pragma once
 
+#include <chrono>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <utility>
 #include <vector>
 
 #include "config/web_config_loader.h"
-#include "exporter/basic_auth.h"
-#include "exporter/web_config_watch.h"
-
-struct mg_context;
-struct mg_connection;
+#include "exporter/family_set.h"
+#include "exporter/http_request.h"
+#include "exporter/listen_address.h"
+#include "exporter/server_tls.h"
 
 namespace outage {
 
-struct HttpRequest {
-  std::string method;
-  std::string path;
-  std::string query;  // raw query string, without '?'
-  std::vector<std::pair<std::string, std::string>> headers;
-
-  // Param returns the URL-decoded query parameter `name`, if present.
-  std::optional<std::string> Param(const char* name) const;
-  // Header returns the first header called `name` (case-insensitive).
-  std::optional<std::string> Header(std::string_view name) const;
+struct RouteOptions {
+  // methods is the Allow list; other methods get 405. HEAD is allowed
+  // wherever GET is.
+  std::string methods = "GET, HEAD";
+  // on_event_thread: the handler is cheap and never blocks, so it answers
+  // without waiting for a worker (when no basic auth must be checked first).
+  bool on_event_thread = false;
+  // gate, when set, admits the request before it waits for a worker: it
+  // returns an answer to send at once (a 503 over a cap), or nullopt after
+  // storing what it reserved in request->admission. It runs on the event
+  // thread, so it must be cheap and never block; with basic auth it runs on
+  // the worker after the credentials are checked.
+  std::function<std::optional<HttpResponse>(HttpRequest* request)> gate;
 };
 
-struct HttpResponse {
-  int status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
-  std::string body;
-  // body_parts follow `body` on the wire: a large body built in pieces (a
-  // /metrics scrape) is sent without joining it into one copy first.
-  std::vector<std::string> body_parts;
-  std::vector<std::pair<std::string, std::string>> headers;
-
-  static HttpResponse Text(int status, std::string body) {
-    HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    return r;
-  }
+struct HttpServerOptions {
+  int worker_threads = 16;
+  int max_connections = 1024;                      // --web.max-connections
+  std::chrono::milliseconds head_timeout{10000};   // accept or last response to a whole head
+  std::chrono::milliseconds idle_timeout{60000};   // keep-alive without a new request
+  std::chrono::milliseconds write_timeout{30000};  // a response write without progress
 };
-
-using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
-
-// ListenAddress is a parsed --web.listen-address.
-struct ListenAddress {
-  std::string host;  // empty: every IPv4 address
-  int port = 0;
-};
-// ParseListenAddress accepts "host:port", ":port" and "localhost:port";
-// returns an error text for anything this build cannot bind.
-std::optional<std::string> ParseListenAddress(std::string_view text, ListenAddress* out);
-
-// CheckServerTls loads tls_server_config's certificate, key and client CA
-// the way Start will; returns a one-line error, or nullopt when they load.
-std::optional<std::string> CheckServerTls(const WebTlsConfig& tls);
 
 class HttpServer {
  public:
-  HttpServer() = default;
+  HttpServer();
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Handle routes requests for exactly `path` to `handler`.
-  void Handle(std::string path, HttpHandler handler);
+  void Handle(std::string path, HttpHandler handler, RouteOptions options = {});
 
-  // Start binds and starts serving; returns an error text on failure. With
-  // `web` (--web.config.file) it serves HTTPS (tls_server_config) and asks
-  // every request, on every path, for basic auth (basic_auth_users); when
-  // `web_config_path` names the file `web` came from, later changes to it
-  // (users, certificate and key) apply while running (WebConfigWatch).
-  std::optional<std::string> Start(const std::vector<ListenAddress>& addresses, int worker_threads,
+  // Start binds every address and starts serving; returns an error text on
+  // failure. With `web` (--web.config.file) it serves HTTPS
+  // (tls_server_config) and asks every request, on every path, for basic
+  // auth (basic_auth_users); when `web_config_path` names the file `web`
+  // came from, later changes to it (users, certificate and key) apply while
+  // running (WebConfigWatch).
+  std::optional<std::string> Start(const std::vector<ListenAddress>& addresses,
+                                   const HttpServerOptions& options,
                                    const WebConfig& web = WebConfig{},
                                    const std::string& web_config_path = "");
-  std::optional<std::string> Start(const ListenAddress& address, int worker_threads,
-                                   const WebConfig& web = WebConfig{}) {
-    return Start(std::vector<ListenAddress>{address}, worker_threads, web);
-  }
-  // Port is the first address's bound port (useful with port 0); ports()
+  // port is the first address's bound port (useful with port 0); ports()
   // are all of them, in the order given to Start.
   int port() const { return ports_.empty() ? 0 : ports_.front(); }
   const std::vector<int>& ports() const { return ports_; }
-  // Stop closes the listener and waits for running handlers to finish.
+
+  // Stop stops accepting, closes connections that have no request running,
+  // lets running requests finish and write their answers (for a few seconds
+  // at most), then joins every thread. Idempotent.
   void Stop();
 
- private:
-  struct Route {
-    std::string path;
-    HttpHandler handler;
-    const HttpServer* server = nullptr;
-  };
-  static int Dispatch(mg_connection* conn, void* route);
-  // OnInitSsl configures CivetWeb's SSL_CTX from web_.tls.
-  static int OnInitSsl(void* ssl_ctx, void* self);
-  // OnCertificate gives each TLS handshake the watch's current certificate.
-  static int OnCertificate(SSL* ssl, void* self);
+  // AddMetrics adds the server's own state: connections by state, closed
+  // connections by reason, and request durations per route.
+  void AddMetrics(FamilySet* out) const;
 
-  mg_context* ctx_ = nullptr;
-  WebConfig web_;
-  std::unique_ptr<WebConfigWatch> watch_;  // null: no web config
-  std::string tls_error_;                  // why the TLS context could not be built
+ private:
+  class Loop;
+  std::unique_ptr<Loop> loop_;
   std::vector<int> ports_;
-  std::map<std::string, Route> routes_;
 };
 
 }  // namespace outage

@@ -5,8 +5,10 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <future>
@@ -95,6 +97,31 @@ void StopGracefully(HttpServer* server, ProbeEngine* engine) {
   stopped.wait();
 }
 
+// RaiseOpenFilesLimit lifts the soft RLIMIT_NOFILE to the hard limit, as Go
+// programs (blackbox_exporter) do at start: every connection and every probe
+// costs a descriptor. Returns the soft limit in force.
+rlim_t RaiseOpenFilesLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  const rlim_t before = limit.rlim_cur;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) limit.rlim_cur = before;
+  }
+  Log().Info("Open files limit", {{"soft", std::to_string(limit.rlim_cur)},
+                                  {"was", std::to_string(before)},
+                                  {"hard", std::to_string(limit.rlim_max)}});
+  return limit.rlim_cur;
+}
+
+// DefaultMaxConnections leaves a quarter of the descriptors (at least 256)
+// to probes, the config and logs; never under 64.
+int DefaultMaxConnections(rlim_t open_files) {
+  const rlim_t capped = std::min<rlim_t>(open_files, 1 << 20);
+  const rlim_t reserve = std::max<rlim_t>(256, capped / 4);
+  return static_cast<int>(std::max<rlim_t>(64, capped > reserve ? capped - reserve : 0));
+}
+
 int Run(const Flags& flags) {
   std::vector<ListenAddress> addresses;
   for (const std::string& text : flags.listen_addresses) {
@@ -155,6 +182,7 @@ int Run(const Flags& flags) {
     status_pages.Sync(c.status_pages);
   });
   if (config.Reload()) return 1;  // the error is logged
+  const rlim_t open_files = RaiseOpenFilesLimit();
 
   HttpServer server;
   Handlers handlers(&engine, &config, &stats, &diagnosis, &status_pages, &history,
@@ -169,18 +197,21 @@ int Run(const Flags& flags) {
   ProbeLimiter probe_limiter(probe_cap);
   handlers.SetProbeLimiter(&probe_limiter);
   handlers.Register(&server, paths);
-  if (auto error = server.Start(addresses, flags.web_threads, web, flags.web_config_file)) {
+  HttpServerOptions server_options;
+  server_options.worker_threads = flags.web_threads;
+  server_options.max_connections =
+      flags.web_max_connections > 0 ? flags.web_max_connections : DefaultMaxConnections(open_files);
+  if (auto error = server.Start(addresses, server_options, web, flags.web_config_file)) {
     Log().Error("Cannot start web server", {{"err", *error}});
     return 1;
   }
   for (size_t i = 0; i < addresses.size() && i < server.ports().size(); ++i) {
-    const std::string bound = (addresses[i].host.empty() ? "0.0.0.0" : addresses[i].host) + ":" +
-                              std::to_string(server.ports()[i]);
     Log().Info("Listening on address",
-               {{"address", bound},
+               {{"address", FormatListenAddress(addresses[i], server.ports()[i])},
                 {"route_prefix", paths.route_prefix},
                 {"tls", web.tls ? "true" : "false"},
-                {"basic_auth", web.basic_auth_users.empty() ? "false" : "true"}});
+                {"basic_auth", web.basic_auth_users.empty() ? "false" : "true"},
+                {"max_connections", std::to_string(server_options.max_connections)}});
   }
   handlers.SetReady(true);
 

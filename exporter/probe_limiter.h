@@ -2,14 +2,13 @@
 // requests (or targets that hang until their deadline) cannot use up the web
 // server's worker threads, and counts the requests it turned away.
 //
-// Why a cap on /probe and not on threads: CivetWeb serves each connection on
-// one worker thread for as long as the request runs, and a /probe request
-// blocks its thread until the probe ends (up to the module timeout). With
-// --web.threads > the cap, at least (threads - cap) workers are always free
-// to answer /-/healthy, /-/ready, /metrics and the 503 of a rejected /probe
-// at once. So the thread default is derived from the cap (cap + reserve),
-// and an explicit --web.threads that leaves no reserve lowers the cap
-// instead (EffectiveProbeCap).
+// Why a cap on /probe and not on threads: a /probe request holds its worker
+// thread (exporter/http_server.h) until the probe ends (up to the module
+// timeout). With --web.threads > the cap, at least (threads - cap) workers
+// are always free to answer /metrics and the 503 of a rejected /probe at
+// once (/-/healthy and /-/ready need no worker). So the thread default is derived from the cap (cap
+// + reserve), and an explicit --web.threads that leaves no reserve lowers the cap instead
+// (EffectiveProbeCap).
 //
 // Probes started by /metrics for configured targets are exempt: their number
 // is fixed by the config (the operator's choice, not a caller's), each scrape

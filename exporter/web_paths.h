@@ -11,7 +11,7 @@
 #include <string_view>
 #include <variant>
 
-#include "exporter/http_server.h"
+#include "exporter/listen_address.h"
 
 namespace outage {
 

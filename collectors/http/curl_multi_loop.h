@@ -51,8 +51,8 @@ class CurlMultiLoop {
   // Watched is a socket curl asked us to watch. The loop watches our own
   // duplicate of it, never curl's fd number: libcurl 7.88 sometimes closes a
   // socket (a connect abandoned on timeout) and sends its CURL_POLL_REMOVE
-  // only later, by when the number may be another thread's socket (CivetWeb
-  // accepts on its own threads). The duplicate keeps the socket open until
+  // only later, by when the number may be another thread's socket (the web
+  // listener accepts on its own thread). The duplicate keeps the socket open until
   // the REMOVE comes, or until an event on it finds that curl's number no
   // longer names that socket, and is the only fd the loop ever touches.
   struct Watched {

@@ -207,6 +207,26 @@ row[ceiling]=$rps
 stop_pid "$ours_pid"
 stop_pid "$bb_pid"
 
+# --- connection attacks and overload (tests/bench/attack.py) ------------------
+# /-/healthy timed while connections that send nothing, trickle a head or sit
+# idle after a keep-alive answer are held (and replaced when closed).
+start_ours "$work/ours.yml"
+start_blackbox
+for spec in "silent 2000" "slow 1000" "idle 1000"; do
+  read -r shape count <<<"$spec"
+  log "attack: $count $shape connections"
+  row[ours_attack_$shape]=$(python3 "$here/attack.py" hold "$ours_url" "$shape" "$count")
+  row[bb_attack_$shape]=$(python3 "$here/attack.py" hold "$bb_url" "$shape" "$count")
+done
+stop_pid "$ours_pid"
+stop_pid "$bb_pid"
+# 200 clients on a target that never answers, over --probe.max-concurrent=50.
+printf '%s\n  http_hang:\n    prober: http\n    timeout: 3s\n' "$module_yaml" > "$work/hang.yml"
+start_ours "$work/hang.yml" --probe.max-concurrent=50
+log "overload: 200 clients, a hanging target, --probe.max-concurrent=50"
+row[overload]=$(python3 "$here/attack.py" overload "$ours_url" 200 "$seconds")
+stop_pid "$ours_pid"
+
 # --- one scrape over N configured targets vs N /probe through blackbox --------
 for n in $target_counts; do
   log "$n targets: one /metrics scrape"
@@ -271,3 +291,12 @@ done
 echo
 echo "outage_exporter: one /metrics scrape over N configured targets; blackbox_exporter: N" \
   "/probe requests, 64 at a time (wrk + tests/bench/cycle_targets.lua). All on 127.0.0.1."
+echo
+echo "| /-/healthy (20 samples) while held | outage_exporter | blackbox_exporter |"
+echo "|---|---|---|"
+for spec in "silent 2000" "slow 1000" "idle 1000"; do
+  read -r shape count <<<"$spec"
+  echo "| $count $shape connections | ${row[ours_attack_$shape]} | ${row[bb_attack_$shape]} |"
+done
+echo
+echo "Overload, ours (200 clients, hanging target, cap 50, module timeout 3 s): ${row[overload]}"

@@ -4,10 +4,17 @@
 #include <curl/curl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
+
+#include "exporter/probe_limiter.h"
+#include "tests/support/raw_http_client.h"
 
 namespace outage {
 namespace {
@@ -51,8 +58,13 @@ Fetched Get(int port, const std::string& path_and_query, const std::string& extr
   return f;
 }
 
-// One server for the whole suite: CivetWeb's mg_stop() takes about two
-// seconds once it has served a request, so each test does not get its own.
+HttpServerOptions Workers(int n) {
+  HttpServerOptions options;
+  options.worker_threads = n;
+  return options;
+}
+
+// One server for the whole suite.
 class HttpServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -75,7 +87,11 @@ class HttpServerTest : public ::testing::Test {
                     [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("kaboom"); });
     server_->Handle("/boom-int", [](const HttpRequest&) -> HttpResponse { throw 42; });
     server_->Handle("/-/reload", [](const HttpRequest&) { return HttpResponse::Text(405, ""); });
-    start_error_ = server_->Start(ListenAddress{"127.0.0.1", 0}, 4);
+    RouteOptions post;
+    post.methods = "POST";
+    server_->Handle(
+        "/post-only", [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); }, post);
+    start_error_ = server_->Start({ListenAddress{"127.0.0.1", 0}}, Workers(4));
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -149,7 +165,7 @@ TEST_F(HttpServerTest, EmptyBodyAndCustomStatus) {
 
 TEST_F(HttpServerTest, PortInUseIsAnErrorNamingTheAddress) {
   HttpServer second;
-  const auto error = second.Start(ListenAddress{"127.0.0.1", Port()}, 1);
+  const auto error = second.Start({ListenAddress{"127.0.0.1", Port()}}, Workers(1));
   EXPECT_THAT(error,
               Optional(StartsWith("cannot listen on 127.0.0.1:" + std::to_string(Port()) + ": ")));
 }
@@ -157,12 +173,156 @@ TEST_F(HttpServerTest, PortInUseIsAnErrorNamingTheAddress) {
 TEST(HttpServerStopTest, StopIsIdempotentAndClosesTheListener) {
   HttpServer server;
   server.Handle("/x", [](const HttpRequest&) { return HttpResponse::Text(200, "x"); });
-  ASSERT_EQ(server.Start(ListenAddress{"127.0.0.1", 0}, 1), std::nullopt);
+  ASSERT_EQ(server.Start({ListenAddress{"127.0.0.1", 0}}, Workers(1)), std::nullopt);
   const int port = server.port();
   ASSERT_GT(port, 0);
   server.Stop();
   server.Stop();
   EXPECT_EQ(Get(port, "/x").code, CURLE_COULDNT_CONNECT);
+}
+
+// RFC 9112's ambiguous framings, sent as raw bytes.
+TEST_F(HttpServerTest, AmbiguousFramingsAre400AndClose) {
+  for (const char* request : {
+           "GET /-/healthy HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: "
+           "37\r\n\r\nGET /probe HTTP/1.1\r\nHost: x\r\n\r\n",
+           "GET /-/healthy HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
+           "GET /-/healthy HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: "
+           "5\r\n\r\n0\r\n\r\n",
+       }) {
+    SCOPED_TRACE(request);
+    const std::string wire = test::SendRaw(Port(), request);
+    EXPECT_EQ(test::StatusOf(wire), 400) << wire;
+    // One answer, then the connection closes: the rest is never a request.
+    EXPECT_EQ(wire.find("HTTP/1.1", 1), std::string::npos) << wire;
+  }
+}
+
+TEST_F(HttpServerTest, AbsoluteFormAndOptionsAsteriskAreAnswered) {
+  EXPECT_EQ(test::StatusOf(test::SendRaw(
+                Port(), "GET http://x/-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
+            200);
+  const std::string options =
+      test::SendRaw(Port(), "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(test::StatusOf(options), 204) << options;
+  EXPECT_THAT(options, HasSubstr("Allow: "));
+}
+
+TEST_F(HttpServerTest, WrongMethodIs405WithAllow) {
+  for (const char* method : {"PUT", "DELETE", "PATCH", "POST"}) {
+    const std::string wire =
+        test::SendRaw(Port(), std::string(method) +
+                                  " /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(test::StatusOf(wire), 405) << method << ": " << wire;
+    EXPECT_THAT(wire, HasSubstr("Allow: GET, HEAD\r\n"));
+  }
+  const std::string get =
+      test::SendRaw(Port(), "GET /post-only HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(test::StatusOf(get), 405) << get;
+  EXPECT_THAT(get, HasSubstr("Allow: POST\r\n"));
+  EXPECT_EQ(test::StatusOf(test::SendRaw(
+                Port(), "BREW /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
+            501);
+}
+
+TEST_F(HttpServerTest, HeadOver16KiBIs431AndABodyIs413) {
+  const std::string big = "GET /-/healthy HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(17000, 'a');
+  EXPECT_EQ(test::StatusOf(test::SendRaw(Port(), big)), 431);
+  EXPECT_EQ(test::StatusOf(test::SendRaw(
+                Port(), "POST /post-only HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")),
+            413);
+}
+
+TEST_F(HttpServerTest, KeepAliveServesPipelinedRequestsInOrder) {
+  const std::string wire = test::SendRaw(
+      Port(),
+      "GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\nGET /nothing HTTP/1.1\r\nHost: x\r\nConnection: "
+      "close\r\n\r\n");
+  const size_t second = wire.find("HTTP/1.1 404");
+  EXPECT_EQ(test::StatusOf(wire), 200) << wire;
+  EXPECT_NE(second, std::string::npos) << wire;
+}
+
+TEST_F(HttpServerTest, HalfClosedClientStillGetsItsAnswer) {
+  const int fd = test::ConnectLoopback(Port());
+  ASSERT_GE(fd, 0);
+  const std::string request = "GET /probe?target=t HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(request.size()));
+  shutdown(fd, SHUT_WR);
+  const std::string wire = test::ReadFor(fd, std::chrono::milliseconds(5000));
+  close(fd);
+  // The answer comes whether the server saw the request and the end of the
+  // client's stream in one read or in two.
+  EXPECT_EQ(test::StatusOf(wire), 200) << wire;
+}
+
+TEST(HttpServerEventThreadTest, CheapRoutesAndGateRefusalsAnswerWhileEveryWorkerIsBusy) {
+  HttpServer server;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  server.Handle("/block", [released](const HttpRequest&) {
+    released.wait();
+    return HttpResponse::Text(200, "done");
+  });
+  RouteOptions cheap;
+  cheap.on_event_thread = true;
+  server.Handle(
+      "/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); }, cheap);
+  RouteOptions gated;
+  gated.gate = [](HttpRequest*) -> std::optional<HttpResponse> {
+    return HttpResponse::Text(503, "full\n");
+  };
+  server.Handle(
+      "/gated", [](const HttpRequest&) { return HttpResponse::Text(200, "in"); }, gated);
+  ASSERT_EQ(server.Start({ListenAddress{"127.0.0.1", 0}}, Workers(1)), std::nullopt);
+  std::thread blocked([&] { EXPECT_EQ(Get(server.port(), "/block").status, 200); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the one worker is taken
+  const Fetched f = Get(server.port(), "/-/healthy");
+  EXPECT_EQ(f.status, 200);
+  // A gate's refusal is sent without a worker too.
+  const Fetched refused = Get(server.port(), "/gated");
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.body, "full\n");
+  release.set_value();
+  blocked.join();
+}
+
+TEST(HttpServerGateTest, WhatTheGateReservedIsFreeWhenTheAnswerArrives) {
+  HttpServer server;
+  ProbeLimiter limiter(1);
+  RouteOptions gated;
+  gated.gate = [&limiter](HttpRequest* request) -> std::optional<HttpResponse> {
+    auto slot = std::make_shared<ProbeLimiter::Slot>(limiter.TryAcquire());
+    if (!slot->admitted()) return HttpResponse::Text(503, "full\n");
+    request->admission = std::move(slot);
+    return std::nullopt;
+  };
+  server.Handle(
+      "/one", [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); }, gated);
+  ASSERT_EQ(server.Start({ListenAddress{"127.0.0.1", 0}}, Workers(2)), std::nullopt);
+  // One client asking again as soon as it has each answer is never refused.
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(Get(server.port(), "/one").status, 200) << "request " << i;
+  }
+  EXPECT_EQ(limiter.rejected_total(), 0);
+}
+
+TEST(HttpServerIpv6Test, ListensOnIpv6Loopback) {
+  HttpServer server;
+  server.Handle("/x", [](const HttpRequest&) { return HttpResponse::Text(200, "x"); });
+  const auto error = server.Start({ListenAddress{"::1", 0}}, Workers(1));
+  if (error) GTEST_SKIP() << "no IPv6 loopback here: " << *error;
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), curl_easy_cleanup);
+  const std::string url = "http://[::1]:" + std::to_string(server.port()) + "/x";
+  curl_easy_setopt(easy.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy.get(), CURLOPT_TIMEOUT_MS, 5000L);
+  curl_easy_setopt(easy.get(), CURLOPT_NOSIGNAL, 1L);
+  std::string body;
+  curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, &AppendBody);
+  curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, &body);
+  ASSERT_EQ(curl_easy_perform(easy.get()), CURLE_OK);
+  EXPECT_EQ(body, "x");
 }
 
 TEST(HttpRequestTest, HeaderLookupIsCaseInsensitiveAndFirstWins) {

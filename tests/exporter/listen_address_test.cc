@@ -1,8 +1,8 @@
 // Tests for ParseListenAddress (--web.listen-address).
+#include "exporter/listen_address.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "exporter/http_server.h"
 
 namespace outage {
 namespace {
@@ -37,13 +37,16 @@ TEST(ParseListenAddressTest, AnyAddressMeansEveryAddress) {
   EXPECT_EQ(a.port, 65535);
 }
 
-TEST(ParseListenAddressTest, Ipv6IsRejectedWithTheReason) {
+TEST(ParseListenAddressTest, Ipv6InBrackets) {
   ListenAddress a;
-  EXPECT_THAT(ParseListenAddress("[::1]:9115", &a),
-              Optional(std::string("invalid listen address \"[::1]:9115\": IPv6 listening is "
-                                   "not supported by this build (Debian's CivetWeb has no IPv6)")));
-  EXPECT_THAT(ParseListenAddress("[::]:9115", &a),
-              Optional(testing::HasSubstr("IPv6 listening is not supported")));
+  EXPECT_EQ(ParseListenAddress("[::1]:9115", &a), std::nullopt);
+  EXPECT_EQ(a.host, "::1");
+  EXPECT_EQ(a.port, 9115);
+  EXPECT_EQ(ParseListenAddress("[::]:0", &a), std::nullopt);
+  EXPECT_EQ(a.host, "::");
+  EXPECT_THAT(ParseListenAddress("[example.com]:80", &a),
+              Optional(std::string("invalid listen address \"[example.com]:80\": the host in "
+                                   "brackets must be an IPv6 address")));
 }
 
 TEST(ParseListenAddressTest, BadPorts) {
@@ -67,7 +70,7 @@ TEST(ParseListenAddressTest, HostMustBeIpv4) {
     ListenAddress a;
     EXPECT_THAT(ParseListenAddress(text, &a),
                 Optional("invalid listen address \"" + std::string(text) +
-                         "\": host must be an IPv4 address"));
+                         "\": host must be an IPv4 address or an IPv6 address in brackets"));
   }
 }
 

@@ -1,5 +1,5 @@
 // Fuzzes /probe query parsing as the handler does it: the raw query string
-// through HttpRequest::Param (CivetWeb's mg_get_var), then the target
+// through HttpRequest::Param (form decoding), then the target
 // through NormalizeHttpTarget (curl's URL parser).
 #include <cstddef>
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include <string>
 
 #include "collectors/http/http_prober.h"
-#include "exporter/http_server.h"
+#include "exporter/http_request.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   outage::HttpRequest request;

@@ -416,8 +416,8 @@ TEST_F(ExporterTest, JsonLogFormatWritesJsonLines) {
 
 // --- Shutdown ---------------------------------------------------------------------------
 
-// A second of grace for requests in flight, then up to 1.5 s for CivetWeb to
-// stop (more under sanitizers).
+// A second of grace for requests in flight, then up to 1.5 s for the
+// listener to write the last answers and stop (more under sanitizers).
 constexpr milliseconds kShutdownBudget =
     milliseconds(1000) + milliseconds(1500) * kSanitizerTimeScale;
 
