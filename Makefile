@@ -5,8 +5,10 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 ARGS ?=
 CMAKE_FLAGS ?=
+# ON turns warnings in our own code into errors (.ci/run sets it).
+OUTAGE_WERROR ?= OFF
 
-.PHONY: all deps deps-test deps-fuzz build run test test-asan test-tsan bench fuzz fuzz-smoke clean
+.PHONY: all deps deps-test deps-fuzz build run test test-asan test-tsan bench soak fuzz fuzz-smoke clean
 
 all: build
 
@@ -20,7 +22,8 @@ deps-fuzz:
 	@scripts/install-deps.sh scripts/packages-build.txt scripts/packages-fuzz.txt
 
 $(BUILD_DIR)/CMakeCache.txt:
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DOUTAGE_WERROR=$(OUTAGE_WERROR) \
+	  $(CMAKE_FLAGS)
 
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS) --target outage_exporter
@@ -36,6 +39,11 @@ test: deps-test $(BUILD_DIR)/CMakeCache.txt
 # prints one markdown table. Installs nginx, wrk and blackbox if missing.
 bench: build
 	BUILD_DIR=$(BUILD_DIR) tests/bench/bench.sh
+
+# Memory under a steady mixed load on loopback for SOAK_MINUTES (default 30):
+# prints RSS after warm-up; fails when it grew more than 2 MiB after it.
+soak: build
+	BUILD_DIR=$(BUILD_DIR) tests/bench/soak.py
 
 # Sanitizer builds live in their own build folders. A sanitizer report fails
 # the test that caused it, in the test binaries and in every exporter they

@@ -90,10 +90,10 @@ TEST_F(GrpcProberTest, ServingServerSucceeds) {
 }
 
 TEST_F(GrpcProberTest, NamedServiceServingAndNotServing) {
-  auto server = Serve();
+  GrpcHealthServerOptions options;
+  options.serving = {{"checkout", true}, {"search", false}};
+  auto server = Serve(options);
   ASSERT_NE(server, nullptr);
-  server->SetServing("checkout", true);
-  server->SetServing("search", false);
   Outcome serving = Probe("      service: checkout\n", server->Target());
   EXPECT_TRUE(serving.result.success) << serving.result.log.Text();
   EXPECT_EQ(ServingStatus(serving.result), "SERVING");
@@ -239,9 +239,10 @@ TEST_F(GrpcProberTest, ProbePolicyBlocksBeforeConnecting) {
 }
 
 TEST_F(GrpcProberTest, ManyConcurrentChecksShareTheLoop) {
-  auto server = Serve();
+  GrpcHealthServerOptions options;
+  options.serving = {{"search", false}};
+  auto server = Serve(options);
   ASSERT_NE(server, nullptr);
-  server->SetServing("search", false);
   ConfigResult loaded = LoadConfigString(
       "modules:\n  ok:\n    prober: grpc\n  down:\n    prober: grpc\n    grpc:\n"
       "      service: search\n",
