@@ -228,7 +228,7 @@ std::optional<std::string> CheckServerTls(const WebTlsConfig& tls) {
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Handle(std::string path, HttpHandler handler) {
+void HttpServer::Handle(const std::string& path, HttpHandler handler) {
   routes_[path] = Route{path, std::move(handler), this};
 }
 

@@ -75,7 +75,7 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Handle routes requests for exactly `path` to `handler`.
-  void Handle(std::string path, HttpHandler handler);
+  void Handle(const std::string& path, HttpHandler handler);
 
   // Start binds and starts serving; returns an error text on failure. With
   // `web` (--web.config.file) it serves HTTPS (tls_server_config) and asks
