@@ -4,7 +4,8 @@
 
 namespace outage {
 
-void ProbeLog::Append(std::string_view level, std::string_view msg, std::vector<LogField> fields) {
+void ProbeLog::Append(std::string_view level, std::string_view msg,
+                      const std::vector<LogField>& fields) {
   if (lines_.size() >= kMaxLines) {
     ++dropped_;
     return;

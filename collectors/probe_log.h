@@ -22,14 +22,14 @@ class ProbeLog {
 
   explicit ProbeLog(bool debug = false) : debug_(debug) {}
 
-  void Debug(std::string_view msg, std::vector<LogField> fields = {}) {
-    if (debug_) Append("debug", msg, std::move(fields));
+  void Debug(std::string_view msg, const std::vector<LogField>& fields = {}) {
+    if (debug_) Append("debug", msg, fields);
   }
-  void Info(std::string_view msg, std::vector<LogField> fields = {}) {
-    Append("info", msg, std::move(fields));
+  void Info(std::string_view msg, const std::vector<LogField>& fields = {}) {
+    Append("info", msg, fields);
   }
-  void Error(std::string_view msg, std::vector<LogField> fields = {}) {
-    Append("error", msg, std::move(fields));
+  void Error(std::string_view msg, const std::vector<LogField>& fields = {}) {
+    Append("error", msg, fields);
   }
 
   const std::vector<std::string>& lines() const { return lines_; }
@@ -39,7 +39,7 @@ class ProbeLog {
   std::string Text() const;
 
  private:
-  void Append(std::string_view level, std::string_view msg, std::vector<LogField> fields);
+  void Append(std::string_view level, std::string_view msg, const std::vector<LogField>& fields);
 
   bool debug_;
   std::vector<std::string> lines_;

@@ -52,11 +52,11 @@ bool TargetLookup::Start(const ProbePolicy& policy, const std::string& host, IpP
   host_ = host;
   done_ = std::move(done);
   start_ = EventLoop::Clock::now();
-  request_ =
-      resolver_->Resolve(host_, preferred, fallback, deadline, [this](ResolveResult resolved) {
-        request_ = 0;
-        OnResolved(resolved);
-      });
+  request_ = resolver_->Resolve(host_, preferred, fallback, deadline,
+                                [this](const ResolveResult& resolved) {
+                                  request_ = 0;
+                                  OnResolved(resolved);
+                                });
   return true;
 }
 

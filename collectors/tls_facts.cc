@@ -140,7 +140,7 @@ void InstallTlsFactsCapture(SSL_CTX* ctx, TlsFacts* facts) {
 
 std::string TlsVersionName(const char* openssl_version) {
   if (openssl_version == nullptr) return "";
-  const std::string v = openssl_version;
+  std::string v = openssl_version;
   if (v == "TLSv1") return "TLS 1.0";
   if (v.rfind("TLSv", 0) == 0) return "TLS " + v.substr(4);
   return v;

@@ -23,6 +23,7 @@ void AddOneHot(FamilySet* out, std::string_view name, std::string_view help,
 void AddTarget(const TargetDiagnosis& d, FamilySet* out) {
   const LabelPairs labels = TargetLabels(*d.target);
   std::vector<std::string_view> states;
+  states.reserve(kAllOutageStates.size());
   for (OutageState s : kAllOutageStates) states.push_back(OutageStateName(s));
   AddOneHot(out, "outage_state",
             "Outage state of the target after hysteresis (one-hot over up, degraded, down, "

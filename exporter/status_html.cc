@@ -276,10 +276,10 @@ std::string Title(const StatusReport& report) {
 }  // namespace
 
 const std::string& StatusPageCsp() {
-  static const std::string csp =
+  static const std::string kCsp =
       "default-src 'none'; style-src 'sha256-" + Sha256Base64(kCss) +
       "'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-  return csp;
+  return kCsp;
 }
 
 std::string RenderStatusHtml(const StatusReport& report, const StatusPageOptions& options) {

@@ -115,6 +115,7 @@ bool Finish(Transfer* t, CURLcode code) {
 // transfers together; returns the transfers that were redirected.
 std::vector<Transfer*> RunHop(const std::vector<Transfer*>& hop, SteadyClock::time_point deadline) {
   std::vector<std::string> hosts;
+  hosts.reserve(hop.size());
   for (const Transfer* t : hop) hosts.push_back(HostToResolve(ConnectHost(t->url)));
   // Like curl's default (IPv4 first, IPv6 when the name has no IPv4).
   const std::vector<ResolveResult> resolved =

@@ -41,7 +41,7 @@ bool IsIpLiteral(const std::string& host) {
 // (A CA bundle updated on disk is picked up at the next restart.)
 // Never destroyed, like the store it holds.
 const std::shared_future<X509_STORE*>& SystemTrustStoreLoad() {
-  static const auto* const store = new std::shared_future<X509_STORE*>(
+  static const auto* const kStore = new std::shared_future<X509_STORE*>(
       std::async(std::launch::async, [] {
         X509_STORE* s = X509_STORE_new();
         if (s != nullptr && X509_STORE_set_default_paths(s) != 1) {
@@ -50,7 +50,7 @@ const std::shared_future<X509_STORE*>& SystemTrustStoreLoad() {
         }
         return s;
       }).share());
-  return *store;
+  return *kStore;
 }
 
 X509_STORE* SystemTrustStore() { return SystemTrustStoreLoad().get(); }

@@ -22,10 +22,10 @@ class GrpcExporterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string error;
-    server_ = GrpcHealthServer::Start({}, &error);
+    GrpcHealthServerOptions options;
+    options.serving = {{"service1", true}, {"draining", false}};
+    server_ = GrpcHealthServer::Start(options, &error);
     ASSERT_NE(server_, nullptr) << error;
-    server_->SetServing("service1", true);
-    server_->SetServing("draining", false);
   }
 
   void StartExporter(const std::string& config_path) {

@@ -1,57 +1,45 @@
 #include "tests/collectors/grpc/grpc_health_server.h"
 
-#include <grpcpp/generic/async_generic_service.h>
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/security/server_credentials.h>
+#include <csignal>
+#include <optional>
+#include <string_view>
 
-#include <chrono>
-#include <fstream>
-#include <sstream>
+#include "tests/support/sanitizer_allowance.h"
 
 namespace outage::test {
-namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 std::unique_ptr<GrpcHealthServer> GrpcHealthServer::Start(const GrpcHealthServerOptions& options,
                                                           std::string* error) {
-  // A process-wide switch that BuildAndStart reads.
-  grpc::EnableDefaultHealthCheckService(options.health_service);
-  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  SubprocessOptions run;
+  run.program = OUTAGE_GRPC_HEALTH_SERVER_BINARY;
   if (!options.cert_path.empty()) {
-    grpc::SslServerCredentialsOptions ssl;
-    ssl.pem_key_cert_pairs.push_back({ReadFile(options.key_path), ReadFile(options.cert_path)});
-    credentials = grpc::SslServerCredentials(ssl);
+    run.args.push_back("--cert=" + options.cert_path);
+    run.args.push_back("--key=" + options.key_path);
+  }
+  if (!options.health_service) run.args.push_back("--no-health");
+  for (const auto& [service, serving] : options.serving) {
+    run.args.push_back((serving ? "--serving=" : "--not-serving=") + service);
   }
   std::unique_ptr<GrpcHealthServer> out(new GrpcHealthServer());
-  grpc::ServerBuilder builder;
-  out->generic_ = std::make_unique<grpc::CallbackGenericService>();
-  builder.RegisterCallbackGenericService(out->generic_.get());
-  builder.AddListeningPort("127.0.0.1:0", credentials, &out->port_);
-  out->server_ = builder.BuildAndStart();
-  if (!out->server_ || out->port_ == 0) {
-    *error = "grpc server failed to start on 127.0.0.1:0";
+  out->process_ = Subprocess::Start(run, error);
+  if (out->process_ == nullptr) return nullptr;
+  constexpr std::string_view kPort = "port=";
+  const std::optional<std::string> line =
+      out->process_->WaitForStderrLine([&](std::string_view l) { return l.rfind(kPort, 0) == 0; },
+                                       std::chrono::milliseconds(10000 * kSanitizerTimeScale));
+  if (!line.has_value()) {
+    *error = "grpc_health_server did not report its port; stderr: " + out->process_->Stderr();
     return nullptr;
   }
+  out->port_ = std::stoi(line->substr(kPort.size()));
   return out;
 }
 
 GrpcHealthServer::~GrpcHealthServer() {
-  if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  server_.reset();  // before generic_, which it uses
-}
-
-void GrpcHealthServer::SetServing(const std::string& service, bool serving) {
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  if (health != nullptr) health->SetServingStatus(service, serving);
+  // A graceful stop first, so the port is released before the next test;
+  // ~Subprocess kills what is still running after that.
+  process_->Signal(SIGTERM);
+  process_->Wait(std::chrono::milliseconds(3000));
 }
 
 }  // namespace outage::test

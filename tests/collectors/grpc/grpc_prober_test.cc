@@ -18,6 +18,7 @@
 #include "tests/collectors/probe_outcome.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/raw_tcp_server.h"
+#include "tests/support/sanitizer_allowance.h"
 #include "tests/support/test_certs.h"
 #include "tests/support/test_http_server.h"
 
@@ -90,10 +91,10 @@ TEST_F(GrpcProberTest, ServingServerSucceeds) {
 }
 
 TEST_F(GrpcProberTest, NamedServiceServingAndNotServing) {
-  auto server = Serve();
+  GrpcHealthServerOptions options;
+  options.serving = {{"checkout", true}, {"search", false}};
+  auto server = Serve(options);
   ASSERT_NE(server, nullptr);
-  server->SetServing("checkout", true);
-  server->SetServing("search", false);
   Outcome serving = Probe("      service: checkout\n", server->Target());
   EXPECT_TRUE(serving.result.success) << serving.result.log.Text();
   EXPECT_EQ(ServingStatus(serving.result), "SERVING");
@@ -239,9 +240,10 @@ TEST_F(GrpcProberTest, ProbePolicyBlocksBeforeConnecting) {
 }
 
 TEST_F(GrpcProberTest, ManyConcurrentChecksShareTheLoop) {
-  auto server = Serve();
+  GrpcHealthServerOptions options;
+  options.serving = {{"search", false}};
+  auto server = Serve(options);
   ASSERT_NE(server, nullptr);
-  server->SetServing("search", false);
   ConfigResult loaded = LoadConfigString(
       "modules:\n  ok:\n    prober: grpc\n  down:\n    prober: grpc\n    grpc:\n"
       "      service: search\n",
@@ -263,7 +265,11 @@ TEST_F(GrpcProberTest, ManyConcurrentChecksShareTheLoop) {
     // Each answer reaches the probe that asked: none crossed over.
     EXPECT_EQ(ServingStatus(r), i % 2 == 0 ? "SERVING" : "NOT_SERVING") << r.log.Text();
   }
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 3.0);
+  // Well inside the 5 s deadline: the checks ran side by side. Under TSan
+  // the CPU work alone can outgrow this bound; the answers are checked above.
+  if (!kThreadSanitized) {
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 3.0);
+  }
 }
 
 TEST_F(GrpcProberTest, TargetForms) {
