@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "config/diagnosis_parser.h"
+#include "config/target_text.h"
 
 namespace outage::config_internal {
 namespace {
@@ -64,6 +65,9 @@ bool ParseTarget(YamlReader& reader, const YAML::Node& node, const std::string& 
   }
   if (target == nullptr) return reader.MissingKey(node, path, "target");
   if (!ReadRequiredString(reader, *target, &out->target)) return false;
+  if (const std::string problem = TargetTextProblem(out->target); !problem.empty()) {
+    return reader.Fail(target->value, target->path, "the target " + problem);
+  }
   if (module == nullptr) return reader.MissingKey(node, path, "module");
   if (!ReadRequiredString(reader, *module, &out->module)) return false;
   const auto found = modules.find(out->module);

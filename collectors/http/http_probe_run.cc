@@ -19,6 +19,7 @@
 #include "collectors/metric_catalog.h"
 #include "collectors/probe_target.h"
 #include "collectors/target_policy.h"
+#include "config/url.h"
 
 namespace outage {
 namespace {
@@ -32,22 +33,6 @@ bool ReadSecretFile(const std::string& path, std::string* out) {
   buf << in.rdbuf();
   *out = std::string(TrimSpace(buf.str()));
   return true;
-}
-
-// RedactUrl hides userinfo, so credentials in a URL never reach a log.
-std::string RedactUrl(const std::string& url) {
-  CurlUrl u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return url;
-  char* password = nullptr;
-  if (curl_url_get(u.get(), CURLUPART_PASSWORD, &password, 0) == CURLUE_OK) {
-    curl_free(password);
-    curl_url_set(u.get(), CURLUPART_PASSWORD, "<secret>", 0);
-  }
-  char* out = nullptr;
-  if (curl_url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK) return url;
-  std::string s(out);
-  curl_free(out);
-  return s;
 }
 
 double HttpVersionNumber(long curl_version) {
@@ -225,7 +210,7 @@ bool HttpProbeRun::StartHop(const std::string& address) {
   }
   curl_easy_setopt(easy_.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(remaining.count()));
   curl_easy_setopt(easy_.get(), CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(remaining.count()));
-  result_.log.Info("Making HTTP request", {{"url", RedactUrl(url_)}, {"method", method_}});
+  result_.log.Info("Making HTTP request", {{"url", RedactUrlPassword(url_)}, {"method", method_}});
   owner_->AddTransfer(easy_.get());
   return true;
 }
@@ -267,6 +252,9 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   bool has_user_agent = false;
   bool has_content_type = false;
   for (const auto& [name, value] : config_.headers) {
+    // Like basic_auth and bearer_token, credentials set as plain headers
+    // stay with the host they were configured for.
+    if (!send_credentials_ && IsCredentialHeader(name)) continue;
     const std::string lower = LowerAscii(name);
     if (lower == "user-agent") has_user_agent = true;
     if (lower == "content-type") has_content_type = true;
@@ -355,7 +343,7 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   if (connect_to_) set(CURLOPT_CONNECT_TO, connect_to_.get());
   if (!config_.compression.empty()) set(CURLOPT_ACCEPT_ENCODING, config_.compression.c_str());
 
-  if (!ok) result_.log.Error("Invalid request", {{"url", RedactUrl(url_)}});
+  if (!ok) result_.log.Error("Invalid request", {{"url", RedactUrlPassword(url_)}});
   return ok;
 }
 
@@ -465,7 +453,7 @@ bool HttpProbeRun::FollowRedirect(long status) {
   if (location == nullptr) return false;  // no Location: the 3xx is final
   const std::string next(location);
   ++redirects_;
-  result_.log.Info("Received redirect", {{"location", RedactUrl(next)}});
+  result_.log.Info("Received redirect", {{"location", RedactUrlPassword(next)}});
   if (redirects_ > kMaxRedirects) {
     result_.log.Error("Too many redirects", {{"max_redirects", std::to_string(kMaxRedirects)}});
     result_.Fail(FailureReason::kProtocol);
