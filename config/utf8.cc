@@ -72,4 +72,10 @@ std::string ValidUtf8(std::string_view text) {
   return out;
 }
 
+std::string_view AsValidUtf8(std::string_view text, std::string* storage) {
+  if (IsValidUtf8(text)) return text;
+  *storage = ValidUtf8(text);
+  return *storage;
+}
+
 }  // namespace outage

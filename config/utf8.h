@@ -16,4 +16,8 @@ bool IsValidUtf8(std::string_view text);
 // U+FFFD, as the Unicode standard recommends; valid text comes back as is.
 std::string ValidUtf8(std::string_view text);
 
+// AsValidUtf8 is ValidUtf8 without a copy for valid text (the common case):
+// it returns `text` itself, or the replaced text kept in *storage.
+std::string_view AsValidUtf8(std::string_view text, std::string* storage);
+
 }  // namespace outage

@@ -427,13 +427,13 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
     return;
   }
   if (code != CURLE_OK) {
-    TransferProgress progress{t.namelookup_us > 0, t.connect_us > 0};
     const bool by_limit = !limit_error_.empty();
     const std::string err = by_limit           ? limit_error_
                             : error_buffer_[0] ? std::string(error_buffer_)
                                                : std::string(curl_easy_strerror(code));
+    const TransferProgress progress{t.namelookup_us > 0, t.connect_us > 0};
     result_.log.Error("Error for HTTP request", {{"err", err}});
-    result_.Fail(ReasonForCurlError(code, progress, by_limit));
+    result_.Fail(ReasonForCurlError(code, progress, by_limit, err));
     status_ = status;
     Finish();
     return;

@@ -118,8 +118,8 @@ TEST_F(HostileInputTest, NoSpellingOfATargetPasswordIsEverShown) {
   const std::string host = "127.0.0.1:" + Port();
   // Scheme-less and percent-encoded forms are probed with their credentials.
   for (const std::string& target :
-       {"alice:PaSs1@" + host + "/ok", "http://alice%3APaSs2@" + host + "/ok",
-        "http://alice%3aPaSs3@" + host + "/ok", "http://alice:PaSs4@" + host + "/ok"}) {
+       {"alice:PaSs1@" + host + "/ok", "http://alice:PaSs2@" + host + "/ok",
+        "http://alice%3APaSs4@" + host + "/ok", "http://alice%3aPaSs3@" + host + "/ok"}) {
     const HttpResponse r = Probe(target, "http_2xx", /*debug=*/true);
     EXPECT_EQ(r.status, 200) << target << "\n" << r.body;
     EXPECT_FALSE(Contains(r.body, "PaSs")) << r.body;
@@ -195,6 +195,34 @@ TEST_F(HostileInputTest, ATargetWithANulByteIs400) {
     EXPECT_TRUE(Contains(r.body, "control character 0x00")) << r.body;
   }
   EXPECT_EQ(server_->TotalRequests(), 0);
+}
+
+// RawReply answers with `bytes` as they are, then hangs up.
+Handler RawReply(std::string bytes) {
+  return [bytes = std::move(bytes)](const ServerRequest&, ResponseWriter& w) {
+    w.Write(bytes);
+    w.CloseConnection();
+  };
+}
+
+TEST_F(HostileInputTest, AHugeHeaderOrABadChunkSizeIsProtocol) {
+  ASSERT_NO_FATAL_FAILURE(Start(""));
+  server_->Route("/huge-header", RawReply("HTTP/1.1 200 OK\r\nX-Big: " + std::string(1 << 20, 'a') +
+                                          "\r\nContent-Length: 2\r\n\r\nok"));
+  server_->Route("/many-headers", RawReply("HTTP/1.1 200 OK\r\n" + [] {
+                   std::string lines;
+                   for (int i = 0; i < 20000; ++i) lines += "X-A" + std::to_string(i) + ": a\r\n";
+                   return lines;
+                 }() + "Content-Length: 2\r\n\r\nok"));
+  server_->Route("/bad-chunk", RawReply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                        "zz\r\nhello\r\n0\r\n\r\n"));
+  for (const char* path : {"/huge-header", "/many-headers", "/bad-chunk"}) {
+    const HttpResponse r = Probe(server_->Url(path));
+    ASSERT_EQ(r.status, 200) << path;
+    const MetricsText m = MetricsText::Parse(r.body);
+    EXPECT_EQ(m.Value("probe_success"), 0.0) << path;
+    EXPECT_EQ(m.FailureReason(), "protocol") << path << "\n" << r.body;
+  }
 }
 
 }  // namespace
