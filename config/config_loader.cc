@@ -7,12 +7,12 @@
 #include <yaml-cpp/parser.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <sstream>
 #include <vector>
 
+#include "config/bounded_file.h"
 #include "config/diagnosis_parser.h"
 #include "config/module_parser.h"
 #include "config/probe_policy_parser.h"
@@ -104,6 +104,14 @@ bool ParseDocument(YamlReader& reader, const YAML::Node& root, Config* config,
     } else {
       return reader.UnknownKey(entry);
     }
+  }
+  // Caps that keep a reload's memory bounded (yaml-cpp's node tree is
+  // already built; our own structures are several times larger per entry).
+  if (modules.IsMap() && modules.size() > kMaxModules) {
+    return reader.Fail(modules, "modules", "more than " + std::to_string(kMaxModules) + " modules");
+  }
+  if (targets.IsSequence() && targets.size() > kMaxTargets) {
+    return reader.Fail(targets, "targets", "more than " + std::to_string(kMaxTargets) + " targets");
   }
   // Modules and status pages before targets: targets refer to them by name.
   return ParseGlobal(reader, global, &config->global) &&
@@ -213,22 +221,18 @@ ConfigResult LoadConfigString(const std::string& yaml, const std::string& source
 }
 
 ConfigResult LoadConfigFile(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return ConfigError{path, 0, 0, std::string("cannot read file: ") + std::strerror(errno)};
-  }
   std::string text;
-  char buffer[64 * 1024];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
-    text.append(buffer, n);
+  if (std::optional<std::string> error = ReadBoundedFile(path, &text)) {
+    return ConfigError{path, 0, 0, *error};
   }
-  const int read_errno = std::ferror(file) ? errno : 0;
-  std::fclose(file);
-  if (read_errno != 0) {
-    return ConfigError{path, 0, 0, std::string("cannot read file: ") + std::strerror(read_errno)};
+  ConfigResult result = LoadConfigString(text, path);
+  // An empty file (or one with only comments) would turn every /probe into
+  // a 400; at start-up or on reload it is a mistake, not a config.
+  if (const auto* loaded = std::get_if<LoadedConfig>(&result);
+      loaded != nullptr && loaded->config->modules.empty()) {
+    return ConfigError{path, 0, 0, "the config defines no modules (and so no targets)"};
   }
-  return LoadConfigString(text, path);
+  return result;
 }
 
 ConfigResult LoadDefaultConfig() { return LoadConfigString(DefaultConfigYaml(), kEmbeddedSource); }

@@ -22,6 +22,10 @@ struct BadFile {
 
 // clang-format off
 constexpr BadFile kBadFiles[] = {
+      // A file without modules would refuse every /probe.
+      {"empty.yml", " the config defines no modules (and so no targets)"},
+      {"comments_only.yml", " the config defines no modules (and so no targets)"},
+      {"modules_empty.yml", " the config defines no modules (and so no targets)"},
       {"buckets_empty.yml",
        "2:22: global.histogram_buckets: at least one bucket is required"},
       {"buckets_not_increasing.yml",
@@ -204,7 +208,7 @@ TEST(ConfigErrorTest, MissingFileCannotBeRead) {
 
 TEST(ConfigErrorTest, DirectoryCannotBeRead) {
   const std::string path = TestdataPath("bad");
-  EXPECT_EQ(ErrorText(LoadConfigFile(path)), path + ": cannot read file: Is a directory");
+  EXPECT_EQ(ErrorText(LoadConfigFile(path)), path + ": not a regular file");
 }
 
 TEST(ConfigErrorTest, StringSourceNamesItself) {

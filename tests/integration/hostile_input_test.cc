@@ -4,7 +4,12 @@
 // page that redirects to a denied address, and servers that send bytes that
 // are not UTF-8 or framing that is not HTTP.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <csignal>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -222,6 +227,51 @@ TEST_F(HostileInputTest, AHugeHeaderOrABadChunkSizeIsProtocol) {
     const MetricsText m = MetricsText::Parse(r.body);
     EXPECT_EQ(m.Value("probe_success"), 0.0) << path;
     EXPECT_EQ(m.FailureReason(), "protocol") << path << "\n" << r.body;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Bounds: config files that are not files, or not configs.
+
+TEST_F(HostileInputTest, ReloadRefusesSpecialEmptyAndOversizedFilesAndKeepsTheConfig) {
+  ASSERT_NO_FATAL_FAILURE(Start(""));
+  const std::string path = tmp_.path() + "/config.yml";
+  const std::string huge =
+      tmp_.WriteFile("huge.yml", std::string(kModules) + "# " + std::string(17 << 20, 'x') + "\n");
+  const std::string empty = tmp_.WriteFile("empty.yml", "# nothing but a comment\n");
+  struct Case {
+    const char* what;
+    std::function<bool()> make;  // turns `path` into the hostile file
+    const char* error;
+  };
+  const std::vector<Case> cases = {
+      {"FIFO", [&] { return mkfifo(path.c_str(), 0600) == 0; }, "not a regular file"},
+      {"/dev/zero", [&] { return symlink("/dev/zero", path.c_str()) == 0; }, "not a regular file"},
+      {"17 MiB", [&] { return symlink(huge.c_str(), path.c_str()) == 0; },
+       "file is larger than 16 MiB"},
+      {"comment only", [&] { return symlink(empty.c_str(), path.c_str()) == 0; },
+       "the config defines no modules"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    ASSERT_EQ(unlink(path.c_str()), 0);
+    ASSERT_TRUE(c.make());
+    HttpRequest reload;
+    reload.method = "POST";
+    reload.url = exporter_->BaseUrl() + "/-/reload";
+    reload.timeout = std::chrono::seconds(10);
+    const HttpResponse r = HttpDo(reload);
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.status, 500) << r.body;
+    EXPECT_TRUE(Contains(r.body, c.error)) << r.body;
+    EXPECT_LT(r.elapsed.count(), 5.0);
+    // SIGHUP goes the same way and leaves the server answering.
+    ASSERT_EQ(kill(exporter_->Pid(), SIGHUP), 0);
+    const HttpResponse probe = Probe(server_->Url("/ok"));
+    EXPECT_EQ(probe.status, 200) << probe.body;
+    EXPECT_EQ(MetricsText::Parse(probe.body).Value("probe_success"), 1.0);
+    const MetricsText m = MetricsText::Parse(Get("/metrics").body);
+    EXPECT_EQ(m.Value("outage_exporter_config_last_reload_successful"), 0.0);
   }
 }
 
