@@ -12,7 +12,7 @@
 namespace outage {
 
 // kMaxConfigFileBytes caps a config or web config file.
-inline constexpr size_t kMaxConfigFileBytes = 16 * 1024 * 1024;
+inline constexpr size_t kMaxConfigFileBytes = 4 * 1024 * 1024;
 
 // ReadBoundedFile reads the regular file at `path` (symlinks followed) into
 // *text. It returns why not when the path is not a regular file, is larger

@@ -136,6 +136,7 @@ class DocumentMarks : public YAML::EventHandler {
  public:
   std::vector<YAML::Mark> starts;
   std::vector<YAML::Mark> roots;
+  size_t nodes = 0;  // in all documents
 
   void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
   void OnDocumentEnd() override {}
@@ -158,6 +159,7 @@ class DocumentMarks : public YAML::EventHandler {
 
  private:
   void Node(const YAML::Mark& mark) {
+    ++nodes;
     if (roots.size() < starts.size()) roots.push_back(mark);
   }
 };
@@ -179,6 +181,11 @@ std::optional<ConfigError> CheckOneDocument(const std::string& yaml, const std::
       const std::string token = pos < yaml.size() ? yaml.substr(pos, 1) : "end of input";
       return YamlError(source, mark, "unexpected \"" + token + "\" outside a flow collection");
     }
+  }
+  // yaml-cpp's tree takes several hundred bytes a node: counting events
+  // first keeps a reload's peak bounded whatever the file holds.
+  if (marks.nodes > kMaxYamlNodes) {
+    return ConfigError{source, 0, 0, "more than " + std::to_string(kMaxYamlNodes) + " YAML nodes"};
   }
   if (marks.starts.size() > 1) {
     const YAML::Mark& second = marks.roots.size() > 1 ? marks.roots[1] : marks.starts[1];

@@ -35,7 +35,10 @@ using ConfigResult = std::variant<LoadedConfig, ConfigError>;
 
 // kMaxModules and kMaxTargets cap a config; past them it is an error.
 inline constexpr size_t kMaxModules = 10000;
-inline constexpr size_t kMaxTargets = 100000;
+inline constexpr size_t kMaxTargets = 20000;
+// kMaxYamlNodes caps the scalars, maps and sequences of a config, counted
+// before any tree is built (20,000 targets with labels take about 200,000).
+inline constexpr size_t kMaxYamlNodes = 500000;
 
 // LoadConfigFile reads (see ReadBoundedFile) and validates the file at
 // `path`, which must define at least one module.

@@ -5,6 +5,7 @@
 
 #include "config/diagnosis_parser.h"
 #include "config/target_text.h"
+#include "config/url.h"
 
 namespace outage::config_internal {
 namespace {
@@ -120,8 +121,8 @@ bool ParseTargets(YamlReader& reader, const YAML::Node& node,
         first_line.emplace(std::make_pair(target.target, target.module), line);
     if (!inserted) {
       return reader.Fail(items[i], path,
-                         "duplicate target " + Quote(target.target) + " with module " +
-                             Quote(target.module) + " (first at line " +
+                         "duplicate target " + Quote(RedactUrlPassword(target.target)) +
+                             " with module " + Quote(target.module) + " (first at line " +
                              std::to_string(first->second) + ")");
     }
     out->push_back(std::move(target));

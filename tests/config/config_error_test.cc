@@ -211,6 +211,20 @@ TEST(ConfigErrorTest, DirectoryCannotBeRead) {
   EXPECT_EQ(ErrorText(LoadConfigFile(path)), path + ": not a regular file");
 }
 
+TEST(ConfigErrorTest, ModulesAndYamlNodesAreCapped) {
+  std::string modules = "modules:\n";
+  for (size_t i = 0; i <= kMaxModules; ++i) {
+    modules += "  m" + std::to_string(i) + ": {prober: tcp}\n";
+  }
+  EXPECT_EQ(ErrorText(LoadConfigString(modules, "big")),
+            "big:2:3: modules: more than 10000 modules");
+  // Counted before yaml-cpp builds its tree, whatever the nodes are.
+  std::string nodes = "x: [";
+  for (size_t i = 0; i <= kMaxYamlNodes; ++i) nodes += "1,";
+  nodes += "1]\n";
+  EXPECT_EQ(ErrorText(LoadConfigString(nodes, "big")), "big: more than 500000 YAML nodes");
+}
+
 TEST(ConfigErrorTest, StringSourceNamesItself) {
   EXPECT_EQ(ErrorText(LoadConfigString("modules:\n  m: {prober: ftp}\n", "reload request")),
             "reload request:2:15: modules.m.prober: unknown prober \"ftp\" "

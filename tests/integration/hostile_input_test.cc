@@ -237,7 +237,7 @@ TEST_F(HostileInputTest, ReloadRefusesSpecialEmptyAndOversizedFilesAndKeepsTheCo
   ASSERT_NO_FATAL_FAILURE(Start(""));
   const std::string path = tmp_.path() + "/config.yml";
   const std::string huge =
-      tmp_.WriteFile("huge.yml", std::string(kModules) + "# " + std::string(17 << 20, 'x') + "\n");
+      tmp_.WriteFile("huge.yml", std::string(kModules) + "# " + std::string(5 << 20, 'x') + "\n");
   const std::string empty = tmp_.WriteFile("empty.yml", "# nothing but a comment\n");
   struct Case {
     const char* what;
@@ -247,8 +247,8 @@ TEST_F(HostileInputTest, ReloadRefusesSpecialEmptyAndOversizedFilesAndKeepsTheCo
   const std::vector<Case> cases = {
       {"FIFO", [&] { return mkfifo(path.c_str(), 0600) == 0; }, "not a regular file"},
       {"/dev/zero", [&] { return symlink("/dev/zero", path.c_str()) == 0; }, "not a regular file"},
-      {"17 MiB", [&] { return symlink(huge.c_str(), path.c_str()) == 0; },
-       "file is larger than 16 MiB"},
+      {"5 MiB", [&] { return symlink(huge.c_str(), path.c_str()) == 0; },
+       "file is larger than 4 MiB"},
       {"comment only", [&] { return symlink(empty.c_str(), path.c_str()) == 0; },
        "the config defines no modules"},
   };
