@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "config/utf8.h"
+
 namespace outage {
 namespace {
 
@@ -16,7 +18,10 @@ bool NeedsQuoting(std::string_view value) {
 
 }  // namespace
 
-void AppendLogfmtValue(std::string* out, std::string_view value) {
+void AppendLogfmtValue(std::string* out, std::string_view raw) {
+  // Values carry what targets and servers sent: keep the log valid UTF-8.
+  std::string replaced;
+  const std::string_view value = AsValidUtf8(raw, &replaced);
   if (!NeedsQuoting(value)) {
     out->append(value);
     return;

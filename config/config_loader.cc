@@ -7,12 +7,12 @@
 #include <yaml-cpp/parser.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <sstream>
 #include <vector>
 
+#include "config/bounded_file.h"
 #include "config/diagnosis_parser.h"
 #include "config/module_parser.h"
 #include "config/placement.h"
@@ -122,6 +122,14 @@ bool ParseDocument(YamlReader& reader, const YAML::Node& root, Config* config,
       return reader.UnknownKey(entry);
     }
   }
+  // Caps that keep a reload's memory bounded (yaml-cpp's node tree is
+  // already built; our own structures are several times larger per entry).
+  if (modules.IsMap() && modules.size() > kMaxModules) {
+    return reader.Fail(modules, "modules", "more than " + std::to_string(kMaxModules) + " modules");
+  }
+  if (targets.IsSequence() && targets.size() > kMaxTargets) {
+    return reader.Fail(targets, "targets", "more than " + std::to_string(kMaxTargets) + " targets");
+  }
   // Modules and status pages before targets: targets refer to them by name.
   return ParseGlobal(reader, global, &config->global) &&
          config_internal::ParseProbePolicy(reader, probe_policy, &config->probe_policy) &&
@@ -145,6 +153,7 @@ class DocumentMarks : public YAML::EventHandler {
  public:
   std::vector<YAML::Mark> starts;
   std::vector<YAML::Mark> roots;
+  size_t nodes = 0;  // in all documents
 
   void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
   void OnDocumentEnd() override {}
@@ -167,6 +176,7 @@ class DocumentMarks : public YAML::EventHandler {
 
  private:
   void Node(const YAML::Mark& mark) {
+    ++nodes;
     if (roots.size() < starts.size()) roots.push_back(mark);
   }
 };
@@ -188,6 +198,11 @@ std::optional<ConfigError> CheckOneDocument(const std::string& yaml, const std::
       const std::string token = pos < yaml.size() ? yaml.substr(pos, 1) : "end of input";
       return YamlError(source, mark, "unexpected \"" + token + "\" outside a flow collection");
     }
+  }
+  // yaml-cpp's tree takes several hundred bytes a node: counting events
+  // first keeps a reload's peak bounded whatever the file holds.
+  if (marks.nodes > kMaxYamlNodes) {
+    return ConfigError{source, 0, 0, "more than " + std::to_string(kMaxYamlNodes) + " YAML nodes"};
   }
   if (marks.starts.size() > 1) {
     const YAML::Mark& second = marks.roots.size() > 1 ? marks.roots[1] : marks.starts[1];
@@ -230,22 +245,18 @@ ConfigResult LoadConfigString(const std::string& yaml, const std::string& source
 }
 
 ConfigResult LoadConfigFile(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return ConfigError{path, 0, 0, std::string("cannot read file: ") + std::strerror(errno)};
-  }
   std::string text;
-  char buffer[64 * 1024];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
-    text.append(buffer, n);
+  if (std::optional<std::string> error = ReadBoundedFile(path, &text)) {
+    return ConfigError{path, 0, 0, *error};
   }
-  const int read_errno = std::ferror(file) ? errno : 0;
-  std::fclose(file);
-  if (read_errno != 0) {
-    return ConfigError{path, 0, 0, std::string("cannot read file: ") + std::strerror(read_errno)};
+  ConfigResult result = LoadConfigString(text, path);
+  // An empty file (or one with only comments) would turn every /probe into
+  // a 400; at start-up or on reload it is a mistake, not a config.
+  if (const auto* loaded = std::get_if<LoadedConfig>(&result);
+      loaded != nullptr && loaded->config->modules.empty()) {
+    return ConfigError{path, 0, 0, "the config defines no modules (and so no targets)"};
   }
-  return LoadConfigString(text, path);
+  return result;
 }
 
 ConfigResult LoadDefaultConfig() { return LoadConfigString(DefaultConfigYaml(), kEmbeddedSource); }

@@ -33,10 +33,19 @@ struct LoadedConfig {
 
 using ConfigResult = std::variant<LoadedConfig, ConfigError>;
 
-// LoadConfigFile reads and validates the file at `path`.
+// kMaxModules and kMaxTargets cap a config; past them it is an error.
+inline constexpr size_t kMaxModules = 10000;
+inline constexpr size_t kMaxTargets = 20000;
+// kMaxYamlNodes caps the scalars, maps and sequences of a config, counted
+// before any tree is built (20,000 targets with labels take about 200,000).
+inline constexpr size_t kMaxYamlNodes = 500000;
+
+// LoadConfigFile reads (see ReadBoundedFile) and validates the file at
+// `path`, which must define at least one module.
 ConfigResult LoadConfigFile(const std::string& path);
 
-// LoadConfigString validates `yaml`; `source` names it in errors.
+// LoadConfigString validates `yaml`, which may be a fragment without
+// modules; `source` names it in errors.
 ConfigResult LoadConfigString(const std::string& yaml, const std::string& source);
 
 // LoadDefaultConfig loads the configuration embedded in the binary.

@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "config/diagnosis_parser.h"
+#include "config/target_text.h"
+#include "config/url.h"
 
 namespace outage::config_internal {
 namespace {
@@ -64,6 +66,9 @@ bool ParseTarget(YamlReader& reader, const YAML::Node& node, const std::string& 
   }
   if (target == nullptr) return reader.MissingKey(node, path, "target");
   if (!ReadRequiredString(reader, *target, &out->target)) return false;
+  if (const std::string problem = TargetTextProblem(out->target); !problem.empty()) {
+    return reader.Fail(target->value, target->path, "the target " + problem);
+  }
   if (module == nullptr) return reader.MissingKey(node, path, "module");
   if (!ReadRequiredString(reader, *module, &out->module)) return false;
   const auto found = modules.find(out->module);
@@ -116,8 +121,8 @@ bool ParseTargets(YamlReader& reader, const YAML::Node& node,
         first_line.emplace(std::make_pair(target.target, target.module), line);
     if (!inserted) {
       return reader.Fail(items[i], path,
-                         "duplicate target " + Quote(target.target) + " with module " +
-                             Quote(target.module) + " (first at line " +
+                         "duplicate target " + Quote(RedactUrlPassword(target.target)) +
+                             " with module " + Quote(target.module) + " (first at line " +
                              std::to_string(first->second) + ")");
     }
     out->push_back(std::move(target));

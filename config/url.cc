@@ -72,13 +72,33 @@ bool IsHttpUrl(const std::string& text) {
 }
 
 std::string RedactUrlPassword(const std::string& text) {
+  // A scheme-less target ("user:pw@host:port") is probed as http://text, and
+  // so is a malformed one ("http:user:pw@host"): the authority then starts
+  // at the beginning, and everything up to its last '@' is userinfo.
   Authority authority;
-  if (!FindAuthority(text, &authority)) return text;
-  const size_t at = text.rfind('@', authority.end - 1);
-  if (at == std::string::npos || at < authority.begin) return text;
-  const size_t colon = text.find(':', authority.begin);
-  if (colon == std::string::npos || colon > at) return text;
-  return text.substr(0, colon + 1) + "<secret>" + text.substr(at);
+  if (!FindAuthority(text, &authority)) {
+    authority.begin = 0;
+    authority.end = text.find_first_of("/?#");
+    if (authority.end == std::string::npos) authority.end = text.size();
+  }
+  const size_t at = text.rfind('@', authority.end == 0 ? 0 : authority.end - 1);
+  if (at == std::string::npos || at < authority.begin || at >= authority.end) return text;
+  const std::string_view userinfo(text.data() + authority.begin, at - authority.begin);
+  // The password follows the first ':' (or a percent-encoded one, which
+  // curl decodes into the user name and sends all the same).
+  size_t secret = userinfo.find(':');
+  if (secret != std::string_view::npos) {
+    secret += 1;
+  } else {
+    for (size_t i = 0; i + 3 <= userinfo.size(); ++i) {
+      if (userinfo[i] == '%' && userinfo[i + 1] == '3' && (userinfo[i + 2] | 0x20) == 'a') {
+        secret = i + 3;
+        break;
+      }
+    }
+    if (secret == std::string_view::npos) return text;
+  }
+  return text.substr(0, authority.begin + secret) + "<secret>" + text.substr(at);
 }
 
 }  // namespace outage

@@ -11,8 +11,10 @@ namespace outage {
 bool IsHttpUrl(const std::string& text);
 
 // RedactUrlPassword replaces the password of a URL's userinfo with
-// "<secret>" ("http://user:<secret>@proxy:3128"). Text without one is
-// returned unchanged.
+// "<secret>" ("http://user:<secret>@proxy:3128"), in every spelling a probe
+// would send as credentials: with or without a scheme, after a
+// percent-encoded colon, and in malformed forms such as "http:u:pw@host".
+// Text without a password is returned unchanged.
 std::string RedactUrlPassword(const std::string& text);
 
 }  // namespace outage

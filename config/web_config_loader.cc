@@ -4,10 +4,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
+#include "config/bounded_file.h"
 #include "config/yaml_reader.h"
 
 namespace outage {
@@ -175,13 +174,13 @@ WebConfigResult LoadWebConfigString(const std::string& yaml, const std::string& 
 }
 
 WebConfigResult LoadWebConfigFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ConfigError{path, 0, 0, std::string("cannot read file: ") + std::strerror(errno)};
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::string text;
+  if (std::optional<std::string> error = ReadBoundedFile(path, &text)) {
+    return ConfigError{path, 0, 0, *error};
+  }
   const size_t slash = path.rfind('/');
   const std::string directory = slash == std::string::npos ? "." : path.substr(0, slash);
-  return LoadWebConfigString(text.str(), path, directory.empty() ? "/" : directory);
+  return LoadWebConfigString(text, path, directory.empty() ? "/" : directory);
 }
 
 }  // namespace outage

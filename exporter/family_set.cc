@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "config/utf8.h"
+
 namespace outage {
 namespace {
 
@@ -25,7 +27,11 @@ void AppendNumber(double value, std::string* out) {
   }
 }
 
-void AppendEscaped(std::string_view value, std::string* out) {
+void AppendEscaped(std::string_view raw, std::string* out) {
+  // Label values come from targets, vendors and probed servers; the
+  // exposition format (and promtool) accept only UTF-8.
+  std::string replaced;
+  const std::string_view value = AsValidUtf8(raw, &replaced);
   for (const char c : value) {
     switch (c) {
       case '\n':

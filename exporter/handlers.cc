@@ -9,6 +9,7 @@
 
 #include "collectors/metric_catalog.h"
 #include "collectors/target_policy.h"
+#include "config/target_text.h"
 #include "config/url.h"
 #include "exporter/build_info.h"
 #include "exporter/deadline.h"
@@ -127,8 +128,12 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
     return HttpResponse::Text(500, "Module \"" + module_name + "\" uses prober \"" + module.prober +
                                        "\", which this build does not have\n");
   }
+  if (const std::string problem = TargetTextProblem(*target); !problem.empty()) {
+    return HttpResponse::Text(400, "Invalid target: the target " + problem + "\n");
+  }
   if (auto problem = prober->CheckTarget(*target)) {
-    return HttpResponse::Text(400, "Invalid target \"" + *target + "\": " + *problem + "\n");
+    return HttpResponse::Text(
+        400, "Invalid target \"" + RedactUrlPassword(*target) + "\": " + *problem + "\n");
   }
   // probe_policy: a denied host glob or IP literal is never fetched. Names
   // are checked again, on every address, when the probe connects.
@@ -192,7 +197,7 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
     }));
   }
   // Status pages are fetched on this thread while the probes run.
-  status_pages_->Refresh(config->status_pages, diagnosis_->clock().Now(),
+  status_pages_->Refresh(config->status_pages, config->probe_policy, diagnosis_->clock().Now(),
                          start + ProbeTimeout(header, timeout_offset_, kStatusPageTimeout));
   const std::vector<StatusPageView> pages = status_pages_->Views(config->status_pages);
 

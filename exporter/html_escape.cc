@@ -3,9 +3,14 @@
 
 #include <cctype>
 
+#include "config/utf8.h"
+
 namespace outage {
 
-std::string HtmlEscape(std::string_view text) {
+std::string HtmlEscape(std::string_view raw) {
+  // The page is served as UTF-8: what is not UTF-8 is replaced, not passed.
+  std::string replaced;
+  const std::string_view text = AsValidUtf8(raw, &replaced);
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {

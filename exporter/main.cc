@@ -20,6 +20,7 @@
 #include "collectors/probe_engine.h"
 #include "collectors/statuspage/statuspage_cache.h"
 #include "config/config_loader.h"
+#include "config/url.h"
 #include "config/web_config_loader.h"
 #include "diagnosis/clock.h"
 #include "diagnosis/diagnosis.h"
@@ -56,7 +57,7 @@ std::optional<std::string> ValidateTargets(const Config& config, const ProbeEngi
              "\", which this build does not have";
     }
     if (auto problem = prober->CheckTarget(t.target)) {
-      return where + ".target: \"" + t.target + "\": " + *problem;
+      return where + ".target: \"" + RedactUrlPassword(t.target) + "\": " + *problem;
     }
   }
   return std::nullopt;

@@ -206,7 +206,7 @@ void GrpcProbeRun::OnTransferDone(CURLcode code) {
                             : error_buffer_[0] != 0 ? std::string(error_buffer_)
                                                     : std::string(curl_easy_strerror(code));
     status_code_ = code == CURLE_OPERATION_TIMEDOUT ? kGrpcDeadlineExceeded : kGrpcUnavailable;
-    Fail(ReasonForCurlError(code, TransferProgress{true, connect_us > 0}, by_limit),
+    Fail(ReasonForCurlError(code, TransferProgress{true, connect_us > 0}, by_limit, err),
          "Error for gRPC health check", err);
     return;
   }

@@ -26,4 +26,10 @@ bool SplitHeaderLine(std::string_view line, std::string* name, std::string_view*
   return true;
 }
 
+bool IsCredentialHeader(std::string_view name) {
+  const std::string lower = LowerAscii(TrimSpace(name));
+  return lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" ||
+         lower == "cookie2" || lower == "www-authenticate";
+}
+
 }  // namespace outage

@@ -18,4 +18,10 @@ std::string_view TrimSpace(std::string_view s);
 // blank end of the headers).
 bool SplitHeaderLine(std::string_view line, std::string* name, std::string_view* value);
 
+// IsCredentialHeader reports whether a request header named `name` (any
+// case) carries credentials that must not follow a redirect to another host:
+// Authorization, Proxy-Authorization, Cookie, Cookie2 and WWW-Authenticate,
+// the set Go's client strips (plus Proxy-Authorization).
+bool IsCredentialHeader(std::string_view name);
+
 }  // namespace outage

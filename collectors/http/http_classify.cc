@@ -4,7 +4,8 @@
 
 namespace outage {
 
-FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress, bool aborted_by_limit) {
+FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress, bool aborted_by_limit,
+                                 std::string_view curl_error) {
   if (aborted_by_limit) return FailureReason::kProtocol;
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -19,9 +20,22 @@ FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress, bool 
       if (!progress.connected) return FailureReason::kNetwork;
       return FailureReason::kTimeout;
 
+    case CURLE_RECV_ERROR:
+      // curl reports a bad chunk size and oversized headers as receive
+      // errors: the server answered, wrongly.
+      if (curl_error.find("chunked-encoding") != std::string_view::npos ||
+          curl_error.find("response headers") != std::string_view::npos) {
+        return FailureReason::kProtocol;
+      }
+      return FailureReason::kNetwork;
+
+    case CURLE_OUT_OF_MEMORY:
+      // Once connected, this is curl refusing a header line over its
+      // 100 KiB limit, not the machine running out.
+      return progress.connected ? FailureReason::kProtocol : FailureReason::kNetwork;
+
     case CURLE_COULDNT_CONNECT:
     case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
     case CURLE_PARTIAL_FILE:
     case CURLE_INTERFACE_FAILED:
       return FailureReason::kNetwork;

@@ -4,6 +4,7 @@
 
 #include <curl/curl.h>
 
+#include <string_view>
 #include <vector>
 
 #include "collectors/failure_reason.h"
@@ -19,8 +20,11 @@ struct TransferProgress {
 
 // ReasonForCurlError classifies a transfer that ended with `code` != CURLE_OK.
 // `aborted_by_limit` is true when our own callbacks stopped the transfer
-// because the response broke a size or count limit.
-FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress, bool aborted_by_limit);
+// because the response broke a size or count limit. `curl_error` is curl's
+// error text (CURLOPT_ERRORBUFFER), which tells a malformed reply from a
+// broken connection where both end in CURLE_RECV_ERROR.
+FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress, bool aborted_by_limit,
+                                 std::string_view curl_error = {});
 
 // ReasonForStatus classifies an HTTP status that is not in the valid set.
 FailureReason ReasonForStatus(long status);

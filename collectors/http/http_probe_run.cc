@@ -18,25 +18,10 @@
 #include "collectors/metric_catalog.h"
 #include "collectors/probe_target.h"
 #include "collectors/target_policy.h"
+#include "config/url.h"
 
 namespace outage {
 namespace {
-
-// RedactUrl hides userinfo, so credentials in a URL never reach a log.
-std::string RedactUrl(const std::string& url) {
-  CurlUrl u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return url;
-  char* password = nullptr;
-  if (curl_url_get(u.get(), CURLUPART_PASSWORD, &password, 0) == CURLUE_OK) {
-    curl_free(password);
-    curl_url_set(u.get(), CURLUPART_PASSWORD, "<secret>", 0);
-  }
-  char* out = nullptr;
-  if (curl_url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK) return url;
-  std::string s(out);
-  curl_free(out);
-  return s;
-}
 
 double HttpVersionNumber(long curl_version) {
   switch (curl_version) {
@@ -214,7 +199,7 @@ bool HttpProbeRun::StartHop(const std::string& address) {
   }
   curl_easy_setopt(easy_.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(remaining.count()));
   curl_easy_setopt(easy_.get(), CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(remaining.count()));
-  result_.log.Info("Making HTTP request", {{"url", RedactUrl(url_)}, {"method", method_}});
+  result_.log.Info("Making HTTP request", {{"url", RedactUrlPassword(url_)}, {"method", method_}});
   owner_->AddTransfer(easy_.get());
   return true;
 }
@@ -264,6 +249,9 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   bool has_user_agent = false;
   bool has_content_type = false;
   for (const auto& [name, value] : config_.headers) {
+    // Like basic_auth and bearer_token, credentials set as plain headers
+    // stay with the host they were configured for.
+    if (!send_credentials_ && IsCredentialHeader(name)) continue;
     const std::string lower = LowerAscii(name);
     if (lower == "user-agent") has_user_agent = true;
     if (lower == "content-type") has_content_type = true;
@@ -351,7 +339,7 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   if (connect_to_) set(CURLOPT_CONNECT_TO, connect_to_.get());
   if (!config_.compression.empty()) set(CURLOPT_ACCEPT_ENCODING, config_.compression.c_str());
 
-  if (!ok) result_.log.Error("Invalid request", {{"url", RedactUrl(url_)}});
+  if (!ok) result_.log.Error("Invalid request", {{"url", RedactUrlPassword(url_)}});
   return ok;
 }
 
@@ -437,13 +425,13 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
     return;
   }
   if (code != CURLE_OK) {
-    TransferProgress progress{t.namelookup_us > 0, t.connect_us > 0};
     const bool by_limit = !limit_error_.empty();
     const std::string err = by_limit           ? limit_error_
                             : error_buffer_[0] ? std::string(error_buffer_)
                                                : std::string(curl_easy_strerror(code));
+    const TransferProgress progress{t.namelookup_us > 0, t.connect_us > 0};
     result_.log.Error("Error for HTTP request", {{"err", err}});
-    result_.Fail(ReasonForCurlError(code, progress, by_limit));
+    result_.Fail(ReasonForCurlError(code, progress, by_limit, err));
     status_ = status;
     Finish();
     return;
@@ -464,7 +452,7 @@ bool HttpProbeRun::FollowRedirect(long status) {
   const std::string next(location);
   // Counted even when not followed, as blackbox counts the redirects seen.
   ++redirects_;
-  result_.log.Info("Received redirect", {{"location", RedactUrl(next)}});
+  result_.log.Info("Received redirect", {{"location", RedactUrlPassword(next)}});
   if (!config_.follow_redirects) {
     result_.log.Info("Not following redirect");
     return false;

@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/http/header_text.h"
 #include "collectors/http/http_probe_run.h"
 
 namespace outage {
@@ -12,6 +13,14 @@ NormalizedTarget NormalizeHttpTarget(std::string_view target) {
   std::string url(target);
   if (url.empty()) {
     out.error = "empty target";
+    return out;
+  }
+  // "http:user:pw@host" and "http:\\host" would be taken for scheme-less
+  // targets and fetched as http://http:user:pw@host; Go refuses them too.
+  const std::string head = LowerAscii(url.substr(0, 8));
+  if ((head.rfind("http:", 0) == 0 && head.rfind("http://", 0) != 0) ||
+      (head.rfind("https:", 0) == 0 && head.rfind("https://", 0) != 0)) {
+    out.error = "invalid target URL: the scheme must be followed by \"//\"";
     return out;
   }
   // blackbox: a target without a scheme is an http:// URL.

@@ -38,7 +38,7 @@ void StatusPageCache::Sync(const std::vector<StatusPage>& pages) {
   entries_ = std::move(kept);
 }
 
-void StatusPageCache::Refresh(const std::vector<StatusPage>& pages,
+void StatusPageCache::Refresh(const std::vector<StatusPage>& pages, const ProbePolicy& policy,
                               std::chrono::system_clock::time_point now,
                               std::chrono::steady_clock::time_point deadline) {
   std::vector<std::string> names;
@@ -62,7 +62,7 @@ void StatusPageCache::Refresh(const std::vector<StatusPage>& pages,
   if (!urls.empty()) {
     std::vector<StatusPageFetch> fetched;
     try {
-      fetched = fetcher_(urls, deadline);
+      fetched = fetcher_(urls, policy, deadline);
     } catch (const std::exception&) {
       // Counted as failed fetches below; the flags must still be cleared.
     }

@@ -34,7 +34,8 @@ struct StatusPageView {
 class StatusPageCache {
  public:
   using Fetcher = std::function<std::vector<StatusPageFetch>(
-      const std::vector<std::string>& urls, std::chrono::steady_clock::time_point deadline)>;
+      const std::vector<std::string>& urls, const ProbePolicy& policy,
+      std::chrono::steady_clock::time_point deadline)>;
 
   // FailureReporter hears of every failed fetch or unparsable document: the
   // page's name and why (no URL, which may carry credentials).
@@ -48,8 +49,9 @@ class StatusPageCache {
   void Sync(const std::vector<StatusPage>& pages);
 
   // Refresh fetches every page of `pages` not fetched within its
-  // refresh_interval before `now`, returning by `deadline`.
-  void Refresh(const std::vector<StatusPage>& pages, std::chrono::system_clock::time_point now,
+  // refresh_interval before `now`, under `policy`, returning by `deadline`.
+  void Refresh(const std::vector<StatusPage>& pages, const ProbePolicy& policy,
+               std::chrono::system_clock::time_point now,
                std::chrono::steady_clock::time_point deadline);
 
   // Views returns `pages` in order as last fetched.

@@ -4,6 +4,7 @@
 #include "collectors/statuspage/statuspage_fetcher.h"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "collectors/async_resolver.h"
 #include "collectors/http/curl_handles.h"
 #include "collectors/http/curl_pinning.h"
+#include "collectors/target_policy.h"
 
 namespace outage {
 namespace {
@@ -22,6 +24,9 @@ constexpr int kMaxRedirects = 3;
 
 struct Transfer {
   std::string url;  // the hop in progress
+  const ProbePolicy* policy = nullptr;
+  bool host_listed = false;     // the hop's host matched an allow glob
+  std::string blocked_address;  // why OnOpenSocket refused a connection
   int redirects = 0;
   CurlEasy easy;
   CurlSlist connect_to;
@@ -39,6 +44,21 @@ extern "C" size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   }
   transfer->result->body.append(data, n);
   return n;
+}
+
+// OpenSocket applies probe_policy to every address curl connects to, as the
+// HTTP prober does: a pinned address was checked already, and this catches
+// any connection that was not.
+extern "C" curl_socket_t OpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string why;
+  if (!TargetPolicy(*t->policy)
+           .Allows(&address->addr, static_cast<socklen_t>(address->addrlen), t->host_listed,
+                   &why)) {
+    t->blocked_address = why;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
 long RemainingMs(SteadyClock::time_point deadline) {
@@ -65,6 +85,8 @@ bool Configure(Transfer* t, const std::string& address, SteadyClock::time_point 
   ok = ok && curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, WriteBody) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_WRITEDATA, static_cast<void*>(t)) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_PRIVATE, static_cast<void*>(t)) == CURLE_OK;
+  ok = ok && curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OpenSocket) == CURLE_OK;
+  ok = ok && curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, static_cast<void*>(t)) == CURLE_OK;
   if (!address.empty()) {
     t->connect_to = PinnedConnectTo(ConnectHost(t->url), address);
     ok = ok && curl_easy_setopt(h, CURLOPT_CONNECT_TO, t->connect_to.get()) == CURLE_OK;
@@ -98,7 +120,9 @@ bool Finish(Transfer* t, CURLcode code) {
     t->result->body.clear();
     return false;
   }
-  if (t->too_big) {
+  if (!t->blocked_address.empty()) {
+    Fail(t, "connection blocked by probe_policy: " + t->blocked_address);
+  } else if (t->too_big) {
     Fail(t, "document larger than " + std::to_string(kMaxStatusPageBytes) + " bytes");
   } else if (code != CURLE_OK) {
     Fail(t, curl_easy_strerror(code));
@@ -116,7 +140,16 @@ bool Finish(Transfer* t, CURLcode code) {
 std::vector<Transfer*> RunHop(const std::vector<Transfer*>& hop, SteadyClock::time_point deadline) {
   std::vector<std::string> hosts;
   hosts.reserve(hop.size());
-  for (const Transfer* t : hop) hosts.push_back(HostToResolve(ConnectHost(t->url)));
+  for (Transfer* t : hop) {
+    const TargetPolicy policy(*t->policy);
+    const std::string host = UrlPart(t->url, CURLUPART_HOST);
+    t->host_listed = policy.HostListed(host);
+    t->blocked_address.clear();
+    std::string why;
+    // A refused host is not even looked up ("" skips it below).
+    hosts.push_back(policy.Allows(host, &why) ? HostToResolve(ConnectHost(t->url)) : "");
+    if (!why.empty()) Fail(t, "blocked by probe_policy: " + why);
+  }
   // Like curl's default (IPv4 first, IPv6 when the name has no IPv4).
   const std::vector<ResolveResult> resolved =
       ResolveOnThisThread(hosts, IpProtocol::kIp4, /*fallback=*/true, deadline);
@@ -124,12 +157,23 @@ std::vector<Transfer*> RunHop(const std::vector<Transfer*>& hop, SteadyClock::ti
   std::vector<Transfer*> added;
   for (size_t i = 0; i < hop.size(); ++i) {
     Transfer* t = hop[i];
+    if (t->done) continue;  // refused by probe_policy
     if (!hosts[i].empty() && !resolved[i].error.empty()) {
       Fail(t,
            std::string(curl_easy_strerror(CURLE_COULDNT_RESOLVE_HOST)) + ": " + resolved[i].error);
       continue;
     }
     const std::string address = hosts[i].empty() ? "" : resolved[i].addresses.front().text;
+    if (!hosts[i].empty()) {
+      const ResolvedAddress& a = resolved[i].addresses.front();
+      std::string why;
+      if (!TargetPolicy(*t->policy)
+               .Allows(reinterpret_cast<const sockaddr*>(&a.addr), a.addr_len, t->host_listed,
+                       &why)) {
+        Fail(t, "blocked by probe_policy: " + why);
+        continue;
+      }
+    }
     if (!multi || !Configure(t, address, deadline) ||
         curl_multi_add_handle(multi.get(), t->easy.get()) != CURLM_OK) {
       Fail(t, "cannot set up the transfer");
@@ -161,6 +205,7 @@ std::vector<Transfer*> RunHop(const std::vector<Transfer*>& hop, SteadyClock::ti
 }  // namespace
 
 std::vector<StatusPageFetch> FetchStatusPages(const std::vector<std::string>& urls,
+                                              const ProbePolicy& policy,
                                               SteadyClock::time_point deadline) {
   std::vector<StatusPageFetch> results(urls.size());
   std::vector<std::unique_ptr<Transfer>> transfers;
@@ -168,6 +213,7 @@ std::vector<StatusPageFetch> FetchStatusPages(const std::vector<std::string>& ur
   for (size_t i = 0; i < urls.size(); ++i) {
     auto t = std::make_unique<Transfer>();
     t->url = urls[i];
+    t->policy = &policy;
     t->result = &results[i];
     hop.push_back(t.get());
     transfers.push_back(std::move(t));

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
+
 namespace outage {
 
 struct StatusPageFetch {
@@ -18,9 +20,11 @@ struct StatusPageFetch {
 inline constexpr size_t kMaxStatusPageBytes = 4 * 1024 * 1024;
 
 // FetchStatusPages GETs every URL (http and https only, up to 3 redirects)
-// and returns one result per URL, in order, by `deadline`. Thread-safe
+// and returns one result per URL, in order, by `deadline`. Every hop's host
+// and every address connected to pass `policy`, as a probe's do. Thread-safe
 // (curl_global_init must have run).
 std::vector<StatusPageFetch> FetchStatusPages(const std::vector<std::string>& urls,
+                                              const ProbePolicy& policy,
                                               std::chrono::steady_clock::time_point deadline);
 
 }  // namespace outage

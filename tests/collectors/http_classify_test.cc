@@ -73,6 +73,23 @@ TEST(ReasonForCurlErrorTest, BrokenRepliesAreProtocol) {
                     {CURLE_BAD_FUNCTION_ARGUMENT, FailureReason::kProtocol}});
 }
 
+TEST(ReasonForCurlErrorTest, MalformedRepliesCurlReportsAsReceiveErrorsAreProtocol) {
+  const TransferProgress connected{true, true};
+  EXPECT_EQ(ReasonForCurlError(CURLE_RECV_ERROR, connected, false,
+                               "Illegal or missing hexadecimal sequence in chunked-encoding"),
+            FailureReason::kProtocol);
+  EXPECT_EQ(ReasonForCurlError(CURLE_RECV_ERROR, connected, false,
+                               "Too large response headers: 307227 > 307200"),
+            FailureReason::kProtocol);
+  EXPECT_EQ(ReasonForCurlError(CURLE_RECV_ERROR, connected, false,
+                               "Recv failure: Connection reset by peer"),
+            FailureReason::kNetwork);
+  // curl refuses a header line over 100 KiB as out of memory.
+  EXPECT_EQ(ReasonForCurlError(CURLE_OUT_OF_MEMORY, connected, false), FailureReason::kProtocol);
+  EXPECT_EQ(ReasonForCurlError(CURLE_OUT_OF_MEMORY, TransferProgress{true, false}, false),
+            FailureReason::kNetwork);
+}
+
 TEST(ReasonForCurlErrorTest, UnlistedCodesFallBackToNetwork) {
   ExpectClassified({{CURLE_FAILED_INIT, FailureReason::kNetwork},
                     {CURLE_LOGIN_DENIED, FailureReason::kNetwork}});

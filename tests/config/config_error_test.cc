@@ -22,6 +22,10 @@ struct BadFile {
 
 // clang-format off
 constexpr BadFile kBadFiles[] = {
+      // A file without modules would refuse every /probe.
+      {"empty.yml", " the config defines no modules (and so no targets)"},
+      {"comments_only.yml", " the config defines no modules (and so no targets)"},
+      {"modules_empty.yml", " the config defines no modules (and so no targets)"},
       {"buckets_empty.yml",
        "2:22: global.histogram_buckets: at least one bucket is required"},
       {"buckets_not_increasing.yml",
@@ -222,7 +226,21 @@ TEST(ConfigErrorTest, MissingFileCannotBeRead) {
 
 TEST(ConfigErrorTest, DirectoryCannotBeRead) {
   const std::string path = TestdataPath("bad");
-  EXPECT_EQ(ErrorText(LoadConfigFile(path)), path + ": cannot read file: Is a directory");
+  EXPECT_EQ(ErrorText(LoadConfigFile(path)), path + ": not a regular file");
+}
+
+TEST(ConfigErrorTest, ModulesAndYamlNodesAreCapped) {
+  std::string modules = "modules:\n";
+  for (size_t i = 0; i <= kMaxModules; ++i) {
+    modules += "  m" + std::to_string(i) + ": {prober: tcp}\n";
+  }
+  EXPECT_EQ(ErrorText(LoadConfigString(modules, "big")),
+            "big:2:3: modules: more than 10000 modules");
+  // Counted before yaml-cpp builds its tree, whatever the nodes are.
+  std::string nodes = "x: [";
+  for (size_t i = 0; i <= kMaxYamlNodes; ++i) nodes += "1,";
+  nodes += "1]\n";
+  EXPECT_EQ(ErrorText(LoadConfigString(nodes, "big")), "big: more than 500000 YAML nodes");
 }
 
 TEST(ConfigErrorTest, StringSourceNamesItself) {

@@ -161,8 +161,10 @@ TEST(GoodConfigTest, DebianBlackboxFileLoadsWithoutWarnings) {
   EXPECT_TRUE(loaded.warnings.empty());
 }
 
-TEST(GoodConfigTest, EmptyFileIsValid) {
-  const LoadedConfig loaded = ExpectLoaded(LoadConfigFile(TestdataPath("good/empty.yml")));
+// A fragment without modules is valid text; only a whole config file must
+// define modules (see ConfigErrorTest).
+TEST(GoodConfigTest, EmptyTextIsAValidFragment) {
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigString("", "inline"));
   EXPECT_TRUE(loaded.config->modules.empty());
   EXPECT_TRUE(loaded.config->targets.empty());
   EXPECT_EQ(loaded.config->global.histogram_buckets, DefaultHistogramBuckets());
@@ -170,8 +172,8 @@ TEST(GoodConfigTest, EmptyFileIsValid) {
   EXPECT_TRUE(loaded.warnings.empty());
 }
 
-TEST(GoodConfigTest, OnlyEmptyModulesIsValid) {
-  const LoadedConfig loaded = ExpectLoaded(LoadConfigFile(TestdataPath("good/modules_only.yml")));
+TEST(GoodConfigTest, OnlyEmptyModulesIsAValidFragment) {
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigString("modules: {}\n", "inline"));
   EXPECT_TRUE(loaded.config->modules.empty());
   EXPECT_TRUE(loaded.config->targets.empty());
 }

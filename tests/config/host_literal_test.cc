@@ -86,7 +86,7 @@ TEST(HostLiteralCheckTest, ConfigsUseHostnames) {
   std::vector<std::filesystem::path> files = YamlFilesUnder(OUTAGE_CONFIG_SOURCE_DIR);
   const std::vector<std::filesystem::path> good = YamlFilesUnder(testing::TestdataPath("good"));
   files.insert(files.end(), good.begin(), good.end());
-  ASSERT_GE(files.size(), 5u);  // default_config.yml and the good files
+  ASSERT_GE(files.size(), 3u);  // default_config.yml and the good files
   for (const std::filesystem::path& file : files) {
     EXPECT_EQ(FindPublicIpLiterals(ReadFile(file)), Literals{}) << file;
   }

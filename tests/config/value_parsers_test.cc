@@ -71,7 +71,7 @@ TEST(UrlTest, RecognisesHttpUrls) {
   }
 }
 
-TEST(UrlTest, RedactsOnlyTheUserinfoPassword) {
+TEST(UrlTest, RedactsOnlyTheUserinfoPasswordInEverySpelling) {
   static constexpr std::pair<std::string_view, std::string_view> kCases[] = {
       {"http://user:pass@proxy:3128", "http://user:<secret>@proxy:3128"},
       {"https://u:p@ss:w@rd@host/x@y", "https://u:<secret>@host/x@y"},
@@ -81,6 +81,16 @@ TEST(UrlTest, RedactsOnlyTheUserinfoPassword) {
       {"http://proxy/?u=a:b@c", "http://proxy/?u=a:b@c"},
       {"www.example.com:443", "www.example.com:443"},
       {"", ""},
+      // Every spelling a probe sends as credentials.
+      {"user:pw@127.0.0.1:80/x", "user:<secret>@127.0.0.1:80/x"},
+      {"user:pw@host", "user:<secret>@host"},
+      {"http:user:pw@host", "http:<secret>@host"},
+      {"http:\\\\user:pw@host/", "http:<secret>@host/"},
+      {"http://user%3Apw@host", "http://user%3A<secret>@host"},
+      {"http://user%3apw@host", "http://user%3a<secret>@host"},
+      {"user%3Apw@host:1", "user%3A<secret>@host:1"},
+      {"user@host:22", "user@host:22"},
+      {"user:pw@host/?next=http://x", "user:<secret>@host/?next=http://x"},
   };
   for (const auto& [text, redacted] : kCases) {
     EXPECT_EQ(RedactUrlPassword(std::string(text)), redacted) << "input \"" << text << "\"";

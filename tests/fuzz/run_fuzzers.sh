@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build_dir=${BUILD_DIR:-$root/build-fuzz}
 jobs=${JOBS:-$(nproc)}
 targets=(fuzz_config_loader fuzz_dns_message fuzz_statuspage_parser fuzz_query_response
-         fuzz_probe_query fuzz_request_head)
+         fuzz_probe_query fuzz_request_head fuzz_target_text)
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DOUTAGE_FUZZ=ON -DOUTAGE_BUILD_TESTS=OFF >/dev/null

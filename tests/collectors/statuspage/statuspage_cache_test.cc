@@ -24,18 +24,19 @@ struct ScriptedFetcher {
   std::vector<std::string> asked;
 
   StatusPageCache::Fetcher Fn() {
-    return [this](const std::vector<std::string>& urls, SteadyClock::time_point) {
-      std::vector<StatusPageFetch> out;
-      for (const auto& url : urls) {
-        asked.push_back(url);
-        StatusPageFetch f;
-        f.ok = !body.empty();
-        f.body = body;
-        if (!f.ok) f.error = "connection refused";
-        out.push_back(f);
-      }
-      return out;
-    };
+    return
+        [this](const std::vector<std::string>& urls, const ProbePolicy&, SteadyClock::time_point) {
+          std::vector<StatusPageFetch> out;
+          for (const auto& url : urls) {
+            asked.push_back(url);
+            StatusPageFetch f;
+            f.ok = !body.empty();
+            f.body = body;
+            if (!f.ok) f.error = "connection refused";
+            out.push_back(f);
+          }
+          return out;
+        };
   }
 };
 
@@ -67,23 +68,23 @@ TEST(StatusPageCacheTest, ReportsEachFailedFetchWithItsCause) {
   StatusPageCache cache(fetcher.Fn(), [&](const std::string& page, const std::string& error) {
     reported.push_back(page + ": " + error);
   });
-  cache.Refresh(Pages(), At(0), Soon());
+  cache.Refresh(Pages(), {}, At(0), Soon());
   EXPECT_TRUE(reported.empty());
   EXPECT_EQ(cache.Views(Pages())[0].last_error, "");
 
   fetcher.body.clear();  // the next fetch fails
-  cache.Refresh(Pages(), At(60), Soon());
+  cache.Refresh(Pages(), {}, At(60), Soon());
   ASSERT_EQ(reported.size(), 1u);
   EXPECT_EQ(reported[0], "spotify: connection refused");
   EXPECT_EQ(cache.Views(Pages())[0].last_error, "connection refused");
 
   fetcher.body = "{not json";
-  cache.Refresh(Pages(), At(120), Soon());
+  cache.Refresh(Pages(), {}, At(120), Soon());
   ASSERT_EQ(reported.size(), 2u);
   EXPECT_EQ(reported[1].rfind("spotify: unparsable summary: ", 0), 0u) << reported[1];
 
   fetcher.body = kOperational;
-  cache.Refresh(Pages(), At(180), Soon());
+  cache.Refresh(Pages(), {}, At(180), Soon());
   EXPECT_EQ(reported.size(), 2u);
   EXPECT_EQ(cache.Views(Pages())[0].last_error, "");
 }
@@ -101,12 +102,12 @@ TEST(StatusPageCacheTest, NeverFetchedIsDown) {
 TEST(StatusPageCacheTest, FetchesAtMostOncePerRefreshInterval) {
   ScriptedFetcher fetcher;
   StatusPageCache cache(fetcher.Fn());
-  cache.Refresh(Pages(), At(0), Soon());
-  cache.Refresh(Pages(), At(30), Soon());
-  cache.Refresh(Pages(), At(59), Soon());
+  cache.Refresh(Pages(), {}, At(0), Soon());
+  cache.Refresh(Pages(), {}, At(30), Soon());
+  cache.Refresh(Pages(), {}, At(59), Soon());
   EXPECT_EQ(fetcher.asked.size(), 1u);
   EXPECT_EQ(fetcher.asked[0], "https://status.example.com/api/v2/summary.json");
-  cache.Refresh(Pages(), At(60), Soon());
+  cache.Refresh(Pages(), {}, At(60), Soon());
   EXPECT_EQ(fetcher.asked.size(), 2u);
   const auto views = cache.Views(Pages());
   EXPECT_TRUE(views[0].up);
@@ -118,21 +119,21 @@ TEST(StatusPageCacheTest, FetchesAtMostOncePerRefreshInterval) {
 TEST(StatusPageCacheTest, FailedFetchKeepsTheLastGoodSummary) {
   ScriptedFetcher fetcher;
   StatusPageCache cache(fetcher.Fn());
-  cache.Refresh(Pages(), At(0), Soon());
+  cache.Refresh(Pages(), {}, At(0), Soon());
   fetcher.body = "";  // the vendor's page is unreachable
-  cache.Refresh(Pages(), At(60), Soon());
+  cache.Refresh(Pages(), {}, At(60), Soon());
   auto views = cache.Views(Pages());
   EXPECT_FALSE(views[0].up);
   EXPECT_DOUBLE_EQ(views[0].last_success_seconds, 1'700'000'000);
   ASSERT_NE(views[0].summary, nullptr);
   EXPECT_EQ(views[0].summary->indicator, "none");
   fetcher.body = "{\"status\": {\"indic";  // truncated
-  cache.Refresh(Pages(), At(120), Soon());
+  cache.Refresh(Pages(), {}, At(120), Soon());
   views = cache.Views(Pages());
   EXPECT_FALSE(views[0].up);
   EXPECT_EQ(views[0].summary->indicator, "none");
   fetcher.body = kMajor;
-  cache.Refresh(Pages(), At(180), Soon());
+  cache.Refresh(Pages(), {}, At(180), Soon());
   views = cache.Views(Pages());
   EXPECT_TRUE(views[0].up);
   EXPECT_EQ(views[0].summary->indicator, "major");
@@ -140,16 +141,17 @@ TEST(StatusPageCacheTest, FailedFetchKeepsTheLastGoodSummary) {
 
 TEST(StatusPageCacheTest, ConcurrentScrapesFetchOnce) {
   std::atomic<int> fetches{0};
-  StatusPageCache cache([&](const std::vector<std::string>& urls, SteadyClock::time_point) {
-    ++fetches;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    return std::vector<StatusPageFetch>(urls.size(), StatusPageFetch{true, kOperational, ""});
-  });
+  StatusPageCache cache(
+      [&](const std::vector<std::string>& urls, const ProbePolicy&, SteadyClock::time_point) {
+        ++fetches;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return std::vector<StatusPageFetch>(urls.size(), StatusPageFetch{true, kOperational, ""});
+      });
   std::vector<std::thread> scrapes;
   std::atomic<int> saw_summary{0};
   for (int i = 0; i < 4; ++i) {
     scrapes.emplace_back([&] {
-      cache.Refresh(Pages(), At(0), Soon());
+      cache.Refresh(Pages(), {}, At(0), Soon());
       saw_summary += cache.Views(Pages())[0].summary != nullptr ? 1 : 0;
     });
   }
@@ -161,12 +163,12 @@ TEST(StatusPageCacheTest, ConcurrentScrapesFetchOnce) {
 TEST(StatusPageCacheTest, SyncForgetsRemovedAndMovedPages) {
   ScriptedFetcher fetcher;
   StatusPageCache cache(fetcher.Fn());
-  cache.Refresh(Pages(), At(0), Soon());
+  cache.Refresh(Pages(), {}, At(0), Soon());
   auto moved = Pages();
   moved[0].url = "https://elsewhere.example.com";
   cache.Sync(moved);
   EXPECT_EQ(cache.Views(moved)[0].summary, nullptr);
-  cache.Refresh(moved, At(1), Soon());  // a new URL is fetched at once
+  cache.Refresh(moved, {}, At(1), Soon());  // a new URL is fetched at once
   EXPECT_EQ(fetcher.asked.back(), "https://elsewhere.example.com/api/v2/summary.json");
   cache.Sync({});
   EXPECT_EQ(cache.Views(Pages())[0].summary, nullptr);

@@ -28,7 +28,7 @@ TEST_F(StatusPageFetcherTest, FetchesEveryUrlInOrder) {
   server_->Route("/moved.json", test::RedirectTo("/a.json"));
   const auto results = FetchStatusPages({server_->Url("/a.json"), server_->Url("/b.json"),
                                          server_->Url("/moved.json"), "ftp://127.0.0.1/x.json"},
-                                        SteadyClock::now() + milliseconds(5000));
+                                        ProbePolicy{}, SteadyClock::now() + milliseconds(5000));
   ASSERT_EQ(results.size(), 4u);
   EXPECT_TRUE(results[0].ok);
   EXPECT_EQ(results[0].body, "A");
@@ -42,8 +42,8 @@ TEST_F(StatusPageFetcherTest, FetchesEveryUrlInOrder) {
 
 TEST_F(StatusPageFetcherTest, CapsTheBody) {
   server_->Route("/huge.json", test::HugeBody(kMaxStatusPageBytes + 1));
-  const auto results =
-      FetchStatusPages({server_->Url("/huge.json")}, SteadyClock::now() + milliseconds(10000));
+  const auto results = FetchStatusPages({server_->Url("/huge.json")}, ProbePolicy{},
+                                        SteadyClock::now() + milliseconds(10000));
   ASSERT_EQ(results.size(), 1u);
   EXPECT_FALSE(results[0].ok);
   EXPECT_EQ(results[0].error, "document larger than 4194304 bytes");
@@ -53,7 +53,8 @@ TEST_F(StatusPageFetcherTest, CapsTheBody) {
 TEST_F(StatusPageFetcherTest, StopsAtTheDeadline) {
   server_->Route("/slow.json", test::Delay(milliseconds(5000), test::Reply(200, {}, "late")));
   const auto start = SteadyClock::now();
-  const auto results = FetchStatusPages({server_->Url("/slow.json")}, start + milliseconds(300));
+  const auto results =
+      FetchStatusPages({server_->Url("/slow.json")}, ProbePolicy{}, start + milliseconds(300));
   EXPECT_LT(SteadyClock::now() - start, milliseconds(2000));
   ASSERT_EQ(results.size(), 1u);
   EXPECT_FALSE(results[0].ok);

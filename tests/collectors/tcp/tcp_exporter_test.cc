@@ -34,6 +34,16 @@ class TcpExporterTest : public ::testing::Test {
           labels:
             - name: ssh_version
               value: "${1}"
+  any_banner:
+    prober: tcp
+    timeout: 5s
+    tcp:
+      preferred_ip_protocol: ip4
+      query_response:
+        - expect: '^SSH-2.0-(\C*)'  # \C: any byte, even one that is not UTF-8
+          labels:
+            - name: banner
+              value: "${1}"
   tls_banner:
     prober: tcp
     timeout: 5s
@@ -74,6 +84,23 @@ TEST_F(TcpExporterTest, BannerProbeIsLintCleanAndCarriesExpectInfo) {
   EXPECT_EQ(m.Value("probe_expect_info", {{"ssh_version", "OpenSSH_9.2"}}), 1);
   EXPECT_EQ(m.Value("probe_ip_protocol"), 4);
   EXPECT_TRUE(m.Has("probe_tcp_duration_seconds", {{"phase", "exchange"}}));
+}
+
+TEST_F(TcpExporterTest, InvalidUtf8InACaptureIsReplacedAndLintClean) {
+  std::string error;
+  auto server = ScriptedServer::Start(
+      [](ServerConn& c) { c.Write("SSH-2.0-Open\xFF\xC3SSH x\r\n"); }, &error);
+  ASSERT_NE(server, nullptr) << error;
+  MetricsText m = Probe(server->Target(), "any_banner");  // promtool-checked
+  const HttpResponse debug =
+      HttpGet(exporter_->BaseUrl() + "/probe?target=" + UrlEncode(server->Target()) +
+              "&module=any_banner&debug=true");
+  EXPECT_EQ(m.Value("probe_success"), 1);
+  EXPECT_EQ(m.Value("probe_expect_info", {{"banner", "Open\xEF\xBF\xBD\xEF\xBF\xBDSSH x"}}), 1)
+      << debug.body;
+  EXPECT_EQ(debug.body.find('\xFF'), std::string::npos) << debug.body;
+  exporter_->Stop();
+  EXPECT_EQ(exporter_->Stderr().find('\xFF'), std::string::npos);
 }
 
 TEST_F(TcpExporterTest, ExpiredCertificateIsTlsAndLintClean) {

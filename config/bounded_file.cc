@@ -1,0 +1,66 @@
+// See bounded_file.h.
+#include "config/bounded_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace outage {
+namespace {
+
+// Fd closes a descriptor when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+std::string SizeText(size_t bytes) {
+  return bytes % (1024 * 1024) == 0 ? std::to_string(bytes / (1024 * 1024)) + " MiB"
+                                    : std::to_string(bytes) + " bytes";
+}
+
+}  // namespace
+
+std::optional<std::string> ReadBoundedFile(const std::string& path, std::string* text,
+                                           size_t max_bytes, std::chrono::milliseconds max_time) {
+  const auto start = std::chrono::steady_clock::now();
+  const Fd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) return std::string("cannot read file: ") + std::strerror(errno);
+  struct stat st {};
+  if (fstat(fd.get(), &st) != 0) return std::string("cannot read file: ") + std::strerror(errno);
+  if (!S_ISREG(st.st_mode)) return std::string("not a regular file");
+  if (static_cast<unsigned long long>(st.st_size) > max_bytes) {
+    return "file is larger than " + SizeText(max_bytes);
+  }
+  text->clear();
+  text->reserve(static_cast<size_t>(st.st_size));
+  char buffer[64 * 1024];
+  for (;;) {
+    const ssize_t n = read(fd.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::string("cannot read file: ") + std::strerror(errno);
+    if (n == 0) return std::nullopt;
+    // The file may grow while it is read.
+    if (text->size() + static_cast<size_t>(n) > max_bytes) {
+      return "file is larger than " + SizeText(max_bytes);
+    }
+    text->append(buffer, static_cast<size_t>(n));
+    if (std::chrono::steady_clock::now() - start > max_time) {
+      return "reading the file took longer than " + std::to_string(max_time.count()) + " ms";
+    }
+  }
+}
+
+}  // namespace outage
