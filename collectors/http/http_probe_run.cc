@@ -261,7 +261,7 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
     list = curl_slist_append(list, "User-Agent: outage_exporter/" OUTAGE_VERSION);
   }
   if (!has_content_type) list = curl_slist_append(list, "Content-Type:");
-  if (!AppendHttpHeaders(config_, &list, &error) ||
+  if (!AppendHttpHeaders(config_, send_credentials_, &list, &error) ||
       (send_credentials_ && !AppendAuthorization(config_, &list, &error))) {
     result_.log.Error("Error creating request", {{"err", error}});
     curl_slist_free_all(list);

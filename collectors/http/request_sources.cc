@@ -63,8 +63,10 @@ bool AppendAuthorization(const HttpProbe& config, curl_slist** list, std::string
   return true;
 }
 
-bool AppendHttpHeaders(const HttpProbe& config, curl_slist** list, std::string* error) {
+bool AppendHttpHeaders(const HttpProbe& config, bool credentials, curl_slist** list,
+                       std::string* error) {
   for (const HeaderValues& header : config.http_headers) {
+    if (!credentials && IsCredentialHeader(header.name)) continue;
     for (const std::string& value : header.values) Append(list, header.name, value);
     for (const std::string& secret : header.secrets) Append(list, header.name, secret);
     for (const std::string& path : header.files) {

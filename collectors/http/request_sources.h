@@ -27,8 +27,10 @@ bool ReadRequestBody(const HttpProbe& config, std::string* body, std::string* er
 bool AppendAuthorization(const HttpProbe& config, curl_slist** list, std::string* error);
 
 // AppendHttpHeaders appends one line per value, secret and file of
-// http_headers, files read now. Returns false with *error on an unreadable
-// file.
-bool AppendHttpHeaders(const HttpProbe& config, curl_slist** list, std::string* error);
+// http_headers, files read now; with `credentials` false (a redirect left the
+// target's host) credential headers (IsCredentialHeader) are left out.
+// Returns false with *error on an unreadable file.
+bool AppendHttpHeaders(const HttpProbe& config, bool credentials, curl_slist** list,
+                       std::string* error);
 
 }  // namespace outage

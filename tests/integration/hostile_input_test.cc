@@ -90,6 +90,16 @@ TEST_F(HostileInputTest, CredentialHeadersDoNotFollowARedirectToAnotherHost) {
         proxy-authorization: Basic cHJveHk6cHc=
         Cookie: session=header-cookie
         X-Trace: keep-me
+  with_http_headers:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      ip_protocol_fallback: false
+      authorization: {credentials: authorization-token}
+      http_headers:
+        Cookie: {secrets: [session=http-headers-cookie]}
+        X-Trace: {values: [keep-me-too]}
 )"));
   server_->Route("/log", Reply(200, {}, "logged"));
   // Another name for the same address is another host.
@@ -116,6 +126,22 @@ TEST_F(HostileInputTest, CredentialHeadersDoNotFollowARedirectToAnotherHost) {
   EXPECT_EQ(seen->Header("Authorization"), "Bearer header-token");
   EXPECT_EQ(seen->Header("Proxy-Authorization"), "Basic cHJveHk6cHc=");
   EXPECT_EQ(seen->Header("Cookie"), "session=header-cookie");
+
+  // The same for blackbox's newer spellings: authorization and http_headers.
+  r = Probe(server_->Url("/open-redirect"), "with_http_headers");
+  ASSERT_EQ(r.status, 200) << r.body;
+  seen = server_->LastRequest("/log");
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->Header("Host"), "localhost:" + Port());
+  EXPECT_EQ(seen->Header("Authorization"), "");
+  EXPECT_EQ(seen->Header("Cookie"), "");
+  EXPECT_EQ(seen->Header("X-Trace"), "keep-me-too");
+  r = Probe(server_->Url("/same-host"), "with_http_headers");
+  ASSERT_EQ(r.status, 200) << r.body;
+  seen = server_->LastRequest("/log");
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->Header("Authorization"), "Bearer authorization-token");
+  EXPECT_EQ(seen->Header("Cookie"), "session=http-headers-cookie");
 }
 
 TEST_F(HostileInputTest, NoSpellingOfATargetPasswordIsEverShown) {
