@@ -4,11 +4,10 @@
 // loopback target accepts only the token it issued.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <iostream>
 #include <memory>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
@@ -139,6 +138,21 @@ class OAuth2Test : public ::testing::Test {
     return MetricsText::Parse(response.body);
   }
 
+  // ExpectFailedWithoutTarget probes `module` with debug output, which must
+  // hold every line of `log` and fail with `reason`; /api is never asked.
+  static void ExpectFailedWithoutTarget(const std::string& module,
+                                        const std::vector<std::string>& log,
+                                        const std::string& reason) {
+    const HttpResponse r = ProbeRaw(module, "&debug=true");
+    EXPECT_EQ(r.status, 200);
+    for (const std::string& line : log) {
+      EXPECT_NE(r.body.find(line), std::string::npos) << line << "\n" << r.body;
+    }
+    EXPECT_NE(r.body.find("probe_failure_reason{reason=\"" + reason + "\"} 1"), std::string::npos)
+        << r.body;
+    EXPECT_EQ(env->server->RequestCount("/api"), 0);
+  }
+
   static inline std::unique_ptr<Env> env;
   static inline std::string setup_error;
 };
@@ -159,22 +173,14 @@ TEST_F(OAuth2Test, TokenAboutToExpireIsFetchedAgain) {
 }
 
 TEST_F(OAuth2Test, TokenEndpointRefusalFailsTheProbeBeforeTheTarget) {
-  const HttpResponse r = ProbeRaw("oauth_denied", "&debug=true");
-  EXPECT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find("Error fetching OAuth 2.0 token"), std::string::npos) << r.body;
-  EXPECT_NE(r.body.find("token endpoint answered HTTP 401"), std::string::npos) << r.body;
-  EXPECT_NE(r.body.find("probe_failure_reason{reason=\"protocol\"} 1"), std::string::npos)
-      << r.body;
-  EXPECT_EQ(env->server->RequestCount("/api"), 0);
+  ExpectFailedWithoutTarget("oauth_denied",
+                            {"Error fetching OAuth 2.0 token", "token endpoint answered HTTP 401"},
+                            "protocol");
 }
 
 TEST_F(OAuth2Test, TokenRequestObeysProbePolicy) {
-  const HttpResponse r = ProbeRaw("oauth_policy", "&debug=true");
-  EXPECT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find("Request blocked by probe_policy"), std::string::npos) << r.body;
-  EXPECT_NE(r.body.find("probe_failure_reason{reason=\"network\"} 1"), std::string::npos) << r.body;
+  ExpectFailedWithoutTarget("oauth_policy", {"Request blocked by probe_policy"}, "network");
   EXPECT_EQ(env->server->RequestCount("/oauth/token"), 0);
-  EXPECT_EQ(env->server->RequestCount("/api"), 0);
 }
 
 TEST_F(OAuth2Test, SecretsAndTokensStayOutOfConfigDebugAndLogs) {
