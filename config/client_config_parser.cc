@@ -8,6 +8,8 @@
 #include <cctype>
 #include <vector>
 
+#include "config/url.h"
+
 namespace outage::config_internal {
 namespace {
 
@@ -15,6 +17,9 @@ constexpr std::string_view kTlsVersions[] = {"", "TLS10", "TLS11", "TLS12", "TLS
 constexpr std::string_view kSecretRefs[] = {"ca_ref",           "cert_ref",     "key_ref",
                                             "username_ref",     "password_ref", "credentials_ref",
                                             "client_secret_ref"};
+// Options of oauth2's own HTTP client that the token request does not use.
+constexpr std::string_view kOAuth2Transport[] = {"tls_config", "proxy_url", "no_proxy",
+                                                 "proxy_from_environment", "proxy_connect_header"};
 
 // Headers common's http_headers refuses to set: the client owns them.
 constexpr std::string_view kReservedHeaders[] = {"authorization",
@@ -101,6 +106,57 @@ bool ParseBasicAuth(YamlReader& reader, const YAML::Node& node, const std::strin
     (is_username ? username_sources : password_sources).push_back(&entry);
   }
   return reader.MutuallyExclusive(username_sources) && reader.MutuallyExclusive(password_sources);
+}
+
+bool ParseOAuth2(YamlReader& reader, const YAML::Node& node, const std::string& path, OAuth2* out) {
+  std::vector<MapEntry> entries;
+  if (!reader.Entries(node, path, &entries)) return false;
+  std::vector<const MapEntry*> secret_sources;
+  const MapEntry* token_url = nullptr;
+  for (const MapEntry& entry : entries) {
+    bool ok = true;
+    if (entry.name == "client_id") {
+      ok = reader.ReadString(entry.value, entry.path, &out->client_id);
+    } else if (entry.name == "client_secret" || entry.name == "client_secret_file") {
+      std::string* field =
+          entry.name == "client_secret" ? &out->client_secret : &out->client_secret_file;
+      ok = reader.ReadString(entry.value, entry.path, field);
+      if (ok && !field->empty()) secret_sources.push_back(&entry);
+    } else if (entry.name == "scopes") {
+      ok = reader.ReadStringList(entry.value, entry.path, &out->scopes);
+    } else if (entry.name == "token_url") {
+      token_url = &entry;
+      ok = reader.ReadString(entry.value, entry.path, &out->token_url);
+    } else if (entry.name == "endpoint_params") {
+      std::vector<MapEntry> params;
+      ok = reader.Entries(entry.value, entry.path, &params);
+      for (size_t i = 0; ok && i < params.size(); ++i) {
+        std::string value;
+        ok = reader.ReadString(params[i].value, params[i].path, &value);
+        out->endpoint_params.emplace_back(params[i].name, std::move(value));
+      }
+    } else if (IsSecretRef(entry.name)) {
+      return FailSecretRef(reader, entry);
+    } else if (IsOneOf(entry.name, kOAuth2Transport)) {
+      return reader.Fail(entry.key, entry.path,
+                         Quote(entry.name) +
+                             " for the token request is not supported: the token is fetched "
+                             "directly, with the system's CA certificates");
+    } else {
+      ok = reader.UnknownKey(entry);
+    }
+    if (!ok) return false;
+  }
+  if (!reader.MutuallyExclusive(secret_sources)) return false;
+  if (token_url == nullptr || out->token_url.empty()) {
+    return reader.MissingKey(node, path, "token_url");
+  }
+  if (!IsHttpUrl(out->token_url)) {
+    return reader.Fail(token_url->value, token_url->path,
+                       "invalid token_url " + Quote(RedactUrlPassword(out->token_url)) +
+                           " (want an http:// or https:// URL)");
+  }
+  return true;
 }
 
 bool ParseAuthorization(YamlReader& reader, const YAML::Node& node, const std::string& path,

@@ -31,6 +31,12 @@ bool ParseBasicAuth(YamlReader& reader, const YAML::Node& node, const std::strin
 bool ParseAuthorization(YamlReader& reader, const YAML::Node& node, const std::string& path,
                         Authorization* out);
 
+// ParseOAuth2 reads {client_id, client_secret, client_secret_file, scopes,
+// token_url, endpoint_params}; token_url is required (http or https) and the
+// secret and its _file form are mutually exclusive. The token request's own
+// transport options (tls_config, proxy_*) are refused, naming the key.
+bool ParseOAuth2(YamlReader& reader, const YAML::Node& node, const std::string& path, OAuth2* out);
+
 // ParseHttpHeaders reads common's http_headers: a map from header name to
 // {values, secrets, files}. Headers the client sets itself (Host,
 // Authorization, User-Agent, ...) are refused, as in common.

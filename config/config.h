@@ -72,6 +72,17 @@ struct Authorization {
   std::string credentials_file;  // read at probe time
 };
 
+// OAuth2 is common's `oauth2`, client credentials flow: the token is
+// fetched from token_url and sent as "Authorization: Bearer <token>".
+struct OAuth2 {
+  std::string client_id;
+  std::string client_secret;       // secret
+  std::string client_secret_file;  // read when a token is fetched
+  std::vector<std::string> scopes;
+  std::string token_url;
+  LabelPairs endpoint_params;  // extra form fields, in file order
+};
+
 // HeaderValues is one entry of common's `http_headers`: every value becomes
 // one request header line. Secrets are redacted wherever the config is
 // shown; files are read at probe time.
@@ -109,6 +120,7 @@ struct HttpProbe {
   std::string bearer_token;       // secret
   std::string bearer_token_file;  // read at probe time
   std::optional<Authorization> authorization;
+  std::optional<OAuth2> oauth2;
   TlsConfig tls_config;
   std::string proxy_url;  // may carry credentials: secret when it does
   IpProtocol preferred_ip_protocol = IpProtocol::kIp6;

@@ -26,7 +26,6 @@ constexpr Unservable kUnservable[] = {
      "CEL expressions need a CEL implementation, and Debian 12 packages none for C++"},
     {"fail_if_body_json_not_matches_cel",
      "CEL expressions need a CEL implementation, and Debian 12 packages none for C++"},
-    {"oauth2", "the OAuth 2.0 client credentials flow is not built yet"},
     {"no_proxy", "per-target proxy selection is not built yet"},
     {"proxy_from_environment", "per-target proxy selection is not built yet"},
     {"proxy_connect_header", "proxy CONNECT headers are not built yet"},
@@ -130,6 +129,11 @@ class HttpProbeParser {
       if (value.IsNull()) return true;
       credentials_.push_back(&entry);
       return ParseAuthorization(reader_, value, path, &out_->authorization.emplace());
+    }
+    if (name == "oauth2") {
+      if (value.IsNull()) return true;
+      credentials_.push_back(&entry);
+      return ParseOAuth2(reader_, value, path, &out_->oauth2.emplace());
     }
     if (name == "fail_if_ssl") {
       return reader_.ReadBool(value, path, &out_->fail_if_ssl);
@@ -346,7 +350,8 @@ class HttpProbeParser {
         warnings_->push_back(follow_redirects_->path + ": overridden by no_follow_redirects");
       }
     }
-    // basic_auth, bearer_token and bearer_token_file each set Authorization.
+    // basic_auth, bearer_token(_file), authorization and oauth2 each set
+    // Authorization.
     if (!reader_.MutuallyExclusive(credentials_)) return false;
     if (compression_ != nullptr &&
         !AcceptsEncoding(out_->compression, HeaderValue("Accept-Encoding"))) {

@@ -56,6 +56,11 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
                  "YAML configuration file; without it the embedded default (Spotify) is used");
   app.add_flag("--config.check", flags.config_check,
                "Validate the configuration, print the result and exit 0 (valid) or 1");
+  app.add_flag("--config.enable-auto-reload", flags.config_auto_reload,
+               "Reload the configuration file when its content changes");
+  std::string auto_reload_interval = "30s";
+  app.add_option("--config.auto-reload-interval", auto_reload_interval,
+                 "How often --config.enable-auto-reload checks the file (e.g. 30s, 1m)");
   app.add_option("--timeout-offset", timeout_offset,
                  "Subtracted from Prometheus' scrape timeout to give the probe deadline "
                  "(e.g. 0.5s, 500ms)");
@@ -117,6 +122,13 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
                             "\" (use e.g. 0.5s or 500ms)\n"};
   }
   flags.timeout_offset = *offset;
+  auto interval = ParseSeconds(auto_reload_interval);
+  if (!interval || interval->count() <= 0) {
+    return FlagsOutcome{std::nullopt, 1,
+                        "outage_exporter: --config.auto-reload-interval: invalid duration \"" +
+                            auto_reload_interval + "\" (use e.g. 30s or 1m)\n"};
+  }
+  flags.config_auto_reload_interval = *interval;
   auto level = ParseLogLevel(log_level);
   if (!level) {
     return FlagsOutcome{std::nullopt, 1,

@@ -19,6 +19,10 @@ struct Flags {
   std::string route_prefix;  // --web.route-prefix; empty: the external URL's path
   std::string config_file;   // empty: the embedded default configuration
   bool config_check = false;
+  // --config.enable-auto-reload: reload when the file's content changes,
+  // checked every --config.auto-reload-interval (blackbox 0.26+).
+  bool config_auto_reload = false;
+  std::chrono::milliseconds config_auto_reload_interval{30'000};
   std::chrono::milliseconds timeout_offset{500};
   LogLevel log_level = LogLevel::kInfo;
   LogFormat log_format = LogFormat::kLogfmt;

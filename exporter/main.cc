@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <future>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "config/web_config_loader.h"
 #include "diagnosis/clock.h"
 #include "diagnosis/diagnosis.h"
+#include "exporter/config_auto_reload.h"
 #include "exporter/config_state.h"
 #include "exporter/flags.h"
 #include "exporter/handlers.h"
@@ -184,6 +186,10 @@ int Run(const Flags& flags) {
   });
   if (config.Reload()) return 1;  // the error is logged
   const rlim_t open_files = RaiseOpenFilesLimit();
+  std::optional<ConfigAutoReload> auto_reload;
+  if (flags.config_auto_reload && !flags.config_file.empty()) {
+    auto_reload.emplace(&config, flags.config_auto_reload_interval);
+  }
 
   HttpServer server;
   Handlers handlers(&engine, &config, &stats, &diagnosis, &status_pages, &history,

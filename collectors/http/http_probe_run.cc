@@ -13,6 +13,7 @@
 #include "collectors/http/header_text.h"
 #include "collectors/http/http_classify.h"
 #include "collectors/http/http_prober.h"
+#include "collectors/http/oauth2_token.h"
 #include "collectors/http/request_sources.h"
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
@@ -103,13 +104,98 @@ void HttpProbeRun::Begin() {
     Finish();
     return;
   }
+  if (config_.oauth2) {
+    BeginOAuth2();
+    return;
+  }
   ResolveHop();
+}
+
+void HttpProbeRun::BeginOAuth2() {
+  const OAuth2& oauth2 = *config_.oauth2;
+  std::string secret = oauth2.client_secret;
+  if (!oauth2.client_secret_file.empty() && !ReadSecretFile(oauth2.client_secret_file, &secret)) {
+    result_.log.Error(
+        "Error fetching OAuth 2.0 token",
+        {{"err", "cannot read oauth2.client_secret_file " + oauth2.client_secret_file}});
+    result_.Fail(FailureReason::kProtocol);
+    Finish();
+    return;
+  }
+  oauth2_key_ = OAuth2TokenCache::Key(request_.module->name, oauth2, secret);
+  if (const std::string* token = owner_->oauth2_tokens_.Find(oauth2_key_, Clock::now())) {
+    result_.log.Debug("Using cached OAuth 2.0 token");
+    oauth2_token_ = *token;
+    ResolveHop();
+    return;
+  }
+  // The token request is a hop of its own, resolved, policy-checked and
+  // pinned like the probe's; the probe's first hop follows it.
+  oauth2_secret_ = std::move(secret);
+  probe_url_ = url_;
+  url_ = oauth2.token_url;
+  fetching_token_ = true;
+  result_.log.Info("Fetching OAuth 2.0 token", {{"token_url", RedactUrlPassword(url_)}});
+  if (!AllowedHost(url_)) {
+    Finish();
+    return;
+  }
+  ResolveHop();
+}
+
+void HttpProbeRun::OnOAuth2TokenDone(CURLcode code) {
+  fetching_token_ = false;
+  oauth2_secret_.clear();
+  long status = 0;
+  curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &status);
+  std::string err;
+  FailureReason reason = FailureReason::kProtocol;
+  OAuth2Token token;
+  if (code != CURLE_OK) {
+    reason = HopFailure(code, &err);
+  } else if (status < 200 || status > 299) {
+    err = "token endpoint answered HTTP " + std::to_string(status);
+  } else {
+    ParseOAuth2TokenResponse(body_, &token, &err);
+  }
+  if (!err.empty()) {
+    result_.log.Error("Error fetching OAuth 2.0 token",
+                      {{"token_url", RedactUrlPassword(url_)}, {"err", err}});
+    result_.Fail(reason);
+    Finish();
+    return;
+  }
+  owner_->oauth2_tokens_.Store(oauth2_key_, token, Clock::now());
+  oauth2_token_ = token.access_token;
+  owner_->RemoveTransfer(easy_.get());
+  easy_.reset();
+  url_ = probe_url_;
+  if (!AllowedHost(url_)) {  // sets host_listed_ for the target again
+    Finish();
+    return;
+  }
+  ResolveHop();
+}
+
+FailureReason HttpProbeRun::HopFailure(CURLcode code, std::string* err) {
+  if (code == CURLE_COULDNT_CONNECT && !blocked_address_.empty()) {
+    *err = "connection blocked by probe_policy: " + blocked_address_;
+    return FailureReason::kNetwork;
+  }
+  CURL* easy = easy_.get();
+  const TransferProgress progress{InfoTime(easy, CURLINFO_NAMELOOKUP_TIME_T) > 0,
+                                  InfoTime(easy, CURLINFO_CONNECT_TIME_T) > 0};
+  const bool by_limit = !limit_error_.empty();
+  *err = by_limit           ? limit_error_
+         : error_buffer_[0] ? std::string(error_buffer_)
+                            : std::string(curl_easy_strerror(code));
+  return ReasonForCurlError(code, progress, by_limit, *err);
 }
 
 void HttpProbeRun::ResolveHop() {
   // IP family as blackbox chooses it (preferred_ip_protocol, fallback); the
   // resolver answers by the deadline at the latest.
-  resolve_name_ = HostToResolve(ConnectHost(config_.proxy_url.empty() ? url_ : config_.proxy_url));
+  resolve_name_ = HostToResolve(ConnectHost(ViaProxy() ? config_.proxy_url : url_));
   resolve_start_ = Clock::now();
   resolve_id_ = owner_->resolver_.Resolve(resolve_name_, config_.preferred_ip_protocol,
                                           config_.ip_protocol_fallback, request_.deadline,
@@ -123,7 +209,7 @@ void HttpProbeRun::ResolveHop() {
 void HttpProbeRun::OnResolved(const ResolveResult& resolved) {
   resolve_seconds_ = std::chrono::duration<double>(Clock::now() - resolve_start_).count();
   const ResolvedAddress* address = PickAddress(resolve_name_, resolved, &result_);
-  if (!first_hop_resolved_) {
+  if (!first_hop_resolved_ && !fetching_token_) {
     first_hop_resolved_ = true;
     dns_lookup_seconds_ = resolve_seconds_;
     if (address != nullptr) first_ip_ = address->text;
@@ -135,9 +221,8 @@ void HttpProbeRun::OnResolved(const ResolveResult& resolved) {
   }
   // The proxy (trusted config) connects to the target: the policy sees the
   // target's host name only. Otherwise this is the address curl connects to.
-  if (config_.proxy_url.empty() &&
-      !AddressAllowed(request_.config->probe_policy, UrlPart(url_, CURLUPART_HOST), *address,
-                      &result_)) {
+  if (!ViaProxy() && !AddressAllowed(request_.config->probe_policy, UrlPart(url_, CURLUPART_HOST),
+                                     *address, &result_)) {
     phases_.resolve += resolve_seconds_;
     Finish();
     return;
@@ -193,7 +278,9 @@ bool HttpProbeRun::StartHop(const std::string& address) {
   }
   ResetHopState();
   easy_.reset(curl_easy_init());
-  if (!easy_ || !Configure(easy_.get(), address)) {
+  const bool configured = easy_ && (fetching_token_ ? ConfigureTokenRequest(easy_.get(), address)
+                                                    : Configure(easy_.get(), address));
+  if (!configured) {
     result_.Fail(FailureReason::kProtocol);
     return false;
   }
@@ -204,7 +291,7 @@ bool HttpProbeRun::StartHop(const std::string& address) {
   return true;
 }
 
-bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
+bool HttpProbeRun::ConfigureTransfer(CURL* easy) {
   auto set = [&](CURLoption opt, auto value) {
     return curl_easy_setopt(easy, opt, value) == CURLE_OK;
   };
@@ -225,6 +312,45 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   set(CURLOPT_WRITEDATA, static_cast<void*>(this));
   set(CURLOPT_HEADERFUNCTION, &HttpProbeRun::OnHeader);
   set(CURLOPT_HEADERDATA, static_cast<void*>(this));
+  return ok;
+}
+
+void HttpProbeRun::PinConnection(CURL* easy, const std::string& request_url,
+                                 const std::string& address) {
+  // Connect only to `address`, resolved and policy-checked for this hop.
+  connect_to_ = PinnedConnectTo(ConnectHost(request_url), address);
+  curl_easy_setopt(easy, CURLOPT_CONNECT_TO, connect_to_.get());
+  // Defence in depth: every connect curl makes is checked again.
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &HttpProbeRun::OnOpenSocket);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, static_cast<void*>(this));
+}
+
+bool HttpProbeRun::ConfigureTokenRequest(CURL* easy, const std::string& address) {
+  bool ok = ConfigureTransfer(easy);
+  const OAuth2& oauth2 = *config_.oauth2;
+  const std::string form = OAuth2TokenForm(oauth2);
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(form.size()));
+  curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, form.c_str());
+  curl_slist* list = curl_slist_append(nullptr, "User-Agent: outage_exporter/" OUTAGE_VERSION);
+  list = curl_slist_append(list, "Content-Type: application/x-www-form-urlencoded");
+  list = curl_slist_append(list, "Accept: application/json");
+  request_headers_.reset(list);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
+  // The client authenticates with Basic auth, id and secret form-encoded
+  // first (RFC 6749 section 2.3.1); curl copies both strings.
+  curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+  curl_easy_setopt(easy, CURLOPT_USERNAME, OAuth2UrlEscape(oauth2.client_id).c_str());
+  curl_easy_setopt(easy, CURLOPT_PASSWORD, OAuth2UrlEscape(oauth2_secret_).c_str());
+  PinConnection(easy, url_, address);
+  if (!ok) result_.log.Error("Invalid token_url", {{"url", RedactUrlPassword(url_)}});
+  return ok;
+}
+
+bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
+  auto set = [&](CURLoption opt, auto value) {
+    return curl_easy_setopt(easy, opt, value) == CURLE_OK;
+  };
+  bool ok = ConfigureTransfer(easy);
 
   if (!config_.enable_http2) set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
 
@@ -266,6 +392,9 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
     result_.log.Error("Error creating request", {{"err", error}});
     curl_slist_free_all(list);
     return false;
+  }
+  if (send_credentials_ && !oauth2_token_.empty()) {
+    list = curl_slist_append(list, ("Authorization: Bearer " + oauth2_token_).c_str());
   }
   if (send_credentials_ && config_.basic_auth) {
     const BasicAuth& auth = *config_.basic_auth;
@@ -312,12 +441,8 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   request_headers_.reset(list);
   set(CURLOPT_HTTPHEADER, list);
 
-  if (config_.proxy_url.empty()) {
-    // Connect only to `address`, resolved and policy-checked for this hop.
-    connect_to_ = PinnedConnectTo(ConnectHost(request_url), address);
-    // Defence in depth: every connect curl makes is checked again.
-    set(CURLOPT_OPENSOCKETFUNCTION, &HttpProbeRun::OnOpenSocket);
-    set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(this));
+  if (!ViaProxy()) {
+    PinConnection(easy, request_url, address);
   } else {
     // The proxy resolves the target and connects to it; curl connects to
     // the proxy at `address`. CONNECT_TO does not apply to a proxy, so its
@@ -334,9 +459,9 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
       // server_name: the tunnel still goes to the target's host.
       connect_to_.reset(curl_slist_append(
           nullptr, (ConnectHost(request_url) + "::" + ConnectHost(url_) + ":").c_str()));
+      set(CURLOPT_CONNECT_TO, connect_to_.get());
     }
   }
-  if (connect_to_) set(CURLOPT_CONNECT_TO, connect_to_.get());
   if (!config_.compression.empty()) set(CURLOPT_ACCEPT_ENCODING, config_.compression.c_str());
 
   if (!ok) result_.log.Error("Invalid request", {{"url", RedactUrlPassword(url_)}});
@@ -355,7 +480,7 @@ size_t HttpProbeRun::OnBody(char* data, size_t size, size_t n, void* self) {
         "response body exceeds body_size_limit of " + std::to_string(limit) + " bytes";
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR
   }
-  if (run->keep_body_) run->body_.append(data, len);
+  if (run->keep_body_ || run->fetching_token_) run->body_.append(data, len);
   return len;
 }
 
@@ -388,6 +513,10 @@ CURLcode HttpProbeRun::OnSslContext(CURL*, void* ssl_ctx, void* self) {
 }
 
 void HttpProbeRun::OnHopDone(CURLcode code) {
+  if (fetching_token_) {
+    OnOAuth2TokenDone(code);
+    return;
+  }
   CURL* easy = easy_.get();
   CurlTimings t;
   t.namelookup_us = InfoTime(easy, CURLINFO_NAMELOOKUP_TIME_T);
@@ -425,13 +554,10 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
     return;
   }
   if (code != CURLE_OK) {
-    const bool by_limit = !limit_error_.empty();
-    const std::string err = by_limit           ? limit_error_
-                            : error_buffer_[0] ? std::string(error_buffer_)
-                                               : std::string(curl_easy_strerror(code));
-    const TransferProgress progress{t.namelookup_us > 0, t.connect_us > 0};
+    std::string err;
+    const FailureReason reason = HopFailure(code, &err);
     result_.log.Error("Error for HTTP request", {{"err", err}});
-    result_.Fail(ReasonForCurlError(code, progress, by_limit, err));
+    result_.Fail(reason);
     status_ = status;
     Finish();
     return;

@@ -59,6 +59,15 @@ class HttpProbeRun {
   // (and the probe failed) when it is refused.
   bool AllowedHost(const std::string& url);
 
+  // BeginOAuth2 starts the probe with a cached oauth2 token, or fetches one
+  // first in a hop of its own; OnOAuth2TokenDone ends that hop.
+  void BeginOAuth2();
+  void OnOAuth2TokenDone(CURLcode code);
+  // HopFailure names a failed transfer's error in *err and classifies it.
+  FailureReason HopFailure(CURLcode code, std::string* err);
+  // A token request never goes through the module's proxy_url.
+  bool ViaProxy() const { return !config_.proxy_url.empty() && !fetching_token_; }
+
   // ResolveHop looks up the host the hop connects to (the proxy's, with
   // proxy_url) and then starts the hop.
   void ResolveHop();
@@ -67,6 +76,12 @@ class HttpProbeRun {
   // false on setup error.
   bool StartHop(const std::string& address);
   bool Configure(CURL* easy, const std::string& address);
+  bool ConfigureTokenRequest(CURL* easy, const std::string& address);
+  // ConfigureTransfer sets what every transfer of a probe shares.
+  bool ConfigureTransfer(CURL* easy);
+  // PinConnection makes curl connect to `address` only, and checks every
+  // socket it opens against probe_policy.
+  void PinConnection(CURL* easy, const std::string& request_url, const std::string& address);
   void ResetHopState();
   // FollowRedirect moves to the next hop when the response is a redirect to
   // follow; returns true if a new hop was started (or the probe finished).
@@ -111,6 +126,13 @@ class HttpProbeRun {
   TlsFacts tls_;
   bool host_listed_ = false;     // the hop's host matched an allow glob
   std::string blocked_address_;  // why probe_policy refused a connection
+
+  // oauth2: the token request runs as a hop before the probe's first one.
+  bool fetching_token_ = false;
+  std::string probe_url_;      // the probe's URL while url_ is the token URL
+  std::string oauth2_key_;     // the token's key in the prober's cache
+  std::string oauth2_secret_;  // client secret, held during the token hop
+  std::string oauth2_token_;   // sent as "Authorization: Bearer"
 
   // Across hops.
   long status_ = 0;            // last status code seen (0: none)

@@ -17,6 +17,7 @@
 #include "collectors/event_loop.h"
 #include "collectors/http/curl_handles.h"
 #include "collectors/http/curl_multi_loop.h"
+#include "collectors/http/oauth2_token.h"
 #include "collectors/prober.h"
 
 namespace outage {
@@ -57,6 +58,7 @@ class HttpProber : public Prober {
 
   AsyncResolver resolver_;  // every hop's host (or proxy) is looked up here
   CurlMultiLoop transfers_;
+  OAuth2TokenCache oauth2_tokens_;  // shared by every run of this prober
   std::unordered_map<HttpProbeRun*, std::unique_ptr<HttpProbeRun>> runs_;
 };
 

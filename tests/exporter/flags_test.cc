@@ -49,6 +49,25 @@ TEST(ParseFlagsTest, Defaults) {
   EXPECT_EQ(f.web_threads, 256 + 16);  // the cap plus threads kept free
 }
 
+TEST(ParseFlagsTest, ConfigAutoReload) {
+  const FlagsOutcome off = Parse({});
+  ASSERT_TRUE(off.flags.has_value()) << off.message;
+  EXPECT_FALSE(off.flags->config_auto_reload);
+  EXPECT_EQ(off.flags->config_auto_reload_interval, milliseconds(30'000));  // blackbox's default
+  const FlagsOutcome on =
+      Parse({"--config.enable-auto-reload", "--config.auto-reload-interval=2m"});
+  ASSERT_TRUE(on.flags.has_value()) << on.message;
+  EXPECT_TRUE(on.flags->config_auto_reload);
+  EXPECT_EQ(on.flags->config_auto_reload_interval, milliseconds(120'000));
+  for (const char* bad :
+       {"--config.auto-reload-interval=0s", "--config.auto-reload-interval=soon"}) {
+    const FlagsOutcome out = Parse({bad});
+    EXPECT_FALSE(out.flags.has_value()) << bad;
+    EXPECT_EQ(out.exit_code, 1);
+    EXPECT_THAT(out.message, HasSubstr("--config.auto-reload-interval: invalid duration"));
+  }
+}
+
 TEST(ParseFlagsTest, EveryFlagWithEquals) {
   const FlagsOutcome out = Parse(
       {"--web.listen-address=127.0.0.1:9000", "--config.file=/etc/outage.yml", "--config.check",

@@ -6,9 +6,10 @@
 # build the container image with podman on a bookworm minbase image and check
 # that it serves /metrics as a non-root user. Prints the time of each step.
 #
-# Usage: tests/fresh/fresh_machine.sh [run-test|test-run] [--no-image]
+# Usage: tests/fresh/fresh_machine.sh [run-test|test-run|image-only] [--no-image]
 #   run-test (default): `make run` first, then `make test` in the same root.
 #   test-run:           `make test` first, then `make run`.
+#   image-only:         only the container image.
 # Needs root (chroot, mounts, podman). The pristine bookworm root is cached in
 # $FRESH_CACHE (default /var/cache/outage-fresh); the work root lives in
 # $FRESH_WORK (default build-fresh/ in the repository) and is made anew.
@@ -19,9 +20,9 @@ order=run-test
 image=1
 for arg in "$@"; do
   case "$arg" in
-    run-test|test-run) order=$arg ;;
+    run-test|test-run|image-only) order=$arg ;;
     --no-image) image=0 ;;
-    *) echo "usage: $0 [run-test|test-run] [--no-image]" >&2; exit 2 ;;
+    *) echo "usage: $0 [run-test|test-run|image-only] [--no-image]" >&2; exit 2 ;;
   esac
 done
 
@@ -69,6 +70,7 @@ if [[ -z "${FRESH_IN_MOUNT_NS:-}" ]]; then
   exec env FRESH_IN_MOUNT_NS=1 unshare --mount --propagation private "$0" "$@"
 fi
 
+if [[ $order != image-only ]]; then
 # 2. The fresh machine: the base plus what the README assumes a user has.
 dev_tar=$cache/bookworm-dev.tar
 rm -rf "$work"
@@ -134,7 +136,11 @@ make_test() {
   log "make test: $(grep -E 'tests passed|tests failed' "$work/make-test.log" | tail -n 1) in $(elapsed "$t")"
 }
 
-if [[ $order == run-test ]]; then make_run; make_test; else make_test; make_run; fi
+case $order in
+  run-test) make_run; make_test ;;
+  test-run) make_test; make_run ;;
+esac
+fi
 
 # 4. The container image, built by podman on a bookworm minbase image.
 if (( image )); then

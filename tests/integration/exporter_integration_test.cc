@@ -22,6 +22,7 @@
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_http_server.h"
+#include "tests/support/text_edit.h"
 
 namespace outage::test {
 namespace {
@@ -283,6 +284,39 @@ TEST_F(ExporterTest, ReloadViaSighup) {
   const HttpResponse probe =
       Get("/probe?target=" + UrlEncode(server_->Url("/ok")) + "&module=added_by_sighup");
   EXPECT_EQ(probe.status, 200) << probe.body;
+}
+
+TEST_F(ExporterTest, AutoReloadPicksUpAChangedFileAndRetriesABrokenOne) {
+  ASSERT_TRUE(
+      StartWith(kModules, {"--config.enable-auto-reload", "--config.auto-reload-interval=100ms"}));
+  // Broken first: the old config stays, and the reload is reported failed.
+  tmp_.WriteFile("config.yml", "modules:\n  http_2xx:\n    prober: http\n    timeout: soon\n");
+  bool failed = false;
+  for (int i = 0; i < 50 && !failed; ++i) {  // up to 5 s
+    failed = Scrape().Value("outage_exporter_config_last_reload_successful") == 0;
+    if (!failed) std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_TRUE(failed) << Tail(exporter_->Stderr(), 20);
+  // Fixed: the next check loads it.
+  tmp_.WriteFile("config.yml", std::string(kModules) +
+                                   "  added_by_auto_reload:\n"
+                                   "    prober: http\n"
+                                   "    timeout: 2s\n");
+  bool reloaded = false;
+  for (int i = 0; i < 50 && !reloaded; ++i) {  // up to 5 s
+    reloaded = Get("/config").body.find("added_by_auto_reload") != std::string::npos;
+    if (!reloaded) std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_TRUE(reloaded) << Get("/config").body;
+  EXPECT_EQ(Scrape().Value("outage_exporter_config_last_reload_successful"), 1);
+  EXPECT_NE(exporter_->Stderr().find("Config file has changed, reloading"), std::string::npos);
+}
+
+TEST_F(ExporterTest, ConfigStaysWithoutAutoReload) {
+  ASSERT_TRUE(StartWith(kModules));
+  tmp_.WriteFile("config.yml", std::string(kModules) + "  added_later:\n    prober: http\n");
+  std::this_thread::sleep_for(milliseconds(500));
+  EXPECT_EQ(Get("/config").body.find("added_later"), std::string::npos);
 }
 
 TEST_F(ExporterTest, ReloadOfBrokenFileKeepsTheOldConfig) {
