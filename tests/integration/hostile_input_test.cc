@@ -208,6 +208,30 @@ targets:
   EXPECT_TRUE(Contains(log, "host \\\"internal.test\\\" matches denied pattern")) << log;
 }
 
+// The proxy is a connection of the exporter's too: a proxy_url at a denied
+// address is never connected, however the target is spelled.
+TEST_F(HostileInputTest, AProxyAtADeniedAddressIsNeverConnected) {
+  std::string error;
+  auto internal = CountingListener::Start("127.0.0.2", &error);
+  ASSERT_NE(internal, nullptr) << error;
+  ASSERT_NO_FATAL_FAILURE(Start(R"(  via_proxy:
+    prober: http
+    timeout: 5s
+    http:
+      proxy_url: "http://127.0.0.2:)" +
+                                std::to_string(internal->Port()) +
+                                R"("
+probe_policy:
+  deny: [127.0.0.2/32]
+)"));
+  const HttpResponse r = Probe(server_->Url("/ok"), "via_proxy", /*debug=*/true);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(Contains(r.body, "probe_success 0")) << r.body;
+  EXPECT_TRUE(Contains(r.body, "127.0.0.2/32")) << r.body;
+  EXPECT_EQ(internal->AcceptedOnceSettled(0), 0);
+  EXPECT_EQ(server_->RequestCount("/ok"), 0);
+}
+
 // ---------------------------------------------------------------------------
 // Correct answers.
 
