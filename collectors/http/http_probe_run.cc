@@ -219,10 +219,12 @@ void HttpProbeRun::OnResolved(const ResolveResult& resolved) {
     Finish();
     return;
   }
-  // The proxy (trusted config) connects to the target: the policy sees the
-  // target's host name only. Otherwise this is the address curl connects to.
-  if (!ViaProxy() && !AddressAllowed(request_.config->probe_policy, UrlPart(url_, CURLUPART_HOST),
-                                     *address, &result_)) {
+  // `address` is what curl connects to: the target's, or with a proxy the
+  // proxy's (the proxy then resolves and connects to the target itself, so
+  // there the policy sees the target's host name only). Both pass the policy.
+  const std::string& connected = ViaProxy() ? config_.proxy_url : url_;
+  if (!AddressAllowed(request_.config->probe_policy, UrlPart(connected, CURLUPART_HOST), *address,
+                      &result_)) {
     phases_.resolve += resolve_seconds_;
     Finish();
     return;

@@ -224,12 +224,13 @@ TEST_F(HostileInputTest, AProxyAtADeniedAddressIsNeverConnected) {
 probe_policy:
   deny: [127.0.0.2/32]
 )"));
-  const HttpResponse r = Probe(server_->Url("/ok"), "via_proxy", /*debug=*/true);
+  // libcurl never proxies 127.0.0.1 or localhost, so the target is a name only
+  // the proxy would resolve.
+  const HttpResponse r = Probe("http://target.invalid/ok", "via_proxy", /*debug=*/true);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(Contains(r.body, "probe_success 0")) << r.body;
   EXPECT_TRUE(Contains(r.body, "127.0.0.2/32")) << r.body;
   EXPECT_EQ(internal->AcceptedOnceSettled(0), 0);
-  EXPECT_EQ(server_->RequestCount("/ok"), 0);
 }
 
 // ---------------------------------------------------------------------------
