@@ -12,7 +12,7 @@
 - USER is a numeric, non-zero uid; EXPOSE 9115; the ENTRYPOINT is the
   binary copied from the builder's `make build` output, and the CMD's listen
   port is the exposed one;
-- every extra file copied from the builder (the CivetWeb TLS shims) is built
+- every extra file copied from the builder (a shared library, say) is built
   by `make build` (a CMake library target outage_exporter depends on, put
   beside the binary), is installed beside the binary (it is loaded from
   there), and exists in the local build; every shim the local binary names
