@@ -33,6 +33,14 @@ inline constexpr MetricDesc kIpAddrHash{
 inline constexpr MetricDesc kFailedDueToRegex{"probe_failed_due_to_regex",
                                               "Indicates if probe failed due to regex"};
 
+// Every address (addresses: all), any prober that has it.
+inline constexpr MetricDesc kAddresses{"probe_addresses",
+                                       "Addresses of the target's name probed, by family"};
+inline constexpr MetricDesc kAddressesFailed{
+    "probe_addresses_failed", "Addresses of the target's name that failed, by family"};
+inline constexpr MetricDesc kAddressesFailureReason{
+    "probe_addresses_failure_reason", "Addresses of the target's name that failed, by reason"};
+
 // HTTP.
 inline constexpr MetricDesc kHttpDuration{
     "probe_http_duration_seconds", "Duration of http request by phase, summed over all redirects"};
@@ -49,6 +57,9 @@ inline constexpr MetricDesc kHttpVersion{"probe_http_version",
 inline constexpr MetricDesc kHttpLastModified{
     "probe_http_last_modified_timestamp_seconds",
     "Returns the Last-Modified HTTP response header in unixtime"};
+inline constexpr MetricDesc kHttpEdgeInfo{
+    "probe_http_edge_info",
+    "The CDN and edge site (pop) that sent the final response, when its headers name them"};
 
 // TCP.
 inline constexpr MetricDesc kTcpDuration{"probe_tcp_duration_seconds",
@@ -56,6 +67,15 @@ inline constexpr MetricDesc kTcpDuration{"probe_tcp_duration_seconds",
 inline constexpr MetricDesc kExpectInfo{"probe_expect_info", "Explicit content matched"};
 inline constexpr MetricDesc kFailedDueToBytes{"probe_failed_due_to_bytes",
                                               "Indicates if probe failed due to bytes"};
+
+// Websocket.
+inline constexpr MetricDesc kWebsocketStatusCode{"probe_websocket_status_code",
+                                                 "Response HTTP status code"};
+inline constexpr MetricDesc kWebsocketUpgraded{
+    "probe_websocket_connection_upgraded",
+    "Indicates if the websocket connection was successfully upgraded"};
+inline constexpr MetricDesc kWebsocketFailedDueToRegex{"probe_websocket_failed_due_to_regex",
+                                                       "Indicates if probe failed due to regex"};
 
 // ICMP.
 inline constexpr MetricDesc kIcmpDuration{"probe_icmp_duration_seconds",

@@ -12,13 +12,15 @@
 
 namespace outage {
 
-ProbeEngine::ProbeEngine() {
+ProbeEngine::ProbeEngine() : fan_out_(&loop_) {
   // The prober table: a plain name -> implementation map, no self-registration.
   probers_.emplace("http", std::make_unique<HttpProber>(&loop_));
   probers_.emplace("dns", std::make_unique<DnsProber>(&loop_));
   probers_.emplace("tcp", std::make_unique<TcpProber>(&loop_));
   probers_.emplace("icmp", std::make_unique<IcmpProber>(&loop_));
   probers_.emplace("grpc", std::make_unique<GrpcProber>(&loop_));
+  probers_.emplace("unix", std::make_unique<TcpProber>(&loop_, StreamTransport::kUnix));
+  probers_.emplace("websocket", std::make_unique<TcpProber>(&loop_, StreamTransport::kWebsocket));
   thread_ = std::thread([this] { loop_.Run(); });
 }
 
@@ -63,7 +65,11 @@ std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
       promise->set_value(std::move(result));
     };
     try {
-      prober->Start(std::move(request), std::move(done));
+      if (request.module->addresses.all) {
+        fan_out_.Start(prober, std::move(request), std::move(done));
+      } else {
+        prober->Start(std::move(request), std::move(done));
+      }
     } catch (const std::exception& e) {
       // Probers report failures as data; an exception here is a bug, but it
       // must not take the loop thread (and every other probe) down with it.
@@ -81,6 +87,8 @@ void ProbeEngine::CancelAll() {
   std::promise<void> done;
   std::future<void> finished = done.get_future();
   loop_.Post([this, &done] {
+    // Lookups first: their probes go to the probers, cancelled next.
+    fan_out_.CancelAll();
     for (auto& [name, prober] : probers_) prober->CancelAll();
     done.set_value();
   });

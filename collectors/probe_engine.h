@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "collectors/address_fan_out.h"
 #include "collectors/event_loop.h"
 #include "collectors/prober.h"
 
@@ -42,6 +43,7 @@ class ProbeEngine {
  private:
   EventLoop loop_;
   std::map<std::string, std::unique_ptr<Prober>, std::less<>> probers_;
+  AddressFanOut fan_out_;  // modules with addresses: all
   std::atomic<int64_t> in_flight_{0};
   std::thread thread_;  // runs loop_; declared last so it starts last
 };

@@ -34,6 +34,22 @@ void ProbeLog::Append(std::string_view level, std::string_view msg,
   lines_.push_back(std::move(line));
 }
 
+void ProbeLog::Include(const ProbeLog& other, const std::vector<LogField>& fields) {
+  std::string suffix;
+  for (const auto& [key, value] : fields) {
+    suffix.push_back(' ');
+    AppendLogfmtField(&suffix, key, value);
+  }
+  for (const std::string& line : other.lines_) {
+    if (lines_.size() >= kMaxLines) {
+      ++dropped_;
+      continue;
+    }
+    lines_.push_back(line.size() + suffix.size() <= kMaxLineBytes ? line + suffix : line);
+  }
+  dropped_ += other.dropped_;
+}
+
 std::string ProbeLog::Text() const {
   std::string out;
   for (const auto& line : lines_) {

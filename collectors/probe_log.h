@@ -32,6 +32,10 @@ class ProbeLog {
     Append("error", msg, fields);
   }
 
+  // Include appends `other`'s lines, each with `fields` added at its end
+  // (within the same limits).
+  void Include(const ProbeLog& other, const std::vector<LogField>& fields);
+
   const std::vector<std::string>& lines() const { return lines_; }
   size_t dropped() const { return dropped_; }
   bool debug() const { return debug_; }

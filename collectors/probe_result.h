@@ -2,6 +2,7 @@
 // every target failure ends up here with a reason from the fixed taxonomy.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,6 +29,17 @@ struct PhaseTiming {
   double seconds;
 };
 
+// AddressTally sums up a probe of every address of its target's name
+// (`addresses: all`); `reason` is the dominant reason among the failed ones.
+struct AddressTally {
+  int probed = 0;
+  int failed = 0;
+  FailureReason reason = FailureReason::kNone;
+
+  // Partial: some addresses failed, not all (the target is degraded).
+  bool Partial() const { return failed > 0 && failed < probed; }
+};
+
 struct ProbeResult {
   bool success = false;
   FailureReason reason = FailureReason::kNone;
@@ -35,6 +47,7 @@ struct ProbeResult {
   std::vector<PhaseTiming> phases;
   std::vector<Sample> samples;  // prober-specific gauges, in emit order
   ProbeLog log;
+  std::optional<AddressTally> addresses;  // set for `addresses: all` only
 
   void Add(const MetricDesc& desc, double value) { samples.push_back(Sample{&desc, {}, value}); }
   void Add(const MetricDesc& desc, LabelPairs labels, double value) {

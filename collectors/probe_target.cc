@@ -52,8 +52,10 @@ bool TargetLookup::Start(const ProbePolicy& policy, const std::string& host, IpP
   host_ = host;
   done_ = std::move(done);
   start_ = EventLoop::Clock::now();
-  request_ = resolver_->Resolve(host_, preferred, fallback, deadline,
-                                [this](const ResolveResult& resolved) {
+  // A pinned address is an IP literal: the resolver answers it as it is,
+  // from the loop, like any lookup.
+  request_ = resolver_->Resolve(pinned_ ? pinned_->address.text : host_, preferred, fallback,
+                                deadline, [this](const ResolveResult& resolved) {
                                   request_ = 0;
                                   OnResolved(resolved);
                                 });
@@ -85,7 +87,8 @@ void TargetLookup::OnResolved(const ResolveResult& resolved) {
 }
 
 void TargetLookup::EndTiming() {
-  seconds_ = std::chrono::duration<double>(EventLoop::Clock::now() - start_).count();
+  seconds_ = pinned_ ? pinned_->resolve_seconds
+                     : std::chrono::duration<double>(EventLoop::Clock::now() - start_).count();
 }
 
 }  // namespace outage

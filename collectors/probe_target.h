@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -63,11 +64,21 @@ class TargetLookup {
   // preferred_ip_protocol and ip_protocol_fallback of `module_config` (any
   // prober's module settings: HttpProbe, TcpProbe, IcmpProbe, ...). The
   // request (whose config holds the policy) must outlive the lookup.
+  // With request.pinned, the pinned address stands for the lookup's answer
+  // (still checked against the policy, and delivered from the loop).
   template <typename ModuleConfig>
   bool Start(const ProbeRequest& request, const ModuleConfig& module_config,
              const std::string& host, ProbeResult* result, Done done) {
-    return Start(request.config->probe_policy, host, module_config.preferred_ip_protocol,
-                 module_config.ip_protocol_fallback, request.deadline, result, std::move(done));
+    return Start(request, module_config.preferred_ip_protocol, module_config.ip_protocol_fallback,
+                 host, result, std::move(done));
+  }
+  // Start for one probe whose address preferences come from elsewhere (the
+  // tcp run serves the tcp, unix and websocket modules).
+  bool Start(const ProbeRequest& request, IpProtocol preferred, bool fallback,
+             const std::string& host, ProbeResult* result, Done done) {
+    pinned_ = request.pinned;
+    return Start(request.config->probe_policy, host, preferred, fallback, request.deadline, result,
+                 std::move(done));
   }
   // Stop drops a pending lookup, whose `done` will then not run, and ends
   // its timing. Harmless when nothing is pending.
@@ -96,6 +107,7 @@ class TargetLookup {
   EventLoop::Clock::time_point start_;
   double seconds_ = 0;
   std::string ip_;
+  std::optional<PinnedAddress> pinned_;
 };
 
 }  // namespace outage

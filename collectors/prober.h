@@ -8,10 +8,19 @@
 #include <string>
 #include <string_view>
 
+#include "collectors/async_resolver.h"
 #include "collectors/probe_result.h"
 #include "config/config.h"
 
 namespace outage {
+
+// PinnedAddress is the address of the target's name that a probe must use,
+// already looked up (and timed) by its caller: one probe of a module with
+// `addresses: all` (collectors/address_fan_out.h).
+struct PinnedAddress {
+  ResolvedAddress address;
+  double resolve_seconds = 0;  // reported as the probe's own lookup time
+};
 
 // ProbeRequest names one probe: what to probe, how, and by when.
 struct ProbeRequest {
@@ -23,6 +32,8 @@ struct ProbeRequest {
   std::shared_ptr<const Module> request_module;
   std::chrono::steady_clock::time_point deadline;
   bool debug = false;  // record debug-level lines in the probe log
+  // Set: the target's name is not looked up; probe this address of it.
+  std::optional<PinnedAddress> pinned;
 };
 
 using ProbeCallback = std::function<void(ProbeResult)>;

@@ -195,6 +195,12 @@ bool ParseAuthorization(YamlReader& reader, const YAML::Node& node, const std::s
   return reader.MutuallyExclusive(sources);
 }
 
+bool CheckHeaderValue(YamlReader& reader, const YAML::Node& at, const std::string& path,
+                      const std::string& value) {
+  if (value.find_first_of(std::string("\r\n\0", 3)) == std::string::npos) return true;
+  return reader.Fail(at, path, "header value must not contain CR, LF or NUL");
+}
+
 bool ParseHttpHeaders(YamlReader& reader, const MapEntry& entry, std::vector<HeaderValues>* out) {
   std::vector<MapEntry> headers;
   if (!reader.Entries(entry.value, entry.path, &headers)) return false;
@@ -223,13 +229,27 @@ bool ParseHttpHeaders(YamlReader& reader, const MapEntry& entry, std::vector<Hea
       }
       if (!reader.ReadStringList(field.value, field.path, list)) return false;
       for (const std::string& value : *list) {
-        if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
-          return reader.Fail(field.value, field.path,
-                             "header value must not contain CR, LF or NUL");
-        }
+        if (!CheckHeaderValue(reader, field.value, field.path, value)) return false;
       }
     }
     out->push_back(std::move(parsed));
+  }
+  return true;
+}
+
+bool ParseProxyConnectHeader(YamlReader& reader, const MapEntry& entry, LabelPairs* out) {
+  std::vector<MapEntry> headers;
+  if (!reader.Entries(entry.value, entry.path, &headers)) return false;
+  for (const MapEntry& header : headers) {
+    if (!IsHttpToken(header.name)) {
+      return reader.Fail(header.key, header.path, "invalid header name " + Quote(header.name));
+    }
+    std::vector<std::string> values;
+    if (!reader.ReadStringList(header.value, header.path, &values)) return false;
+    for (std::string& value : values) {
+      if (!CheckHeaderValue(reader, header.value, header.path, value)) return false;
+      out->emplace_back(header.name, std::move(value));
+    }
   }
   return true;
 }

@@ -37,10 +37,19 @@ bool ParseAuthorization(YamlReader& reader, const YAML::Node& node, const std::s
 // transport options (tls_config, proxy_*) are refused, naming the key.
 bool ParseOAuth2(YamlReader& reader, const YAML::Node& node, const std::string& path, OAuth2* out);
 
+// CheckHeaderValue fails at `at` when a header value holds CR, LF or NUL,
+// which would split or end the request head.
+bool CheckHeaderValue(YamlReader& reader, const YAML::Node& at, const std::string& path,
+                      const std::string& value);
+
 // ParseHttpHeaders reads common's http_headers: a map from header name to
 // {values, secrets, files}. Headers the client sets itself (Host,
 // Authorization, User-Agent, ...) are refused, as in common.
 bool ParseHttpHeaders(YamlReader& reader, const MapEntry& entry, std::vector<HeaderValues>* out);
+
+// ParseProxyConnectHeader reads common's proxy_connect_header: a map from
+// header name to a list of values (secrets), one header line per value.
+bool ParseProxyConnectHeader(YamlReader& reader, const MapEntry& entry, LabelPairs* out);
 
 // ParseTlsConfig reads {ca, ca_file, cert, cert_file, key, key_file,
 // server_name, insecure_skip_verify, min_version, max_version}.

@@ -93,6 +93,16 @@ struct HeaderValues {
   std::vector<std::string> files;
 };
 
+// EdgeRule is one entry of an http module's `edge: {rules: [...]}`: when the
+// final response carries `header` (lower-cased here) and its value matches
+// `regexp`, the response came from CDN `cdn`, at the edge site (pop) that
+// the first capture group names ("" without one).
+struct EdgeRule {
+  std::string header;
+  Regex regexp;
+  std::string cdn;
+};
+
 // Default body_size_limit: blackbox's is unlimited; ours bounds memory.
 inline constexpr int64_t kDefaultBodySizeLimit = 10 * 1024 * 1024;
 
@@ -123,13 +133,22 @@ struct HttpProbe {
   std::optional<OAuth2> oauth2;
   TlsConfig tls_config;
   std::string proxy_url;  // may carry credentials: secret when it does
+  // Hosts, domains, IPs and CIDRs that bypass proxy_url (Go's NO_PROXY).
+  std::string no_proxy;
+  // Use HTTP_PROXY, HTTPS_PROXY and NO_PROXY as Go does; excludes proxy_url.
+  bool proxy_from_environment = false;
+  // Header lines for the proxy's CONNECT request (https targets only, as in
+  // Go); the values are secrets.
+  LabelPairs proxy_connect_header;
   IpProtocol preferred_ip_protocol = IpProtocol::kIp6;
   bool ip_protocol_fallback = true;
   int64_t body_size_limit = kDefaultBodySizeLimit;  // bytes; 0 = unlimited
   std::string compression;                          // "", "gzip", "br", "deflate" or "identity"
+  std::vector<EdgeRule> edge_rules;                 // tried before the built-in CDN rules
 };
 
-// QueryResponse is one step of a tcp module's query_response dialogue.
+// QueryResponse is one step of a query_response dialogue (tcp, unix,
+// websocket).
 struct QueryResponse {
   std::optional<Regex> expect;  // line-based RE2; captures feed ${1} in send
   std::string expect_bytes;     // exact bytes expected (blackbox expect_bytes)
@@ -146,6 +165,27 @@ struct TcpProbe {
   std::vector<QueryResponse> query_response;
   bool tls = false;
   TlsConfig tls_config;
+};
+
+// UnixProbe is a module's `unix:` section: the tcp dialogue over a Unix
+// stream socket whose path is the target.
+struct UnixProbe {
+  std::vector<QueryResponse> query_response;
+  bool tls = false;
+  TlsConfig tls_config;  // server_name or insecure_skip_verify when TLS is used
+};
+
+// WebsocketProbe is a module's `websocket:` section: the RFC 6455 upgrade of
+// a ws:// or wss:// target, then query_response steps as text messages.
+struct WebsocketProbe {
+  LabelPairs headers;                         // http_config.headers, sent in the upgrade request
+  BasicAuth basic_auth;                       // http_config.basic_auth: username and password only
+  std::string bearer_token;                   // http_config.bearer_token; secret
+  TlsConfig tls_config;                       // http_config.tls_config, for wss://
+  std::vector<QueryResponse> query_response;  // expect, send and labels only
+  // Not options upstream: the address choice every resolving prober makes.
+  IpProtocol preferred_ip_protocol = IpProtocol::kIp6;
+  bool ip_protocol_fallback = true;
 };
 
 // DnsRrValidator is one of validate_answer_rrs / _authority_rrs / _additional_rrs.
@@ -170,6 +210,10 @@ struct DnsProbe {
   DnsRrValidator validate_answer_rrs;
   DnsRrValidator validate_authority_rrs;
   DnsRrValidator validate_additional_rrs;
+  // RFC 7858. As in blackbox, it needs transport_protocol: tcp; with "udp"
+  // every probe fails, naming the problem.
+  bool dns_over_tls = false;
+  TlsConfig tls_config;  // for dns_over_tls
   // Beyond blackbox: ask the same question of each of these resolvers
   // ("system" = the host's resolver, else host[:port]) in one probe.
   std::vector<std::string> resolvers;
@@ -198,16 +242,28 @@ struct GrpcProbe {
   LabelPairs metadata;  // request metadata (headers)
 };
 
+// AddressSelection is a module's `addresses`, `max_addresses` and
+// `success_when`: probe one address of the target's name (blackbox's way)
+// or every address, concurrently, and what makes such a probe succeed.
+struct AddressSelection {
+  bool all = false;             // addresses: all
+  int max_addresses = 16;       // at most this many, preferred family first
+  bool succeed_on_any = false;  // success_when: any (default all)
+};
+
 // Module is one entry of `modules:`.
 struct Module {
   std::string name;
-  std::string prober;   // "http", "tcp", "dns", "icmp" or "grpc"
+  std::string prober;   // "http", "tcp", "dns", "icmp", "grpc", "unix" or "websocket"
   Duration timeout{0};  // 0 = not set: the scrape deadline alone applies
-  HttpProbe http;       // meaningful when prober == "http"
-  TcpProbe tcp;         // ... == "tcp"
-  DnsProbe dns;         // ... == "dns"
-  IcmpProbe icmp;       // ... == "icmp"
-  GrpcProbe grpc;       // ... == "grpc"
+  AddressSelection addresses;
+  HttpProbe http;            // meaningful when prober == "http"
+  TcpProbe tcp;              // ... == "tcp"
+  DnsProbe dns;              // ... == "dns"
+  IcmpProbe icmp;            // ... == "icmp"
+  GrpcProbe grpc;            // ... == "grpc"
+  UnixProbe unix_socket;     // ... == "unix" (GNU dialects predefine `unix`)
+  WebsocketProbe websocket;  // ... == "websocket"
   // This module's YAML with secrets replaced by "<secret>", for
   // /probe?debug=true output.
   std::string redacted_yaml;

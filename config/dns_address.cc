@@ -66,6 +66,7 @@ std::optional<DnsServerAddress> ParseDnsServerAddress(std::string_view text, std
       return std::nullopt;
     }
     out.port = *parsed;
+    out.port_given = true;
   }
   out.host = std::string(host);
   return out;

@@ -10,11 +10,13 @@
 namespace outage {
 
 inline constexpr int kDefaultDnsPort = 53;
+inline constexpr int kDefaultDnsOverTlsPort = 853;  // RFC 7858
 
 struct DnsServerAddress {
   bool system = false;  // "system": whatever /etc/resolv.conf names
   std::string host;     // name or IP literal, without brackets
   int port = kDefaultDnsPort;
+  bool port_given = false;  // false: `port` is the default, 853 for DNS over TLS
 };
 
 // ParseDnsServerAddress returns the address, or nullopt with a one-line

@@ -1,5 +1,5 @@
-// See dns_module_parser.h. Options blackbox has that we do not implement
-// yet are errors, never silently ignored.
+// See dns_module_parser.h. Option names, types and defaults are those of
+// blackbox_exporter's DNSProbe.
 #include "config/dns_module_parser.h"
 
 #include <arpa/inet.h>
@@ -41,7 +41,8 @@ std::string QueryNameProblem(const std::string& name) {
 
 class DnsProbeParser {
  public:
-  DnsProbeParser(YamlReader& reader, DnsProbe* out) : reader_(reader), out_(out) {}
+  DnsProbeParser(YamlReader& reader, DnsProbe* out, std::vector<std::string>* warnings)
+      : reader_(reader), out_(out), warnings_(warnings) {}
 
   bool Parse(const YAML::Node& node, const std::string& path) {
     std::vector<MapEntry> entries;
@@ -53,7 +54,7 @@ class DnsProbeParser {
       // blackbox: "query name must be set for DNS module".
       return reader_.MissingKey(node, path, "query_name");
     }
-    return true;
+    return CheckCombinations();
   }
 
  private:
@@ -85,17 +86,28 @@ class DnsProbeParser {
     }
     if (name == "resolvers") return ParseResolvers(entry);
     if (name == "dns_over_tls") {
-      bool dot = false;
-      if (!reader_.ReadBool(value, path, &dot)) return false;
-      return !dot || NotSupported(entry);
+      dns_over_tls_ = &entry;
+      return reader_.ReadBool(value, path, &out_->dns_over_tls);
     }
-    if (name == "tls_config") return NotSupported(entry);
+    if (name == "tls_config") return ParseTlsConfig(reader_, value, path, &out_->tls_config);
     return reader_.UnknownKey(entry);
   }
 
-  bool NotSupported(const MapEntry& entry) {
-    return reader_.Fail(entry.key, entry.path,
-                        "blackbox option " + Quote(entry.name) + " is not supported yet");
+  bool CheckCombinations() {
+    if (!out_->dns_over_tls) return true;
+    // blackbox 0.23-0.28 load this and fail every probe: loaded, but said.
+    if (out_->transport_protocol != "tcp") {
+      warnings_->push_back(dns_over_tls_->path +
+                           ": dns_over_tls needs transport_protocol: tcp; every probe with "
+                           "this module fails, as in blackbox");
+    }
+    if (std::find(out_->resolvers.begin(), out_->resolvers.end(), "system") !=
+        out_->resolvers.end()) {
+      return reader_.Fail(dns_over_tls_->key, dns_over_tls_->path,
+                          "dns_over_tls cannot query the \"system\" resolver, which "
+                          "/etc/resolv.conf names without TLS");
+    }
+    return true;
   }
 
   // ReadEnumOrDefault reads one of `allowed`; an empty value keeps the
@@ -182,13 +194,15 @@ class DnsProbeParser {
 
   YamlReader& reader_;
   DnsProbe* out_;
+  std::vector<std::string>* warnings_;
+  const MapEntry* dns_over_tls_ = nullptr;
 };
 
 }  // namespace
 
 bool ParseDnsSection(YamlReader& reader, const YAML::Node& node, const std::string& path,
-                     Module* module, std::vector<std::string>*) {
-  return DnsProbeParser(reader, &module->dns).Parse(node, path);
+                     Module* module, std::vector<std::string>* warnings) {
+  return DnsProbeParser(reader, &module->dns, warnings).Parse(node, path);
 }
 
 }  // namespace outage::config_internal

@@ -9,6 +9,7 @@
 
 #include "config/byte_size.h"
 #include "config/client_config_parser.h"
+#include "config/edge_rules_parser.h"
 #include "config/regex_field.h"
 #include "config/url.h"
 
@@ -26,9 +27,6 @@ constexpr Unservable kUnservable[] = {
      "CEL expressions need a CEL implementation, and Debian 12 packages none for C++"},
     {"fail_if_body_json_not_matches_cel",
      "CEL expressions need a CEL implementation, and Debian 12 packages none for C++"},
-    {"no_proxy", "per-target proxy selection is not built yet"},
-    {"proxy_from_environment", "per-target proxy selection is not built yet"},
-    {"proxy_connect_header", "proxy CONNECT headers are not built yet"},
 };
 
 constexpr std::string_view kCompressions[] = {"", "gzip", "br", "deflate", "identity"};
@@ -168,6 +166,18 @@ class HttpProbeParser {
       return ParseTlsConfig(reader_, value, path, &out_->tls_config);
     }
     if (name == "proxy_url") return ParseProxyUrl(entry);
+    if (name == "no_proxy") {
+      no_proxy_ = &entry;
+      return reader_.ReadString(value, path, &out_->no_proxy);
+    }
+    if (name == "proxy_from_environment") {
+      proxy_from_environment_ = &entry;
+      return reader_.ReadBool(value, path, &out_->proxy_from_environment);
+    }
+    if (name == "proxy_connect_header") {
+      proxy_connect_header_ = &entry;
+      return ParseProxyConnectHeader(reader_, entry, &out_->proxy_connect_header);
+    }
     if (name == "preferred_ip_protocol") {
       return ParseIpProtocol(reader_, entry, &out_->preferred_ip_protocol);
     }
@@ -175,6 +185,7 @@ class HttpProbeParser {
       return reader_.ReadBool(value, path, &out_->ip_protocol_fallback);
     }
     if (name == "body_size_limit") return ParseBodySizeLimit(entry);
+    if (name == "edge") return ParseEdgeSection(reader_, entry, &out_->edge_rules);
     if (name == "compression") {
       compression_ = &entry;
       return reader_.ReadEnum(value, path, kCompressions, &out_->compression);
@@ -262,10 +273,7 @@ class HttpProbeParser {
       if (!reader_.ReadString(header.value, header.path, &value)) {
         return false;
       }
-      if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
-        return reader_.Fail(header.value, header.path,
-                            "header value must not contain CR, LF or NUL");
-      }
+      if (!CheckHeaderValue(reader_, header.value, header.path, value)) return false;
       out_->headers.emplace_back(header.name, std::move(value));
     }
     return true;
@@ -360,10 +368,32 @@ class HttpProbeParser {
                               " is not accepted by header " +
                               Quote("Accept-Encoding: " + HeaderValue("Accept-Encoding")));
     }
+    if (!CheckProxyOptions()) return false;
     if (out_->fail_if_ssl && out_->fail_if_not_ssl) {
       warnings_->push_back(path +
                            ": fail_if_ssl and fail_if_not_ssl are both true; "
                            "every probe with this module fails");
+    }
+    return true;
+  }
+
+  // CheckProxyOptions refuses the combinations Prometheus' common refuses.
+  bool CheckProxyOptions() {
+    const bool from_env = out_->proxy_from_environment;
+    const bool has_url = !out_->proxy_url.empty();
+    if (from_env && has_url) {
+      return reader_.Fail(proxy_from_environment_->key, proxy_from_environment_->path,
+                          "proxy_from_environment and proxy_url are mutually exclusive");
+    }
+    if (!out_->no_proxy.empty() && (from_env || !has_url)) {
+      return reader_.Fail(no_proxy_->key, no_proxy_->path,
+                          from_env ? "no_proxy and proxy_from_environment are mutually exclusive "
+                                     "(the environment's NO_PROXY applies)"
+                                   : "no_proxy needs proxy_url");
+    }
+    if (!out_->proxy_connect_header.empty() && !from_env && !has_url) {
+      return reader_.Fail(proxy_connect_header_->key, proxy_connect_header_->path,
+                          "proxy_connect_header needs proxy_url or proxy_from_environment");
     }
     return true;
   }
@@ -381,6 +411,9 @@ class HttpProbeParser {
   std::vector<const MapEntry*> credentials_;   // set ones, in file order
   std::vector<const MapEntry*> body_sources_;  // set ones, in file order
   const MapEntry* compression_ = nullptr;
+  const MapEntry* proxy_connect_header_ = nullptr;
+  const MapEntry* no_proxy_ = nullptr;
+  const MapEntry* proxy_from_environment_ = nullptr;
   const MapEntry* follow_redirects_ = nullptr;
   const MapEntry* no_follow_redirects_ = nullptr;
   bool no_follow_redirects_value_ = false;

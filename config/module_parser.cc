@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "config/address_selection_parser.h"
 #include "config/dns_module_parser.h"
 #include "config/duration.h"
 #include "config/grpc_module_parser.h"
@@ -10,6 +11,8 @@
 #include "config/icmp_module_parser.h"
 #include "config/redacted_yaml.h"
 #include "config/tcp_module_parser.h"
+#include "config/unix_module_parser.h"
+#include "config/websocket_module_parser.h"
 
 namespace outage::config_internal {
 namespace {
@@ -32,14 +35,11 @@ const std::vector<std::pair<std::string_view, SectionParser>>& SectionParsers() 
       {"dns", ParseDnsSection},
       {"icmp", ParseIcmpSection},
       {"grpc", ParseGrpcSection},
+      {"unix", ParseUnixSection},
+      {"websocket", ParseWebsocketSection},
   };
   return kParsers;
 }
-
-// Probers of newer blackbox releases that this exporter does not build yet.
-// Their sections are ignored in modules of other probers, like any unused
-// section; choosing one as a module's prober is a config error.
-constexpr std::string_view kUnbuiltProbers[] = {"unix", "websocket"};
 
 // SectionParserFor returns the parser of `prober`, or nullptr when no such
 // prober exists.
@@ -66,12 +66,15 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
   const MapEntry* prober = nullptr;
   const MapEntry* timeout = nullptr;
   std::vector<const MapEntry*> sections;
+  std::vector<const MapEntry*> selection;  // addresses, max_addresses, success_when
   for (const MapEntry& entry : entries) {
     if (entry.name == "prober") {
       prober = &entry;
     } else if (entry.name == "timeout") {
       timeout = &entry;
-    } else if (SectionParserFor(entry.name) != nullptr || IsOneOf(entry.name, kUnbuiltProbers)) {
+    } else if (IsAddressSelectionKey(entry.name)) {
+      selection.push_back(&entry);
+    } else if (SectionParserFor(entry.name) != nullptr) {
       sections.push_back(&entry);
     } else {
       return reader.UnknownKey(entry);
@@ -89,10 +92,6 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
     return reader.Fail(at, prober->path, "empty prober " + ProberChoices());
   }
   const SectionParser parse = SectionParserFor(module->prober);
-  if (parse == nullptr && IsOneOf(module->prober, kUnbuiltProbers)) {
-    return reader.Fail(prober->value, prober->path,
-                       "blackbox prober " + Quote(module->prober) + " is not supported yet");
-  }
   if (parse == nullptr) {
     return reader.Fail(prober->value, prober->path,
                        "unknown prober " + Quote(module->prober) + " " + ProberChoices());
@@ -124,7 +123,7 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
     warnings->push_back(path + ": ignoring the section(s) for other probers (" + ignored +
                         "); prober is " + Quote(module->prober));
   }
-  return true;
+  return ParseAddressSelection(reader, selection, *module, &module->addresses);
 }
 
 }  // namespace

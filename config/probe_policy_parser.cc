@@ -21,7 +21,9 @@ bool ParseList(YamlReader& reader, const MapEntry& entry, std::vector<std::strin
     if (!reader.ReadString(items[i], path, &text)) return false;
     if (text.empty()) return reader.Fail(items[i], path, "empty host pattern");
     IpNetwork network;
-    if (text.find('/') != std::string::npos || ParseIpAddress(text, &network)) {
+    // A pattern that starts with "/" is a unix socket path glob, not a CIDR.
+    const bool socket_path = text.front() == '/';
+    if (!socket_path && (text.find('/') != std::string::npos || ParseIpAddress(text, &network))) {
       const std::string problem = ParseIpNetwork(text, &network);
       if (!problem.empty()) return reader.Fail(items[i], path, problem);
       networks->push_back(std::move(network));

@@ -44,8 +44,9 @@ void EmitScalar(YAML::Emitter& out, const YAML::Node& node, const std::string& t
   out << text;
 }
 
-// What to do with a scalar value, decided by its key.
-enum class Redaction { kNone, kWhole, kUrlPassword };
+// What to do with a value, decided by its key. kValues: a map whose keys are
+// shown and whose values are all secrets (proxy_connect_header).
+enum class Redaction { kNone, kWhole, kUrlPassword, kValues };
 
 void Emit(YAML::Emitter& out, const YAML::Node& node, Redaction redaction, bool in_headers) {
   switch (node.Type()) {
@@ -77,11 +78,16 @@ void Emit(YAML::Emitter& out, const YAML::Node& node, Redaction redaction, bool 
           child = Redaction::kWhole;
         } else if (IsUrlKey(key)) {
           child = Redaction::kUrlPassword;
+        } else if (key == "proxy_connect_header") {
+          child = Redaction::kValues;
         }
         out << YAML::Key;
         Emit(out, key_node, Redaction::kNone, /*in_headers=*/false);
         out << YAML::Value;
-        if (child == Redaction::kWhole && !value.IsScalar() && !value.IsNull()) {
+        if (redaction == Redaction::kValues && !value.IsMap()) {
+          Emit(out, value, Redaction::kWhole, /*in_headers=*/false);  // each list item
+        } else if ((child == Redaction::kWhole || redaction == Redaction::kValues) &&
+                   !value.IsScalar() && !value.IsNull()) {
           out << kSecret;  // a secret key with a structured value: hide all
         } else {
           // HTTP headers, and gRPC metadata (the same thing on the wire).

@@ -62,6 +62,7 @@ void Diagnosis::Diagnose(const Config& config, const std::vector<StatusPageView>
 
   std::lock_guard<std::mutex> lock(mu_);
   vantage_network_up_ = controls > 0 ? std::optional<bool>(!network_down) : std::nullopt;
+  ScrapeEvent event{now, vantage_network_up_, {}};
   for (ScrapedTarget& s : *scrape) {
     const Target& t = *s.target;
     ProbeResult& result = *s.result;
@@ -69,8 +70,11 @@ void Diagnosis::Diagnose(const Config& config, const std::vector<StatusPageView>
     const bool maintenance =
         global_window || vendor.maintenance || AnyWindowOpen(t.maintenance, now);
     ProbeOutcome outcome = ProbeOutcome::kFailure;
+    const bool partial = result.addresses && result.addresses->Partial();
     if (result.success) {
-      outcome = SuccessOutcome(t, result);
+      outcome = partial ? ProbeOutcome::kPartial : SuccessOutcome(t, result);
+    } else if (partial) {
+      outcome = ProbeOutcome::kPartial;  // reason kept: it is the failing addresses'
     } else if (network_down && !t.control) {
       result.reason = FailureReason::kLocalNetwork;
       outcome = ProbeOutcome::kLocalNetwork;
@@ -82,8 +86,13 @@ void Diagnosis::Diagnose(const Config& config, const std::vector<StatusPageView>
     if (it == entries_.end()) continue;
     it->second.vendor_confirmed = vendor.outage;
     it->second.maintenance_active = maintenance;
-    if (s.fresh) it->second.state.Observe(outcome, t.hysteresis, now);
+    if (!s.fresh) continue;
+    const OutageState before = it->second.state.state();
+    it->second.state.Observe(outcome, t.hysteresis, now);
+    event.targets.push_back(
+        TargetEvent{&t, &result, before, it->second.state.state(), vendor, maintenance});
   }
+  if (observer_ != nullptr && !event.targets.empty()) observer_->OnScrape(event);
 }
 
 DiagnosisSnapshot Diagnosis::Snapshot(const Config& config) const {

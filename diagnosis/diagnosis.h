@@ -18,6 +18,7 @@
 #include "collectors/statuspage/statuspage_cache.h"
 #include "config/config.h"
 #include "diagnosis/clock.h"
+#include "diagnosis/diagnosis_observer.h"
 #include "diagnosis/probe_result_cache.h"
 #include "diagnosis/target_state.h"
 
@@ -72,6 +73,10 @@ class Diagnosis {
   // Snapshot reads the diagnosis of `config`'s targets now.
   DiagnosisSnapshot Snapshot(const Config& config) const;
 
+  // SetObserver hands every later scrape's state changes to `observer`
+  // (nullptr: none). Call before scrapes start; `observer` must outlive this.
+  void SetObserver(DiagnosisObserver* observer) { observer_ = observer; }
+
   ProbeResultCache& results() { return results_; }
   const Clock& clock() const { return *clock_; }
 
@@ -84,6 +89,7 @@ class Diagnosis {
   };
 
   const Clock* clock_;
+  DiagnosisObserver* observer_ = nullptr;
   ProbeResultCache results_;
   mutable std::mutex mu_;                 // guards the fields below
   std::map<std::string, Entry> entries_;  // by ProbeResultCache::Key

@@ -9,7 +9,7 @@ ProbeResultCache::Lease ProbeResultCache::Acquire(const Target& target, const St
   const WallTime now = clock_->Now();
   std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(Key(target));
-  if (it != entries_.end() && target.min_interval.count() > 0) {
+  if (it != entries_.end() && target.min_interval.count() > 0 && it->second.result.valid()) {
     const bool running =
         it->second.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
     const auto age = now - it->second.started;
@@ -18,9 +18,12 @@ ProbeResultCache::Lease ProbeResultCache::Acquire(const Target& target, const St
     }
   }
   Entry& entry = entries_[Key(target)];
-  entry.result = start().share();
+  std::shared_future<ProbeResult> result = start().share();
+  // Only a result that later scrapes may share is kept: holding every
+  // target's last result would cost thousands of results at all times.
+  entry.result = target.min_interval.count() > 0 ? result : std::shared_future<ProbeResult>();
   entry.started = now;
-  return Lease{entry.result, true};
+  return Lease{std::move(result), true};
 }
 
 std::optional<WallTime> ProbeResultCache::LastRun(const Target& target) const {

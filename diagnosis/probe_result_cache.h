@@ -50,7 +50,7 @@ class ProbeResultCache {
 
  private:
   struct Entry {
-    std::shared_future<ProbeResult> result;
+    std::shared_future<ProbeResult> result;  // only for targets with min_interval
     WallTime started;
   };
 

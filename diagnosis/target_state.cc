@@ -55,11 +55,12 @@ void TargetState::Observe(ProbeOutcome outcome, const Hysteresis& h, WallTime no
       return;
     case ProbeOutcome::kSuccess:
     case ProbeOutcome::kSlowSuccess:
+    case ProbeOutcome::kPartial:
       break;
   }
   failures_ = 0;
   ++successes_;
-  const bool slow = outcome == ProbeOutcome::kSlowSuccess;
+  const bool slow = outcome != ProbeOutcome::kSuccess;
   slow_ = slow ? slow_ + 1 : 0;
   fast_ = slow ? 0 : fast_ + 1;
   const int needed = h.recovery_threshold;

@@ -30,6 +30,7 @@ std::string_view OutageStateName(OutageState state);
 enum class ProbeOutcome {
   kSuccess,
   kSlowSuccess,   // succeeded, slower than degraded_latency
+  kPartial,       // some of its addresses failed, not all (addresses: all)
   kFailure,       // failed for a reason of the target's own
   kMaintenance,   // failed while a maintenance window is open
   kLocalNetwork,  // failed while every control target failed too
@@ -48,7 +49,8 @@ class TargetState {
   // - a success counts a success; from down, maintenance or unknown the
   //   state becomes up (degraded if the last recovery_threshold successes
   //   were all slow) at recovery_threshold; up and degraded switch to each
-  //   other after recovery_threshold slow or fast successes in a row.
+  //   other after recovery_threshold slow or fast successes in a row;
+  // - kPartial counts as a slow success: the target is degraded, not down.
   void Observe(ProbeOutcome outcome, const Hysteresis& hysteresis, WallTime now);
 
   OutageState state() const { return state_; }

@@ -38,6 +38,13 @@ VendorStatus VendorStatusFor(const StatusPageLink& link, const StatusPageSummary
         m.components.empty() || std::any_of(m.components.begin(), m.components.end(), linked_name);
   }
   if (whole_page) status.maintenance |= summary.indicator == "maintenance";
+  for (const StatusPageIncident& i : summary.incidents) {
+    if (i.components.empty() ||
+        std::any_of(i.components.begin(), i.components.end(), linked_name)) {
+      status.incident = i;
+      break;
+    }
+  }
   return status;
 }
 

@@ -2,6 +2,8 @@
 // or an outage the vendor itself confirms.
 #pragma once
 
+#include <optional>
+
 #include "collectors/statuspage/statuspage_summary.h"
 #include "config/config.h"
 
@@ -10,6 +12,9 @@ namespace outage {
 struct VendorStatus {
   bool maintenance = false;  // a linked component is under maintenance
   bool outage = false;       // a linked component has a partial or major outage
+  // The vendor's first unresolved incident on a linked component (or any,
+  // for a link to the whole page), for the incident record.
+  std::optional<StatusPageIncident> incident;
 };
 
 // VendorStatusFor reads `summary` for the components `link` names (a group's

@@ -6,13 +6,11 @@
 #include <string>
 #include <tuple>
 
-#include "exporter/probe_output.h"
-
 namespace outage {
 namespace {
 
 template <typename Values>
-void AddOneHot(FamilySet* out, std::string_view name, std::string_view help,
+void AddOneHot(SampleSink* out, std::string_view name, std::string_view help,
                const LabelPairs& labels, const char* label, const Values& values,
                std::string_view set) {
   for (const auto value : values) {
@@ -20,15 +18,19 @@ void AddOneHot(FamilySet* out, std::string_view name, std::string_view help,
   }
 }
 
-void AddTarget(const TargetDiagnosis& d, FamilySet* out) {
-  const LabelPairs labels = TargetLabels(*d.target);
-  std::vector<std::string_view> states;
-  states.reserve(kAllOutageStates.size());
-  for (OutageState s : kAllOutageStates) states.push_back(OutageStateName(s));
+}  // namespace
+
+void AddTargetDiagnosis(const TargetDiagnosis& d, const LabelPairs& labels, SampleSink* out) {
+  static const std::vector<std::string_view> kStates = [] {
+    std::vector<std::string_view> names;
+    names.reserve(kAllOutageStates.size());
+    for (OutageState s : kAllOutageStates) names.push_back(OutageStateName(s));
+    return names;
+  }();
   AddOneHot(out, "outage_state",
             "Outage state of the target after hysteresis (one-hot over up, degraded, down, "
             "maintenance, unknown)",
-            labels, "state", states, OutageStateName(d.state));
+            labels, "state", kStates, OutageStateName(d.state));
   out->AddGauge("outage_consecutive_failures", "Consecutive failed probes of the target", labels,
                 d.consecutive_failures);
   out->AddCounter("outage_state_changes_total", "Outage state changes of the target", labels,
@@ -54,6 +56,8 @@ void AddTarget(const TargetDiagnosis& d, FamilySet* out) {
                   labels, *d.last_run_seconds);
   }
 }
+
+namespace {
 
 void AddPage(const StatusPageView& page, FamilySet* out) {
   const LabelPairs labels = {{"page", page.name}};
@@ -98,9 +102,8 @@ void AddPage(const StatusPageView& page, FamilySet* out) {
 
 }  // namespace
 
-void AddDiagnosis(const DiagnosisSnapshot& snapshot, const LabelPairs& vantage_labels,
-                  FamilySet* out) {
-  for (const TargetDiagnosis& d : snapshot.targets) AddTarget(d, out);
+void AddVantage(const DiagnosisSnapshot& snapshot, const LabelPairs& vantage_labels,
+                FamilySet* out) {
   if (snapshot.vantage_network_up) {
     out->AddGauge("outage_vantage_network_up",
                   "Whether at least one control target succeeded in the latest scrape (0: this "

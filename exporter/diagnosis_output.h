@@ -7,18 +7,22 @@
 #include "collectors/statuspage/statuspage_cache.h"
 #include "diagnosis/diagnosis.h"
 #include "exporter/family_set.h"
+#include "exporter/sample_sink.h"
 
 namespace outage {
 
-// AddDiagnosis appends, per target (labelled like its probe samples):
-// outage_state{state} one-hot, outage_consecutive_failures,
+// AddTargetDiagnosis appends, for one target (labelled `labels`, as its
+// probe samples): outage_state{state} one-hot, outage_consecutive_failures,
 // outage_state_changes_total, outage_last_state_change_timestamp_seconds,
 // outage_down_seconds_total, outage_vendor_confirmed,
-// outage_maintenance_active, outage_probe_last_run_timestamp_seconds; and
-// outage_vantage_network_up (labelled `vantage_labels`) when control targets
-// are configured.
-void AddDiagnosis(const DiagnosisSnapshot& snapshot, const LabelPairs& vantage_labels,
-                  FamilySet* out);
+// outage_maintenance_active, outage_probe_last_run_timestamp_seconds.
+void AddTargetDiagnosis(const TargetDiagnosis& diagnosis, const LabelPairs& labels,
+                        SampleSink* out);
+
+// AddVantage appends outage_vantage_network_up (labelled `vantage_labels`)
+// when control targets are configured.
+void AddVantage(const DiagnosisSnapshot& snapshot, const LabelPairs& vantage_labels,
+                FamilySet* out);
 
 // AddStatusPages appends statuspage_up, _last_success_timestamp_seconds,
 // and, once a page was read, statuspage_indicator{indicator} one-hot,

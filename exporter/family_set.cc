@@ -1,95 +1,19 @@
 #include "exporter/family_set.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 #include <limits>
 #include <string>
-#include <utility>
 
-#include "config/utf8.h"
+#include "exporter/exposition_text.h"
 
 namespace outage {
 namespace {
 
-// AppendNumber writes a value as TextSerializer does: %.16g, and "Nan",
-// "+Inf" or "-Inf".
-void AppendNumber(double value, std::string* out) {
-  if (std::isnan(value)) {
-    out->append("Nan");
-  } else if (std::isinf(value)) {
-    out->append(value < 0 ? "-Inf" : "+Inf");
-  } else {
-    char buf[32];
-    const int n = std::snprintf(buf, sizeof buf, "%.*g",
-                                std::numeric_limits<double>::max_digits10 - 1, value);
-    out->append(buf, static_cast<size_t>(n));
-  }
-}
-
-void AppendEscaped(std::string_view raw, std::string* out) {
-  // Label values come from targets, vendors and probed servers; the
-  // exposition format (and promtool) accept only UTF-8.
-  std::string replaced;
-  const std::string_view value = AsValidUtf8(raw, &replaced);
-  for (const char c : value) {
-    switch (c) {
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '"':
-        out->append("\\\"");
-        break;
-      default:
-        out->push_back(c);
-    }
-  }
-}
-
 // A family's first chunk grows as a string does (most families of a /probe
 // answer hold one line); once it passes this size, the text goes on in new
-// chunks reserved at this size: no copies as a large scrape grows, and at
-// most one chunk of slack per family.
+// chunks reserved at this size: no copies as a family grows, and at most one
+// chunk of slack per family.
 constexpr size_t kChunkBytes = 64 * 1024;
-
-// SampleLine is the writer of one exposition line: name, labels (the pairs
-// given, then any extra), value.
-class SampleLine {
- public:
-  SampleLine(std::string* out, std::string_view name, std::string_view suffix = {}) : out_(out) {
-    out_->append(name).append(suffix);
-  }
-  template <typename Pairs>
-  SampleLine& Labels(const Pairs& pairs) {
-    for (const auto& label : pairs) Label(label.first, label.second);
-    return *this;
-  }
-  SampleLine& Label(std::string_view name, std::string_view value) {
-    out_->push_back(first_ ? '{' : ',');
-    first_ = false;
-    out_->append(name).append("=\"");
-    AppendEscaped(value, out_);
-    out_->push_back('"');
-    return *this;
-  }
-  void Value(double value) {
-    Close();
-    AppendNumber(value, out_);
-    out_->push_back('\n');
-  }
-  void Count(uint64_t count) {
-    Close();
-    out_->append(std::to_string(count)).push_back('\n');
-  }
-
- private:
-  void Close() { out_->append(first_ ? " " : "} "); }
-  std::string* out_;
-  bool first_ = true;
-};
 
 // LabelsOf views a ClientMetric's labels as name/value pairs.
 struct LabelsOf {
@@ -140,22 +64,6 @@ void AppendSummary(std::string_view name, const prometheus::ClientMetric& m, std
   }
 }
 
-const char* TypeName(prometheus::MetricType type) {
-  switch (type) {
-    case prometheus::MetricType::Counter:
-      return "counter";
-    case prometheus::MetricType::Gauge:
-      return "gauge";
-    case prometheus::MetricType::Summary:
-      return "summary";
-    case prometheus::MetricType::Histogram:
-      return "histogram";
-    case prometheus::MetricType::Untyped:
-      break;
-  }
-  return "untyped";
-}
-
 }  // namespace
 
 FamilySet::Family& FamilySet::FamilyFor(std::string_view name, std::string_view help,
@@ -194,9 +102,18 @@ void FamilySet::AddGauge(std::string_view name, std::string_view help, const Lab
 }
 
 void FamilySet::AddCounter(std::string_view name, std::string_view help, const LabelPairs& labels,
-                           double value) {
+                           double value, std::string_view extra_name,
+                           std::string_view extra_value) {
   Family& f = FamilyFor(name, help, prometheus::MetricType::Counter);
-  SampleLine(&line_, f.name).Labels(labels).Value(value);
+  SampleLine(&line_, f.name).Labels(labels).OptionalLabel(extra_name, extra_value).Value(value);
+  Append(&f);
+}
+
+void FamilySet::AddHistogram(std::string_view name, std::string_view help, const LabelPairs& labels,
+                             const HistogramView& histogram, std::string_view extra_name,
+                             std::string_view extra_value) {
+  Family& f = FamilyFor(name, help, prometheus::MetricType::Histogram);
+  AppendHistogramLines(f.name, labels, extra_name, extra_value, histogram, &line_);
   Append(&f);
 }
 
@@ -228,39 +145,19 @@ void FamilySet::AddFamilies(const std::vector<prometheus::MetricFamily>& familie
   }
 }
 
-std::string FamilySet::Header(const Family& family) {
-  std::string out;
-  if (!family.help.empty()) {
-    out.append("# HELP ").append(family.name).append(" ").append(family.help).append("\n");
-  }
-  out.append("# TYPE ").append(family.name).append(" ").append(TypeName(family.type)).append("\n");
-  return out;
-}
-
 std::string FamilySet::Serialize() const {
   size_t size = 0;
   for (const Family& f : families_) {
-    size += Header(f).size();
+    size += f.name.size() * 2 + f.help.size() + 32;  // the two header lines
     for (const std::string& chunk : f.chunks) size += chunk.size();
   }
   std::string body;
   body.reserve(size);
   for (const Family& f : families_) {
-    body.append(Header(f));
+    AppendFamilyHeader(f.name, f.help, f.type, &body);
     for (const std::string& chunk : f.chunks) body.append(chunk);
   }
   return body;
-}
-
-std::vector<std::string> FamilySet::TakeExposition() && {
-  std::vector<std::string> pieces;
-  for (Family& f : families_) {
-    pieces.push_back(Header(f));
-    for (std::string& chunk : f.chunks) pieces.push_back(std::move(chunk));
-  }
-  families_.clear();
-  index_.clear();
-  return pieces;
 }
 
 }  // namespace outage

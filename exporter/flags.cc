@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "config/duration.h"
 #include "exporter/build_info.h"
 #include "exporter/probe_limiter.h"
 
@@ -36,6 +37,7 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   std::string timeout_offset = "0.5s";
   std::string log_level = "info";
   std::string log_format = "logfmt";
+  std::string log_prober = "debug";
   bool version = false;
 
   CLI::App app{
@@ -67,6 +69,9 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   app.add_option("--log.level", log_level,
                  "Only log messages at or above: debug, info, warn, error");
   app.add_option("--log.format", log_format, "Log line format on stderr: logfmt or json");
+  app.add_option("--log.prober", log_prober,
+                 "Level at which each /probe's own log lines are written to this log: debug, "
+                 "info, warn, error (--log.level still applies)");
   app.add_option("--web.threads", flags.web_threads,
                  "HTTP worker threads, i.e. requests served at once (default: "
                  "--probe.max-concurrent + 16)")
@@ -101,6 +106,16 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   app.add_option("--vantage", flags.placement.vantage,
                  "Name of this vantage point, added as label `vantage` to every series of the "
                  "configured targets. Overrides `vantage:` in `global:`");
+  app.add_option("--storage.path", flags.storage_path,
+                 "SQLite file of the incident record (created with its directory; default "
+                 "./data/outage.db); empty: keep incidents in memory only")
+      // CLI11 gives an option given without a value (--storage.path= or "")
+      // its default_str: that must be the empty path.
+      ->expected(0, 1)
+      ->default_str("");
+  std::string retention = "400d";
+  app.add_option("--storage.retention", retention,
+                 "How long ended incidents are kept (e.g. 400d, 8w)");
   app.add_flag("--version", version, "Print version information and exit");
 
   try {
@@ -136,6 +151,14 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
                             log_level + "\"\n"};
   }
   flags.log_level = *level;
+  level = ParseLogLevel(log_prober);
+  if (!level) {
+    return FlagsOutcome{
+        std::nullopt, 1,
+        "outage_exporter: --log.prober: must be debug, info, warn or error, got \"" + log_prober +
+            "\"\n"};
+  }
+  flags.log_prober = *level;
   auto format = ParseLogFormat(log_format);
   if (!format) {
     return FlagsOutcome{
@@ -143,6 +166,13 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
         "outage_exporter: --log.format: must be logfmt or json, got \"" + log_format + "\"\n"};
   }
   flags.log_format = *format;
+  auto kept = ParseDuration(retention);
+  if (!kept || kept->count() <= 0) {
+    return FlagsOutcome{std::nullopt, 1,
+                        "outage_exporter: --storage.retention: invalid duration \"" + retention +
+                            "\" (use e.g. 400d or 8w)\n"};
+  }
+  flags.storage_retention = *kept;
   if (!shard.empty()) {
     std::string error;
     flags.placement.shard = ParseShard(shard, &error);

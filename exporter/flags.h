@@ -26,6 +26,9 @@ struct Flags {
   std::chrono::milliseconds timeout_offset{500};
   LogLevel log_level = LogLevel::kInfo;
   LogFormat log_format = LogFormat::kLogfmt;
+  // --log.prober (blackbox 0.25+): the level at which each /probe's own log
+  // lines are written to the process log; --log.level still filters them.
+  LogLevel log_prober = LogLevel::kDebug;
   // Worker threads; when --web.threads is not given, probe_max_concurrent +
   // kReservedWebThreads (see exporter/probe_limiter.h).
   int web_threads = 256 + 16;
@@ -38,6 +41,9 @@ struct Flags {
   int status_refresh_seconds = 30;             // the status page's meta refresh; 0: off
   std::string status_group_label = "service";  // the status page groups by it
   PlacementFlags placement;                    // --targets.shard, --vantage
+  // --storage.path: the incident file; empty keeps incidents in memory.
+  std::string storage_path = "./data/outage.db";
+  std::chrono::milliseconds storage_retention{400LL * 24 * 3600 * 1000};  // --storage.retention
 };
 
 // FlagsOutcome is either flags to run with, or what to print and the exit

@@ -14,6 +14,7 @@
 #include "exporter/build_info.h"
 #include "exporter/deadline.h"
 #include "exporter/diagnosis_output.h"
+#include "exporter/exposition_stream.h"
 #include "exporter/family_set.h"
 #include "exporter/hostname_param.h"
 #include "exporter/logger.h"
@@ -34,6 +35,15 @@ HttpResponse Exposition(std::string body) {
   r.body = std::move(body);
   return r;
 }
+
+// ScrapeData is what one /metrics body is written from, per target in
+// config order; its stream holds it until the last slice is written.
+struct ScrapeData {
+  std::shared_ptr<const Config> config;
+  std::vector<ProbeResult> results;
+  std::vector<LabelPairs> labels;  // each target's, built once per scrape
+  DiagnosisSnapshot diagnosis;
+};
 
 // The status page's ?refresh= is at most an hour.
 constexpr long kMaxRefreshSeconds = 3600;
@@ -147,7 +157,7 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
   const bool debug = request.Param("debug").value_or("") == "true";
   const auto timeout = ProbeTimeout(request.Header("X-Prometheus-Scrape-Timeout-Seconds"),
                                     timeout_offset_, module.timeout);
-  ProbeRequest probe{*target, config, &module, nullptr, SteadyClock::now() + timeout, debug};
+  ProbeRequest probe{*target, config, &module, nullptr, SteadyClock::now() + timeout, debug, {}};
   if (const std::optional<std::string> hostname = request.Param("hostname")) {
     if (auto problem = HostnameProblem(*hostname)) {
       return HttpResponse::Text(400, "Invalid hostname \"" + *hostname + "\": " + *problem + "\n");
@@ -166,6 +176,12 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
                {"reason", std::string(FailureReasonName(result.success ? FailureReason::kNone
                                                                        : result.reason))},
                {"duration_seconds", std::to_string(result.duration_seconds)}});
+  if (Log().Enabled(prober_log_level_)) {
+    for (const std::string& line : result.log.lines()) {
+      Log().Log(prober_log_level_, "Probe log line",
+                {{"module", module_name}, {"target", RedactUrlPassword(*target)}, {"line", line}});
+    }
+  }
   FamilySet families;
   AddProbeResult(result, {}, &families);
   families.AddGauge(metric::kProbeTimeout.name, metric::kProbeTimeout.help, {},
@@ -193,7 +209,7 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
     const auto timeout = ProbeTimeout(header, timeout_offset_, module.timeout);
     leases.push_back(diagnosis_->results().Acquire(t, [&] {
       return engine_->Probe(
-          ProbeRequest{t.target, config, &module, nullptr, start + timeout, false});
+          ProbeRequest{t.target, config, &module, nullptr, start + timeout, false, {}});
     }));
   }
   // Status pages are fetched on this thread while the probes run.
@@ -201,38 +217,63 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
                          start + ProbeTimeout(header, timeout_offset_, kStatusPageTimeout));
   const std::vector<StatusPageView> pages = status_pages_->Views(config->status_pages);
 
-  std::vector<ProbeResult> results;
-  std::vector<ScrapedTarget> scrape;
-  results.reserve(leases.size());
+  // The scrape's results are held until the last slice of the body is
+  // written; a result shared with the cache (min_interval) is copied, since
+  // Diagnose may rewrite it.
+  auto scrape = std::make_shared<ScrapeData>();
+  scrape->config = config;
+  scrape->results.reserve(leases.size());
+  std::vector<ScrapedTarget> scraped;
+  scraped.reserve(leases.size());
   for (size_t i = 0; i < leases.size(); ++i) {
-    results.push_back(leases[i].result.get());
-    scrape.push_back(ScrapedTarget{&config->targets[i], &results[i], leases[i].fresh});
+    scrape->results.push_back(leases[i].result.get());
+    leases[i].result = {};  // the last reference, unless the cache keeps it
+    scraped.push_back(ScrapedTarget{&config->targets[i], &scrape->results[i], leases[i].fresh});
   }
   // Failures are explained (local_network, maintenance) before anything
   // counts or renders them.
-  diagnosis_->Diagnose(*config, pages, &scrape);
-  FamilySet families;
-  for (size_t i = 0; i < results.size(); ++i) {
+  diagnosis_->Diagnose(*config, pages, &scraped);
+  scrape->labels.reserve(config->targets.size());
+  for (size_t i = 0; i < scrape->results.size(); ++i) {
     const Target& t = config->targets[i];
-    const ProbeResult& result = results[i];
+    ProbeResult& result = scrape->results[i];
     if (leases[i].fresh) {
       stats_->Record(t, result);
       history_->Record(t.target, t.module, result, diagnosis_->clock().Now(), true);
     }
-    AddProbeResult(result, TargetLabels(t), &families);
     if (!result.success) {
       Log().Debug("Probe failed", {{"target", RedactUrlPassword(t.target)},
                                    {"module", t.module},
                                    {"reason", std::string(FailureReasonName(result.reason))}});
     }
+    result.log = ProbeLog();  // in the history now; most of a result's size
+    scrape->labels.push_back(TargetLabels(t));
   }
-  families.AddFamilies(stats_->Collect());
-  AddDiagnosis(diagnosis_->Snapshot(*config), VantageLabels(config->placement), &families);
-  AddStatusPages(pages, &families);
-  AddPlacement(config->placement, config->targets.size(), &families);
-  AddSelfMetrics(&families);
+  scrape->diagnosis = diagnosis_->Snapshot(*config);
+
+  const TargetStats* stats = stats_;
+  std::vector<ExpositionStream::TargetSection> sections = {
+      [scrape](size_t i, SampleSink* out) {
+        AddProbeResult(scrape->results[i], scrape->labels[i], out);
+      },
+      [scrape, stats](size_t i, SampleSink* out) {
+        stats->Write(scrape->config->targets[i], scrape->labels[i], out);
+      },
+      [scrape](size_t i, SampleSink* out) {
+        if (i < scrape->diagnosis.targets.size()) {
+          AddTargetDiagnosis(scrape->diagnosis.targets[i], scrape->labels[i], out);
+        }
+      }};
+  FamilySet tail;
+  AddVantage(scrape->diagnosis, VantageLabels(config->placement), &tail);
+  AddStatusPages(pages, &tail);
+  AddPlacement(config->placement, config->targets.size(), &tail);
+  if (more_metrics_) more_metrics_(&tail);
+  AddSelfMetrics(&tail);
+  auto stream = std::make_shared<ExpositionStream>(config->targets.size(), std::move(sections),
+                                                   std::move(tail));
   HttpResponse response = Exposition("");
-  response.body_parts = std::move(families).TakeExposition();
+  response.body_stream = [stream](std::string* out) { return stream->Next(out); };
   return response;
 }
 
@@ -293,6 +334,7 @@ StatusReport Handlers::Report() const {
   in.now = diagnosis_->clock().Now();
   in.config_reload_successful = config_->last_reload_successful();
   in.config_reload_success_seconds = config_->last_success_timestamp_seconds();
+  if (incident_lines_) in.incidents = incident_lines_(in.now);
   return BuildStatusReport(in);
 }
 
@@ -308,14 +350,7 @@ HttpResponse Handlers::Index(const HttpRequest& request) {
     }
     options.refresh_seconds = static_cast<int>(value);
   }
-  HttpResponse r;
-  r.content_type = "text/html; charset=utf-8";
-  r.headers.emplace_back("Content-Security-Policy", StatusPageCsp());
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
-  r.headers.emplace_back("Cache-Control", "no-store");
-  r.body = RenderStatusHtml(Report(), options);
-  return r;
+  return HttpResponse::Html(RenderStatusHtml(Report(), options), StatusPageCsp());
 }
 
 HttpResponse Handlers::Logs(const HttpRequest& request) {

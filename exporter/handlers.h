@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <utility>
 
 #include "collectors/probe_engine.h"
 #include "collectors/statuspage/statuspage_cache.h"
@@ -15,6 +16,7 @@
 #include "exporter/config_state.h"
 #include "exporter/family_set.h"
 #include "exporter/http_server.h"
+#include "exporter/logger.h"
 #include "exporter/probe_history.h"
 #include "exporter/probe_limiter.h"
 #include "exporter/status_report.h"
@@ -45,6 +47,16 @@ class Handlers {
   // SetProbeLimiter caps concurrent /probe requests (nullptr: no cap). Call
   // before Register.
   void SetProbeLimiter(ProbeLimiter* limiter) { limiter_ = limiter; }
+  // SetProberLogLevel sets the level at which /probe writes each probe's
+  // own log lines to the process log (--log.prober). Call before Register.
+  void SetProberLogLevel(LogLevel level) { prober_log_level_ = level; }
+  // SetMoreMetrics adds `add`'s families to every /metrics scrape (the
+  // incident record's). Call before Register.
+  void SetMoreMetrics(std::function<void(FamilySet*)> add) { more_metrics_ = std::move(add); }
+  // SetIncidentLines gives the status page its incidents. Call before Register.
+  void SetIncidentLines(std::function<std::vector<IncidentLine>(WallTime now)> lines) {
+    incident_lines_ = std::move(lines);
+  }
 
   HttpResponse Probe(const HttpRequest& request);
   HttpResponse Metrics(const HttpRequest& request);
@@ -65,9 +77,12 @@ class Handlers {
   StatusPageCache* status_pages_;
   ProbeHistory* history_;
   const std::chrono::milliseconds timeout_offset_;
+  LogLevel prober_log_level_ = LogLevel::kDebug;
   const StatusPageSettings page_;
   std::atomic<bool> ready_{false};
   ProbeLimiter* limiter_ = nullptr;
+  std::function<void(FamilySet*)> more_metrics_;
+  std::function<std::vector<IncidentLine>(WallTime now)> incident_lines_;
   WebPaths paths_;                      // set by Register, read-only afterwards
   const HttpServer* server_ = nullptr;  // set by Register; its metrics join /metrics
 };

@@ -22,6 +22,7 @@ struct HttpRequest {
   std::string path;   // percent-decoded, without the query
   std::string query;  // raw query string, without '?'
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // only on routes that take one (RouteOptions::max_body_bytes)
   // admission is what the route's gate reserved for this request (a /probe
   // slot); released when the request is destroyed, after its answer.
   std::shared_ptr<void> admission;
@@ -37,14 +38,32 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
-  // body_parts follow `body` on the wire: a large body built in pieces (a
-  // /metrics scrape) is sent without joining it into one copy first.
-  std::vector<std::string> body_parts;
+  // body_stream, when set, produces the rest of the body after `body`, one
+  // slice at a time: it appends the next slice to *out and returns false
+  // once there is nothing left. The listener asks for a slice only when the
+  // client has taken most of the last one, on a worker thread, so a large
+  // body (a /metrics scrape) is never held whole and a slow reader slows its
+  // production instead of filling memory. Its length is not known ahead:
+  // the answer is chunked (HTTP/1.1) or ends when the connection closes
+  // (HTTP/1.0).
+  std::function<bool(std::string* out)> body_stream;
   std::vector<std::pair<std::string, std::string>> headers;
 
   static HttpResponse Text(int status, std::string body) {
     HttpResponse r;
     r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+  // Html is a page of ours: never cached, sniffed or sent as a referrer,
+  // and held to `csp` (its Content-Security-Policy).
+  static HttpResponse Html(std::string body, const std::string& csp) {
+    HttpResponse r;
+    r.content_type = "text/html; charset=utf-8";
+    r.headers.emplace_back("Content-Security-Policy", csp);
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    r.headers.emplace_back("Referrer-Policy", "no-referrer");
+    r.headers.emplace_back("Cache-Control", "no-store");
     r.body = std::move(body);
     return r;
   }

@@ -15,11 +15,14 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -103,38 +106,76 @@ std::string HttpDate() {
   return date;
 }
 
+// BodyStream is a streamed body on its way out: the handler's producer and
+// how its slices are framed. Shared by the connection and the worker making
+// the next slice, so either may finish first.
+struct BodyStream {
+  std::function<bool(std::string* out)> next;
+  bool chunked = true;  // HTTP/1.1; HTTP/1.0 ends the body by closing
+
+  // Frame wraps one slice for the wire.
+  std::string Frame(std::string slice) const {
+    if (!chunked) return slice;
+    char size[24];
+    const int n = std::snprintf(size, sizeof size, "%zx\r\n", slice.size());
+    std::string framed;
+    framed.reserve(slice.size() + static_cast<size_t>(n) + 2);
+    framed.append(size, static_cast<size_t>(n)).append(slice).append("\r\n");
+    return framed;
+  }
+};
+
+// Wire is a response ready to send: its bytes, and for a streamed body what
+// produces the rest.
+struct Wire {
+  std::deque<std::string> pieces;
+  std::shared_ptr<BodyStream> stream;
+};
+
+// KeepsAlive reports whether the connection can carry another request
+// after `response`: an HTTP/1.0 streamed body ends by closing it.
+bool KeepsAlive(const HttpResponse& response, bool http10, bool keep_alive) {
+  return keep_alive && !(http10 && response.body_stream);
+}
+
 // Serialize renders `response` for the wire: the head and a small body as
-// one piece (one write), a large body as the pieces it came in.
-std::deque<std::string> Serialize(HttpResponse response, bool http10, bool keep_alive,
-                                  bool head_only) {
-  size_t length = response.body.size();
-  for (const std::string& part : response.body_parts) length += part.size();
+// one piece (one write), a large body as a piece of its own, a streamed
+// body as the producer of the rest. `keep_alive` comes from KeepsAlive.
+Wire Serialize(HttpResponse response, bool http10, bool keep_alive, bool head_only) {
+  const bool streamed = static_cast<bool>(response.body_stream);
+  const size_t length = response.body.size();
   std::string out;
-  const bool coalesce = !head_only && length <= kCoalesceBodyBytes;
+  const bool coalesce = !head_only && !streamed && length <= kCoalesceBodyBytes;
   out.reserve(256 + (coalesce ? length : 0));
   out.append(http10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(std::to_string(response.status));
   out.append(" ").append(StatusText(response.status)).append("\r\n");
   out.append("Date: ").append(HttpDate()).append("\r\n");
   out.append("Connection: ").append(keep_alive ? "keep-alive" : "close").append("\r\n");
   out.append("Content-Type: ").append(response.content_type).append("\r\n");
-  out.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
+  if (!streamed) {
+    out.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
+  } else if (!http10) {
+    out.append("Transfer-Encoding: chunked\r\n");
+  }
   for (const auto& [name, value] : response.headers) {
     out.append(name).append(": ").append(value).append("\r\n");
   }
   out.append("\r\n");
-  std::deque<std::string> wire;
+  Wire wire;
   if (head_only) {
-    wire.push_back(std::move(out));
+    wire.pieces.push_back(std::move(out));
   } else if (coalesce) {
     out.append(response.body);
-    for (const std::string& part : response.body_parts) out.append(part);
-    wire.push_back(std::move(out));
+    wire.pieces.push_back(std::move(out));
+  } else if (!streamed) {
+    wire.pieces.push_back(std::move(out));
+    wire.pieces.push_back(std::move(response.body));
   } else {
-    wire.push_back(std::move(out));
-    if (!response.body.empty()) wire.push_back(std::move(response.body));
-    for (std::string& part : response.body_parts) {
-      if (!part.empty()) wire.push_back(std::move(part));
-    }
+    wire.stream = std::make_shared<BodyStream>();
+    wire.stream->next = std::move(response.body_stream);
+    wire.stream->chunked = !http10;
+    wire.pieces.push_back(std::move(out));
+    if (!response.body.empty()) wire.pieces.push_back(wire.stream->Frame(std::move(response.body)));
   }
   return wire;
 }
@@ -156,6 +197,10 @@ struct Connection {
   std::string in;                // received, not yet parsed
   std::deque<std::string> out;   // to send
   size_t out_offset = 0;         // sent of out.front()
+  // stream produces the rest of a streamed body; slice_pending while a
+  // worker makes its next slice.
+  std::shared_ptr<BodyStream> stream;
+  bool slice_pending = false;
   bool close_after_write = false;
   bool peer_closed = false;  // the client half-closed; answer, then close
   CloseReason close_reason = CloseReason::kDone;
@@ -173,11 +218,15 @@ struct Job {
   Clock::time_point start;
 };
 
-// Done is a worker's answer on its way back to the event thread.
+// Done is a worker's answer, or the next slice of a streamed body, on its
+// way back to the event thread.
 struct Done {
   uint64_t connection = 0;
-  std::deque<std::string> wire;
+  Wire wire;
   bool keep_alive = true;
+  bool slice = false;         // wire.pieces continue the body being sent
+  bool stream_end = false;    // ... and end it
+  bool stream_error = false;  // the producer threw: the body cannot be completed
 };
 
 }  // namespace
@@ -218,9 +267,12 @@ class HttpServer::Loop {
   // Answer sends a response decided on the event thread.
   void Answer(Connection* c, HttpResponse response, bool http10, bool keep_alive, bool head_only,
               CloseReason reason = CloseReason::kDone);
-  void StartWriting(Connection* c, std::deque<std::string> wire, bool keep_alive,
-                    CloseReason reason);
+  void StartWriting(Connection* c, Wire wire, bool keep_alive, CloseReason reason);
   void Flush(Connection* c);
+  // RequestSlice asks a worker for the next slice of c's streamed body.
+  void RequestSlice(Connection* c);
+  // TakeSlice adds a slice a worker made to what c sends.
+  void TakeSlice(Connection* c, Done done);
   void TakeDone();
   void Sweep(Clock::time_point now);
   void BeginDrain();
@@ -234,6 +286,9 @@ class HttpServer::Loop {
   void Wake();
   // RunJob runs on a worker: auth, method check and the handler.
   void RunJob(Job job);
+  // FindRoute is the exact route for `path`, else the longest subtree
+  // route above it; null when none.
+  const Route* FindRoute(const std::string& path) const;
 
   std::map<std::string, Route> routes_;  // fixed once Start runs
   HttpServerOptions options_;
@@ -406,7 +461,10 @@ void HttpServer::Loop::Accept(size_t listener) {
     by_state_[static_cast<size_t>(ConnState::kReading)].fetch_add(1);
     raw->since = Clock::now();
     raw->deadline = raw->since + options_.head_timeout;
-    Watch(raw, EPOLLIN);
+    // A client usually sends its request right after connecting, so it is
+    // often here already: reading now answers it without a trip through
+    // epoll_wait (ReadAndServe watches the socket when it must wait).
+    ReadAndServe(raw);
   }
 }
 
@@ -450,7 +508,9 @@ void HttpServer::Loop::Unwatch(Connection* c) {
 }
 
 void HttpServer::Loop::Close(Connection* c, CloseReason reason) {
-  Unwatch(c);
+  // close() takes the socket out of the epoll set: no EPOLL_CTL_DEL. A copy
+  // of the descriptor held by a child between fork and exec could still
+  // report events; their tag no longer names a connection and is ignored.
   if (c->ssl != nullptr) {
     SSL_shutdown(c->ssl);  // one try: a close_notify if the socket takes it
     SSL_free(c->ssl);
@@ -536,6 +596,20 @@ void HttpServer::Loop::Parse(Connection* c) {
     return Answer(c, HttpResponse::Text(head.error_status, head.error + "\n"), false, false, false,
                   too_large ? CloseReason::kHeadTooLarge : CloseReason::kBadRequest);
   }
+  if (head.has_body) {
+    // A route that takes a body gets it whole, or not at all.
+    const Route* route = FindRoute(head.request.path);
+    const std::optional<std::string> length_text = head.request.Header("Content-Length");
+    const unsigned long long length =
+        length_text ? std::strtoull(length_text->c_str(), nullptr, 10) : 0;
+    if (route != nullptr && length_text && length <= route->options.max_body_bytes) {
+      if (c->in.size() - head.head_bytes < length) return;  // the head timeout bounds the wait
+      head.request.body = c->in.substr(head.head_bytes, length);
+      head.has_body = false;
+      c->in.erase(0, head.head_bytes + length);
+      return Dispatch(c, std::move(head));
+    }
+  }
   c->in.erase(0, head.head_bytes);
   Dispatch(c, std::move(head));
 }
@@ -545,9 +619,9 @@ void HttpServer::Loop::Dispatch(Connection* c, RequestHead head) {
   const bool head_only = request.method == "HEAD";
   if (draining_ || c->peer_closed) head.keep_alive = false;
   if (head.has_body) {
-    // No endpoint takes a body; closing spares reading one.
-    return Answer(c, HttpResponse::Text(413, "this server takes no request bodies\n"), head.http10,
-                  false, head_only, CloseReason::kBody);
+    // Not one this route takes (Parse read those); closing spares reading it.
+    return Answer(c, HttpResponse::Text(413, "request body not accepted here or too large\n"),
+                  head.http10, false, head_only, CloseReason::kBody);
   }
   if (!KnownMethod(request.method)) {
     return Answer(c, HttpResponse::Text(501, "unknown method\n"), head.http10, head.keep_alive,
@@ -558,9 +632,12 @@ void HttpServer::Loop::Dispatch(Connection* c, RequestHead head) {
     r.headers.emplace_back("Allow", "GET, HEAD, POST, OPTIONS");
     return Answer(c, std::move(r), head.http10, head.keep_alive, false);
   }
-  auto it = routes_.find(request.path);
-  const Route* route = it == routes_.end() ? nullptr : &it->second;
-  const bool auth = watch_ != nullptr;  // basic auth may be configured or come with a reload
+  const Route* route = FindRoute(request.path);
+  // Basic auth (bcrypt) must run on a worker; without it, health checks and
+  // the /probe gate are answered here. The web config may add auth on reload,
+  // so this is looked up per request.
+  const auto web = watch_ != nullptr ? watch_->Current() : nullptr;
+  const bool auth = web != nullptr && web->auth != nullptr;
   if (route != nullptr && route->options.on_event_thread && !auth &&
       Allows(route->options.methods, request.method)) {
     const auto start = Clock::now();
@@ -570,7 +647,9 @@ void HttpServer::Loop::Dispatch(Connection* c, RequestHead head) {
   }
   if (route != nullptr && route->options.gate && !auth &&
       Allows(route->options.methods, request.method)) {
+    const auto start = Clock::now();
     if (std::optional<HttpResponse> refused = route->options.gate(&head.request)) {
+      route->duration->Observe(std::chrono::duration<double>(Clock::now() - start).count());
       return Answer(c, std::move(*refused), head.http10, head.keep_alive, head_only);
     }
   }
@@ -580,6 +659,20 @@ void HttpServer::Loop::Dispatch(Connection* c, RequestHead head) {
   SetState(c, ConnState::kHandling, Clock::time_point::max());
   Job job{c->id, std::move(head.request), route, head.http10, head.keep_alive, Clock::now()};
   workers_->Submit([this, job = std::move(job)]() mutable { RunJob(std::move(job)); });
+}
+
+const Route* HttpServer::Loop::FindRoute(const std::string& path) const {
+  if (auto it = routes_.find(path); it != routes_.end()) return &it->second;
+  const Route* best = nullptr;
+  size_t best_length = 0;
+  for (const auto& [prefix, route] : routes_) {
+    if (route.options.subtree && prefix.size() > best_length && path.size() > prefix.size() &&
+        path.compare(0, prefix.size(), prefix) == 0) {
+      best = &route;
+      best_length = prefix.size();
+    }
+  }
+  return best;
 }
 
 void HttpServer::Loop::RunJob(Job job) {
@@ -624,9 +717,11 @@ void HttpServer::Loop::RunJob(Job job) {
   // What the gate reserved is free before the client can see the answer and
   // ask again (one client looping on /probe at the cap must never see 503).
   job.request.admission.reset();
-  Done done{job.connection,
-            Serialize(std::move(response), job.http10, job.keep_alive, request.method == "HEAD"),
-            job.keep_alive};
+  const bool keep_alive = KeepsAlive(response, job.http10, job.keep_alive);
+  Done done;
+  done.connection = job.connection;
+  done.wire = Serialize(std::move(response), job.http10, keep_alive, request.method == "HEAD");
+  done.keep_alive = keep_alive;
   {
     std::lock_guard<std::mutex> lock(done_mu_);
     done_.push_back(std::move(done));
@@ -642,7 +737,11 @@ void HttpServer::Loop::TakeDone() {
   }
   for (Done& d : done) {
     auto it = connections_.find(d.connection);
-    if (it == connections_.end()) continue;
+    if (it == connections_.end()) continue;  // closed meanwhile; a slice's stream ends here
+    if (d.slice) {
+      TakeSlice(it->second.get(), std::move(d));
+      continue;
+    }
     StartWriting(it->second.get(), std::move(d.wire), d.keep_alive && !draining_,
                  CloseReason::kDone);
   }
@@ -650,14 +749,16 @@ void HttpServer::Loop::TakeDone() {
 
 void HttpServer::Loop::Answer(Connection* c, HttpResponse response, bool http10, bool keep_alive,
                               bool head_only, CloseReason reason) {
+  keep_alive = KeepsAlive(response, http10, keep_alive);
   StartWriting(c, Serialize(std::move(response), http10, keep_alive, head_only), keep_alive,
                reason);
 }
 
-void HttpServer::Loop::StartWriting(Connection* c, std::deque<std::string> wire, bool keep_alive,
-                                    CloseReason reason) {
-  c->out = std::move(wire);
+void HttpServer::Loop::StartWriting(Connection* c, Wire wire, bool keep_alive, CloseReason reason) {
+  c->out = std::move(wire.pieces);
   c->out_offset = 0;
+  c->stream = std::move(wire.stream);
+  c->slice_pending = false;
   c->close_after_write = !keep_alive;
   c->close_reason = reason;
   // Writing counts as handling: the request is not finished until sent.
@@ -716,12 +817,59 @@ void HttpServer::Loop::Flush(Connection* c) {
     }
   }
   if (progressed) c->deadline = Clock::now() + options_.write_timeout;
+  if (c->stream != nullptr) {
+    // The next slice is made while the last one is sent, and not before the
+    // one before it is sent: at most two slices wait per connection,
+    // however slowly the client reads.
+    if (!c->slice_pending && c->out.size() <= 1) RequestSlice(c);
+    if (c->out.empty()) Unwatch(c);  // nothing to send until the slice comes
+    return;
+  }
   if (!c->out.empty()) return;
   if (c->close_after_write) return Close(c, c->close_reason);
   SetState(c, ConnState::kIdle, Clock::now() + options_.idle_timeout);
   if (c->peer_closed) return Close(c, CloseReason::kClient);
   Watch(c, EPOLLIN);
   Parse(c);  // a pipelined request may already be here
+}
+
+void HttpServer::Loop::RequestSlice(Connection* c) {
+  c->slice_pending = true;
+  workers_->Submit([this, id = c->id, stream = c->stream] {
+    Done done;
+    done.connection = id;
+    done.slice = true;
+    try {
+      std::string slice;
+      if (stream->next(&slice)) {
+        done.wire.pieces.push_back(stream->Frame(std::move(slice)));
+      } else {
+        done.stream_end = true;
+        if (stream->chunked) done.wire.pieces.emplace_back("0\r\n\r\n");
+      }
+    } catch (const std::exception& e) {
+      Log().Error("Streamed body failed", {{"err", e.what()}});
+      done.stream_error = true;
+    } catch (...) {
+      Log().Error("Streamed body failed", {{"err", "unknown exception"}});
+      done.stream_error = true;
+    }
+    {
+      std::lock_guard<std::mutex> lock(done_mu_);
+      done_.push_back(std::move(done));
+    }
+    Wake();
+  });
+}
+
+void HttpServer::Loop::TakeSlice(Connection* c, Done done) {
+  c->slice_pending = false;
+  // The status went out long ago: a body that cannot be completed is cut
+  // short, which the client sees as a failed transfer.
+  if (done.stream_error) return Close(c, CloseReason::kDone);
+  for (std::string& piece : done.wire.pieces) c->out.push_back(std::move(piece));
+  if (done.stream_end) c->stream.reset();
+  Flush(c);
 }
 
 void HttpServer::Loop::Sweep(Clock::time_point now) {

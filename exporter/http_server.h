@@ -40,6 +40,13 @@ struct RouteOptions {
   // thread, so it must be cheap and never block; with basic auth it runs on
   // the worker after the credentials are checked.
   std::function<std::optional<HttpResponse>(HttpRequest* request)> gate;
+  // subtree: the route (a path ending in '/') also answers every path below
+  // it that no exact route takes (/incidents/17); the longest one wins.
+  bool subtree = false;
+  // max_body_bytes: a request body with a Content-Length up to this many
+  // bytes is read (within the head timeout) into HttpRequest::body; 0, a
+  // larger one or a chunked one is refused with 413.
+  size_t max_body_bytes = 0;
 };
 
 struct HttpServerOptions {

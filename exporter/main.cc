@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <future>
 #include <iostream>
 #include <optional>
@@ -25,11 +26,14 @@
 #include "config/web_config_loader.h"
 #include "diagnosis/clock.h"
 #include "diagnosis/diagnosis.h"
+#include "diagnosis/incidents/incident_recorder.h"
+#include "diagnosis/incidents/store_writer.h"
 #include "exporter/config_auto_reload.h"
 #include "exporter/config_state.h"
 #include "exporter/flags.h"
 #include "exporter/handlers.h"
 #include "exporter/http_server.h"
+#include "exporter/incident_handlers.h"
 #include "exporter/logger.h"
 #include "exporter/probe_history.h"
 #include "exporter/probe_limiter.h"
@@ -86,6 +90,40 @@ int CheckConfig(const Flags& flags, const ProbeEngine& engine) {
   std::cout << ok.config->source << ": config is valid (" << ok.config->modules.size()
             << " modules, " << ok.config->targets.size() << " targets)\n";
   return 0;
+}
+
+// OpenIncidentFile starts the writer of --storage.path and reads the
+// incidents it holds into *stored; null (with *stored empty) when the flag
+// is empty. A file we must not touch is an error: *refused is set.
+std::unique_ptr<StoreWriter> OpenIncidentFile(const Flags& flags, const Clock* clock,
+                                              std::vector<Incident>* stored, bool* refused) {
+  if (flags.storage_path.empty()) {
+    Log().Info(
+        "Incidents are kept in memory only (--storage.path is empty); a restart forgets them");
+    return nullptr;
+  }
+  StoreWriterOptions options;
+  options.path = flags.storage_path;
+  options.retention = flags.storage_retention;
+  options.log = [](const std::string& message, const std::string& error) {
+    if (error.empty()) {
+      Log().Info(message);
+    } else {
+      Log().Warn(message, {{"err", error}});
+    }
+  };
+  auto writer = std::make_unique<StoreWriter>(clock, std::move(options));
+  if (auto error = writer->Start(stored)) {
+    Log().Error("Cannot use --storage.path", {{"err", *error}});
+    *refused = true;
+    return nullptr;
+  }
+  std::error_code ec;
+  Log().Info("Incident storage",
+             {{"path", std::filesystem::absolute(flags.storage_path, ec).lexically_normal()},
+              {"up", writer->up() ? "true" : "false"},
+              {"incidents", std::to_string(stored->size())}});
+  return writer;
 }
 
 // StopGracefully lets in-flight requests finish for up to a second, then cancels
@@ -171,6 +209,18 @@ int Run(const Flags& flags) {
   TargetStats stats;
   SystemClock clock;
   Diagnosis diagnosis(&clock);
+  std::vector<Incident> stored;
+  bool refused = false;
+  const std::unique_ptr<StoreWriter> store_writer =
+      OpenIncidentFile(flags, &clock, &stored, &refused);
+  if (refused) return 1;
+  IncidentRecorder recorder(
+      &clock, store_writer.get(),
+      IncidentRecorderOptions{flags.status_group_label, flags.storage_retention,
+                              std::chrono::milliseconds(1000)});
+  recorder.Restore(std::move(stored), store_writer != nullptr && !store_writer->up());
+  diagnosis.SetObserver(&recorder);
+  IncidentHandlers incident_handlers(&recorder, store_writer.get(), &clock);
   StatusPageCache status_pages(
       FetchStatusPages, [](const std::string& page, const std::string& error) {
         Log().Warn("status page fetch failed", {{"page", page}, {"err", error}});
@@ -203,7 +253,13 @@ int Run(const Flags& flags) {
   }
   ProbeLimiter probe_limiter(probe_cap);
   handlers.SetProbeLimiter(&probe_limiter);
+  handlers.SetProberLogLevel(flags.log_prober);
+  handlers.SetMoreMetrics(
+      [&incident_handlers](FamilySet* out) { incident_handlers.AddMetrics(out); });
+  handlers.SetIncidentLines(
+      [&incident_handlers](WallTime now) { return incident_handlers.Lines(now); });
   handlers.Register(&server, paths);
+  incident_handlers.Register(&server, paths);
   HttpServerOptions server_options;
   server_options.worker_threads = flags.web_threads;
   server_options.max_connections =
@@ -212,6 +268,9 @@ int Run(const Flags& flags) {
     Log().Error("Cannot start web server", {{"err", *error}});
     return 1;
   }
+  // Ready before "Listening" is logged: whoever waits for that line (a test,
+  // a supervisor reading logs) must find /-/ready answering 200.
+  handlers.SetReady(true);
   for (size_t i = 0; i < addresses.size() && i < server.ports().size(); ++i) {
     Log().Info("Listening on address",
                {{"address", FormatListenAddress(addresses[i], server.ports()[i])},
@@ -220,7 +279,6 @@ int Run(const Flags& flags) {
                 {"basic_auth", web.basic_auth_users.empty() ? "false" : "true"},
                 {"max_connections", std::to_string(server_options.max_connections)}});
   }
-  handlers.SetReady(true);
 
   for (;;) {
     int sig = 0;

@@ -29,6 +29,20 @@ std::optional<double> CertExpiry(const ProbeResult& result) {
   return std::nullopt;
 }
 
+// EdgeText is probe_http_edge_info in words: "fastly FRA", "google" (no
+// site named); empty when no CDN was recognised.
+std::string EdgeText(const ProbeResult& result) {
+  for (const Sample& s : result.samples) {
+    if (s.desc != &metric::kHttpEdgeInfo) continue;
+    std::string text;
+    for (const auto& [name, value] : s.labels) {
+      if (!value.empty()) text += (text.empty() ? "" : " ") + value;
+    }
+    return text;
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string ProbeHistory::Key(const std::string& target, const std::string& module) {
@@ -46,6 +60,8 @@ uint64_t ProbeHistory::Record(const std::string& target, const std::string& modu
   record->reason = result.success ? FailureReason::kNone : result.reason;
   record->duration_seconds = result.duration_seconds;
   record->cert_expiry_seconds = CertExpiry(result);
+  record->edge = EdgeText(result);
+  record->addresses = result.addresses;
   record->log = CutLog(result.log.Text());  // formatted outside the lock
 
   std::lock_guard<std::mutex> lock(mu_);

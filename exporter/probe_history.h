@@ -38,7 +38,9 @@ struct ProbeRecord {
   FailureReason reason = FailureReason::kNone;
   double duration_seconds = 0;
   std::optional<double> cert_expiry_seconds;  // unix time; TLS probes only
-  std::string log;                            // ProbeLog::Text(), cut to kMaxLogBytes
+  std::string edge;  // CDN and edge site that answered ("fastly FRA"); "" if none
+  std::optional<AddressTally> addresses;  // addresses: all
+  std::string log;                        // ProbeLog::Text(), cut to kMaxLogBytes
 };
 
 // TrendPoint is one probe in a target's recent-durations trend.

@@ -32,7 +32,7 @@ LabelPairs TargetLabels(const Target& t) {
   return labels;
 }
 
-void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, FamilySet* out) {
+void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, SampleSink* out) {
   for (const Sample& s : result.samples) {
     const bool one_new_label =
         s.labels.size() == 1 &&

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "collectors/probe_result.h"
-#include "exporter/family_set.h"
+#include "exporter/sample_sink.h"
 
 namespace outage {
 
@@ -11,7 +11,7 @@ namespace outage {
 // probe_failure_reason and every prober sample, each labelled with
 // `base_labels` followed by the sample's own labels (a sample's own label
 // wins over a base label of the same name).
-void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, FamilySet* out);
+void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, SampleSink* out);
 
 // TargetLabels are the labels every series of a configured target carries:
 // target, module, then the target's own labels.

@@ -3,9 +3,12 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <string>
+#include <vector>
 
 #include "collectors/logfmt.h"
 #include "exporter/html_escape.h"
@@ -148,6 +151,31 @@ void AppendVendorLine(const ServiceReport& s, const std::vector<StatusPageView>&
   }
 }
 
+// ReasonCell says why the latest probe failed, how many of its addresses
+// fail ("3 of 8 addresses failing (tls)") and which edge answered; a dash
+// when there is nothing to say.
+std::string ReasonCell(const ProbeRecord* latest) {
+  if (latest == nullptr) return "\u2014";
+  std::vector<std::string> parts;
+  if (!latest->success) {
+    parts.push_back(HtmlEscape(ReasonText(latest->reason)) + " <code>" +
+                    HtmlEscape(FailureReasonName(latest->reason)) + "</code>");
+  }
+  if (latest->addresses && latest->addresses->failed > 0) {
+    const AddressTally& a = *latest->addresses;
+    parts.push_back("<span class=\"addresses\">" + std::to_string(a.failed) + " of " +
+                    std::to_string(a.probed) + " addresses failing (" +
+                    std::string(FailureReasonName(a.reason)) + ")</span>");
+  }
+  if (!latest->edge.empty()) {
+    parts.push_back("<small class=\"edge\">edge: " + HtmlEscape(latest->edge) + "</small>");
+  }
+  if (parts.empty()) return "\u2014";
+  std::string cell = parts.front();
+  for (size_t i = 1; i < parts.size(); ++i) cell += " " + parts[i];
+  return cell;
+}
+
 void AppendService(const ServiceReport& s, size_t index, const StatusReport& report,
                    std::string* out) {
   const double now = report.generated_seconds;
@@ -169,11 +197,7 @@ void AppendService(const ServiceReport& s, size_t index, const StatusReport& rep
       "<th scope=\"col\">Latest log</th></tr></thead>\n<tbody>\n";
   for (const TargetReport& t : s.targets) {
     const std::string state(OutageStateName(t.state));
-    std::string reason = "\u2014";
-    if (t.latest && !t.latest->success) {
-      reason = HtmlEscape(ReasonText(t.latest->reason)) + " <code>" +
-               HtmlEscape(FailureReasonName(t.latest->reason)) + "</code>";
-    }
+    const std::string reason = ReasonCell(t.latest.get());
     *out += "<tr data-target=\"" + HtmlEscape(t.target) + "\" data-state=\"" + state +
             "\"><th scope=\"row\">" + HtmlEscape(t.target) +
             (t.control ? " <small>(control)</small>" : "") + "</th><td>" + HtmlEscape(t.module) +
@@ -229,6 +253,32 @@ void AppendStatusPage(const StatusPageView& page, size_t index, double now, std:
     *out += "<li>Maintenance in progress: <strong>" + HtmlEscape(m.name) + "</strong></li>\n";
   }
   *out += "</ul>\n";
+}
+
+// AppendIncidents lists the incidents by service, each linking to its report.
+void AppendIncidents(const StatusReport& report, std::string* out) {
+  *out +=
+      "<section aria-labelledby=\"incidents\"><h2 id=\"incidents\">Incidents</h2>\n"
+      "<p class=\"meta\">The last 90 days, open ones first (<a "
+      "href=\"api/v1/incidents\">/api/v1/incidents</a>).</p>\n";
+  if (report.incidents.empty()) *out += "<p>None.</p>\n";
+  std::vector<std::string> services;  // in the order of their first line
+  for (const IncidentLine& line : report.incidents) {
+    if (std::find(services.begin(), services.end(), line.service) == services.end()) {
+      services.push_back(line.service);
+    }
+  }
+  for (const std::string& service : services) {
+    *out += "<h3>" + HtmlEscape(service) + "</h3>\n<ul class=\"incidents\">\n";
+    for (const IncidentLine& line : report.incidents) {
+      if (line.service != service) continue;
+      *out += std::string("<li>") + (line.open ? "<strong>Open:</strong> " : "") +
+              "<a href=\"incidents/" + std::to_string(line.id) + "\">" + HtmlEscape(line.summary) +
+              "</a></li>\n";
+    }
+    *out += "</ul>\n";
+  }
+  *out += "</section>\n";
 }
 
 void AppendRecent(const StatusReport& report, size_t rows, std::string* out) {
@@ -324,6 +374,7 @@ std::string RenderStatusHtml(const StatusReport& report, const StatusPageOptions
     }
     out += "</section>\n";
   }
+  AppendIncidents(report, &out);
   AppendRecent(report, options.recent_rows, &out);
   out += "</main>\n<footer><p>outage_exporter version " + HtmlEscape(report.version) +
          " (revision " + HtmlEscape(report.revision) + "). Configuration " +

@@ -10,16 +10,6 @@
 namespace outage {
 namespace {
 
-std::string ServiceName(const Target& t, const std::string& group_label) {
-  for (const auto& [name, value] : t.labels) {
-    if (name == group_label && !value.empty()) return value;
-  }
-  // Control targets are canaries of our own network, not services anyone
-  // depends on: together they answer "is it us?".
-  if (t.control) return kControlServiceName;
-  return RedactUrlPassword(t.target);
-}
-
 FailureReason LatestReason(const TargetReport& t) {
   return t.latest && !t.latest->success ? t.latest->reason : FailureReason::kNone;
 }
@@ -187,6 +177,7 @@ StatusReport BuildStatusReport(const StatusInputs& in) {
   report.placement = in.config->placement;
   report.served_targets = in.config->targets.size();
   report.status_pages = *in.status_pages;
+  report.incidents = in.incidents;
   report.recent = in.history->Recent();
 
   std::map<const Target*, const TargetDiagnosis*> diagnosed;

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "diagnosis/clock.h"
 #include "diagnosis/diagnosis.h"
+#include "diagnosis/service_name.h"
 #include "exporter/probe_history.h"
 
 namespace outage {
@@ -54,6 +55,14 @@ struct ServiceReport {
   std::string Headline() const;
 };
 
+// IncidentLine is one incident as the status page lists it.
+struct IncidentLine {
+  int64_t id = 0;
+  std::string service;
+  bool open = false;
+  std::string summary;  // IncidentSummary
+};
+
 struct StatusReport {
   std::string version;
   std::string revision;
@@ -70,6 +79,7 @@ struct StatusReport {
   std::vector<ServiceReport> services;
   std::vector<StatusPageView> status_pages;
   std::vector<std::shared_ptr<const ProbeRecord>> recent;  // newest first
+  std::vector<IncidentLine> incidents;  // the last 90 days, open ones first, then newest first
 };
 
 // StatusInputs is everything a report is built from.
@@ -82,11 +92,8 @@ struct StatusInputs {
   WallTime now;
   bool config_reload_successful = false;
   double config_reload_success_seconds = 0;
+  std::vector<IncidentLine> incidents;  // copied into the report as they are
 };
-
-// kControlServiceName names the one service that holds the control targets
-// without a `group_label` label.
-inline constexpr char kControlServiceName[] = "Our network (control targets)";
 
 // BuildStatusReport groups the targets by `group_label` (a target without
 // the label is a service of its own, named by its target; control targets

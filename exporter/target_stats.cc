@@ -1,86 +1,24 @@
+// See target_stats.h.
 #include "exporter/target_stats.h"
 
-#include <utility>
-
-#include "config/url.h"
+#include <algorithm>
 
 namespace outage {
-namespace {
-
-std::map<std::string, std::string> BaseLabels(const Target& target) {
-  std::map<std::string, std::string> labels;
-  for (const auto& [name, value] : target.labels) labels[name] = value;
-  labels["target"] = RedactUrlPassword(target.target);
-  labels["module"] = target.module;
-  return labels;
-}
-
-}  // namespace
-
-struct TargetStats::Series {
-  LabelPairs labels;                        // the target's own labels, to notice a change
-  std::map<std::string, std::string> base;  // target, module and own labels
-  prometheus::Histogram* duration = nullptr;
-  std::map<std::string, prometheus::Histogram*, std::less<>> phases;
-  prometheus::Counter* probes = nullptr;
-  std::map<FailureReason, prometheus::Counter*> failures;
-};
-
-TargetStats::TargetStats()
-    : registry_(std::make_shared<prometheus::Registry>()),
-      duration_(prometheus::BuildHistogram()
-                    .Name("outage_probe_duration_seconds")
-                    .Help("Duration of configured-target probes, across scrapes")
-                    .Register(*registry_)),
-      phase_duration_(
-          prometheus::BuildHistogram()
-              .Name("outage_probe_phase_duration_seconds")
-              .Help("Duration of each probe phase of configured targets, across scrapes")
-              .Register(*registry_)),
-      probes_(prometheus::BuildCounter()
-                  .Name("outage_probes_total")
-                  .Help("Probes run against configured targets")
-                  .Register(*registry_)),
-      failures_(prometheus::BuildCounter()
-                    .Name("outage_probe_failures_total")
-                    .Help("Failed probes of configured targets, by failure reason")
-                    .Register(*registry_)),
-      buckets_(DefaultHistogramBuckets()) {}
-
-TargetStats::~TargetStats() = default;
 
 std::string TargetStats::Key(const Target& target) { return target.target + '\0' + target.module; }
 
-void TargetStats::AddSeries(const Target& target) {
-  auto series = std::make_unique<Series>();
-  series->labels = target.labels;
-  const auto base = BaseLabels(target);
-  series->base = base;
-  series->duration = &duration_.Add(base, buckets_);
-  series->probes = &probes_.Add(base);
-  for (FailureReason reason : kAllFailureReasons) {
-    if (reason == FailureReason::kNone) continue;
-    auto labels = base;
-    labels["reason"] = std::string(FailureReasonName(reason));
-    series->failures[reason] = &failures_.Add(labels);
-  }
-  series_[Key(target)] = std::move(series);
+TargetStats::Histogram TargetStats::NewHistogram() const {
+  Histogram h;
+  h.counts.assign(buckets_.size() + 1, 0);
+  return h;
 }
 
-void TargetStats::RemoveSeries(Series& series) {
-  duration_.Remove(series.duration);
-  for (auto& [phase, h] : series.phases) phase_duration_.Remove(h);
-  probes_.Remove(series.probes);
-  for (auto& [reason, c] : series.failures) failures_.Remove(c);
-}
-
-void TargetStats::RestartHistograms(Series& series) {
-  // prometheus-cpp fixes a histogram's buckets at creation: re-create them.
-  // The counters carry on; only the histograms start from zero.
-  duration_.Remove(series.duration);
-  series.duration = &duration_.Add(series.base, buckets_);
-  for (auto& [phase, h] : series.phases) phase_duration_.Remove(h);
-  series.phases.clear();  // re-created on the next observation
+void TargetStats::Observe(double value, Histogram* h) const {
+  // le semantics: a value lands in the first bucket whose bound is >= it.
+  const auto bucket = std::lower_bound(buckets_.begin(), buckets_.end(), value) - buckets_.begin();
+  ++h->counts[static_cast<size_t>(bucket)];
+  h->sum += value;
+  ++h->count;
 }
 
 void TargetStats::Sync(const Config& config) {
@@ -91,16 +29,21 @@ void TargetStats::Sync(const Config& config) {
   for (const Target& t : config.targets) wanted[Key(t)] = &t;
   for (auto it = series_.begin(); it != series_.end();) {
     auto want = wanted.find(it->first);
-    if (want == wanted.end() || want->second->labels != it->second->labels) {
-      RemoveSeries(*it->second);
+    if (want == wanted.end() || want->second->labels != it->second.labels) {
       it = series_.erase(it);
       continue;
     }
-    if (buckets_changed) RestartHistograms(*it->second);
+    if (buckets_changed) {  // the counters carry on; only the histograms restart
+      it->second.duration = NewHistogram();
+      it->second.phases.clear();
+    }
     ++it;
   }
   for (const auto& [key, target] : wanted) {
-    if (series_.count(key) == 0) AddSeries(*target);
+    if (series_.count(key) != 0) continue;
+    Series& s = series_[key];
+    s.labels = target->labels;
+    s.duration = NewHistogram();
   }
 }
 
@@ -108,31 +51,48 @@ void TargetStats::Record(const Target& target, const ProbeResult& result) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = series_.find(Key(target));
   if (it == series_.end()) return;
-  Series& s = *it->second;
-  s.duration->Observe(result.duration_seconds);
+  Series& s = it->second;
+  Observe(result.duration_seconds, &s.duration);
   // Phase series are created on first use: each prober has its own phases.
   for (const PhaseTiming& p : result.phases) {
     auto h = s.phases.find(p.phase);
-    if (h == s.phases.end()) {
-      auto labels = s.base;
-      labels["phase"] = std::string(p.phase);
-      h = s.phases.emplace(std::string(p.phase), &phase_duration_.Add(labels, buckets_)).first;
-    }
-    h->second->Observe(p.seconds);
+    if (h == s.phases.end()) h = s.phases.emplace(std::string(p.phase), NewHistogram()).first;
+    Observe(p.seconds, &h->second);
   }
-  s.probes->Increment();
+  ++s.probes;
   if (!result.success) {
     // Same guard as the exposition: a failure without a cause is "protocol".
     const FailureReason reason =
         result.reason == FailureReason::kNone ? FailureReason::kProtocol : result.reason;
-    auto c = s.failures.find(reason);
-    if (c != s.failures.end()) c->second->Increment();
+    ++s.failures[static_cast<size_t>(reason)];
   }
 }
 
-std::vector<prometheus::MetricFamily> TargetStats::Collect() const {
+void TargetStats::Write(const Target& target, const LabelPairs& labels, SampleSink* out) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return registry_->Collect();
+  auto it = series_.find(Key(target));
+  if (it == series_.end()) return;
+  const Series& s = it->second;
+  const auto view = [this](const Histogram& h) {
+    return HistogramView{buckets_, h.counts, h.sum, h.count};
+  };
+  out->AddHistogram("outage_probe_duration_seconds",
+                    "Duration of configured-target probes, across scrapes", labels,
+                    view(s.duration));
+  for (const auto& [phase, h] : s.phases) {
+    out->AddHistogram("outage_probe_phase_duration_seconds",
+                      "Duration of each probe phase of configured targets, across scrapes", labels,
+                      view(h), "phase", phase);
+  }
+  out->AddCounter("outage_probes_total", "Probes run against configured targets", labels,
+                  static_cast<double>(s.probes));
+  for (FailureReason reason : kAllFailureReasons) {
+    if (reason == FailureReason::kNone) continue;
+    out->AddCounter("outage_probe_failures_total",
+                    "Failed probes of configured targets, by failure reason", labels,
+                    static_cast<double>(s.failures[static_cast<size_t>(reason)]), "reason",
+                    FailureReasonName(reason));
+  }
 }
 
 }  // namespace outage

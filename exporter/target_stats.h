@@ -1,33 +1,30 @@
 // TargetStats: the state that outlives a /metrics scrape for each configured
-// target: duration and phase histograms and probe/failure counters, kept in a
-// prometheus-cpp Registry.
+// target: duration and phase histograms and probe/failure counters. Kept as
+// plain counts in one map, written straight to the exposition: a
+// prometheus-cpp Registry would hand every series back as objects on each
+// scrape (tens of MB at thousands of targets), which is what a streamed
+// /metrics body avoids.
 //
 // Thread-safe: concurrent scrapes (an HA pair of Prometheus servers) may
-// Record at once; Sync serialises with them.
+// Record and Write at once; Sync serialises with them.
 #pragma once
 
-#include <prometheus/counter.h>
-#include <prometheus/family.h>
-#include <prometheus/histogram.h>
-#include <prometheus/metric_family.h>
-#include <prometheus/registry.h>
-
 #include <array>
+#include <cstdint>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "collectors/probe_result.h"
 #include "config/config.h"
+#include "exporter/sample_sink.h"
 
 namespace outage {
 
 class TargetStats {
  public:
-  TargetStats();
-  ~TargetStats();
+  TargetStats() = default;
   TargetStats(const TargetStats&) = delete;
   TargetStats& operator=(const TargetStats&) = delete;
 
@@ -40,24 +37,33 @@ class TargetStats {
   // ignored (a scrape that raced a reload).
   void Record(const Target& target, const ProbeResult& result);
 
-  std::vector<prometheus::MetricFamily> Collect() const;
+  // Write adds the series of `target`, labelled `labels`:
+  // outage_probe_duration_seconds, outage_probe_phase_duration_seconds{phase}
+  // (phases seen so far), outage_probes_total and
+  // outage_probe_failures_total{reason}. Nothing for a target unknown to the
+  // last Sync.
+  void Write(const Target& target, const LabelPairs& labels, SampleSink* out) const;
 
  private:
-  struct Series;
+  struct Histogram {
+    std::vector<uint64_t> counts;  // per bucket; the last is above every bound
+    double sum = 0;
+    uint64_t count = 0;
+  };
+  struct Series {
+    LabelPairs labels;  // the target's own labels, to notice a change
+    Histogram duration;
+    std::map<std::string, Histogram, std::less<>> phases;  // created on first use
+    uint64_t probes = 0;
+    std::array<uint64_t, kAllFailureReasons.size()> failures{};  // by FailureReason
+  };
   static std::string Key(const Target& target);
-  void AddSeries(const Target& target);
-  void RemoveSeries(Series& series);
-  void RestartHistograms(Series& series);
+  Histogram NewHistogram() const;
+  void Observe(double value, Histogram* h) const;
 
-  std::shared_ptr<prometheus::Registry> registry_;
-  prometheus::Family<prometheus::Histogram>& duration_;
-  prometheus::Family<prometheus::Histogram>& phase_duration_;
-  prometheus::Family<prometheus::Counter>& probes_;
-  prometheus::Family<prometheus::Counter>& failures_;
-
-  mutable std::mutex mu_;  // guards series_ and buckets_
-  std::vector<double> buckets_;
-  std::map<std::string, std::unique_ptr<Series>> series_;
+  mutable std::mutex mu_;  // guards everything below
+  std::vector<double> buckets_ = DefaultHistogramBuckets();
+  std::map<std::string, Series> series_;
 };
 
 }  // namespace outage

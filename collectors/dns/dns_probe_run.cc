@@ -11,6 +11,7 @@
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
 #include "collectors/probe_target.h"
+#include "collectors/tls_facts.h"
 
 namespace outage::dns {
 namespace {
@@ -82,6 +83,7 @@ void DnsProbeRun::Begin(ProbeCallback done) {
     std::string error;
     const std::optional<DnsServerAddress> address = ParseDnsServerAddress(resolver, &error);
     if (address) ex->address = *address;
+    if (config_.dns_over_tls && !ex->address.port_given) ex->address.port = kDefaultDnsOverTlsPort;
     exchanges_.push_back(std::move(ex));
     if (!address || query_.empty()) {
       result_.log.Error(
@@ -174,6 +176,10 @@ void DnsProbeRun::OnResolverAddresses(Exchange& ex, const ResolveResult& resolve
 }
 
 void DnsProbeRun::SendQuery(Exchange& ex) {
+  if (config_.dns_over_tls) {
+    SendDotQuery(ex);
+    return;
+  }
   AresChannelOptions options;
   options.use_tcp = config_.transport_protocol == "tcp";
   options.no_check_response = true;  // SERVFAIL/REFUSED are answers to judge
@@ -221,6 +227,56 @@ void DnsProbeRun::OnAnswer(Exchange& ex, int status, const std::vector<uint8_t>&
     EndExchange(ex, false, refused ? FailureReason::kNetwork : FailureReason::kDns);
     return;
   }
+  OnReply(ex, answer);
+}
+
+void DnsProbeRun::SendDotQuery(Exchange& ex) {
+  if (config_.transport_protocol != "tcp") {
+    result_.log.Error("Configuration error: Expected transport protocol tcp for DoT",
+                      {{"protocol", config_.transport_protocol}});
+    EndExchange(ex, false, FailureReason::kProtocol);
+    return;
+  }
+  if (ex.address.system) {
+    result_.log.Error("DNS over TLS cannot query the system resolver", {{"resolver", ex.label}});
+    EndExchange(ex, false, FailureReason::kDns);
+    return;
+  }
+  // As blackbox: the certificate must match the resolver's name as given,
+  // unless tls_config.server_name names another.
+  const std::string& server_name =
+      config_.tls_config.server_name.empty() ? ex.address.host : config_.tls_config.server_name;
+  ex.dot = std::make_unique<DotQuery>(loop_, config_.tls_config, server_name);
+  result_.log.Info("Making DNS query", {{"target", ServerCsv(ex.ip, ex.address.port)},
+                                        {"dial_protocol", "tcp-tls"},
+                                        {"query", config_.query_name},
+                                        {"type", config_.query_type},
+                                        {"class", config_.query_class}});
+  ex.request_start = Clock::now();
+  ex.dot->Start(ex.ip, ex.address.port, config_.source_ip_address, query_,
+                [this, &ex](const DotOutcome& outcome) { OnDotAnswer(ex, outcome); });
+}
+
+void DnsProbeRun::OnDotAnswer(Exchange& ex, const DotOutcome& outcome) {
+  const double total = SecondsSince(ex.request_start);
+  ex.connect_seconds = std::min(total, ex.dot->ConnectSeconds());
+  ex.request_seconds = total - ex.connect_seconds;
+  if (ex.done) return;
+  if (!outcome.ok) {
+    // As for the other transports: a resolver of a resolvers: list that
+    // cannot be reached is DNS trouble.
+    const bool listed = !config_.resolvers.empty();
+    const FailureReason reason =
+        listed && outcome.reason == FailureReason::kNetwork ? FailureReason::kDns : outcome.reason;
+    result_.log.Error("Error while sending a DNS query",
+                      {{"resolver", ex.label}, {"err", outcome.error}});
+    EndExchange(ex, false, reason);
+    return;
+  }
+  OnReply(ex, outcome.answer);
+}
+
+void DnsProbeRun::OnReply(Exchange& ex, const std::vector<uint8_t>& answer) {
   std::string error;
   ex.answer = ParseMessage(answer.data(), answer.size(), &error);
   if (!ex.answer) {
@@ -282,6 +338,7 @@ void DnsProbeRun::Cancel(std::string_view why) {
       OnResolverAddresses(*ex, cancelled);
     }
     if (ex->query) ex->query->Cancel();
+    if (ex->dot) ex->dot->Cancel(cancel_reason_);
   }
   for (auto& ex : exchanges_) EndExchange(*ex, false, FailureReason::kDns);
 }
@@ -315,6 +372,7 @@ void DnsProbeRun::Finish() {
   const Exchange& primary = *exchanges_.front();
   r.Add(metric::kDnsLookupTime, primary.lookup_seconds);
   AddIpFacts(primary.ip, &r);
+  if (primary.dot) AddTlsSamples(primary.dot->tls_facts(), &r);
   const std::pair<std::string_view, double> phases[] = {{"resolve", primary.lookup_seconds},
                                                         {"connect", primary.connect_seconds},
                                                         {"request", primary.request_seconds}};

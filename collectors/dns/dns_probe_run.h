@@ -1,6 +1,7 @@
 // DnsProbeRun: one DNS probe. It asks one resolver (the target) or, with the
-// module's `resolvers:`, every listed resolver at once, then judges the
-// answers as blackbox does and reports one ProbeResult.
+// module's `resolvers:`, every listed resolver at once, over UDP or TCP
+// (c-ares) or TLS (DotQuery), then judges the answers as blackbox does and
+// reports one ProbeResult.
 //
 // Thread-safety: loop thread only. Owned by DnsProber, which destroys it
 // only after `done` ran and outside any c-ares callback.
@@ -16,6 +17,7 @@
 #include "collectors/async_resolver.h"
 #include "collectors/dns/ares_channel.h"
 #include "collectors/dns/dns_message.h"
+#include "collectors/dns/dot_query.h"
 #include "collectors/event_loop.h"
 #include "collectors/prober.h"
 #include "config/dns_address.h"
@@ -43,6 +45,7 @@ class DnsProbeRun {
     DnsServerAddress address;
     AsyncResolver::RequestId lookup = 0;  // finding the resolver's IP
     std::unique_ptr<AresChannel> query;   // asks the question
+    std::unique_ptr<DotQuery> dot;        // ... over TLS, with dns_over_tls
     std::chrono::steady_clock::time_point lookup_start, request_start;
     double lookup_seconds = 0;
     double connect_seconds = 0;
@@ -58,6 +61,11 @@ class DnsProbeRun {
   void OnResolverAddresses(Exchange& ex, const ResolveResult& resolved);
   void SendQuery(Exchange& ex);
   void OnAnswer(Exchange& ex, int status, const std::vector<uint8_t>& answer);
+  // SendDotQuery asks the question over TLS (dns_over_tls).
+  void SendDotQuery(Exchange& ex);
+  void OnDotAnswer(Exchange& ex, const DotOutcome& outcome);
+  // OnReply parses a reply and judges it.
+  void OnReply(Exchange& ex, const std::vector<uint8_t>& answer);
   // Judge decides ex.succeeded/reason from the answer (rcode, RR rules).
   void Judge(Exchange& ex);
   void EndExchange(Exchange& ex, bool succeeded, FailureReason reason);

@@ -10,10 +10,12 @@
 
 #include "collectors/http/curl_pinning.h"
 #include "collectors/http/curl_tls_options.h"
+#include "collectors/http/edge_attribution.h"
 #include "collectors/http/header_text.h"
 #include "collectors/http/http_classify.h"
 #include "collectors/http/http_prober.h"
 #include "collectors/http/oauth2_token.h"
+#include "collectors/http/proxy_choice.h"
 #include "collectors/http/request_sources.h"
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
@@ -84,6 +86,7 @@ HttpProbeRun::HttpProbeRun(HttpProber* owner, ProbeRequest request, std::string 
       method_(config_.method.empty() ? "GET" : config_.method) {
   result_.log = ProbeLog(request_.debug);
   original_host_ = UrlPart(url_, CURLUPART_HOST);
+  target_name_ = HostToResolve(ConnectHost(url_));
   keep_body_ = !config_.fail_if_body_matches_regexp.empty() ||
                !config_.fail_if_body_not_matches_regexp.empty();
 }
@@ -195,19 +198,27 @@ FailureReason HttpProbeRun::HopFailure(CURLcode code, std::string* err) {
 void HttpProbeRun::ResolveHop() {
   // IP family as blackbox chooses it (preferred_ip_protocol, fallback); the
   // resolver answers by the deadline at the latest.
-  resolve_name_ = HostToResolve(ConnectHost(ViaProxy() ? config_.proxy_url : url_));
+  // A token request never goes through the module's proxy.
+  proxy_ = fetching_token_ ? "" : ProxyFor(ProxyRuleFor(config_), url_);
+  resolve_name_ = HostToResolve(ConnectHost(ViaProxy() ? proxy_ : url_));
   resolve_start_ = Clock::now();
-  resolve_id_ = owner_->resolver_.Resolve(resolve_name_, config_.preferred_ip_protocol,
-                                          config_.ip_protocol_fallback, request_.deadline,
-                                          [this](const ResolveResult& resolved) {
-                                            resolve_id_ = 0;
-                                            OnResolved(resolved);
-                                            owner_->ReleaseIfFinished(this);
-                                          });
+  // A pinned address (addresses: all) stands for every lookup of the
+  // target's own name; the resolver answers the literal as it is.
+  resolving_pinned_ = request_.pinned && !ViaProxy() && resolve_name_ == target_name_;
+  const std::string& lookup = resolving_pinned_ ? request_.pinned->address.text : resolve_name_;
+  resolve_id_ =
+      owner_->resolver_.Resolve(lookup, config_.preferred_ip_protocol, config_.ip_protocol_fallback,
+                                request_.deadline, [this](const ResolveResult& resolved) {
+                                  resolve_id_ = 0;
+                                  OnResolved(resolved);
+                                  owner_->ReleaseIfFinished(this);
+                                });
 }
 
 void HttpProbeRun::OnResolved(const ResolveResult& resolved) {
-  resolve_seconds_ = std::chrono::duration<double>(Clock::now() - resolve_start_).count();
+  resolve_seconds_ = resolving_pinned_
+                         ? request_.pinned->resolve_seconds
+                         : std::chrono::duration<double>(Clock::now() - resolve_start_).count();
   const ResolvedAddress* address = PickAddress(resolve_name_, resolved, &result_);
   if (!first_hop_resolved_ && !fetching_token_) {
     first_hop_resolved_ = true;
@@ -222,7 +233,7 @@ void HttpProbeRun::OnResolved(const ResolveResult& resolved) {
   // `address` is what curl connects to: the target's, or with a proxy the
   // proxy's (the proxy then resolves and connects to the target itself, so
   // there the policy sees the target's host name only). Both pass the policy.
-  const std::string& connected = ViaProxy() ? config_.proxy_url : url_;
+  const std::string& connected = ViaProxy() ? proxy_ : url_;
   if (!AddressAllowed(request_.config->probe_policy, UrlPart(connected, CURLUPART_HOST), *address,
                       &result_)) {
     phases_.resolve += resolve_seconds_;
@@ -305,6 +316,9 @@ bool HttpProbeRun::ConfigureTransfer(CURL* easy) {
   set(CURLOPT_FORBID_REUSE, 1L);
   set(CURLOPT_DNS_CACHE_TIMEOUT, 0L);
   set(CURLOPT_SSL_SESSIONID_CACHE, 0L);
+  // No proxy unless Configure sets the hop's: libcurl would otherwise obey
+  // http_proxy/no_proxy from the environment by its own rules.
+  set(CURLOPT_PROXY, "");
   // libcurl speaks many protocols; a probe speaks only these, on every hop.
   ok = ok && set(CURLOPT_PROTOCOLS_STR, "http,https");
   set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -451,12 +465,13 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
     // name is pinned with CURLOPT_RESOLVE: the entry lands in the multi's
     // shared DNS cache, but only for the proxy's name (trusted config), and
     // every proxied hop re-pins it to its own lookup before connecting.
-    set(CURLOPT_PROXY, config_.proxy_url.c_str());
-    const std::string proxy_port = UrlPart(config_.proxy_url, CURLUPART_PORT, CURLU_DEFAULT_PORT);
-    proxy_resolve_.reset(curl_slist_append(nullptr, (HostToResolve(ConnectHost(config_.proxy_url)) +
-                                                     ":" + proxy_port + ":" + UrlAddress(address))
-                                                        .c_str()));
+    set(CURLOPT_PROXY, proxy_.c_str());
+    const std::string proxy_port = UrlPart(proxy_, CURLUPART_PORT, CURLU_DEFAULT_PORT);
+    proxy_resolve_.reset(curl_slist_append(
+        nullptr, (HostToResolve(ConnectHost(proxy_)) + ":" + proxy_port + ":" + UrlAddress(address))
+                     .c_str()));
     set(CURLOPT_RESOLVE, proxy_resolve_.get());
+    SetProxyConnectHeaders(easy);
     if (request_url != url_) {
       // server_name: the tunnel still goes to the target's host.
       connect_to_.reset(curl_slist_append(
@@ -468,6 +483,21 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
 
   if (!ok) result_.log.Error("Invalid request", {{"url", RedactUrlPassword(url_)}});
   return ok;
+}
+
+void HttpProbeRun::SetProxyConnectHeaders(CURL* easy) {
+  // As in Go, only a tunnel's CONNECT carries them: curl would also add
+  // them to a plain http request sent through the proxy.
+  proxy_headers_.reset();
+  if (config_.proxy_connect_header.empty() || UrlPart(url_, CURLUPART_SCHEME) != "https") return;
+  curl_slist* lines = nullptr;
+  for (const auto& [name, value] : config_.proxy_connect_header) {
+    // "Name;" is curl's spelling of a header with an empty value.
+    lines = curl_slist_append(lines, (value.empty() ? name + ";" : name + ": " + value).c_str());
+  }
+  proxy_headers_.reset(lines);
+  curl_easy_setopt(easy, CURLOPT_HEADEROPT, static_cast<long>(CURLHEADER_SEPARATE));
+  curl_easy_setopt(easy, CURLOPT_PROXYHEADER, lines);
 }
 
 size_t HttpProbeRun::OnBody(char* data, size_t size, size_t n, void* self) {
@@ -730,6 +760,16 @@ void HttpProbeRun::EvaluateFinalResponse(long status) {
   }
 }
 
+void HttpProbeRun::AddEdgeSite(ProbeResult* r) const {
+  const std::optional<EdgeSite> edge = AttributeEdge(headers_, config_.edge_rules);
+  if (!edge) {
+    r->log.Debug("No CDN recognised in the response headers");
+    return;
+  }
+  r->log.Info("Edge that answered", {{"cdn", edge->cdn}, {"pop", edge->pop}});
+  r->Add(metric::kHttpEdgeInfo, {{"cdn", edge->cdn}, {"pop", edge->pop}}, 1);
+}
+
 void HttpProbeRun::Cancel(std::string_view why) {
   if (finished_) return;
   result_.log.Error("Probe cancelled", {{"why", std::string(why)}});
@@ -780,6 +820,7 @@ void HttpProbeRun::Finish() {
   }
   r.Add(metric::kFailedDueToRegex, failed_due_to_regex_ ? 1 : 0);
   AddTlsSamples(tls_, &r);
+  if (got_response_) AddEdgeSite(&r);
 
   if (easy_) {
     owner_->RemoveTransfer(easy_.get());

@@ -65,11 +65,11 @@ class HttpProbeRun {
   void OnOAuth2TokenDone(CURLcode code);
   // HopFailure names a failed transfer's error in *err and classifies it.
   FailureReason HopFailure(CURLcode code, std::string* err);
-  // A token request never goes through the module's proxy_url.
-  bool ViaProxy() const { return !config_.proxy_url.empty() && !fetching_token_; }
+  // ViaProxy: the hop goes through proxy_ (never a token request).
+  bool ViaProxy() const { return !proxy_.empty(); }
 
-  // ResolveHop looks up the host the hop connects to (the proxy's, with
-  // proxy_url) and then starts the hop.
+  // ResolveHop chooses the hop's proxy, looks up the host it connects to
+  // (the proxy's, if any) and then starts the hop.
   void ResolveHop();
   void OnResolved(const ResolveResult& resolved);
   // StartHop configures and adds a transfer for url_, pinned to `address`;
@@ -82,6 +82,9 @@ class HttpProbeRun {
   // PinConnection makes curl connect to `address` only, and checks every
   // socket it opens against probe_policy.
   void PinConnection(CURL* easy, const std::string& request_url, const std::string& address);
+  // SetProxyConnectHeaders gives an https hop's CONNECT the module's
+  // proxy_connect_header lines.
+  void SetProxyConnectHeaders(CURL* easy);
   void ResetHopState();
   // FollowRedirect moves to the next hop when the response is a redirect to
   // follow; returns true if a new hop was started (or the probe finished).
@@ -91,6 +94,9 @@ class HttpProbeRun {
   bool CheckContentEncoding();
   bool CheckBodyRegexps();
   bool CheckHeaderRegexps();
+  // AddEdgeSite adds probe_http_edge_info for the final response's CDN and
+  // edge site, when its headers name one.
+  void AddEdgeSite(ProbeResult* r) const;
   void Finish();
 
   HttpProber* owner_;
@@ -106,12 +112,16 @@ class HttpProbeRun {
   bool send_body_ = true;
   bool send_credentials_ = true;  // dropped after a redirect to another host
   std::string original_host_;
+  std::string proxy_;  // the hop's proxy, "" = direct (proxy_choice.h)
   CurlEasy easy_;
   CurlSlist request_headers_;
   CurlSlist connect_to_;                     // pins the hop to its address, see Configure
   CurlSlist proxy_resolve_;                  // pins the proxy's name, see Configure
+  CurlSlist proxy_headers_;                  // proxy_connect_header lines
   AsyncResolver::RequestId resolve_id_ = 0;  // the lookup in progress
   std::string resolve_name_;                 // what it looks up
+  std::string target_name_;                  // the target URL's, as looked up
+  bool resolving_pinned_ = false;            // the lookup is request_.pinned's
   Clock::time_point resolve_start_;
   double resolve_seconds_ = 0;  // this hop's lookup
   char error_buffer_[CURL_ERROR_SIZE] = {};

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "collectors/source_address.h"
+
 namespace outage {
 namespace {
 
@@ -41,30 +43,6 @@ bool FilterEchoReplies(int fd, int family, std::string* error) {
     if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) == 0) return true;
   }
   *error = std::string("setting the ICMP filter: ") + std::strerror(errno);
-  return false;
-}
-
-bool BindSource(int fd, int family, const std::string& ip, std::string* error) {
-  sockaddr_storage local{};
-  socklen_t len = 0;
-  bool parsed = false;
-  if (family == AF_INET) {
-    auto* in = reinterpret_cast<sockaddr_in*>(&local);
-    in->sin_family = AF_INET;
-    len = sizeof(sockaddr_in);
-    parsed = inet_pton(AF_INET, ip.c_str(), &in->sin_addr) == 1;
-  } else {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&local);
-    in6->sin6_family = AF_INET6;
-    len = sizeof(sockaddr_in6);
-    parsed = inet_pton(AF_INET6, ip.c_str(), &in6->sin6_addr) == 1;
-  }
-  if (!parsed) {
-    *error = "source_ip_address " + ip + " is not of the target's family";
-    return false;
-  }
-  if (bind(fd, reinterpret_cast<sockaddr*>(&local), len) == 0) return true;
-  *error = "binding source_ip_address " + ip + ": " + std::strerror(errno);
   return false;
 }
 
@@ -122,7 +100,7 @@ bool ConfigureIcmpSocket(int fd, int family, IcmpSocketKind kind, const IcmpProb
     return false;
   }
   if (!config.source_ip_address.empty() &&
-      !BindSource(fd, family, config.source_ip_address, error)) {
+      !BindSourceAddress(fd, family, config.source_ip_address, error)) {
     return false;
   }
   return true;

@@ -79,6 +79,8 @@ bool Configure(Transfer* t, const std::string& address, SteadyClock::time_point 
   // resolved by us too.
   ok = ok && curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
+  // Straight to the pinned address: never a proxy from http_proxy & co.
+  ok = ok && curl_easy_setopt(h, CURLOPT_PROXY, "") == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, RemainingMs(deadline)) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "") == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_USERAGENT, "outage_exporter/" OUTAGE_VERSION) == CURLE_OK;

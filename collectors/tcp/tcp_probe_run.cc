@@ -13,39 +13,50 @@
 #include <utility>
 
 #include "collectors/metric_catalog.h"
+#include "collectors/source_address.h"
 #include "collectors/tcp/host_port.h"
-#include "collectors/tcp/tcp_prober.h"
+#include "collectors/unix/unix_socket_path.h"
 
 namespace outage {
 namespace {
 
-constexpr std::string_view kPhaseNames[] = {"resolve", "connect", "tls", "exchange"};
+// Indexed by Phase; probe_tcp_duration_seconds has the first four.
+constexpr std::string_view kPhaseNames[] = {"resolve", "connect", "tls", "exchange", "upgrade"};
+constexpr size_t kTcpPhases = 4;
+// The longest websocket upgrade answer read, in lines.
+constexpr size_t kMaxHeadLines = 100;
 
 std::string Seconds(std::chrono::steady_clock::duration d) {
   return std::to_string(std::chrono::duration<double>(d).count());
 }
 
-// SourceAddress parses source_ip_address for a socket of `family`.
-bool SourceAddress(const std::string& ip, int family, sockaddr_storage* out, socklen_t* len) {
-  *out = sockaddr_storage{};
-  if (family == AF_INET) {
-    auto* in = reinterpret_cast<sockaddr_in*>(out);
-    in->sin_family = AF_INET;
-    *len = sizeof(sockaddr_in);
-    return inet_pton(AF_INET, ip.c_str(), &in->sin_addr) == 1;
-  }
-  auto* in6 = reinterpret_cast<sockaddr_in6*>(out);
-  in6->sin6_family = AF_INET6;
-  *len = sizeof(sockaddr_in6);
-  return inet_pton(AF_INET6, ip.c_str(), &in6->sin6_addr) == 1;
-}
-
 }  // namespace
 
-TcpProbeRun::TcpProbeRun(TcpProber* owner, ProbeRequest request, ProbeCallback done)
+TcpProbeRun::Settings TcpProbeRun::SettingsFor(StreamTransport transport, const Module& module) {
+  static const std::string kNone;
+  switch (transport) {
+    case StreamTransport::kUnix: {
+      const UnixProbe& unix_socket = module.unix_socket;
+      return {unix_socket.query_response, unix_socket.tls, unix_socket.tls_config, kNone};
+    }
+    case StreamTransport::kWebsocket: {
+      // wss:// decides TLS, when the target is parsed.
+      const WebsocketProbe& ws = module.websocket;
+      return {ws.query_response, false, ws.tls_config, kNone};
+    }
+    case StreamTransport::kTcp:
+      break;
+  }
+  const TcpProbe& tcp = module.tcp;
+  return {tcp.query_response, tcp.tls, tcp.tls_config, tcp.source_ip_address};
+}
+
+TcpProbeRun::TcpProbeRun(TcpProber* owner, StreamTransport transport, ProbeRequest request,
+                         ProbeCallback done)
     : owner_(owner),
+      transport_(transport),
       request_(std::move(request)),
-      config_(request_.module->tcp),
+      config_(SettingsFor(transport, *request_.module)),
       done_(std::move(done)),
       lookup_(&owner->resolver_) {
   result_.log = ProbeLog(request_.debug);
@@ -59,27 +70,15 @@ TcpProbeRun::~TcpProbeRun() {
 }
 
 void TcpProbeRun::Begin() {
-  result_.log.Info(
-      "Beginning probe",
-      {{"probe", "tcp"}, {"timeout_seconds", Seconds(request_.deadline - Clock::now())}});
-  HostPort target = SplitHostPort(request_.target);
-  if (!target.error.empty()) {
-    Fail(FailureReason::kProtocol, "Error splitting target address and port", target.error);
-    return;
+  result_.log.Info("Beginning probe",
+                   {{"probe", request_.module->prober},
+                    {"timeout_seconds", Seconds(request_.deadline - Clock::now())}});
+  if (transport_ == StreamTransport::kUnix) {
+    ConnectUnix();
+  } else {
+    StartLookup();
   }
-  host_ = std::move(target.host);
-  port_ = target.port;
-  if (!lookup_.Start(request_, config_, host_, &result_, [this](const ResolvedAddress* address) {
-        if (address == nullptr) {
-          Finish();
-        } else {
-          Connect(*address);
-        }
-        ReleaseIfFinished();
-      })) {
-    Finish();
-    return;
-  }
+  if (finished_) return;
   deadline_timer_ = owner_->loop_->AddTimer(request_.deadline, [this] {
     deadline_timer_ = 0;
     OnDeadline();
@@ -92,28 +91,97 @@ void TcpProbeRun::Cancel(std::string_view why) {
   Fail(FailureReason::kTimeout, "Probe cancelled", std::string(why));
 }
 
+void TcpProbeRun::StartLookup() {
+  IpProtocol preferred = request_.module->tcp.preferred_ip_protocol;
+  bool fallback = request_.module->tcp.ip_protocol_fallback;
+  if (transport_ == StreamTransport::kWebsocket) {
+    ws_.url = ParseWebsocketUrl(request_.target);
+    if (!ws_.url.error.empty()) {
+      Fail(FailureReason::kProtocol, "Could not parse target URL", ws_.url.error);
+      return;
+    }
+    host_ = ws_.url.host;
+    port_ = ws_.url.port;
+    config_.tls = ws_.url.tls;
+    preferred = request_.module->websocket.preferred_ip_protocol;
+    fallback = request_.module->websocket.ip_protocol_fallback;
+  } else {
+    HostPort target = SplitHostPort(request_.target);
+    if (!target.error.empty()) {
+      Fail(FailureReason::kProtocol, "Error splitting target address and port", target.error);
+      return;
+    }
+    host_ = std::move(target.host);
+    port_ = target.port;
+  }
+  if (!lookup_.Start(request_, preferred, fallback, host_, &result_,
+                     [this](const ResolvedAddress* address) {
+                       if (address == nullptr) {
+                         Finish();
+                       } else {
+                         Connect(*address);
+                       }
+                       ReleaseIfFinished();
+                     })) {
+    Finish();
+  }
+}
+
+void TcpProbeRun::ConnectUnix() {
+  EnterPhase(Phase::kConnect);
+  state_ = State::kConnecting;
+  const std::string& path = request_.target;
+  if (!HostAllowed(request_.config->probe_policy, path, &result_)) {
+    Finish();
+    return;
+  }
+  // Say what is wrong with the path rather than what connect(2) makes of it.
+  if (const std::string problem = UnixSocketProblem(path); !problem.empty()) {
+    Fail(FailureReason::kNetwork, "Error dialing unix", problem);
+    return;
+  }
+  sockaddr_un address;
+  const socklen_t length = UnixAddress(path, &address);
+  if (OpenSocket(AF_UNIX)) Dial(reinterpret_cast<const sockaddr*>(&address), length, "unix");
+}
+
+bool TcpProbeRun::OpenSocket(int family) {
+  const int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    Fail(FailureReason::kNetwork, "Error creating socket", std::strerror(errno));
+    return false;
+  }
+  stream_ = std::make_unique<TcpStream>(fd);
+  return true;
+}
+
+void TcpProbeRun::Dial(const sockaddr* address, socklen_t length, std::string_view what) {
+  const std::string name(what);
+  result_.log.Info("Dialing " + name + (config_.tls ? " with TLS" : " without TLS"));
+  if (connect(stream_->fd(), address, length) != 0 && errno != EINPROGRESS) {
+    std::string error = std::strerror(errno);
+    // A unix socket the exporter's user may not open says so, not just EACCES.
+    if (errno == EACCES || errno == EPERM) error = "permission denied: " + error;
+    // EAGAIN: a unix socket's listen backlog is full.
+    Fail(FailureReason::kNetwork, "Error dialing " + name, error);
+    return;
+  }
+  // Done or in progress alike: writability reports the outcome.
+  WaitFor(IoStatus::kWantWrite);
+}
+
 void TcpProbeRun::Connect(const ResolvedAddress& address) {
   EnterPhase(Phase::kConnect);
   state_ = State::kConnecting;
-  const int fd = socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    Fail(FailureReason::kNetwork, "Error creating socket", std::strerror(errno));
-    return;
-  }
-  stream_ = std::make_unique<TcpStream>(fd);
+  if (!OpenSocket(address.family())) return;
+  const int fd = stream_->fd();
   // Each send is one whole line: no point in Nagle delaying the next one.
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (!config_.source_ip_address.empty()) {
-    sockaddr_storage local;
-    socklen_t local_len = 0;
-    if (!SourceAddress(config_.source_ip_address, address.family(), &local, &local_len)) {
-      Fail(FailureReason::kNetwork, "Error binding source address",
-           "source_ip_address " + config_.source_ip_address + " is not of the target's family");
-      return;
-    }
-    if (bind(fd, reinterpret_cast<sockaddr*>(&local), local_len) != 0) {
-      Fail(FailureReason::kNetwork, "Error binding source address", std::strerror(errno));
+    std::string error;
+    if (!BindSourceAddress(fd, address.family(), config_.source_ip_address, &error)) {
+      Fail(FailureReason::kNetwork, "Error binding source address", error);
       return;
     }
     result_.log.Info("Using local address", {{"srcIP", config_.source_ip_address}});
@@ -124,14 +192,7 @@ void TcpProbeRun::Connect(const ResolvedAddress& address) {
   } else {
     reinterpret_cast<sockaddr_in6*>(&remote)->sin6_port = htons(static_cast<uint16_t>(port_));
   }
-  result_.log.Info(config_.tls ? "Dialing TCP with TLS" : "Dialing TCP without TLS");
-  if (connect(fd, reinterpret_cast<sockaddr*>(&remote), address.addr_len) != 0 &&
-      errno != EINPROGRESS) {
-    Fail(FailureReason::kNetwork, "Error dialing TCP", std::strerror(errno));
-    return;
-  }
-  // Done or in progress alike: writability reports the outcome.
-  WaitFor(IoStatus::kWantWrite);
+  Dial(reinterpret_cast<const sockaddr*>(&remote), address.addr_len, "TCP");
 }
 
 void TcpProbeRun::OnDeadline() {
@@ -144,6 +205,9 @@ void TcpProbeRun::OnDeadline() {
       return;
     case State::kHandshaking:
       Fail(FailureReason::kTimeout, "Deadline passed during the TLS handshake");
+      return;
+    case State::kUpgrading:
+      Fail(FailureReason::kTimeout, "Deadline passed waiting for the websocket upgrade");
       return;
     case State::kDialogue:
       Fail(FailureReason::kTimeout, "Deadline passed waiting for the server",
@@ -164,6 +228,9 @@ void TcpProbeRun::Advance() {
       case State::kHandshaking:
         progress = AdvanceHandshake();
         break;
+      case State::kUpgrading:
+        progress = AdvanceUpgrade();
+        break;
       case State::kDialogue:
         progress = AdvanceDialogue();
         break;
@@ -175,14 +242,63 @@ void TcpProbeRun::Advance() {
 TcpProbeRun::Progress TcpProbeRun::AdvanceConnect() {
   std::string error;
   if (stream_->ConnectResult(&error) != IoStatus::kDone) {
-    Fail(FailureReason::kNetwork, "Error dialing TCP", error);
+    Fail(FailureReason::kNetwork,
+         transport_ == StreamTransport::kUnix ? "Error dialing unix" : "Error dialing TCP", error);
     return Progress::kFailed;
   }
   result_.log.Info("Successfully dialed");
   if (config_.tls) return StartTls();
+  return EnterDialogue();
+}
+
+TcpProbeRun::Progress TcpProbeRun::EnterDialogue() {
+  if (transport_ == StreamTransport::kWebsocket && !ws_.upgraded) {
+    EnterPhase(Phase::kUpgrade);
+    state_ = State::kUpgrading;
+    ws_.key = NewWebsocketKey();
+    pending_send_ = UpgradeRequest(ws_.url, request_.module->websocket, ws_.key);
+    result_.log.Debug("Sending websocket upgrade request", {{"resource", ws_.url.resource}});
+    return Progress::kAdvanced;
+  }
   EnterPhase(Phase::kExchange);
   state_ = State::kDialogue;
   return Progress::kAdvanced;
+}
+
+TcpProbeRun::Progress TcpProbeRun::AdvanceUpgrade() {
+  if (const Progress sent = Send(); sent != Progress::kAdvanced) return sent;
+  for (;;) {
+    std::string line;
+    const LineReader::Next next = reader_.NextLine(&line);
+    if (next == LineReader::Next::kTooLong || ws_.head.size() >= kMaxHeadLines) {
+      Fail(FailureReason::kProtocol, "Error reading the websocket upgrade answer",
+           "the answer's head is too long");
+      return Progress::kFailed;
+    }
+    if (next == LineReader::Next::kLine && !line.empty()) {
+      ws_.head.push_back(std::move(line));
+      continue;
+    }
+    if (next == LineReader::Next::kLine) break;  // the blank line ends the head
+    if (eof_) {
+      Fail(FailureReason::kProtocol, "Connection closed before the websocket upgrade answer");
+      return Progress::kFailed;
+    }
+    if (const Progress progress = ReadMore(); progress != Progress::kAdvanced) return progress;
+  }
+  const UpgradeAnswer answer = CheckUpgradeAnswer(ws_.head, ws_.key);
+  ws_.status = answer.status;
+  if (!answer.error.empty()) {
+    Fail(FailureReason::kProtocol, "Websocket upgrade failed", answer.error);
+    return Progress::kFailed;
+  }
+  ws_.upgraded = true;
+  result_.log.Info("Websocket connection upgraded");
+  // Frames the server sent right behind its answer are the first messages.
+  std::string rest;
+  reader_.TakeBytes(reader_.buffered(), &rest);
+  ws_.reader.Append(rest);
+  return EnterDialogue();
 }
 
 bool TcpProbeRun::BeginTls() {
@@ -231,9 +347,7 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceHandshake() {
   result_.log.Info(
       "TLS Handshake (client) succeeded",
       {{"version", tls_facts_.version}, {"verified", tls_facts_.verified ? "true" : "false"}});
-  EnterPhase(Phase::kExchange);
-  state_ = State::kDialogue;
-  return Progress::kAdvanced;
+  return EnterDialogue();
 }
 
 TcpProbeRun::Progress TcpProbeRun::AdvanceDialogue() {
@@ -242,7 +356,8 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceDialogue() {
     const QueryResponse& step = steps[step_];
     if (part_ == StepPart::kExpect) {
       if (step.expect) {
-        const Progress progress = Expect(step);
+        const Progress progress =
+            transport_ == StreamTransport::kWebsocket ? ExpectMessage(step) : Expect(step);
         if (progress != Progress::kAdvanced) return progress;
       } else if (!step.expect_bytes.empty()) {
         const Progress progress = ExpectBytes(step);
@@ -250,7 +365,10 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceDialogue() {
       } else {
         pending_send_ = step.send;  // blackbox expands only after an expect
       }
-      if (!pending_send_.empty()) {
+      if (!pending_send_.empty() && transport_ == StreamTransport::kWebsocket) {
+        result_.log.Debug("Sending message", {{"message", pending_send_}});
+        pending_send_ = EncodeClientFrame(WsOpcode::kText, pending_send_, RandomMask());
+      } else if (!pending_send_.empty()) {
         result_.log.Debug("Sending line", {{"line", pending_send_}});
         pending_send_.push_back('\n');
       }
@@ -289,16 +407,7 @@ TcpProbeRun::Progress TcpProbeRun::Expect(const QueryResponse& step) {
       result_.log.Debug("Read line", {{"line", line}});
       std::vector<std::string_view> groups;
       if (!MatchLine(re, line, &groups)) continue;
-      result_.log.Info("Regexp matched", {{"regexp", step.expect->pattern}, {"line", line}});
-      failed_due_to_regex_ = false;
-      pending_send_ = ExpandCaptures(step.send, re, groups);
-      if (!step.labels.empty()) {
-        LabelPairs labels;
-        for (const auto& [name, value] : step.labels) {
-          labels.emplace_back(name, ExpandCaptures(value, re, groups));
-        }
-        expect_info_.push_back(std::move(labels));
-      }
+      Matched(step, line, groups);
       return Progress::kAdvanced;
     }
     if (eof_) {
@@ -307,6 +416,21 @@ TcpProbeRun::Progress TcpProbeRun::Expect(const QueryResponse& step) {
     }
     const Progress progress = ReadMore();
     if (progress != Progress::kAdvanced) return progress;
+  }
+}
+
+void TcpProbeRun::Matched(const QueryResponse& step, const std::string& text,
+                          const std::vector<std::string_view>& groups) {
+  const RE2& re = *step.expect->re;
+  result_.log.Info("Regexp matched", {{"regexp", step.expect->pattern}, {"line", text}});
+  failed_due_to_regex_ = false;
+  pending_send_ = ExpandCaptures(step.send, re, groups);
+  if (!step.labels.empty()) {
+    LabelPairs labels;
+    for (const auto& [name, value] : step.labels) {
+      labels.emplace_back(name, ExpandCaptures(value, re, groups));
+    }
+    expect_info_.push_back(std::move(labels));
   }
 }
 
@@ -329,6 +453,60 @@ TcpProbeRun::Progress TcpProbeRun::ExpectBytes(const QueryResponse& step) {
     }
     const Progress progress = ReadMore();
     if (progress != Progress::kAdvanced) return progress;
+  }
+}
+
+TcpProbeRun::Progress TcpProbeRun::ExpectMessage(const QueryResponse& step) {
+  const RE2& re = *step.expect->re;
+  // The server hung up instead of sending the step's message: broken if it
+  // never sent one, the wrong answer if it had been talking.
+  const auto closed = [this, &step] {
+    if (ws_.messages == 0) {
+      Fail(FailureReason::kProtocol, "Connection closed before the server sent a message");
+    } else {
+      Fail(FailureReason::kContent, "Connection closed before a message matched",
+           "regexp " + step.expect->pattern);
+    }
+    return Progress::kFailed;
+  };
+  for (;;) {
+    // Bytes read since the last look belong to the frame stream.
+    std::string bytes;
+    reader_.TakeBytes(reader_.buffered(), &bytes);
+    ws_.reader.Append(bytes);
+    std::string frame;
+    switch (ws_.reader.NextFrame(&frame)) {
+      case WebsocketReader::Next::kMessage: {
+        ++ws_.messages;
+        result_.log.Debug("Read message", {{"message", frame}});
+        std::vector<std::string_view> groups;
+        if (!MatchLine(re, frame, &groups)) {
+          failed_due_to_regex_ = true;
+          Fail(FailureReason::kContent, "Regexp did not match", "regexp " + step.expect->pattern);
+          return Progress::kFailed;
+        }
+        Matched(step, frame, groups);
+        return Progress::kAdvanced;
+      }
+      case WebsocketReader::Next::kPing: {
+        // Answered at once, best effort: a pong that must wait goes out
+        // ahead of the next message (Send).
+        ws_.pong += EncodeClientFrame(WsOpcode::kPong, frame, RandomMask());
+        std::string error;
+        stream_->Write(&ws_.pong, &error);
+        continue;
+      }
+      case WebsocketReader::Next::kClose:
+        result_.log.Info("Server closed the websocket", {{"status", frame}});
+        return closed();
+      case WebsocketReader::Next::kError:
+        Fail(FailureReason::kProtocol, "Invalid websocket frame", frame);
+        return Progress::kFailed;
+      case WebsocketReader::Next::kNeedMore:
+        break;
+    }
+    if (eof_) return closed();
+    if (const Progress progress = ReadMore(); progress != Progress::kAdvanced) return progress;
   }
 }
 
@@ -366,6 +544,8 @@ TcpProbeRun::Progress TcpProbeRun::ReadMore() {
 }
 
 TcpProbeRun::Progress TcpProbeRun::Send() {
+  if (!ws_.pong.empty()) pending_send_.insert(0, ws_.pong);
+  ws_.pong.clear();
   while (!pending_send_.empty()) {
     std::string error;
     const IoStatus status = stream_->Write(&pending_send_, &error);
@@ -425,18 +605,36 @@ void TcpProbeRun::Finish() {
   trust_timer_ = 0;
   lookup_.Stop();
   if (stream_) {
+    if (ws_.upgraded && result_.success) {
+      // A polite close (1000, normal closure), best effort: the probe is over.
+      std::string close =
+          EncodeClientFrame(WsOpcode::kClose, std::string("\x03\xe8", 2), RandomMask());
+      std::string error;
+      stream_->Write(&close, &error);
+    }
     owner_->loop_->UnwatchFd(stream_->fd());
     stream_.reset();
   }
 
   ProbeResult& r = result_;
-  phase_seconds_[static_cast<int>(Phase::kResolve)] = lookup_.seconds();
-  lookup_.AddSamples(&r);
-  for (size_t i = 0; i < std::size(kPhaseNames); ++i) {
-    r.Add(metric::kTcpDuration, {{"phase", std::string(kPhaseNames[i])}}, phase_seconds_[i]);
-    r.phases.push_back(PhaseTiming{kPhaseNames[i], phase_seconds_[i]});
+  if (transport_ == StreamTransport::kWebsocket) {
+    FinishWebsocket();
+  } else if (transport_ == StreamTransport::kUnix) {
+    for (const Phase phase : {Phase::kConnect, Phase::kTls, Phase::kExchange}) {
+      const auto i = static_cast<size_t>(phase);
+      r.phases.push_back(PhaseTiming{kPhaseNames[i], phase_seconds_[i]});
+    }
+  } else {
+    phase_seconds_[static_cast<int>(Phase::kResolve)] = lookup_.seconds();
+    lookup_.AddSamples(&r);
+    for (size_t i = 0; i < kTcpPhases; ++i) {
+      r.Add(metric::kTcpDuration, {{"phase", std::string(kPhaseNames[i])}}, phase_seconds_[i]);
+      r.phases.push_back(PhaseTiming{kPhaseNames[i], phase_seconds_[i]});
+    }
   }
-  r.Add(metric::kFailedDueToRegex, failed_due_to_regex_ ? 1 : 0);
+  if (transport_ != StreamTransport::kWebsocket) {
+    r.Add(metric::kFailedDueToRegex, failed_due_to_regex_ ? 1 : 0);
+  }
   const bool uses_bytes =
       std::any_of(config_.query_response.begin(), config_.query_response.end(),
                   [](const QueryResponse& qr) { return !qr.expect_bytes.empty(); });
@@ -446,6 +644,22 @@ void TcpProbeRun::Finish() {
 
   ProbeCallback done = std::move(done_);
   done(std::move(result_));
+}
+
+void TcpProbeRun::FinishWebsocket() {
+  ProbeResult& r = result_;
+  phase_seconds_[static_cast<int>(Phase::kResolve)] = lookup_.seconds();
+  lookup_.AddSamples(&r);
+  for (const Phase phase :
+       {Phase::kResolve, Phase::kConnect, Phase::kTls, Phase::kUpgrade, Phase::kExchange}) {
+    const auto i = static_cast<size_t>(phase);
+    r.phases.push_back(PhaseTiming{kPhaseNames[i], phase_seconds_[i]});
+  }
+  if (ws_.status != 0) r.Add(metric::kWebsocketStatusCode, ws_.status);
+  r.Add(metric::kWebsocketUpgraded, ws_.upgraded ? 1 : 0);
+  if (!config_.query_response.empty()) {
+    r.Add(metric::kWebsocketFailedDueToRegex, failed_due_to_regex_ ? 1 : 0);
+  }
 }
 
 void TcpProbeRun::ReleaseIfFinished() {

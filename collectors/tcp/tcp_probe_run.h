@@ -1,9 +1,12 @@
-// TcpProbeRun: the state of one TCP probe, from resolving the host to the
-// last query_response step. Every wait is on the event loop; one deadline
-// timer ends the probe whatever it is doing.
+// TcpProbeRun: the state of one tcp, unix or websocket probe, from
+// resolving the host (or checking the socket path) to the last
+// query_response step. Every wait is on the event loop; one deadline timer
+// ends the probe whatever it is doing.
 //
 // Thread-safety: loop thread only. Owned by TcpProber.
 #pragma once
+
+#include <sys/socket.h>
 
 #include <chrono>
 #include <memory>
@@ -14,12 +17,12 @@
 #include "collectors/probe_target.h"
 #include "collectors/prober.h"
 #include "collectors/tcp/query_response.h"
+#include "collectors/tcp/tcp_prober.h"
 #include "collectors/tcp/tcp_stream.h"
 #include "collectors/tls_facts.h"
+#include "collectors/websocket/websocket_codec.h"
 
 namespace outage {
-
-class TcpProber;
 
 class TcpProbeRun {
  public:
@@ -27,7 +30,8 @@ class TcpProbeRun {
   static constexpr size_t kMaxReceivedBytes = 1024 * 1024;
   static constexpr size_t kReadChunkBytes = 16 * 1024;
 
-  TcpProbeRun(TcpProber* owner, ProbeRequest request, ProbeCallback done);
+  TcpProbeRun(TcpProber* owner, StreamTransport transport, ProbeRequest request,
+              ProbeCallback done);
   ~TcpProbeRun();
   TcpProbeRun(const TcpProbeRun&) = delete;
   TcpProbeRun& operator=(const TcpProbeRun&) = delete;
@@ -42,14 +46,30 @@ class TcpProbeRun {
  private:
   using Clock = std::chrono::steady_clock;
 
-  enum class State { kResolving, kConnecting, kHandshaking, kDialogue };
-  enum class Phase { kResolve, kConnect, kTls, kExchange, kNone };
+  enum class State { kResolving, kConnecting, kHandshaking, kUpgrading, kDialogue };
+  enum class Phase { kResolve, kConnect, kTls, kExchange, kUpgrade, kNone };
   // Where the dialogue is within the current step.
   enum class StepPart { kExpect, kSend, kStartTls };
   // The outcome of trying to make progress without blocking.
   enum class Progress { kAdvanced, kWaiting, kFailed };
 
+  // The section of the module this run follows: tcp, unix or websocket.
+  struct Settings {
+    const std::vector<QueryResponse>& query_response;
+    bool tls;
+    const TlsConfig& tls_config;
+    const std::string& source_ip_address;  // empty but for tcp
+  };
+  static Settings SettingsFor(StreamTransport transport, const Module& module);
+
+  // StartLookup resolves the host of a tcp or websocket target.
+  void StartLookup();
   void Connect(const ResolvedAddress& address);
+  void ConnectUnix();
+  // OpenSocket makes stream_ a new non-blocking socket of `family`.
+  bool OpenSocket(int family);
+  // Dial starts connecting stream_ to `address`; `what` is "TCP" or "unix".
+  void Dial(const sockaddr* address, socklen_t length, std::string_view what);
   void OnDeadline();
 
   // Advance makes all the progress the socket allows, then waits for it or
@@ -57,9 +77,20 @@ class TcpProbeRun {
   void Advance();
   Progress AdvanceConnect();
   Progress AdvanceHandshake();
+  // EnterDialogue follows a connection made (and TLS set up): the
+  // websocket upgrade, or the first step.
+  Progress EnterDialogue();
+  Progress AdvanceUpgrade();
   Progress AdvanceDialogue();
   Progress Expect(const QueryResponse& step);
+  // Matched records a step's expect matching `text` (a line or a message):
+  // the reply to send, the expect_info labels. `groups` point into `text`.
+  void Matched(const QueryResponse& step, const std::string& text,
+               const std::vector<std::string_view>& groups);
   Progress ExpectBytes(const QueryResponse& step);
+  // ExpectMessage matches the next websocket message, as blackbox does:
+  // one message per step.
+  Progress ExpectMessage(const QueryResponse& step);
   Progress Send();
   // ReadMore reads one chunk into reader_ (kAdvanced), notes EOF, or waits.
   Progress ReadMore();
@@ -79,13 +110,16 @@ class TcpProbeRun {
   void EnterPhase(Phase phase);
   void Fail(FailureReason reason, std::string_view message, const std::string& error = "");
   void Finish();
+  // FinishWebsocket adds the phases and probe_websocket_* samples.
+  void FinishWebsocket();
   // ReleaseIfFinished hands a finished run back to its owner, destroying
   // it: the last statement of every loop callback.
   void ReleaseIfFinished();
 
   TcpProber* owner_;
+  StreamTransport transport_;
   ProbeRequest request_;
-  const TcpProbe& config_;
+  Settings config_;
   ProbeCallback done_;
   ProbeResult result_;
   bool finished_ = false;
@@ -110,10 +144,22 @@ class TcpProbeRun {
   bool failed_due_to_bytes_ = false;
   std::vector<LabelPairs> expect_info_;
 
+  // Websocket: the target, the upgrade and the frames after it.
+  struct Websocket {
+    WebsocketUrl url;
+    std::string key;                // Sec-WebSocket-Key sent
+    std::vector<std::string> head;  // the answer's lines so far
+    int status = 0;                 // the answer's HTTP status; 0 before it
+    bool upgraded = false;
+    WebsocketReader reader;
+    std::string pong;     // a pong frame still to send
+    size_t messages = 0;  // data messages received
+  } ws_;
+
   // Phase timing: the current phase and when it began; seconds per phase.
   Phase phase_ = Phase::kNone;
   Clock::time_point phase_start_;
-  double phase_seconds_[4] = {0, 0, 0, 0};
+  double phase_seconds_[5] = {0, 0, 0, 0, 0};
 };
 
 }  // namespace outage

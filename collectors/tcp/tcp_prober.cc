@@ -5,27 +5,44 @@
 
 #include "collectors/tcp/host_port.h"
 #include "collectors/tcp/tcp_probe_run.h"
+#include "collectors/unix/unix_socket_path.h"
+#include "collectors/websocket/websocket_codec.h"
 
 namespace outage {
 
-TcpProber::TcpProber(EventLoop* loop) : loop_(loop), resolver_(loop) {}
+TcpProber::TcpProber(EventLoop* loop, StreamTransport transport)
+    : loop_(loop), transport_(transport), resolver_(loop) {}
 
 TcpProber::~TcpProber() { runs_.clear(); }  // before resolver_: runs cancel lookups
 
 std::optional<std::string> TcpProber::CheckTarget(std::string_view target) const {
-  HostPort parsed = SplitHostPort(target);
-  if (!parsed.error.empty()) return parsed.error;
+  std::string error;
+  switch (transport_) {
+    case StreamTransport::kTcp:
+      error = SplitHostPort(target).error;
+      break;
+    case StreamTransport::kUnix:
+      return UnixPathProblem(target);
+    case StreamTransport::kWebsocket:
+      error = ParseWebsocketUrl(target).error;
+      break;
+  }
+  if (!error.empty()) return error;
   return std::nullopt;
 }
 
 std::optional<std::string> TcpProber::TargetHost(std::string_view target) const {
-  HostPort parsed = SplitHostPort(target);
-  if (!parsed.error.empty()) return std::nullopt;
+  // probe_policy's path globs ("/run/app/*.sock") govern socket paths.
+  if (transport_ == StreamTransport::kUnix) return std::string(target);
+  const HostPort parsed = transport_ == StreamTransport::kTcp
+                              ? SplitHostPort(target)
+                              : HostPort{ParseWebsocketUrl(target).host, 0, ""};
+  if (!parsed.error.empty() || parsed.host.empty()) return std::nullopt;
   return parsed.host;
 }
 
 void TcpProber::Start(ProbeRequest request, ProbeCallback done) {
-  auto run = std::make_unique<TcpProbeRun>(this, std::move(request), std::move(done));
+  auto run = std::make_unique<TcpProbeRun>(this, transport_, std::move(request), std::move(done));
   TcpProbeRun* raw = run.get();
   runs_.emplace(raw, std::move(run));
   raw->Begin();

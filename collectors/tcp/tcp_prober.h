@@ -1,6 +1,9 @@
 // TcpProber: blackbox's tcp prober (connect, optional TLS, query_response
 // dialogue with STARTTLS) on non-blocking sockets driven by the engine's
-// epoll loop, so thousands of probes share one thread.
+// epoll loop, so thousands of probes share one thread. The same dialogue
+// serves blackbox's unix prober (over a Unix stream socket) and websocket
+// prober (after an RFC 6455 upgrade, one message per step): one instance
+// per transport.
 //
 // Thread-safety: loop thread only, except CheckTarget (thread-safe).
 #pragma once
@@ -19,9 +22,17 @@ namespace outage {
 
 class TcpProbeRun;
 
+// StreamTransport is what a TcpProber's target names and how its dialogue
+// travels.
+enum class StreamTransport {
+  kTcp,        // host:port
+  kUnix,       // the path of a Unix stream socket
+  kWebsocket,  // a ws:// or wss:// URL; steps are text messages
+};
+
 class TcpProber : public Prober {
  public:
-  explicit TcpProber(EventLoop* loop);
+  explicit TcpProber(EventLoop* loop, StreamTransport transport = StreamTransport::kTcp);
   ~TcpProber() override;
   TcpProber(const TcpProber&) = delete;
   TcpProber& operator=(const TcpProber&) = delete;
@@ -38,6 +49,7 @@ class TcpProber : public Prober {
   void Release(TcpProbeRun* run);
 
   EventLoop* loop_;
+  StreamTransport transport_;
   AsyncResolver resolver_;
   std::unordered_map<TcpProbeRun*, std::unique_ptr<TcpProbeRun>> runs_;
 };

@@ -178,6 +178,9 @@ SslPtr NewTlsClientSession(const TlsConfig& config, const std::string& server_na
     SSL_set_tlsext_host_name(ssl.get(), server_name.c_str());
     SSL_set1_host(ssl.get(), server_name.c_str());
   }
+  // A write that would block is retried from a string that may have moved
+  // (a websocket pong queued ahead of a message starts the same bytes).
+  SSL_set_mode(ssl.get(), SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   SSL_set_connect_state(ssl.get());
   return ssl;
 }

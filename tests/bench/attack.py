@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Connection attacks and overload for `make bench` (loopback only).
+"""Connection attacks for `make bench` (loopback only).
 
 attack.py hold BASE_URL SHAPE COUNT
     Holds COUNT connections of SHAPE (silent: send nothing; slow: one byte of
@@ -8,10 +8,6 @@ attack.py hold BASE_URL SHAPE COUNT
     /-/healthy. Prints: held=N healthy_p50_ms=.. healthy_max_ms=.. unanswered=N
     (unanswered: no answer within 5 s).
 
-attack.py overload BASE_URL CLIENTS SECONDS
-    Starts a loopback server that accepts and never answers, then CLIENTS
-    threads loop on /probe of it (module http_hang, timeout 3s) for SECONDS.
-    Prints the 503s' p50/p99 and the slowest 200 (its deadline is 3 s).
 Every loop is bounded in count and time.
 """
 import http.client
@@ -120,59 +116,8 @@ def poll_ready(conns):
     return [by_fd[fd] for fd, _ in p.poll(100)]
 
 
-def overload(base, clients, seconds):
-    raise_nofile()
-    u = urlparse(base)
-    hang = socket.socket()
-    hang.bind(("127.0.0.1", 0))
-    hang.listen(4096)
-    held = []
-    stop = threading.Event()
-
-    def accept_forever():
-        hang.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(hang.accept()[0])
-            except socket.timeout:
-                pass
-
-    acceptor = threading.Thread(target=accept_forever)
-    acceptor.start()
-    target = f"http://127.0.0.1:{hang.getsockname()[1]}/"
-    path = f"/probe?module=http_hang&target={target}"
-    lock = threading.Lock()
-    rejected, answered = [], []
-    end = time.monotonic() + seconds
-
-    def client():
-        for _ in range(100000):
-            if time.monotonic() >= end:
-                return
-            status, elapsed = get(u.hostname, u.port, path, 10)
-            with lock:
-                (rejected if status == 503 else answered).append((status, elapsed))
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    stop.set()
-    acceptor.join()
-    for s in held:
-        s.close()
-    r = sorted(e * 1000 for _, e in rejected)
-    a = sorted(e for _, e in answered)
-    pct = lambda xs, q: xs[min(len(xs) - 1, int(len(xs) * q))] if xs else float("nan")
-    print(f"rejected={len(r)} rejected_p50_ms={pct(r, 0.5):.2f} rejected_p99_ms={pct(r, 0.99):.2f} "
-          f"answered={len(a)} answered_max_s={a[-1] if a else float('nan'):.3f}")
-
-
 if __name__ == "__main__":
     if sys.argv[1] == "hold":
         hold(sys.argv[2], sys.argv[3], int(sys.argv[4]))
-    elif sys.argv[1] == "overload":
-        overload(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
     else:
         sys.exit(__doc__)

@@ -5,6 +5,7 @@
 // browser built (verdicts, reasons, escaped vendor text, no script), follows
 // every log link and in-page link, checks chromium reported no CSP
 // violation, and saves desktop and phone screenshots in the build folder.
+// It also follows the status page's incidents section to a report page.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -205,6 +206,32 @@ TEST_F(StatusPageBrowserTest, VerdictsReasonsAndLinksInTheBrowsersDom) {
   // The strict CSP let the page's one style sheet through: chromium logs
   // every blocked resource on stderr.
   EXPECT_THAT(page.log, Not(HasSubstr("Content Security Policy"))) << page.log;
+}
+
+TEST_F(StatusPageBrowserTest, IncidentsSectionLeadsToTheReport) {
+  const BrowserResult page = DumpDom(exporter_->BaseUrl() + "/?refresh=0");
+  ASSERT_TRUE(page.ok) << page.error << "\n" << page.log;
+  ASSERT_THAT(page.output, HasSubstr("<h2 id=\"incidents\">Incidents</h2>")) << page.output;
+  // api (5xx) and search (one target failing) are down; billing's outage is
+  // planned maintenance, which opens no incident.
+  const std::regex open_api(
+      "<h3>api</h3>\\s*<ul class=\"incidents\">\\s*<li><strong>Open:</strong> <a "
+      "href=\"incidents/([0-9]+)\">api down since [^<]*http_5xx; our network fine</a>");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(page.output, m, open_api)) << page.output;
+  EXPECT_THAT(page.output, HasSubstr("<h3>search</h3>"));
+  EXPECT_THAT(page.output, Not(HasSubstr("<h3>billing</h3>")));
+
+  const BrowserResult report = DumpDom(exporter_->BaseUrl() + "/incidents/" + m[1].str());
+  ASSERT_TRUE(report.ok) << report.error << "\n" << report.log;
+  EXPECT_THAT(report.output, HasSubstr("<h1>Incident " + m[1].str() + ": api down since"));
+  EXPECT_THAT(report.output, HasSubstr("<h2>Timeline</h2>"));
+  EXPECT_THAT(report.output, HasSubstr("unknown \u2192 down"));
+  EXPECT_THAT(report.output, HasSubstr("href=\"" + m[1].str() + "?format=md\""));
+  EXPECT_THAT(report.log, Not(HasSubstr("Content Security Policy"))) << report.log;
+  const HttpResponse md = HttpGet(exporter_->BaseUrl() + "/incidents/" + m[1].str() + "?format=md");
+  EXPECT_EQ(md.status, 200);
+  EXPECT_THAT(md.body, HasSubstr("## Root cause"));
 }
 
 TEST_F(StatusPageBrowserTest, ScreenshotsForPeopleToLookAt) {

@@ -86,6 +86,30 @@ constexpr BadFile kBadFiles[] = {
        "6:11: modules.m.http.fail_if_header_matches[0]: missing required key \"regexp\""},
       {"http_header_match_unknown_key.yml",
        "7:11: modules.m.http.fail_if_header_matches[0].regex: unknown key \"regex\""},
+      {"addresses_bad_value.yml",
+       "4:16: modules.m.addresses: invalid value \"every\" (want one of \"one\", \"all\")"},
+      {"addresses_dns_prober.yml",
+       "4:16: modules.m.addresses: addresses: all is not built for the \"dns\" prober (only http, tcp, icmp and grpc)"},
+      {"addresses_max_zero.yml",
+       "5:20: modules.m.max_addresses: max_addresses must be between 1 and 256, got 0"},
+      {"addresses_success_when_bad.yml",
+       "5:19: modules.m.success_when: invalid value \"most\" (want one of \"all\", \"any\")"},
+      {"addresses_with_proxy.yml",
+       "4:16: modules.m.addresses: addresses: all cannot be used with proxy_url: the proxy chooses the address it connects to"},
+      {"http_edge_bad_regexp.yml",
+       "8:21: modules.m.http.edge.rules[0].regexp: invalid regexp \"pop=([\": missing ]: ["},
+      {"http_edge_missing_cdn.yml",
+       "7:13: modules.m.http.edge.rules[0]: missing required key \"cdn\""},
+      {"http_edge_missing_header.yml",
+       "7:13: modules.m.http.edge.rules[0]: missing required key \"header\""},
+      {"http_edge_missing_regexp.yml",
+       "7:13: modules.m.http.edge.rules[0]: missing required key \"regexp\""},
+      {"http_edge_unknown_key.yml",
+       "6:9: modules.m.http.edge.rule: unknown key \"rule\""},
+      {"http_edge_bad_header.yml",
+       "7:21: modules.m.http.edge.rules[0].header: invalid header name \"X Edge\""},
+      {"http_edge_empty_cdn.yml",
+       "9:18: modules.m.http.edge.rules[0].cdn: empty cdn (want a name such as \"fastly\")"},
       {"http_header_name_invalid.yml",
        "6:9: modules.m.http.headers.X Foo: invalid header name \"X Foo\""},
       {"http_header_regexp_invalid.yml",
@@ -108,6 +132,14 @@ constexpr BadFile kBadFiles[] = {
        "6:9: modules.m.http.oauth2: missing required key \"token_url\""},
       {"http_oauth2_tls_config.yml",
        "7:9: modules.m.http.oauth2.tls_config: \"tls_config\" for the token request is not supported: the token is fetched directly, with the system's CA certificates"},
+      {"http_proxy_connect_header_no_proxy.yml",
+       "5:7: modules.m.http.proxy_connect_header: proxy_connect_header needs proxy_url or proxy_from_environment"},
+      {"http_proxy_connect_header_value.yml",
+       "7:18: modules.m.http.proxy_connect_header.X-Token: header value must not contain CR, LF or NUL"},
+      {"http_no_proxy_without_proxy_url.yml",
+       "5:7: modules.m.http.no_proxy: no_proxy needs proxy_url"},
+      {"http_proxy_from_environment_and_url.yml",
+       "6:7: modules.m.http.proxy_from_environment: proxy_from_environment and proxy_url are mutually exclusive"},
       {"http_proxy_url_port.yml",
        "5:18: modules.m.http.proxy_url: invalid proxy URL \"http://proxy.example.com:99999\" (want http://host:port or https://host:port)"},
       {"http_proxy_url_scheme.yml",
@@ -139,19 +171,17 @@ constexpr BadFile kBadFiles[] = {
       {"module_duplicate_key.yml",
        "5:5: modules.m.prober: duplicate key \"prober\" (first at line 3)"},
       {"module_empty_prober.yml",
-       "3:13: modules.m.prober: empty prober (want one of \"http\", \"tcp\", \"dns\", \"icmp\", \"grpc\")"},
+       "3:13: modules.m.prober: empty prober (want one of \"http\", \"tcp\", \"dns\", \"icmp\", \"grpc\", \"unix\", \"websocket\")"},
       {"module_missing_prober.yml",
        "2:3: modules.m: missing required key \"prober\""},
       {"module_negative_timeout.yml",
        "4:14: modules.m.timeout: invalid duration \"-5s\" (use e.g. 5s, 1m30s)"},
       {"module_null.yml",
        "2:3: modules.m: missing required key \"prober\""},
-      {"module_unbuilt_prober.yml",
-       "3:13: modules.m.prober: blackbox prober \"websocket\" is not supported yet"},
       {"module_unknown_key.yml",
        "4:5: modules.m.retries: unknown key \"retries\""},
       {"module_unknown_prober.yml",
-       "3:13: modules.m.prober: unknown prober \"htp\" (want one of \"http\", \"tcp\", \"dns\", \"icmp\", \"grpc\")"},
+       "3:13: modules.m.prober: unknown prober \"htp\" (want one of \"http\", \"tcp\", \"dns\", \"icmp\", \"grpc\", \"unix\", \"websocket\")"},
       {"module_unordered_timeout.yml",
        "4:14: modules.m.timeout: invalid duration \"30s1m\" (use e.g. 5s, 1m30s)"},
       {"modules_is_list.yml",
@@ -248,9 +278,10 @@ TEST(ConfigErrorTest, ModulesAndYamlNodesAreCapped) {
 }
 
 TEST(ConfigErrorTest, StringSourceNamesItself) {
-  EXPECT_EQ(ErrorText(LoadConfigString("modules:\n  m: {prober: ftp}\n", "reload request")),
-            "reload request:2:15: modules.m.prober: unknown prober \"ftp\" "
-            "(want one of \"http\", \"tcp\", \"dns\", \"icmp\", \"grpc\")");
+  EXPECT_EQ(
+      ErrorText(LoadConfigString("modules:\n  m: {prober: ftp}\n", "reload request")),
+      "reload request:2:15: modules.m.prober: unknown prober \"ftp\" "
+      "(want one of \"http\", \"tcp\", \"dns\", \"icmp\", \"grpc\", \"unix\", \"websocket\")");
 }
 
 TEST(ConfigErrorTest, OnlyTheFirstErrorIsReported) {
@@ -274,7 +305,7 @@ TEST(ConfigErrorTest, TabIndentationIsAYamlError) {
 TEST(ConfigErrorTest, ControlCharactersAreEscapedInMessages) {
   EXPECT_EQ(ErrorText(LoadConfigString("modules:\n  m:\n    prober: \"ht\\ttp\\u0001\"\n", "x")),
             "x:3:13: modules.m.prober: unknown prober \"ht\\ttp\\x01\" (want "
-            "one of \"http\", \"tcp\", \"dns\", \"icmp\", \"grpc\")");
+            "one of \"http\", \"tcp\", \"dns\", \"icmp\", \"grpc\", \"unix\", \"websocket\")");
 }
 
 TEST(ConfigErrorTest, ToStringOmitsUnknownPositions) {

@@ -245,6 +245,16 @@ TEST(GoodConfigTest, Blackbox023OptionsLoadWithWarnings) {
   const Config& config = *loaded.config;
   EXPECT_FALSE(config.modules.at("http_no_redirects").http.follow_redirects);
   EXPECT_TRUE(config.modules.at("http_via_proxy").http.skip_resolve_phase_with_proxy);
+  EXPECT_EQ(
+      config.modules.at("http_via_proxy").http.proxy_connect_header,
+      (LabelPairs{
+          {"X-Proxy-Token", "pt-s3cr3t"}, {"X-Proxy-Team", "sre"}, {"X-Proxy-Team", "oncall"}}));
+  // Header names are shown, every value is a secret; the shown form loads.
+  const std::string& shown = config.modules.at("http_via_proxy").redacted_yaml;
+  EXPECT_NE(shown.find("X-Proxy-Token: [<secret>]"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("X-Proxy-Team: [<secret>, <secret>]"), std::string::npos) << shown;
+  EXPECT_EQ(config.redacted_yaml.find("s3cr3t"), std::string::npos);
+  ExpectLoaded(LoadConfigString(config.redacted_yaml, "redacted"));
   EXPECT_EQ(config.modules.at("tcp_with_leftover_http").prober, "tcp");
   // The leftover http section is not read into the module.
   EXPECT_TRUE(config.modules.at("tcp_with_leftover_http").http.valid_status_codes.empty());

@@ -144,6 +144,29 @@ TEST_F(DiagnosisTest, SharedResultsDoNotAdvanceTheState) {
   EXPECT_EQ(Of(s, 1).state, OutageState::kUnknown);
 }
 
+TEST_F(DiagnosisTest, SomeAddressesFailingIsDegradedWithTheReasonKept) {
+  ProbeResult partial = Result(false, FailureReason::kTls);
+  partial.addresses = AddressTally{8, 3, FailureReason::kTls};
+  auto results = Scrape({Result(true), partial});
+  EXPECT_EQ(results[1].reason, FailureReason::kTls);
+  Scrape({Result(true), partial});
+  EXPECT_EQ(Of(diagnosis_.Snapshot(config_), 1).state, OutageState::kDegraded);
+  // Every address failing is an outage like any other.
+  ProbeResult all_failed = Result(false, FailureReason::kTls);
+  all_failed.addresses = AddressTally{8, 8, FailureReason::kTls};
+  Scrape({Result(true), all_failed});
+  Scrape({Result(true), all_failed});
+  EXPECT_EQ(Of(diagnosis_.Snapshot(config_), 1).state, OutageState::kDown);
+}
+
+TEST_F(DiagnosisTest, PartialFailureUnderSuccessWhenAnyIsStillDegraded) {
+  ProbeResult partial = Result(true);
+  partial.addresses = AddressTally{4, 1, FailureReason::kNetwork};
+  Scrape({Result(true), partial});
+  Scrape({Result(true), partial});
+  EXPECT_EQ(Of(diagnosis_.Snapshot(config_), 1).state, OutageState::kDegraded);
+}
+
 TEST_F(DiagnosisTest, DegradedLatencyComesFromTheTarget) {
   config_.targets[1].hysteresis.degraded_latency = Duration(500);
   Scrape({Result(true), Result(true, FailureReason::kNone, 0.75)});

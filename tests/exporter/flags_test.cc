@@ -45,6 +45,7 @@ TEST(ParseFlagsTest, Defaults) {
   EXPECT_EQ(f.timeout_offset, milliseconds(500));
   EXPECT_EQ(f.log_level, LogLevel::kInfo);
   EXPECT_EQ(f.log_format, LogFormat::kLogfmt);
+  EXPECT_EQ(f.log_prober, LogLevel::kDebug);  // blackbox's default
   EXPECT_EQ(f.probe_max_concurrent, 256);
   EXPECT_EQ(f.web_threads, 256 + 16);  // the cap plus threads kept free
 }
@@ -155,6 +156,7 @@ TEST(ParseFlagsTest, HelpExitsZeroWithUsage) {
     EXPECT_THAT(out.message, HasSubstr("--config.file"));
     EXPECT_THAT(out.message, HasSubstr("--timeout-offset"));
     EXPECT_THAT(out.message, HasSubstr("--log.format"));
+    EXPECT_THAT(out.message, HasSubstr("--log.prober"));
   }
 }
 
@@ -190,6 +192,16 @@ TEST(ParseFlagsTest, BadLogLevel) {
   EXPECT_EQ(out.exit_code, 1);
   EXPECT_EQ(out.message,
             "outage_exporter: --log.level: must be debug, info, warn or error, got \"verbose\"\n");
+}
+
+TEST(ParseFlagsTest, LogProber) {
+  const FlagsOutcome out = Parse({"--log.prober=warn"});
+  ASSERT_TRUE(out.flags.has_value()) << out.message;
+  EXPECT_EQ(out.flags->log_prober, LogLevel::kWarn);
+  const FlagsOutcome bad = Parse({"--log.prober=none"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.message,
+            "outage_exporter: --log.prober: must be debug, info, warn or error, got \"none\"\n");
 }
 
 TEST(ParseFlagsTest, BadLogFormat) {

@@ -91,6 +91,13 @@ class HttpServerTest : public ::testing::Test {
     post.methods = "POST";
     server_->Handle(
         "/post-only", [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); }, post);
+    RouteOptions echo;
+    echo.methods = "GET, POST";
+    echo.subtree = true;
+    echo.max_body_bytes = 8;
+    server_->Handle(
+        "/echo/",
+        [](const HttpRequest& r) { return HttpResponse::Text(200, r.path + "|" + r.body); }, echo);
     start_error_ = server_->Start({ListenAddress{"127.0.0.1", 0}}, Workers(4));
   }
   static void TearDownTestSuite() {
@@ -230,6 +237,30 @@ TEST_F(HttpServerTest, HeadOver16KiBIs431AndABodyIs413) {
   EXPECT_EQ(test::StatusOf(test::SendRaw(Port(), big)), 431);
   EXPECT_EQ(test::StatusOf(test::SendRaw(
                 Port(), "POST /post-only HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")),
+            413);
+}
+
+TEST_F(HttpServerTest, ASubtreeRouteAnswersThePathsBelowIt) {
+  const std::string wire = test::SendRaw(Port(), "GET /echo/17 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(test::StatusOf(wire), 200) << wire;
+  EXPECT_NE(wire.find("/echo/17|"), std::string::npos) << wire;
+  EXPECT_EQ(test::StatusOf(test::SendRaw(Port(), "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")), 404);
+  EXPECT_EQ(test::StatusOf(test::SendRaw(Port(), "GET /echo/ HTTP/1.1\r\nHost: x\r\n\r\n")), 200);
+}
+
+TEST_F(HttpServerTest, ABodyUpToTheRoutesLimitIsReadWholeAndTheNextRequestFollows) {
+  const std::string wire =
+      test::SendRaw(Port(),
+                    "POST /echo/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\nabcdefgh"
+                    "GET /echo/2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(wire.find("/echo/1|abcdefgh"), std::string::npos) << wire;
+  EXPECT_NE(wire.find("/echo/2|"), std::string::npos) << wire;
+  EXPECT_EQ(test::StatusOf(test::SendRaw(
+                Port(), "POST /echo/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\nabcdefghi")),
+            413);
+  EXPECT_EQ(test::StatusOf(test::SendRaw(Port(),
+                                         "POST /echo/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                                         "chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")),
             413);
 }
 

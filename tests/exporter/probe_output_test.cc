@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "collectors/metric_catalog.h"
+#include "exporter/family_set.h"
 #include "promtool.h"
 
 namespace outage {

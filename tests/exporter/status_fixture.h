@@ -43,6 +43,11 @@ class StatusFixture {
     }
   }
 
+  // RecordLast records `result` as the latest probe of the target added last.
+  void RecordLast(const ProbeResult& result) {
+    history_.Record(config_.targets.back().target, "http_2xx", result, Now(), true);
+  }
+
   // MarkLastControl makes the target added last a control target.
   void MarkLastControl() { config_.targets.back().control = true; }
   void SetPlacement(const Placement& placement) { config_.placement = placement; }

@@ -68,6 +68,31 @@ TEST(StatusHtmlTest, ShowsVerdictReasonAndSinceForEachService) {
   EXPECT_THAT(html, HasSubstr("last reload successful"));
 }
 
+TEST(StatusHtmlTest, ReasonCellSaysHowManyAddressesFailAndWhichEdgeAnswered) {
+  StatusFixture f;
+  f.AddTarget("https://api.example/", "api", OutageState::kDegraded, std::nullopt);
+  ProbeResult r;
+  r.success = false;
+  r.reason = FailureReason::kTls;
+  r.addresses = AddressTally{8, 3, FailureReason::kTls};
+  r.Add(metric::kHttpEdgeInfo, {{"cdn", "fastly"}, {"pop", "FRA"}}, 1);
+  f.RecordLast(r);
+  EXPECT_THAT(Render(f), HasSubstr("<td class=\"reason\">TLS <code>tls</code> <span "
+                                   "class=\"addresses\">3 of 8 addresses failing (tls)</span> "
+                                   "<small class=\"edge\">edge: fastly FRA</small></td>"));
+}
+
+TEST(StatusHtmlTest, ASucceedingProbeWithFailingAddressesSaysSo) {
+  StatusFixture f;
+  f.AddTarget("https://api.example/", "api", OutageState::kDegraded, std::nullopt);
+  ProbeResult r;
+  r.success = true;
+  r.addresses = AddressTally{4, 1, FailureReason::kNetwork};
+  f.RecordLast(r);
+  EXPECT_THAT(Render(f), HasSubstr("<td class=\"reason\"><span class=\"addresses\">1 of 4 "
+                                   "addresses failing (network)</span></td>"));
+}
+
 TEST(StatusHtmlTest, SaysWhichShardAndVantageItServesEscaped) {
   StatusFixture f;
   f.AddTarget("https://api.example/", "api", OutageState::kUp, std::nullopt);

@@ -77,6 +77,12 @@ rm -rf "$work"
 mkdir -p "$root"
 if [[ -s $dev_tar ]]; then tar -C "$root" -xf "$dev_tar"; else tar -C "$root" -xf "$base_tar"; fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# What a VM's installer or a container runtime provides and debootstrap does
+# not: /etc/hosts naming localhost, and a root that is a mount point (so that
+# `unshare --mount --propagation private`, which the namespace tests use,
+# works inside it as it does in a container).
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
+mount --bind "$root" "$root"
 mount_root() {
   mount -t proc proc "$root/proc"
   mount --rbind /sys "$root/sys"
@@ -146,21 +152,53 @@ fi
 if (( image )); then
   t=$(date +%s)
   export STORAGE_DRIVER=${STORAGE_DRIVER:-vfs}
+  # debian:bookworm-slim is minbase without the downloaded packages that
+  # debootstrap leaves in /var/cache/apt/archives.
+  slim_tar=$cache/bookworm-slim.tar
+  if [[ ! -s $slim_tar ]]; then
+    cp "$base_tar" "$slim_tar.part"
+    tar --delete --wildcards -f "$slim_tar.part" './var/cache/apt/archives/*.deb'
+    mv "$slim_tar.part" "$slim_tar"
+  fi
   podman image exists docker.io/library/debian:bookworm-slim ||
-    podman import -q "$base_tar" docker.io/library/debian:bookworm-slim >/dev/null
+    podman import -q "$slim_tar" docker.io/library/debian:bookworm-slim >/dev/null
   log "podman build"
   podman build --isolation=chroot --network=host --pull=never -t localhost/outage_exporter:fresh \
     "$repo" >"$work/podman-build.log" 2>&1 || { tail -n 40 "$work/podman-build.log"; die "podman build"; }
   podman rm -f outage-fresh >/dev/null 2>&1 || true
-  podman run -d --name outage-fresh --network=host localhost/outage_exporter:fresh \
-    --web.listen-address=127.0.0.1:$port >/dev/null
+  user=$(podman image inspect --format '{{.Config.User}}' localhost/outage_exporter:fresh)
+  workdir=$(podman image inspect --format '{{.Config.WorkingDir}}' localhost/outage_exporter:fresh)
+  runner=podman
+  if ! podman run -d --name outage-fresh --network=host localhost/outage_exporter:fresh \
+      --web.listen-address=127.0.0.1:$port >/dev/null 2>"$work/podman-run.err"; then
+    # Where the OCI runtime cannot start containers (no CAP_SYS_RESOURCE for
+    # its rlimits, or cgroups in hybrid mode, as in some sandboxes), run the
+    # image's own file system instead: its binary and libraries, as its user,
+    # in its working directory.
+    log "podman run failed ($(head -c 160 "$work/podman-run.err")); running the image's root with chroot"
+    podman rm -f outage-fresh >/dev/null 2>&1 || true
+    podman create --name outage-fresh localhost/outage_exporter:fresh >/dev/null
+    image_root=$(podman mount outage-fresh)
+    chroot --userspec="$user" "$image_root" /bin/sh -c \
+      "cd '$workdir' && exec /usr/local/bin/outage_exporter --web.listen-address=127.0.0.1:$port" \
+      >"$work/image.log" 2>&1 &
+    runner=$!
+  fi
   ok=0
   for _ in $(seq 1 60); do
     if curl -fsS -o "$work/image-metrics.txt" "http://127.0.0.1:$port/metrics" 2>/dev/null; then ok=1; break; fi
     sleep 0.5
   done
-  uid=$(podman top outage-fresh huser user 2>/dev/null | tail -n 1 || true)
-  podman logs outage-fresh >"$work/image.log" 2>&1 || true
+  if [[ $runner == podman ]]; then
+    uid=$(podman top outage-fresh huser user 2>/dev/null | tail -n 1 || true)
+    podman logs outage-fresh >"$work/image.log" 2>&1 || true
+  else
+    uid=$(ps -o user= -p "$(pgrep -P "$runner" -f outage_exporter || echo "$runner")" 2>/dev/null || true)
+    kill "$runner" 2>/dev/null || true
+    pkill -f "outage_exporter --web.listen-address=127.0.0.1:$port" 2>/dev/null || true
+    wait "$runner" 2>/dev/null || true
+    podman umount outage-fresh >/dev/null 2>&1 || true
+  fi
   podman rm -f outage-fresh >/dev/null 2>&1 || true
   (( ok )) || { cat "$work/image.log"; die "the image did not serve /metrics"; }
   grep -q '^outage_exporter_build_info' "$work/image-metrics.txt" || die "image /metrics has no build info"

@@ -6,14 +6,14 @@
 
 #include <cctype>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/integration/security_netns.h"
 #include "tests/support/blackbox_reference.h"
+#include "tests/support/connect_proxy.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
@@ -88,6 +88,25 @@ constexpr char kParityModules[] = R"(modules:
     http:
       body_size_limit: 1KiB
       preferred_ip_protocol: ip4
+  relative_token:
+    prober: http
+    timeout: 5s
+    http:
+      authorization:
+        type: Token
+        credentials_file: relative-token
+      preferred_ip_protocol: ip4
+  connect_header:
+    prober: http
+    timeout: 5s
+    http:
+      proxy_url: PROXY_URL
+      proxy_connect_header:
+        X-Proxy-Token: [pt-SECRET]
+        X-Proxy-Team: [sre, oncall]
+      tls_config:
+        ca_file: CA_FILE
+      preferred_ip_protocol: ip4
 )";
 
 // "hello gzip\n", gzip-compressed.
@@ -148,32 +167,12 @@ INLINE_CA
       preferred_ip_protocol: ip4
 )";
 
-std::string ReadFileText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Indent prefixes every line of `text` with `spaces` spaces.
-std::string Indent(const std::string& text, int spaces) {
-  std::string out;
-  const std::string pad(spaces, ' ');
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out += pad + text.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return out;
-}
-
 struct Env {
   TempDir tmp;
   TestCerts certs;
   std::unique_ptr<TestHttpServer> http;
   std::unique_ptr<TestHttpServer> https;
+  std::unique_ptr<ConnectProxy> proxy;
   std::string parity_config;
   std::string full_config;
   std::unique_ptr<ExporterProcess> exporter;
@@ -196,7 +195,8 @@ class BlackboxOptionsTest : public ::testing::Test {
     tls.cert_path = env->certs.leaf.cert_path;
     tls.key_path = env->certs.leaf.key_path;
     env->https = TestHttpServer::Start(tls, &error);
-    if (!env->http || !env->https) {
+    env->proxy = ConnectProxy::Start(&error);
+    if (!env->http || !env->https || !env->proxy) {
       setup_error = "servers: " + error;
       return;
     }
@@ -216,18 +216,19 @@ class BlackboxOptionsTest : public ::testing::Test {
       const bool ok = r.Header("Authorization") == "Basic b3BzOnBhNTU=";
       w.Respond(ok ? 200 : 401, {}, ok ? "welcome\n" : "who are you?\n");
     });
-    env->parity_config = env->tmp.WriteFile("parity.yml", kParityModules);
+    const std::string parity = Substitute(
+        kParityModules, {{"PROXY_URL", env->proxy->Url()}, {"CA_FILE", env->certs.ca.cert_path}});
+    env->parity_config = env->tmp.WriteFile("parity.yml", parity);
     const std::string inline_ca = Indent(ReadFileText(env->certs.ca.cert_path), 10);
     env->full_config = env->tmp.WriteFile(
         "full.yml",
-        std::string(kParityModules) +
-            Substitute(kNewerModules,
-                       {{"BODY_FILE", env->tmp.WriteFile("body.json", "{\"ping\":true}")},
-                        {"HEADER_FILE", env->tmp.WriteFile("header.txt", "from-file\n")},
-                        {"TOKEN_FILE", env->tmp.WriteFile("token", "tok-42\n")},
-                        {"USER_FILE", env->tmp.WriteFile("user", "ops\n")},
-                        {"PASSWORD_FILE", env->tmp.WriteFile("password", "pa55\n")},
-                        {"INLINE_CA\n", inline_ca}}));
+        parity + Substitute(kNewerModules,
+                            {{"BODY_FILE", env->tmp.WriteFile("body.json", "{\"ping\":true}")},
+                             {"HEADER_FILE", env->tmp.WriteFile("header.txt", "from-file\n")},
+                             {"TOKEN_FILE", env->tmp.WriteFile("token", "tok-42\n")},
+                             {"USER_FILE", env->tmp.WriteFile("user", "ops\n")},
+                             {"PASSWORD_FILE", env->tmp.WriteFile("password", "pa55\n")},
+                             {"INLINE_CA\n", inline_ca}}));
     env->exporter = ExporterProcess::StartWithFlags({"--config.file=" + env->full_config}, &error);
     if (!env->exporter) setup_error = "exporter: " + error;
   }
@@ -244,6 +245,7 @@ class BlackboxOptionsTest : public ::testing::Test {
     ASSERT_TRUE(setup_error.empty()) << setup_error;
     env->http->ResetCounts();
     env->https->ResetCounts();
+    env->proxy->ClearRequests();
   }
 
   // Probe runs /probe on `exporter` with extra query parameters.
@@ -330,6 +332,59 @@ TEST_F(BlackboxOptionsTest, InlineCaIsTrustedByHttpAndTcp) {
   EXPECT_EQ(tcp.Value("probe_success"), 1);
 }
 
+// Go sends proxy_connect_header on the tunnel's CONNECT only: neither the
+// target nor a plain http request through the proxy sees it.
+TEST_F(BlackboxOptionsTest, ProxyConnectHeaderGoesOnTheConnectOnly) {
+  EXPECT_EQ(Probe(env->https->Url("/ok"), "connect_header").Value("probe_success"), 1);
+  std::vector<ProxyRequest> seen = env->proxy->Requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].method, "CONNECT");
+  EXPECT_EQ(seen[0].Values("X-Proxy-Token"), std::vector<std::string>{"pt-SECRET"});
+  EXPECT_EQ(seen[0].Values("X-Proxy-Team"), (std::vector<std::string>{"sre", "oncall"}));
+  const std::optional<ServerRequest> at_target = env->https->LastRequest("/ok");
+  ASSERT_TRUE(at_target.has_value());
+  EXPECT_EQ(at_target->Header("X-Proxy-Token"), "");
+
+  env->proxy->ClearRequests();
+  EXPECT_EQ(Probe(env->http->Url("/ok"), "connect_header").Value("probe_success"), 1);
+  seen = env->proxy->Requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].method, "GET");
+  EXPECT_TRUE(seen[0].Values("X-Proxy-Token").empty());
+}
+
+TEST_F(BlackboxOptionsTest, ProxyConnectHeaderValuesAreSecrets) {
+  const HttpResponse debug =
+      ProbeOn(*env->exporter, env->https->Url("/ok"), "connect_header", "&debug=true");
+  EXPECT_EQ(debug.status, 200);
+  EXPECT_EQ(debug.body.find("pt-SECRET"), std::string::npos) << debug.body;
+  EXPECT_NE(debug.body.find("X-Proxy-Token"), std::string::npos) << debug.body;
+  const HttpResponse config = HttpGet(env->exporter->BaseUrl() + "/config");
+  EXPECT_EQ(config.body.find("pt-SECRET"), std::string::npos) << config.body;
+  EXPECT_NE(config.body.find("X-Proxy-Team"), std::string::npos) << config.body;
+  EXPECT_EQ(env->exporter->Stderr().find("pt-SECRET"), std::string::npos);
+}
+
+// --log.prober sets the level of each probe's own lines in the process log;
+// --log.level still filters them.
+TEST_F(BlackboxOptionsTest, LogProberWritesProbeLinesAtItsLevel) {
+  for (const char* prober_level : {"debug", "info"}) {
+    ExporterOptions options;
+    options.log_level = "info";
+    options.flags = {"--config.file=" + env->parity_config,
+                     std::string("--log.prober=") + prober_level};
+    std::string error;
+    auto exporter = ExporterProcess::Start(options, &error);
+    ASSERT_NE(exporter, nullptr) << error;
+    EXPECT_EQ(ProbeOn(*exporter, env->http->Url("/ok"), "http_2xx").status, 200);
+    exporter->Stop();  // then its log is complete
+    const std::string log = exporter->Stderr();
+    const bool shown = log.find("msg=\"Probe log line\" module=http_2xx") != std::string::npos &&
+                       log.find("Received HTTP response") != std::string::npos;
+    EXPECT_EQ(shown, std::string(prober_level) == "info") << prober_level << "\n" << log;
+  }
+}
+
 // SerialOf asks the openssl CLI for a certificate's serial, in lower case.
 std::string SerialOf(const std::string& cert_path) {
   SubprocessOptions options;
@@ -399,6 +454,31 @@ TEST_F(BlackboxOptionsTest, BlackboxReloadMetricsAreExported) {
             1.6e9);
 }
 
+// A relative *_file path is read from the working directory, as blackbox
+// 0.23 reads it (not from the config file's folder): the file here is only
+// in the working directory, never beside the config.
+TEST_F(BlackboxOptionsTest, RelativeFilePathsAreReadFromTheWorkingDirectory) {
+  const std::string work = env->tmp.PathOf("work");
+  env->tmp.WriteFile("work/relative-token", "tok-42\n");
+  std::string why;
+  const std::optional<std::string> blackbox = BlackboxBinary(&why);
+  ASSERT_TRUE(blackbox.has_value()) << why;
+  for (const std::string& binary : {std::string(), *blackbox}) {
+    ExporterOptions options;
+    options.binary = binary;
+    options.flags = {"--config.file=" + env->parity_config};
+    options.working_dir = work;
+    std::string error;
+    auto exporter = ExporterProcess::Start(options, &error);
+    ASSERT_NE(exporter, nullptr) << error;
+    const MetricsText m =
+        MetricsText::Parse(ProbeOn(*exporter, env->http->Url("/token"), "relative_token").body);
+    EXPECT_EQ(m.Value("probe_success"), 1) << (binary.empty() ? "ours" : binary);
+  }
+  // From another working directory the same module finds no file.
+  EXPECT_EQ(Probe(env->http->Url("/token"), "relative_token").Value("probe_success"), 0);
+}
+
 // The parity cases: module, target, and whether it passes.
 TEST_F(BlackboxOptionsTest, Blackbox023AgreesOnEveryParityModule) {
   std::string why;
@@ -421,6 +501,7 @@ TEST_F(BlackboxOptionsTest, Blackbox023AgreesOnEveryParityModule) {
       {"gzip", env->http->Url("/gzip")},
       {"deflate", env->http->Url("/gzip")},
       {"small_limit", env->http->Url("/big")},
+      {"connect_header", env->https->Url("/ok")},
   };
   for (const auto& [module, target] : cases) {
     const MetricsText ours = MetricsText::Parse(ProbeOn(*env->exporter, target, module).body);
@@ -430,8 +511,115 @@ TEST_F(BlackboxOptionsTest, Blackbox023AgreesOnEveryParityModule) {
       EXPECT_EQ(ours.Value(name), theirs.Value(name)) << module << " " << name;
     }
   }
+  // Both send the same CONNECT headers.
+  for (const ExporterProcess* exporter : {env->exporter.get(), blackbox.get()}) {
+    env->proxy->ClearRequests();
+    ProbeOn(*exporter, env->https->Url("/ok"), "connect_header");
+    const std::vector<ProxyRequest> seen = env->proxy->Requests();
+    ASSERT_EQ(seen.size(), 1u) << exporter->BaseUrl();
+    EXPECT_EQ(seen[0].Values("X-Proxy-Token"), std::vector<std::string>{"pt-SECRET"});
+    EXPECT_EQ(seen[0].Values("X-Proxy-Team"), (std::vector<std::string>{"sre", "oncall"}));
+  }
   const MetricsText theirs = MetricsText::Parse(HttpGet(blackbox->BaseUrl() + "/metrics").body);
   EXPECT_EQ(theirs.Value("blackbox_exporter_config_last_reload_successful"), 1);
+}
+
+// no_proxy and proxy_from_environment choose the proxy per request. They run
+// in a private network namespace whose /etc/hosts knows direct.test and
+// which has no DNS server, so a request that goes direct reaches the test
+// server and nothing can leave the machine.
+class ProxyRoutingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!InsidePrivateNetns()) return;
+    ASSERT_EQ(SetUpPrivateNetwork("127.0.0.1 direct.test\n"), "");
+    std::string error;
+    proxy_ = ConnectProxy::Start(&error);
+    ASSERT_NE(proxy_, nullptr) << error;
+    http_ = TestHttpServer::Start({}, &error);
+    ASSERT_NE(http_, nullptr) << error;
+    http_->AddStandardRoutes();
+    config_ = tmp_.WriteFile("proxies.yml", Substitute(R"(modules:
+  no_proxy:
+    prober: http
+    timeout: 5s
+    http:
+      proxy_url: PROXY_URL
+      no_proxy: direct.test, 10.0.0.0/8
+      preferred_ip_protocol: ip4
+  from_env:
+    prober: http
+    timeout: 5s
+    http:
+      proxy_from_environment: true
+      preferred_ip_protocol: ip4
+  plain:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+)",
+                                                       {{"PROXY_URL", proxy_->Url()}}));
+  }
+
+  // ExpectRouting probes, with `module`: a name only the proxy can answer
+  // for (proxied), direct.test (excluded, so direct to the test server) and
+  // 127.0.0.1 (loopback, never proxied once no_proxy or the environment is
+  // in play, as in Go).
+  void ExpectRouting(const ExporterProcess& exporter, const std::string& module) {
+    const auto probe = [&](const std::string& target) {
+      return MetricsText::Parse(
+          HttpGet(exporter.BaseUrl() + "/probe?target=" + UrlEncode(target) + "&module=" + module)
+              .body);
+    };
+    EXPECT_EQ(probe("http://via.example/ok").Value("probe_success"), 1);
+    const std::vector<ProxyRequest> seen = proxy_->Requests();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].target, "http://via.example/ok");
+    const std::string port = std::to_string(http_->Port());
+    EXPECT_EQ(probe("http://direct.test:" + port + "/ok").Value("probe_success"), 1);
+    EXPECT_EQ(probe(http_->Url("/ok")).Value("probe_success"), 1);
+    EXPECT_EQ(proxy_->Requests().size(), 1u);
+    EXPECT_EQ(http_->RequestCount("/ok"), 2);
+  }
+
+  TempDir tmp_;
+  std::unique_ptr<ConnectProxy> proxy_;
+  std::unique_ptr<TestHttpServer> http_;
+  std::string config_;
+};
+
+TEST_F(ProxyRoutingTest, NoProxyExemptsListedHostsFromProxyUrl) {
+  OUTAGE_IN_PRIVATE_NETNS();
+  std::string error;
+  auto exporter = ExporterProcess::StartWithFlags({"--config.file=" + config_}, &error);
+  ASSERT_NE(exporter, nullptr) << error;
+  ExpectRouting(*exporter, "no_proxy");
+}
+
+// Upper case first, then lower case, as Go's http.ProxyFromEnvironment.
+TEST_F(ProxyRoutingTest, ProxyFromEnvironmentReadsTheChildsEnvironment) {
+  OUTAGE_IN_PRIVATE_NETNS();
+  for (const auto& [proxy_var, no_proxy_var] :
+       {std::pair{"HTTP_PROXY", "NO_PROXY"}, std::pair{"http_proxy", "no_proxy"}}) {
+    SCOPED_TRACE(proxy_var);
+    ExporterOptions options;
+    options.flags = {"--config.file=" + config_};
+    options.extra_env = {{proxy_var, proxy_->Url()}, {no_proxy_var, "direct.test"}};
+    std::string error;
+    auto exporter = ExporterProcess::Start(options, &error);
+    ASSERT_NE(exporter, nullptr) << error;
+    proxy_->ClearRequests();
+    http_->ResetCounts();
+    ExpectRouting(*exporter, "from_env");
+    // Without proxy_from_environment the environment is ignored (libcurl
+    // would otherwise apply a lower-case http_proxy by itself).
+    const HttpResponse plain = HttpGet(
+        exporter->BaseUrl() + "/probe?target=" +
+        UrlEncode("http://direct.test:" + std::to_string(http_->Port()) + "/ok") + "&module=plain");
+    EXPECT_EQ(MetricsText::Parse(plain.body).Value("probe_success"), 1) << plain.body;
+    EXPECT_EQ(proxy_->Requests().size(), 1u);
+  }
 }
 
 }  // namespace

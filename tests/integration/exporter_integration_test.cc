@@ -205,6 +205,70 @@ TEST_F(ExporterTest, MetricsHistogramsAndCountersAccumulateAcrossScrapes) {
   EXPECT_EQ(server_->RequestCount("/ok"), 3);
 }
 
+// A scrape of thousands of targets is written family by family in slices
+// (chunked, never held whole): every series of every target arrives, each
+// family once, and promtool accepts it. Most targets are refused (cheap to
+// probe, the same series as any failure); some are answered.
+TEST_F(ExporterTest, LargeScrapeIsCompleteAndValid) {
+  constexpr int kRefused = 1990;
+  constexpr int kAnswered = 10;
+  const RefusedPort refused;
+  std::string yaml = std::string(kModules) + "targets:\n";
+  const auto refused_url = [&](int i) {
+    return "http://127.0.0.1:" + std::to_string(refused.port()) + "/t/" + std::to_string(i);
+  };
+  for (int i = 0; i < kRefused; ++i) {
+    yaml += "  - target: " + refused_url(i) + "\n    module: http_2xx\n";
+  }
+  for (int i = 0; i < kAnswered; ++i) {
+    yaml += Target("/ok?i=" + std::to_string(i), "http_2xx", "{team: sre}");
+  }
+  ASSERT_TRUE(StartWith(yaml));
+  HttpResponse r;
+  const MetricsText m = Scrape(&r);
+  EXPECT_EQ(r.headers["transfer-encoding"], "chunked");
+  EXPECT_EQ(r.headers.count("content-length"), 0u);
+  EXPECT_GT(r.body.size(), 4u * 1024 * 1024) << "too small to need several slices";
+  EXPECT_TRUE(m.errors().empty());
+
+  const auto count = [&](const std::string& name, const Labels& labels = {}) {
+    return m.Find(name, labels).size();
+  };
+  const size_t targets = kRefused + kAnswered;
+  EXPECT_EQ(count("probe_success"), targets);
+  EXPECT_EQ(count("probe_success", {{"team", "sre"}}), static_cast<size_t>(kAnswered));
+  EXPECT_EQ(count("outage_probes_total"), targets);
+  EXPECT_EQ(count("outage_probe_duration_seconds_count"), targets);
+  EXPECT_EQ(count("outage_state", {{"state", "down"}}), targets);  // one of each state
+  EXPECT_EQ(count("outage_consecutive_failures"), targets);
+  for (int i = 0; i < kRefused; i += 199) {
+    const Labels l = {{"target", refused_url(i)}, {"module", "http_2xx"}};
+    EXPECT_EQ(m.FailureReason(l), "network") << refused_url(i);
+    Labels network = l;
+    network["reason"] = "network";
+    EXPECT_EQ(m.Value("outage_probe_failures_total", network), 1) << refused_url(i);
+  }
+  for (int i = 0; i < kAnswered; ++i) {
+    const Labels l = {{"target", server_->Url("/ok?i=" + std::to_string(i))},
+                      {"module", "http_2xx"}};
+    EXPECT_EQ(m.Value("probe_success", l), 1) << FormatLabels(l);
+    ExpectWellFormedProbe(m, l);
+  }
+  // Each family once, all its series together (promtool checks it too).
+  std::set<std::string> closed;
+  size_t start = 0;
+  while (start < r.body.size()) {
+    size_t end = r.body.find('\n', start);
+    if (end == std::string::npos) end = r.body.size();
+    const std::string line = r.body.substr(start, end - start);
+    start = end + 1;
+    if (line.rfind("# TYPE ", 0) != 0) continue;
+    const std::string family = line.substr(7, line.find(' ', 7) - 7);
+    EXPECT_TRUE(closed.insert(family).second) << "family " << family << " appears twice";
+  }
+  EXPECT_EQ(m.Value("outage_exporter_targets", {{"scope", "served"}}), targets);
+}
+
 TEST_F(ExporterTest, MetricsCarryTheExportersOwnHealth) {
   const auto started = static_cast<double>(std::time(nullptr));
   ASSERT_TRUE(StartWith(std::string(kModules) + "targets:\n" + Target("/ok", "http_2xx")));

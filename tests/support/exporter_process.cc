@@ -1,5 +1,6 @@
 #include "tests/support/exporter_process.h"
 
+#include <algorithm>
 #include <cctype>
 #include <csignal>
 #include <cstdlib>
@@ -75,9 +76,16 @@ std::unique_ptr<ExporterProcess> ExporterProcess::Start(const ExporterOptions& o
   const std::string binary = options.binary.empty() ? ExporterBinaryPath() : options.binary;
   SubprocessOptions sp;
   sp.program = binary;
-  sp.args = {"--web.listen-address=127.0.0.1:0", "--log.level=debug"};
+  sp.args = {"--web.listen-address=127.0.0.1:0", "--log.level=" + options.log_level};
   sp.args.insert(sp.args.end(), options.flags.begin(), options.flags.end());
+  // Our exporter keeps its incidents in memory unless the test names a file:
+  // tests never share or leave behind an incident database.
+  const bool names_storage =
+      std::any_of(options.flags.begin(), options.flags.end(),
+                  [](const std::string& f) { return f.rfind("--storage.path", 0) == 0; });
+  if (options.binary.empty() && !names_storage) sp.args.push_back("--storage.path=");
   sp.extra_env = options.extra_env;
+  sp.working_dir = options.working_dir;
   std::string start_error;
   std::unique_ptr<Subprocess> process = Subprocess::Start(sp, &start_error);
   if (process == nullptr) {

@@ -35,10 +35,13 @@ bool RegisterExporterBinary(const char* path);
 
 struct ExporterOptions {
   std::string binary;  // empty: ExporterBinaryPath()
-  // Appended after --web.listen-address=127.0.0.1:0 --log.level=debug, so a
-  // caller may override either (the last occurrence of a flag wins).
+  // Appended after --web.listen-address=127.0.0.1:0 --log.level=<log_level>;
+  // neither flag may be repeated. Unless they name --storage.path, our binary
+  // gets --storage.path= (incidents in memory).
   std::vector<std::string> flags;
+  std::string log_level = "debug";
   std::vector<std::pair<std::string, std::string>> extra_env;
+  std::string working_dir;  // empty: the test's
   // Sanitized binaries start several times slower (TSan: 3-4 s on a busy
   // 2-core machine), so the wait stretches with kSanitizerTimeScale.
   std::chrono::milliseconds start_timeout{10000 * kSanitizerTimeScale};

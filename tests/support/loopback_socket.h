@@ -1,5 +1,6 @@
-// Socket helpers shared by the test servers: listen on 127.0.0.1 with a
-// kernel-chosen port, and find a port where connections are refused.
+// Socket helpers shared by the test servers: listen on 127.0.0.1 (or another
+// loopback address) with a kernel-chosen port or on a Unix socket path, and
+// find a port where connections are refused.
 #pragma once
 
 #include <string>
@@ -9,6 +10,15 @@ namespace outage::test {
 // ListenOnLoopback opens a close-on-exec TCP socket listening on
 // 127.0.0.1:0 and stores its port. Returns the fd, or -1 with *error.
 int ListenOnLoopback(int* port, std::string* error);
+
+// ListenOn is ListenOnLoopback on another loopback address (127.0.0.2, ...)
+// and on *port when it is not 0, so that servers on several addresses can
+// share a port.
+int ListenOn(const std::string& address, int* port, std::string* error);
+
+// ListenOnUnixSocket opens a close-on-exec Unix stream socket listening at
+// `path` (which must not exist). Returns the fd, or -1 with *error.
+int ListenOnUnixSocket(const std::string& path, std::string* error);
 
 // RefusedPort reserves a loopback port where nothing listens: it binds
 // 127.0.0.1:0 and keeps the socket bound but not listening, so a connect is

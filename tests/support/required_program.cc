@@ -36,6 +36,8 @@ const std::vector<std::pair<std::string, std::string>>& RequiredPrograms() {
       {"chromium", "chromium"},
       {"clang-format", "clang-format"},
       {"ip", "iproute2"},
+      {"mount", "mount"},
+      {"nginx", "nginx-light"},
       {"openssl", "openssl"},
       {"prometheus", "prometheus"},
       {"prometheus-blackbox-exporter", "prometheus-blackbox-exporter"},

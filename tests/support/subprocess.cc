@@ -124,6 +124,7 @@ std::unique_ptr<Subprocess> Subprocess::Start(const SubprocessOptions& options,
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);
     signal(SIGPIPE, SIG_DFL);
+    if (!options.working_dir.empty() && chdir(options.working_dir.c_str()) != 0) _exit(127);
     dup2(child_in, 0);
     dup2(child_out, 1);
     dup2(child_err, 2);

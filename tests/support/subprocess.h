@@ -28,6 +28,7 @@ struct SubprocessOptions {
   std::optional<std::string> stdin_data;
   std::string stdout_file;  // empty: captured through a pipe
   std::string stderr_file;  // empty: captured through a pipe
+  std::string working_dir;  // the child's working directory; empty: the parent's
 };
 
 // Subprocess owns one running child. The child gets PR_SET_PDEATHSIG=SIGKILL

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <vector>
 
 namespace outage::test {
@@ -42,6 +43,11 @@ std::string TempDir::WriteFile(std::string_view name, std::string_view contents)
     std::abort();
   }
   return full.string();
+}
+
+std::string TempDir::ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 }  // namespace outage::test

@@ -27,6 +27,10 @@ class TempDir {
   // failure: a test cannot continue without its fixtures.
   std::string WriteFile(std::string_view name, std::string_view contents) const;
 
+  // ReadFile returns the bytes of the file at `path` (any path, not only
+  // one in this directory); "" when it cannot be read.
+  static std::string ReadFile(const std::string& path);
+
  private:
   std::string path_;
 };

@@ -287,7 +287,9 @@ std::unique_ptr<TestHttpServer> TestHttpServer::Start(const TestHttpServerOption
       return nullptr;
     }
   }
-  server->listen_fd_ = ListenOnLoopback(&server->port_, error);
+  server->address_ = options.address;
+  server->port_ = options.port;
+  server->listen_fd_ = ListenOn(options.address, &server->port_, error);
   if (server->listen_fd_ < 0) return nullptr;
   server->accept_thread_ = std::thread([s = server.get()] { s->AcceptLoop(); });
   return server;
@@ -503,7 +505,7 @@ void TestHttpServer::AddStandardRoutes() {
 }
 
 std::string TestHttpServer::BaseUrl() const {
-  return std::string(tls() ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+  return std::string(tls() ? "https" : "http") + "://" + address_ + ":" + std::to_string(port_);
 }
 
 int TestHttpServer::RequestCount(const std::string& path) const {

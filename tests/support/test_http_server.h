@@ -111,6 +111,10 @@ struct TestHttpServerOptions {
   // "" (OpenSSL's default range), "TLS1.2" or "TLS1.3": pins the version.
   std::string tls_version;
   int max_connections = 64;  // concurrent connection threads
+  // Where to listen: another loopback address lets several servers share
+  // one port (a name with several addresses); port 0 lets the kernel pick.
+  std::string address = "127.0.0.1";
+  int port = 0;
 };
 
 // TestHttpServer listens on 127.0.0.1:0 with one thread per connection
@@ -161,6 +165,7 @@ class TestHttpServer {
   Handler FindHandler(const std::string& path) const;
 
   int listen_fd_ = -1;
+  std::string address_;
   int port_ = 0;
   SSL_CTX* ssl_ctx_ = nullptr;
   int max_connections_ = 64;

@@ -1,6 +1,9 @@
 // See text_edit.h.
 #include "tests/support/text_edit.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "tests/support/subprocess.h"
 
 namespace outage::test {
@@ -14,6 +17,20 @@ std::string Substitute(std::string text,
     }
   }
   return text;
+}
+
+std::string Indent(const std::string& text, int spaces) {
+  std::string out;
+  const std::string pad(static_cast<size_t>(spaces), ' ');
+  for (const std::string& line : SplitLines(text)) out += pad + line + "\n";
+  return out;
+}
+
+std::string ReadFileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::string Tail(const std::string& text, size_t lines) {

@@ -87,6 +87,34 @@ TEST(DnsConfigTest, ReadsEveryOption) {
             (std::vector<std::string>{"system", "one.one.one.one", "127.0.0.1:5353", "[::1]:53"}));
 }
 
+TEST(DnsConfigTest, ReadsDnsOverTls) {
+  LoadedConfig keep;
+  const DnsProbe& dns = Loaded(R"(      query_name: example.com
+      transport_protocol: tcp
+      dns_over_tls: true
+      tls_config:
+        ca_file: /etc/outage/ca.pem
+        server_name: dns.example.com
+)",
+                               &keep);
+  EXPECT_TRUE(dns.dns_over_tls);
+  EXPECT_EQ(dns.tls_config.ca_file, "/etc/outage/ca.pem");
+  EXPECT_EQ(dns.tls_config.server_name, "dns.example.com");
+  EXPECT_TRUE(keep.warnings.empty());
+}
+
+// blackbox loads DoT over udp and fails each probe; it loads here with a
+// warning saying so.
+TEST(DnsConfigTest, DnsOverTlsWithoutTcpLoadsWithAWarning) {
+  LoadedConfig keep;
+  const DnsProbe& dns = Loaded("      query_name: example.com\n      dns_over_tls: true\n", &keep);
+  EXPECT_TRUE(dns.dns_over_tls);
+  EXPECT_EQ(keep.warnings,
+            std::vector<std::string>{"modules.m.dns.dns_over_tls: dns_over_tls needs "
+                                     "transport_protocol: tcp; every probe with this module "
+                                     "fails, as in blackbox"});
+}
+
 TEST(DnsConfigTest, EmptyValuesKeepBlackboxDefaults) {
   LoadedConfig keep;
   const DnsProbe& dns = Loaded(R"(      query_name: example.com
@@ -135,11 +163,13 @@ TEST(DnsConfigTest, RejectsBadSectionsWithExactErrors) {
       {"", "t.yml:5:1: modules.m.dns: missing required key \"query_name\""},
       {"      query_name: x\n      source_ip_address: 300.1.1.1\n",
        "t.yml:6:26: modules.m.dns.source_ip_address: invalid IP address \"300.1.1.1\""},
-      {"      query_name: x\n      dns_over_tls: true\n",
-       "t.yml:6:7: modules.m.dns.dns_over_tls: blackbox option \"dns_over_tls\" is not "
-       "supported yet"},
-      {"      query_name: x\n      tls_config: {insecure_skip_verify: true}\n",
-       "t.yml:6:7: modules.m.dns.tls_config: blackbox option \"tls_config\" is not supported yet"},
+      {"      query_name: x\n      transport_protocol: tcp\n      dns_over_tls: true\n"
+       "      resolvers: [system]\n",
+       "t.yml:7:7: modules.m.dns.dns_over_tls: dns_over_tls cannot query the \"system\" "
+       "resolver, which /etc/resolv.conf names without TLS"},
+      {"      query_name: x\n      tls_config: {min_version: TLS9}\n",
+       "t.yml:6:33: modules.m.dns.tls_config.min_version: invalid value \"TLS9\" (want one of "
+       "\"\", \"TLS10\", \"TLS11\", \"TLS12\", \"TLS13\")"},
       {"      query_name: x\n      query_nmae: y\n",
        "t.yml:6:7: modules.m.dns.query_nmae: unknown key \"query_nmae\""},
       {"      query_name: x\n      validate_answer_rrs:\n        fail_if_matches: [a]\n",

@@ -32,6 +32,13 @@ bool ServerConn::ReadLine(std::string* line) {
   return false;
 }
 
+bool ServerConn::ReadBytes(size_t n, std::string* out) {
+  out->clear();
+  char c = 0;
+  while (out->size() < n && ReadByte(&c)) out->push_back(c);
+  return out->size() == n;
+}
+
 bool ServerConn::Write(std::string_view data) {
   if (ssl_ != nullptr) {
     return SSL_write(ssl_, data.data(), static_cast<int>(data.size())) ==
@@ -52,10 +59,22 @@ bool ServerConn::StartTls(const std::string& cert_path, const std::string& key_p
 }
 
 std::unique_ptr<ScriptedServer> ScriptedServer::Start(Script script, std::string* error) {
+  int port = 0;
+  const int fd = ListenOnLoopback(&port, error);
+  return Serve(std::move(script), fd, port);
+}
+
+std::unique_ptr<ScriptedServer> ScriptedServer::StartUnix(Script script, const std::string& path,
+                                                          std::string* error) {
+  return Serve(std::move(script), ListenOnUnixSocket(path, error), 0);
+}
+
+std::unique_ptr<ScriptedServer> ScriptedServer::Serve(Script script, int listen_fd, int port) {
+  if (listen_fd < 0) return nullptr;
   std::unique_ptr<ScriptedServer> server(new ScriptedServer());
   server->script_ = std::move(script);
-  server->listen_fd_ = ListenOnLoopback(&server->port_, error);
-  if (server->listen_fd_ < 0) return nullptr;
+  server->listen_fd_ = listen_fd;
+  server->port_ = port;
   server->accept_thread_ = std::thread([s = server.get()] { s->AcceptLoop(); });
   return server;
 }

@@ -1,4 +1,5 @@
-// ScriptedServer: a line-protocol server on 127.0.0.1:0 for TCP prober tests.
+// ScriptedServer: a line-protocol server on 127.0.0.1:0 (or a Unix socket
+// path) for the tcp, unix and websocket prober tests.
 // Each accepted connection runs a script (banner, SMTP/IMAP/POP3 dialogues,
 // a direct TLS server) on its own thread with blocking, time-limited I/O.
 #pragma once
@@ -26,6 +27,8 @@ class ServerConn {
 
   // ReadLine reads up to "\n", returning the line without "\r\n" / "\n".
   bool ReadLine(std::string* line);
+  // ReadBytes reads exactly n bytes (websocket frames).
+  bool ReadBytes(size_t n, std::string* out);
   bool Write(std::string_view data);
   // StartTls performs the server side of a TLS handshake with these PEM
   // files; later reads and writes are encrypted.
@@ -44,6 +47,9 @@ class ScriptedServer {
   using Script = std::function<void(ServerConn&)>;
 
   static std::unique_ptr<ScriptedServer> Start(Script script, std::string* error);
+  // StartUnix listens on a Unix stream socket at `path` instead.
+  static std::unique_ptr<ScriptedServer> StartUnix(Script script, const std::string& path,
+                                                   std::string* error);
   ~ScriptedServer();  // stops accepting, unblocks and joins every script
   ScriptedServer(const ScriptedServer&) = delete;
   ScriptedServer& operator=(const ScriptedServer&) = delete;
@@ -58,6 +64,8 @@ class ScriptedServer {
 
  private:
   ScriptedServer() = default;
+  // Serve accepts on `listen_fd` (taking it; -1 means none: nullptr).
+  static std::unique_ptr<ScriptedServer> Serve(Script script, int listen_fd, int port);
   void AcceptLoop();
 
   Script script_;

@@ -1,0 +1,16 @@
+// Binding a probe's socket to the module's source_ip_address, shared by
+// the probers that dial themselves (tcp, icmp, dns over TLS).
+//
+// Thread-safe: a pure function of its arguments.
+#pragma once
+
+#include <string>
+
+namespace outage {
+
+// BindSourceAddress binds `fd`, a socket of `family`, to the IP literal
+// `ip`; false with *error when `ip` is of the other family or cannot be
+// bound.
+bool BindSourceAddress(int fd, int family, const std::string& ip, std::string* error);
+
+}  // namespace outage

@@ -1,0 +1,48 @@
+// DiagnosisObserver: how the diagnosis tells another component (the incident
+// recorder) what one scrape did to its targets' states, without that
+// component judging up and down itself.
+//
+// Implementations must be thread-safe and quick: Diagnosis calls OnScrape
+// under its own lock, so events arrive in the order the states changed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collectors/probe_result.h"
+#include "config/config.h"
+#include "diagnosis/clock.h"
+#include "diagnosis/target_state.h"
+#include "diagnosis/vendor_status.h"
+
+namespace outage {
+
+// TargetEvent is one fresh probe of one target, as the diagnosis judged it.
+struct TargetEvent {
+  const Target* target = nullptr;
+  const ProbeResult* result = nullptr;  // its reason already explained
+  OutageState before = OutageState::kUnknown;
+  OutageState after = OutageState::kUnknown;
+  VendorStatus vendor;
+  bool maintenance = false;  // a window was open or the vendor announced one
+};
+
+// ScrapeEvent is every fresh probe of one scrape. Pointers are valid only
+// during OnScrape.
+struct ScrapeEvent {
+  WallTime now;
+  // Whether our own network worked (a control target succeeded); nullopt
+  // when no control target is configured.
+  std::optional<bool> vantage_network_up;
+  std::vector<TargetEvent> targets;
+};
+
+class DiagnosisObserver {
+ public:
+  virtual ~DiagnosisObserver() = default;
+  // OnScrape receives every scrape that probed at least one target afresh.
+  virtual void OnScrape(const ScrapeEvent& event) = 0;
+};
+
+}  // namespace outage

@@ -1,0 +1,18 @@
+// See service_name.h.
+#include "diagnosis/service_name.h"
+
+#include "config/url.h"
+
+namespace outage {
+
+std::string ServiceName(const Target& t, const std::string& group_label) {
+  for (const auto& [name, value] : t.labels) {
+    if (name == group_label && !value.empty()) return value;
+  }
+  // Control targets are canaries of our own network, not services anyone
+  // depends on: together they answer "is it us?".
+  if (t.control) return kControlServiceName;
+  return RedactUrlPassword(t.target);
+}
+
+}  // namespace outage

@@ -1,0 +1,53 @@
+// The incident record's endpoints: /api/v1/incidents (a filtered list) and
+// /api/v1/incidents/{id} as JSON, /incidents/{id} as an HTML report and
+// /incidents/{id}?format=md as a Markdown draft of the post-outage analysis,
+// and POST /incidents/{id}/notes (a text/plain body) to add a note.
+//
+// Thread-safe: handlers run concurrently on the server's worker threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diagnosis/clock.h"
+#include "diagnosis/incidents/incident_recorder.h"
+#include "diagnosis/incidents/store_writer.h"
+#include "exporter/family_set.h"
+#include "exporter/http_server.h"
+#include "exporter/status_report.h"
+#include "exporter/web_paths.h"
+
+namespace outage {
+
+class IncidentHandlers {
+ public:
+  // `writer` is null when incidents are kept in memory only.
+  IncidentHandlers(IncidentRecorder* recorder, const StoreWriter* writer, const Clock* clock);
+
+  // Register routes the endpoints on `server` under `paths.route_prefix`.
+  // Call once, before the server starts.
+  void Register(HttpServer* server, const WebPaths& paths);
+
+  // AddMetrics adds the outage_incident* and outage_storage* metrics.
+  void AddMetrics(FamilySet* out) const;
+  // Lines are the status page's incidents: those of the 90 days before `now`.
+  std::vector<IncidentLine> Lines(WallTime now) const;
+
+  HttpResponse List(const HttpRequest& request) const;
+  HttpResponse One(const HttpRequest& request) const;
+  HttpResponse Report(const HttpRequest& request) const;
+  HttpResponse AddNote(const HttpRequest& request);
+
+ private:
+  // IdAfter parses the id that ends `path` after `prefix`; nullopt unless it
+  // is a positive decimal number.
+  static std::optional<int64_t> IdAfter(const std::string& path, const std::string& prefix);
+
+  IncidentRecorder* recorder_;
+  const StoreWriter* writer_;
+  const Clock* clock_;
+  WebPaths paths_;  // set by Register, read-only afterwards
+};
+
+}  // namespace outage

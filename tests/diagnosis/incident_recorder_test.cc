@@ -1,0 +1,327 @@
+// Tests for IncidentRecorder, driven through the real Diagnosis in simulated
+// time: incidents open and close with the hysteresis state (never on a flap),
+// targets of one service share an incident, reasons keep their first time
+// and counts, and the vendor's confirmation, maintenance and our own
+// network's outages are recorded apart; a restored open incident keeps going
+// with the gap marked.
+#include "diagnosis/incidents/incident_recorder.h"
+
+#include <gtest/gtest.h>
+
+#include "diagnosis/diagnosis.h"
+
+namespace outage {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr auto kStep = seconds(15);  // between scrapes
+
+Target MakeTarget(const std::string& name, const std::string& service = "", bool control = false) {
+  Target t;
+  t.target = name;
+  t.module = "http_2xx";
+  t.control = control;
+  if (!service.empty()) t.labels = {{"service", service}};
+  t.hysteresis.failure_threshold = 2;
+  t.hysteresis.recovery_threshold = 2;
+  t.hysteresis.degraded_latency = Duration(1000);
+  t.status_page = StatusPageLink{"vendor", {}};
+  return t;
+}
+
+ProbeResult Ok(double seconds = 0.1) {
+  ProbeResult r;
+  r.success = true;
+  r.duration_seconds = seconds;
+  return r;
+}
+
+ProbeResult Fail(FailureReason reason, std::string_view phase = "connect") {
+  ProbeResult r;
+  r.Fail(reason, "probe failed", "boom");
+  r.phases = {PhaseTiming{"resolve", 0.01}, PhaseTiming{phase, 0.5}};
+  r.duration_seconds = 0.51;
+  return r;
+}
+
+// A vendor summary: whole page in `status`, with an unresolved incident.
+StatusPageView Vendor(const std::string& status, bool incident) {
+  auto summary = std::make_shared<StatusPageSummary>();
+  summary->indicator = status == "under_maintenance" ? "maintenance" : "major";
+  summary->components = {StatusPageComponent{"API", "", false, status}};
+  if (incident) {
+    summary->incidents = {
+        StatusPageIncident{"API errors", "major", "investigating", "https://stspg.io/x1", {}}};
+  }
+  return StatusPageView{"vendor", true, 1, summary, ""};
+}
+
+class IncidentRecorderTest : public ::testing::Test {
+ protected:
+  void Configure(std::vector<Target> targets) {
+    config_.targets = std::move(targets);
+    diagnosis_.Sync(config_);
+    diagnosis_.SetObserver(&recorder_);
+  }
+
+  // Scrape advances the clock and runs one scrape, one result per target.
+  void Scrape(std::vector<ProbeResult> results, const std::vector<StatusPageView>& pages = {}) {
+    clock_.Advance(kStep);
+    std::vector<ScrapedTarget> scrape;
+    for (size_t i = 0; i < results.size(); ++i) {
+      scrape.push_back(ScrapedTarget{&config_.targets[i], &results[i], true});
+    }
+    diagnosis_.Diagnose(config_, pages, &scrape);
+  }
+
+  std::vector<Incident> All() const { return recorder_.List({}); }
+
+  FakeClock clock_;
+  Config config_;
+  Diagnosis diagnosis_{&clock_};
+  IncidentRecorder recorder_{&clock_, nullptr, IncidentRecorderOptions{}};
+};
+
+TEST_F(IncidentRecorderTest, OpensOnDownAndClosesOnUp) {
+  Configure({MakeTarget("https://a/")});
+  Scrape({Ok(0.2)});
+  Scrape({Ok(0.2)});  // up
+  Scrape({Fail(FailureReason::kHttp5xx)});
+  EXPECT_TRUE(All().empty()) << "one failure is below failure_threshold";
+  Scrape({Fail(FailureReason::kHttp5xx)});
+  const WallTime down_at = clock_.Now();
+  ASSERT_EQ(All().size(), 1u);
+  Incident open = All()[0];
+  EXPECT_TRUE(open.open());
+  EXPECT_EQ(open.service, "https://a/");
+  EXPECT_EQ(open.start, down_at);
+  EXPECT_EQ(open.FirstReason(), "http_5xx");
+  ASSERT_EQ(open.parts.size(), 1u);
+  EXPECT_EQ(open.parts[0].first_phase, "connect");
+  EXPECT_EQ(open.parts[0].latency_before_seconds, 0.2);
+  EXPECT_NE(open.parts[0].first_failure_log.find("probe failed"), std::string::npos);
+  ASSERT_EQ(open.changes.size(), 1u);
+  EXPECT_EQ(open.changes[0].from, "up");
+  EXPECT_EQ(open.changes[0].to, "down");
+
+  Scrape({Ok()});
+  EXPECT_TRUE(All()[0].open()) << "one success is below recovery_threshold";
+  Scrape({Ok()});
+  const Incident closed = All()[0];
+  EXPECT_FALSE(closed.open());
+  EXPECT_EQ(*closed.end, clock_.Now());
+  EXPECT_DOUBLE_EQ(closed.DurationSeconds(clock_.Now()), 2 * 15.0);
+  EXPECT_EQ(closed.changes.back().to, "up");
+  EXPECT_EQ(closed.parts[0].probes, 3);  // the failure that opened it and two successes
+  EXPECT_EQ(closed.parts[0].failures, 1);
+
+  const IncidentStats stats = recorder_.Stats();
+  EXPECT_EQ(stats.opened.at({"https://a/", "http_5xx"}), 1);
+  EXPECT_FALSE(stats.open.at("https://a/"));
+  EXPECT_EQ(stats.durations.at("https://a/").counts[0], 1);  // 30 s <= 60 s
+}
+
+TEST_F(IncidentRecorderTest, AFlapOpensNothing) {
+  Configure({MakeTarget("https://a/")});
+  for (int i = 0; i < 5; ++i) {
+    Scrape({Ok()});
+    Scrape({Fail(FailureReason::kTimeout)});
+  }
+  EXPECT_TRUE(All().empty());
+}
+
+TEST_F(IncidentRecorderTest, OverlappingFailuresOfOneServiceAreOneIncident) {
+  Configure({MakeTarget("https://web/", "spotify"), MakeTarget("https://api/", "spotify"),
+             MakeTarget("https://other/", "other")});
+  Scrape({Ok(), Ok(), Ok()});
+  Scrape({Ok(), Ok(), Ok()});
+  Scrape({Fail(FailureReason::kDns), Ok(), Ok()});
+  Scrape({Fail(FailureReason::kDns), Fail(FailureReason::kTls), Ok()});  // web down
+  Scrape({Fail(FailureReason::kDns), Fail(FailureReason::kTls), Ok()});  // api down
+  Scrape({Ok(), Fail(FailureReason::kTls), Ok()});
+  Scrape({Ok(), Fail(FailureReason::kTls), Ok()});  // web up again; api still down
+  ASSERT_EQ(All().size(), 1u);
+  Incident incident = All()[0];
+  EXPECT_EQ(incident.service, "spotify");
+  ASSERT_EQ(incident.parts.size(), 2u);
+  EXPECT_EQ(incident.parts[0].target, "https://web/");
+  EXPECT_TRUE(incident.parts[0].end.has_value());
+  EXPECT_EQ(incident.parts[1].target, "https://api/");
+  EXPECT_EQ(incident.parts[1].first_reason, "tls");
+  EXPECT_TRUE(incident.open());
+  Scrape({Ok(), Ok(), Ok()});
+  Scrape({Ok(), Ok(), Ok()});
+  incident = All()[0];
+  EXPECT_FALSE(incident.open());
+  EXPECT_EQ(incident.FirstReason(), "dns");
+  EXPECT_EQ(recorder_.Stats().opened.size(), 1u) << "one incident, not one per target";
+}
+
+TEST_F(IncidentRecorderTest, ReasonsKeepTheirFirstTimeAndCounts) {
+  Configure({MakeTarget("https://a/")});
+  Scrape({Fail(FailureReason::kHttp5xx)});
+  Scrape({Fail(FailureReason::kHttp5xx)});
+  const WallTime opened = clock_.Now();
+  Scrape({Fail(FailureReason::kTimeout)});
+  const WallTime changed = clock_.Now();
+  Scrape({Fail(FailureReason::kTimeout)});
+  Scrape({Fail(FailureReason::kTimeout)});
+  const Incident incident = All()[0];
+  ASSERT_EQ(incident.reasons.size(), 2u);
+  EXPECT_EQ(incident.reasons[0].reason, "http_5xx");
+  EXPECT_EQ(incident.reasons[0].first, opened);
+  EXPECT_EQ(incident.reasons[0].probes, 1);
+  EXPECT_EQ(incident.reasons[1].reason, "timeout");
+  EXPECT_EQ(incident.reasons[1].first, changed);
+  EXPECT_EQ(incident.reasons[1].probes, 3);
+  EXPECT_EQ(incident.FirstReason(), "http_5xx");
+  EXPECT_EQ(incident.DominantReason(), "timeout");
+  EXPECT_EQ(incident.parts[0].failures, 4);
+}
+
+TEST_F(IncidentRecorderTest, DegradedOpensAnIncidentToo) {
+  Configure({MakeTarget("https://a/")});
+  Scrape({Ok()});
+  Scrape({Ok()});
+  Scrape({Ok(2.0)});
+  Scrape({Ok(2.0)});  // slower than degraded_latency twice: degraded
+  ASSERT_EQ(All().size(), 1u);
+  EXPECT_EQ(All()[0].FirstReason(), "slow");
+  EXPECT_EQ(All()[0].changes[0].to, "degraded");
+}
+
+TEST_F(IncidentRecorderTest, VendorConfirmationIsRecordedOnce) {
+  Configure({MakeTarget("https://a/")});
+  Scrape({Fail(FailureReason::kHttp5xx)});
+  Scrape({Fail(FailureReason::kHttp5xx)});
+  EXPECT_FALSE(All()[0].vendor.has_value());
+  Scrape({Fail(FailureReason::kHttp5xx)}, {Vendor("major_outage", true)});
+  const WallTime confirmed = clock_.Now();
+  Scrape({Fail(FailureReason::kHttp5xx)}, {Vendor("major_outage", true)});
+  const Incident incident = All()[0];
+  ASSERT_TRUE(incident.vendor.has_value());
+  EXPECT_EQ(incident.vendor->first_seen, confirmed);
+  EXPECT_EQ(incident.vendor->name, "API errors");
+  EXPECT_EQ(incident.vendor->impact, "major");
+  EXPECT_EQ(incident.vendor->shortlink, "https://stspg.io/x1");
+}
+
+TEST_F(IncidentRecorderTest, MaintenanceTimeIsCountedApart) {
+  Configure({MakeTarget("https://a/")});
+  Scrape({Fail(FailureReason::kHttp5xx)});
+  Scrape({Fail(FailureReason::kHttp5xx)});
+  Scrape({Fail(FailureReason::kHttp5xx)}, {Vendor("under_maintenance", false)});
+  Scrape({Fail(FailureReason::kHttp5xx)}, {Vendor("under_maintenance", false)});
+  Incident incident = All()[0];
+  EXPECT_TRUE(incident.open()) << "maintenance does not end an outage";
+  EXPECT_DOUBLE_EQ(incident.maintenance_seconds, 2 * 15.0);
+  EXPECT_EQ(incident.changes.back().to, "maintenance");
+  EXPECT_DOUBLE_EQ(incident.local_network_seconds, 0);
+}
+
+TEST_F(IncidentRecorderTest, OurNetworkDownTimeIsCountedApart) {
+  Configure({MakeTarget("https://canary/", "", true), MakeTarget("https://a/")});
+  Scrape({Ok(), Fail(FailureReason::kHttp5xx)});
+  Scrape({Ok(), Fail(FailureReason::kHttp5xx)});
+  Scrape({Fail(FailureReason::kNetwork), Fail(FailureReason::kNetwork)});
+  Scrape({Fail(FailureReason::kNetwork), Fail(FailureReason::kNetwork)});
+  Scrape({Fail(FailureReason::kNetwork), Fail(FailureReason::kNetwork)});
+  ASSERT_EQ(All().size(), 1u) << "control targets have no incidents";
+  const Incident incident = All()[0];
+  EXPECT_EQ(incident.service, "https://a/");
+  EXPECT_DOUBLE_EQ(incident.local_network_seconds, 3 * 15.0);
+  EXPECT_EQ(incident.reasons.back().reason, "local_network");
+  EXPECT_TRUE(incident.open()) << "unknown is not up: the incident stays open";
+}
+
+TEST_F(IncidentRecorderTest, AFailureAfterRecoveryOpensANewIncident) {
+  Configure({MakeTarget("https://a/")});
+  for (int round = 0; round < 2; ++round) {
+    Scrape({Fail(FailureReason::kDns)});
+    Scrape({Fail(FailureReason::kDns)});
+    Scrape({Ok()});
+    Scrape({Ok()});
+  }
+  const std::vector<Incident> all = All();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_GT(all[0].id, all[1].id) << "newest first";
+  EXPECT_FALSE(all[0].open());
+  EXPECT_FALSE(all[1].open());
+  EXPECT_EQ(recorder_.Stats().opened.at({"https://a/", "dns"}), 2);
+}
+
+TEST_F(IncidentRecorderTest, ARestoredOpenIncidentContinuesWithItsGap) {
+  Configure({MakeTarget("https://a/")});
+  Scrape({Fail(FailureReason::kDns)});
+  Scrape({Fail(FailureReason::kDns)});
+  const Incident before = All()[0];
+
+  // A new process: the diagnosis starts unknown, the record comes from the file.
+  clock_.Advance(seconds(300));
+  Diagnosis diagnosis(&clock_);
+  IncidentRecorder recorder(&clock_, nullptr, IncidentRecorderOptions{});
+  recorder.Restore({before}, false);
+  diagnosis.Sync(config_);
+  diagnosis.SetObserver(&recorder);
+  Incident restored = *recorder.Get(before.id);
+  ASSERT_EQ(restored.gaps.size(), 1u);
+  EXPECT_EQ(restored.gaps[0].from, before.last_seen);
+  EXPECT_EQ(restored.gaps[0].to, clock_.Now());
+  for (int i = 0; i < 2; ++i) {
+    clock_.Advance(kStep);
+    ProbeResult r = Fail(FailureReason::kDns);
+    std::vector<ScrapedTarget> scrape{{&config_.targets[0], &r, true}};
+    diagnosis.Diagnose(config_, {}, &scrape);
+  }
+  ASSERT_EQ(recorder.List({}).size(), 1u) << "still the same incident";
+  for (int i = 0; i < 2; ++i) {
+    clock_.Advance(kStep);
+    ProbeResult r = Ok();
+    std::vector<ScrapedTarget> scrape{{&config_.targets[0], &r, true}};
+    diagnosis.Diagnose(config_, {}, &scrape);
+  }
+  restored = *recorder.Get(before.id);
+  EXPECT_FALSE(restored.open());
+  EXPECT_EQ(restored.start, before.start);
+  EXPECT_EQ(restored.reasons[0].probes, 3);  // the opening failure and two after restart
+
+  clock_.Advance(kStep);
+  ProbeResult r1 = Fail(FailureReason::kDns);
+  ProbeResult r2 = Fail(FailureReason::kDns);
+  std::vector<ScrapedTarget> s1{{&config_.targets[0], &r1, true}};
+  diagnosis.Diagnose(config_, {}, &s1);
+  std::vector<ScrapedTarget> s2{{&config_.targets[0], &r2, true}};
+  diagnosis.Diagnose(config_, {}, &s2);
+  EXPECT_EQ(recorder.List({})[0].id, before.id + 1) << "new ids follow the restored ones";
+}
+
+TEST_F(IncidentRecorderTest, ListFiltersByServiceTargetStateAndTime) {
+  Configure({MakeTarget("https://a/", "one"), MakeTarget("https://b/", "two")});
+  Scrape({Fail(FailureReason::kDns), Ok()});
+  Scrape({Fail(FailureReason::kDns), Ok()});
+  Scrape({Ok(), Ok()});
+  Scrape({Ok(), Ok()});  // one: closed
+  const WallTime between = clock_.Now();
+  Scrape({Ok(), Fail(FailureReason::kDns)});
+  Scrape({Ok(), Fail(FailureReason::kDns)});  // two: open
+  EXPECT_EQ(recorder_.List(IncidentFilter{"one", "", {}, {}, {}}).size(), 1u);
+  EXPECT_EQ(recorder_.List(IncidentFilter{"", "https://b/", {}, {}, {}})[0].service, "two");
+  EXPECT_EQ(recorder_.List(IncidentFilter{"", "", {}, {}, true})[0].service, "two");
+  EXPECT_EQ(recorder_.List(IncidentFilter{"", "", {}, {}, false})[0].service, "one");
+  EXPECT_EQ(recorder_.List(IncidentFilter{"", "", between + seconds(1), {}, {}}).size(), 1u);
+  EXPECT_EQ(recorder_.List(IncidentFilter{"", "", {}, between, {}})[0].service, "one");
+}
+
+TEST_F(IncidentRecorderTest, NotesAreKept) {
+  Configure({MakeTarget("https://a/")});
+  Scrape({Fail(FailureReason::kDns)});
+  Scrape({Fail(FailureReason::kDns)});
+  const int64_t id = All()[0].id;
+  EXPECT_TRUE(recorder_.AddNote(id, "<b>resolver</b> restarted"));
+  EXPECT_FALSE(recorder_.AddNote(id + 100, "nobody"));
+  EXPECT_EQ(recorder_.Get(id)->notes.at(0).text, "<b>resolver</b> restarted");
+}
+
+}  // namespace
+}  // namespace outage

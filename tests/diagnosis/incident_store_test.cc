@@ -1,0 +1,262 @@
+// Tests for IncidentStore and StoreWriter on real files in a temporary
+// directory: a new file is ours (application id, schema version, WAL);
+// incidents survive a round trip; a foreign, corrupt or newer file is
+// refused byte for byte untouched; an older schema is migrated; an unusable
+// path leaves the writer down with its updates kept, and they are written
+// once the path works.
+#include "diagnosis/incidents/incident_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "diagnosis/incidents/incident_json.h"
+#include "diagnosis/incidents/store_writer.h"
+#include "tests/support/temp_dir.h"
+
+namespace outage {
+namespace {
+
+using std::chrono::seconds;
+
+// Sql runs `sql` on the file at `path` with the plain SQLite API and returns
+// the first column of the first row ("" when none).
+std::string Sql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  const int rc = sqlite3_step(stmt);
+  EXPECT_TRUE(rc == SQLITE_ROW || rc == SQLITE_DONE) << sqlite3_errmsg(db);
+  if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+Incident Sample(int64_t id) {
+  Incident i;
+  i.id = id;
+  i.service = "spotify";
+  i.start = WallTime(seconds(1'700'000'000));
+  i.last_seen = i.start + seconds(60);
+  IncidentPart p;
+  p.target = "https://open.spotify.com/";
+  p.module = "http_2xx";
+  p.start = i.start;
+  p.first_reason = "http_5xx";
+  p.first_phase = "processing";
+  p.latency_before_seconds = 0.25;
+  p.probes = 4;
+  p.failures = 4;
+  p.first_failure_log = "level=error msg=\"500\"\n";
+  i.parts.push_back(p);
+  i.changes.push_back(StateChange{i.start, p.target, "up", "down"});
+  i.reasons.push_back(ReasonSeen{"http_5xx", i.start, 4});
+  i.vendor = VendorConfirmation{i.start + seconds(30), "API errors", "major", "https://x"};
+  i.gaps.push_back(Gap{i.start + seconds(10), i.start + seconds(20)});
+  i.notes.push_back(Note{i.start + seconds(40), "<script>alert(1)</script> \"quoted\""});
+  return i;
+}
+
+std::unique_ptr<IncidentStore> OpenOrFail(const std::string& path) {
+  auto opened = IncidentStore::Open(path);
+  if (auto* error = std::get_if<StoreOpenError>(&opened)) {
+    ADD_FAILURE() << error->message;
+    return nullptr;
+  }
+  return std::get<std::unique_ptr<IncidentStore>>(std::move(opened));
+}
+
+StoreOpenError OpenError(const std::string& path) {
+  auto opened = IncidentStore::Open(path);
+  if (auto* error = std::get_if<StoreOpenError>(&opened)) return *error;
+  ADD_FAILURE() << path << " opened";
+  return {};
+}
+
+TEST(IncidentStoreTest, ANewFileIsOursInWalMode) {
+  test::TempDir dir;
+  const std::string path = dir.PathOf("data/outage.db");  // the directory is created
+  ASSERT_NE(OpenOrFail(path), nullptr);
+  EXPECT_EQ(Sql(path, "PRAGMA application_id"), std::to_string(kIncidentFileApplicationId));
+  EXPECT_EQ(Sql(path, "PRAGMA user_version"), std::to_string(IncidentMigrations().size()));
+  EXPECT_EQ(Sql(path, "PRAGMA journal_mode"), "wal");
+}
+
+TEST(IncidentStoreTest, IncidentsSurviveARoundTrip) {
+  test::TempDir dir;
+  const std::string path = dir.PathOf("outage.db");
+  const Incident sample = Sample(7);
+  {
+    auto store = OpenOrFail(path);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(store->Save({sample}, WallTime()), std::nullopt);
+    Incident updated = sample;
+    updated.end = sample.start + seconds(120);
+    EXPECT_EQ(store->Save({updated}, WallTime()), std::nullopt);  // replaced by id
+  }
+  auto store = OpenOrFail(path);
+  auto loaded = std::get<std::vector<Incident>>(store->Load());
+  ASSERT_EQ(loaded.size(), 1u);
+  Incident expected = sample;
+  expected.end = sample.start + seconds(120);
+  EXPECT_EQ(IncidentJson(loaded[0], WallTime()), IncidentJson(expected, WallTime()));
+}
+
+TEST(IncidentStoreTest, RetentionForgetsIncidentsThatEndedBeforeIt) {
+  test::TempDir dir;
+  auto store = OpenOrFail(dir.PathOf("outage.db"));
+  Incident old = Sample(1);
+  old.end = old.start + seconds(60);
+  Incident open = Sample(2);  // open incidents are never forgotten
+  ASSERT_EQ(store->Save({old, open}, WallTime()), std::nullopt);
+  ASSERT_EQ(store->Save({}, old.start + seconds(61)), std::nullopt);
+  auto loaded = std::get<std::vector<Incident>>(store->Load());
+  ASSERT_EQ(loaded.size(), 1u);
+  EXPECT_EQ(loaded[0].id, 2);
+}
+
+TEST(IncidentStoreTest, AFileThatIsNotSqliteIsRefusedUntouched) {
+  test::TempDir dir;
+  const std::string contents(8192, 'x');
+  const std::string path = dir.WriteFile("outage.db", contents);
+  const StoreOpenError error = OpenError(path);
+  EXPECT_TRUE(error.refused) << error.message;
+  EXPECT_NE(error.message.find("left untouched"), std::string::npos) << error.message;
+  EXPECT_EQ(test::TempDir::ReadFile(path), contents);
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+}
+
+TEST(IncidentStoreTest, AnotherApplicationsDatabaseIsRefusedUntouched) {
+  test::TempDir dir;
+  const std::string path = dir.PathOf("outage.db");
+  Sql(path, "CREATE TABLE grafana (x)");
+  const std::string before = test::TempDir::ReadFile(path);
+  const StoreOpenError error = OpenError(path);
+  EXPECT_TRUE(error.refused) << error.message;
+  EXPECT_NE(error.message.find("another application"), std::string::npos) << error.message;
+  EXPECT_EQ(test::TempDir::ReadFile(path), before);
+}
+
+TEST(IncidentStoreTest, ANewerSchemaIsRefusedUntouched) {
+  test::TempDir dir;
+  const std::string path = dir.PathOf("outage.db");
+  ASSERT_NE(OpenOrFail(path), nullptr);
+  Sql(path, "PRAGMA user_version = 99");
+  Sql(path, "PRAGMA wal_checkpoint(TRUNCATE)");
+  const std::string before = test::TempDir::ReadFile(path);
+  const StoreOpenError error = OpenError(path);
+  EXPECT_TRUE(error.refused) << error.message;
+  EXPECT_NE(error.message.find("newer"), std::string::npos) << error.message;
+  EXPECT_EQ(test::TempDir::ReadFile(path), before);
+}
+
+TEST(IncidentStoreTest, ACorruptFileIsRefusedUntouched) {
+  test::TempDir dir;
+  const std::string path = dir.PathOf("outage.db");
+  {
+    auto store = OpenOrFail(path);
+    std::vector<Incident> many;
+    for (int i = 1; i <= 200; ++i) many.push_back(Sample(i));
+    ASSERT_EQ(store->Save(many, WallTime()), std::nullopt);
+  }
+  Sql(path, "PRAGMA wal_checkpoint(TRUNCATE)");
+  std::string bytes = test::TempDir::ReadFile(path);
+  ASSERT_GT(bytes.size(), 3 * 4096u);
+  // Keep the header (page 1) and overwrite the pages after it.
+  for (size_t i = 4096; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);
+  const std::string corrupt = dir.WriteFile("outage.db", bytes);
+  const StoreOpenError error = OpenError(corrupt);
+  EXPECT_TRUE(error.refused) << error.message;
+  EXPECT_EQ(test::TempDir::ReadFile(corrupt), bytes);
+}
+
+TEST(IncidentStoreTest, AnOlderSchemaIsMigratedKeepingItsIncidents) {
+  test::TempDir dir;
+  const std::string path = dir.PathOf("outage.db");
+  // A file at schema 1, as the first release wrote it.
+  Sql(path, IncidentMigrations()[0]);
+  Sql(path, "PRAGMA application_id = " + std::to_string(kIncidentFileApplicationId));
+  Sql(path, "PRAGMA user_version = 1");
+  Sql(path, "INSERT INTO incidents VALUES (3, 'spotify', 1700000000, NULL, '" +
+                IncidentJson(Sample(3), WallTime()) + "')");
+  auto store = OpenOrFail(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Sql(path, "PRAGMA user_version"), std::to_string(IncidentMigrations().size()));
+  EXPECT_EQ(Sql(path, "SELECT name FROM sqlite_master WHERE name = 'incidents_by_end'"),
+            "incidents_by_end");
+  auto loaded = std::get<std::vector<Incident>>(store->Load());
+  ASSERT_EQ(loaded.size(), 1u);
+  EXPECT_EQ(loaded[0].id, 3);
+}
+
+TEST(IncidentStoreTest, AnUnusablePathIsUnavailableNotRefused) {
+  test::TempDir dir;
+  const std::string file = dir.WriteFile("a-file", "x");
+  const StoreOpenError error = OpenError(file + "/outage.db");  // its "directory" is a file
+  EXPECT_FALSE(error.refused) << error.message;
+}
+
+TEST(StoreWriterTest, WritesInTheBackgroundAndWaitsWhenAsked) {
+  test::TempDir dir;
+  FakeClock clock;
+  const std::string path = dir.PathOf("outage.db");
+  {
+    StoreWriter writer(&clock,
+                       StoreWriterOptions{path, std::chrono::hours(24), seconds(1), 16, {}});
+    std::vector<Incident> loaded;
+    ASSERT_EQ(writer.Start(&loaded), std::nullopt);
+    EXPECT_TRUE(loaded.empty());
+    EXPECT_TRUE(writer.up());
+    const uint64_t seq = writer.Enqueue(Sample(1));
+    EXPECT_TRUE(writer.WaitWritten(seq, seconds(10)));
+    EXPECT_EQ(Sql(path, "SELECT count(*) FROM incidents"), "1");
+    writer.Enqueue(Sample(2));
+  }  // the destructor writes what is queued
+  EXPECT_EQ(Sql(path, "SELECT count(*) FROM incidents"), "2");
+}
+
+TEST(StoreWriterTest, KeepsUpdatesWhileDownAndWritesThemWhenThePathWorks) {
+  test::TempDir dir;
+  FakeClock clock;
+  const std::string blocker = dir.WriteFile("data", "not a directory");
+  const std::string path = dir.PathOf("data/outage.db");
+  std::vector<std::string> logs;
+  std::mutex mu;
+  StoreWriterOptions options{path, std::chrono::hours(24), std::chrono::milliseconds(50), 2,
+                             [&](const std::string& message, const std::string&) {
+                               std::lock_guard<std::mutex> lock(mu);
+                               logs.push_back(message);
+                             }};
+  StoreWriter writer(&clock, options);
+  std::vector<Incident> loaded;
+  ASSERT_EQ(writer.Start(&loaded), std::nullopt) << "unavailable is not a start-up error";
+  EXPECT_FALSE(writer.up());
+  EXPECT_GE(writer.errors_total(), 1);
+  EXPECT_FALSE(writer.WaitWritten(writer.Enqueue(Sample(1)), seconds(1)));
+  writer.Enqueue(Sample(2));
+  EXPECT_EQ(writer.Enqueue(Sample(3)), 0u) << "a full queue drops";
+  EXPECT_EQ(writer.dropped_total(), 1);
+
+  std::filesystem::remove(blocker);  // the path works again
+  const uint64_t seq = writer.Enqueue(Sample(1));
+  bool written = false;
+  for (int i = 0; i < 100 && !written; ++i) {  // the writer retries every 50 ms
+    written = writer.WaitWritten(seq, std::chrono::milliseconds(50));
+    if (!written) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(written);
+  EXPECT_TRUE(writer.up());
+  EXPECT_EQ(Sql(path, "SELECT group_concat(id) FROM incidents"), "1,2");
+}
+
+}  // namespace
+}  // namespace outage
