@@ -308,6 +308,13 @@ struct StatusPage {
   Duration refresh_interval{60'000};
 };
 
+// Objective is an availability objective: `objective: 99.9%` over a rolling
+// `objective_window` (default 30d), on a target or a service.
+struct Objective {
+  double ratio = 0;  // 0.999 for 99.9%
+  Duration window{30LL * 24 * 3600 * 1000};
+};
+
 // Target is one entry of `targets:`, probed on every /metrics scrape.
 struct Target {
   std::string target;
@@ -319,6 +326,7 @@ struct Target {
   std::optional<StatusPageLink> status_page;
   std::vector<MaintenanceWindow> maintenance;  // this target's own windows
   Duration min_interval{0};                    // reuse a result younger than this
+  std::optional<Objective> objective;
 };
 
 // Default histogram buckets, 5 ms to 10 s.
@@ -392,6 +400,8 @@ struct Config {
   Placement placement;
   std::vector<StatusPage> status_pages;
   std::vector<MaintenanceWindow> maintenance;  // applies to every target
+  // `services:`: objectives by service (the status page's grouping label).
+  std::map<std::string, Objective> service_objectives;
   ProbePolicy probe_policy;
   // The file as loaded, re-emitted as YAML with every secret replaced by
   // "<secret>"; served on /config.

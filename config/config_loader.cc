@@ -15,6 +15,7 @@
 #include "config/bounded_file.h"
 #include "config/diagnosis_parser.h"
 #include "config/module_parser.h"
+#include "config/objective_parser.h"
 #include "config/placement.h"
 #include "config/probe_policy_parser.h"
 #include "config/redacted_yaml.h"
@@ -105,6 +106,7 @@ bool ParseDocument(YamlReader& reader, const YAML::Node& root, Config* config,
   YAML::Node status_pages;
   YAML::Node maintenance;
   YAML::Node probe_policy;
+  YAML::Node services;
   for (const MapEntry& entry : entries) {
     if (entry.name == "global") {
       global = entry.value;
@@ -118,6 +120,8 @@ bool ParseDocument(YamlReader& reader, const YAML::Node& root, Config* config,
       maintenance = entry.value;
     } else if (entry.name == "probe_policy") {
       probe_policy = entry.value;
+    } else if (entry.name == "services") {
+      services = entry.value;
     } else {
       return reader.UnknownKey(entry);
     }
@@ -138,7 +142,8 @@ bool ParseDocument(YamlReader& reader, const YAML::Node& root, Config* config,
          config_internal::ParseMaintenanceWindows(reader, maintenance, "maintenance",
                                                   &config->maintenance) &&
          config_internal::ParseTargets(reader, targets, config->modules, config->global,
-                                       config->status_pages, &config->targets);
+                                       config->status_pages, &config->targets) &&
+         config_internal::ParseServices(reader, services, &config->service_objectives);
 }
 
 ConfigError YamlError(const std::string& source, const YAML::Mark& mark,

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "config/diagnosis_parser.h"
+#include "config/objective_parser.h"
 #include "config/target_text.h"
 #include "config/url.h"
 
@@ -51,6 +52,8 @@ bool ParseTarget(YamlReader& reader, const YAML::Node& node, const std::string& 
   const MapEntry* target = nullptr;
   const MapEntry* module = nullptr;
   const MapEntry* labels = nullptr;
+  const MapEntry* objective = nullptr;
+  const MapEntry* objective_window = nullptr;
   for (const MapEntry& entry : entries) {
     if (entry.name == "target") {
       target = &entry;
@@ -58,6 +61,10 @@ bool ParseTarget(YamlReader& reader, const YAML::Node& node, const std::string& 
       module = &entry;
     } else if (entry.name == "labels") {
       labels = &entry;
+    } else if (entry.name == "objective") {
+      objective = &entry;
+    } else if (entry.name == "objective_window") {
+      objective_window = &entry;
     } else {
       bool known = false;
       if (!ParseTargetDiagnosisEntry(reader, entry, pages, out, &known)) return false;
@@ -75,6 +82,7 @@ bool ParseTarget(YamlReader& reader, const YAML::Node& node, const std::string& 
   if (found == modules.end()) {
     return reader.Fail(module->value, module->path, "unknown module " + Quote(out->module));
   }
+  if (!ParseObjective(reader, objective, objective_window, &out->objective)) return false;
   return labels == nullptr || ParseLabels(reader, *labels, &out->labels);
 }
 

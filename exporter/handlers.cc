@@ -334,7 +334,7 @@ StatusReport Handlers::Report() const {
   in.now = diagnosis_->clock().Now();
   in.config_reload_successful = config_->last_reload_successful();
   in.config_reload_success_seconds = config_->last_success_timestamp_seconds();
-  if (incident_lines_) in.incidents = incident_lines_(in.now);
+  if (incident_overview_) in.incidents = incident_overview_(*config, in.now);
   return BuildStatusReport(in);
 }
 

@@ -53,9 +53,11 @@ class Handlers {
   // SetMoreMetrics adds `add`'s families to every /metrics scrape (the
   // incident record's). Call before Register.
   void SetMoreMetrics(std::function<void(FamilySet*)> add) { more_metrics_ = std::move(add); }
-  // SetIncidentLines gives the status page its incidents. Call before Register.
-  void SetIncidentLines(std::function<std::vector<IncidentLine>(WallTime now)> lines) {
-    incident_lines_ = std::move(lines);
+  // SetIncidentOverview gives the status page its incidents. Call before
+  // Register.
+  void SetIncidentOverview(
+      std::function<IncidentOverview(const Config& config, WallTime now)> overview) {
+    incident_overview_ = std::move(overview);
   }
 
   HttpResponse Probe(const HttpRequest& request);
@@ -82,7 +84,7 @@ class Handlers {
   std::atomic<bool> ready_{false};
   ProbeLimiter* limiter_ = nullptr;
   std::function<void(FamilySet*)> more_metrics_;
-  std::function<std::vector<IncidentLine>(WallTime now)> incident_lines_;
+  std::function<IncidentOverview(const Config& config, WallTime now)> incident_overview_;
   WebPaths paths_;                      // set by Register, read-only afterwards
   const HttpServer* server_ = nullptr;  // set by Register; its metrics join /metrics
 };

@@ -6,6 +6,7 @@
 
 #include "config/utf8.h"
 #include "diagnosis/incidents/incident_json.h"
+#include "exporter/availability_report.h"
 #include "exporter/incident_output.h"
 #include "exporter/incident_report.h"
 
@@ -20,6 +21,9 @@ constexpr size_t kMaxNoteBytes = 4096;
 
 // The status page lists the incidents of this many days.
 constexpr std::chrono::hours kStatusPageDays{90 * 24};
+
+// The longest objective window the configuration accepts.
+constexpr std::chrono::hours kLongestWindow{400 * 24};
 
 HttpResponse Json(std::string body) {
   HttpResponse r;
@@ -49,8 +53,13 @@ bool TimeParam(const HttpRequest& request, const char* name, std::optional<WallT
 }  // namespace
 
 IncidentHandlers::IncidentHandlers(IncidentRecorder* recorder, const StoreWriter* writer,
-                                   const Clock* clock)
-    : recorder_(recorder), writer_(writer), clock_(clock) {}
+                                   const Clock* clock, const ConfigState* config,
+                                   std::string group_label)
+    : recorder_(recorder),
+      writer_(writer),
+      clock_(clock),
+      config_(config),
+      group_label_(std::move(group_label)) {}
 
 void IncidentHandlers::Register(HttpServer* server, const WebPaths& paths) {
   paths_ = paths;
@@ -58,6 +67,8 @@ void IncidentHandlers::Register(HttpServer* server, const WebPaths& paths) {
   subtree.subtree = true;
   server->Handle(paths.Route("/api/v1/incidents"),
                  [this](const HttpRequest& r) { return List(r); });
+  server->Handle(paths.Route("/api/v1/availability"),
+                 [this](const HttpRequest& r) { return Availability(r); });
   server->Handle(
       paths.Route("/api/v1/incidents/"), [this](const HttpRequest& r) { return One(r); }, subtree);
   RouteOptions reports = subtree;
@@ -101,14 +112,29 @@ HttpResponse IncidentHandlers::AddNote(const HttpRequest& request) {
   return r;
 }
 
-std::vector<IncidentLine> IncidentHandlers::Lines(WallTime now) const {
+IncidentOverview IncidentHandlers::Overview(const Config& config, WallTime now) const {
   IncidentFilter filter;
   filter.since = now - kStatusPageDays;
-  std::vector<IncidentLine> lines;
-  for (const Incident& i : recorder_->List(filter)) {
-    lines.push_back(IncidentLine{i.id, i.service, i.open(), IncidentSummary(i, now)});
+  const std::vector<Incident> recent = recorder_->List(filter);
+  IncidentOverview overview;
+  for (const Incident& i : recent) {
+    overview.lines.push_back(IncidentLine{i.id, i.service, i.open(), IncidentSummary(i, now)});
   }
-  return lines;
+  // This month's availability needs the month's incidents, which may have
+  // started before the 90 days.
+  filter.since = MonthOf(now).from;
+  const std::vector<Incident> month = recorder_->List(filter);
+  for (const std::string& service : ServiceNames(config, group_label_, recent)) {
+    std::vector<Incident> own;
+    for (const Incident& i : recent) {
+      if (i.service == service) own.push_back(i);
+    }
+    for (const Incident& i : month) {
+      if (i.service == service && i.start < now - kStatusPageDays) own.push_back(i);
+    }
+    overview.histories.push_back(HistoryOf(service, own, ServiceObjective(config, service), now));
+  }
+  return overview;
 }
 
 std::optional<int64_t> IncidentHandlers::IdAfter(const std::string& path,
@@ -161,15 +187,48 @@ HttpResponse IncidentHandlers::Report(const HttpRequest& request) const {
   if (!incident) return HttpResponse::Text(404, "No such incident\n");
   const std::string format = request.Param("format").value_or("html");
   const WallTime now = clock_->Now();
+  const std::optional<IncidentImpact> impact = ImpactOn(*incident, now);
   if (format == "md") {
-    HttpResponse r = HttpResponse::Text(200, IncidentMarkdown(*incident, now));
+    HttpResponse r = HttpResponse::Text(200, IncidentMarkdown(*incident, now, impact));
     r.content_type = "text/markdown; charset=utf-8";
     r.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"incident-" + std::to_string(*id) + ".md\"");
     return r;
   }
   if (format != "html") return HttpResponse::Text(400, "format must be html or md\n");
-  return HttpResponse::Html(IncidentHtml(*incident, now, paths_.Link("/")), IncidentPageCsp());
+  return HttpResponse::Html(IncidentHtml(*incident, now, impact, paths_.Link("/")),
+                            IncidentPageCsp());
+}
+
+std::optional<IncidentImpact> IncidentHandlers::ImpactOn(const Incident& incident,
+                                                         WallTime now) const {
+  const std::optional<Objective> objective =
+      ServiceObjective(*config_->Current(), incident.service);
+  if (!objective) return std::nullopt;
+  IncidentFilter filter;
+  filter.service = incident.service;
+  filter.since = std::min(MonthOf(incident.start).from, now - objective->window);
+  return ImpactOf(incident, recorder_->List(filter), *objective, now);
+}
+
+HttpResponse IncidentHandlers::Availability(const HttpRequest& request) const {
+  const WallTime now = clock_->Now();
+  AvailabilityQuery query;
+  query.service = request.Param("service").value_or("");
+  query.target = request.Param("target").value_or("");
+  query.month = MonthOf(now);
+  if (auto month = request.Param("month")) {
+    const std::optional<Period> parsed = CalendarMonth(*month);
+    if (!parsed) return HttpResponse::Text(400, "month must be YYYY-MM, e.g. 2026-11\n");
+    query.month = *parsed;
+  }
+  const std::shared_ptr<const Config> config = config_->Current();
+  IncidentFilter filter;
+  filter.since = std::min(query.month.from, now - kLongestWindow);
+  const std::optional<std::string> body =
+      AvailabilityJson(*config, group_label_, recorder_->List(filter), query, now);
+  if (!body) return HttpResponse::Text(404, "No such service or target\n");
+  return Json(*body);
 }
 
 }  // namespace outage

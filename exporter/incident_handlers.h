@@ -1,7 +1,8 @@
 // The incident record's endpoints: /api/v1/incidents (a filtered list) and
 // /api/v1/incidents/{id} as JSON, /incidents/{id} as an HTML report and
 // /incidents/{id}?format=md as a Markdown draft of the post-outage analysis,
-// and POST /incidents/{id}/notes (a text/plain body) to add a note.
+// POST /incidents/{id}/notes (a text/plain body) to add a note, and
+// /api/v1/availability (downtime against the objectives).
 //
 // Thread-safe: handlers run concurrently on the server's worker threads.
 #pragma once
@@ -13,8 +14,10 @@
 #include "diagnosis/clock.h"
 #include "diagnosis/incidents/incident_recorder.h"
 #include "diagnosis/incidents/store_writer.h"
+#include "exporter/config_state.h"
 #include "exporter/family_set.h"
 #include "exporter/http_server.h"
+#include "exporter/incident_report.h"
 #include "exporter/status_report.h"
 #include "exporter/web_paths.h"
 
@@ -22,8 +25,10 @@ namespace outage {
 
 class IncidentHandlers {
  public:
-  // `writer` is null when incidents are kept in memory only.
-  IncidentHandlers(IncidentRecorder* recorder, const StoreWriter* writer, const Clock* clock);
+  // `writer` is null when incidents are kept in memory only; `config` gives
+  // the targets and objectives, `group_label` names their service.
+  IncidentHandlers(IncidentRecorder* recorder, const StoreWriter* writer, const Clock* clock,
+                   const ConfigState* config, std::string group_label);
 
   // Register routes the endpoints on `server` under `paths.route_prefix`.
   // Call once, before the server starts.
@@ -31,22 +36,28 @@ class IncidentHandlers {
 
   // AddMetrics adds the outage_incident* and outage_storage* metrics.
   void AddMetrics(FamilySet* out) const;
-  // Lines are the status page's incidents: those of the 90 days before `now`.
-  std::vector<IncidentLine> Lines(WallTime now) const;
+  // Overview is the status page's incidents section: the incidents of the
+  // 90 days before `now`, and every service's history.
+  IncidentOverview Overview(const Config& config, WallTime now) const;
 
   HttpResponse List(const HttpRequest& request) const;
   HttpResponse One(const HttpRequest& request) const;
   HttpResponse Report(const HttpRequest& request) const;
   HttpResponse AddNote(const HttpRequest& request);
+  HttpResponse Availability(const HttpRequest& request) const;
 
  private:
   // IdAfter parses the id that ends `path` after `prefix`; nullopt unless it
   // is a positive decimal number.
   static std::optional<int64_t> IdAfter(const std::string& path, const std::string& prefix);
+  // ImpactOn is `incident` against its service's objective; nullopt without one.
+  std::optional<IncidentImpact> ImpactOn(const Incident& incident, WallTime now) const;
 
   IncidentRecorder* recorder_;
   const StoreWriter* writer_;
   const Clock* clock_;
+  const ConfigState* config_;
+  const std::string group_label_;
   WebPaths paths_;  // set by Register, read-only afterwards
 };
 

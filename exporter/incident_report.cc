@@ -34,6 +34,7 @@ struct Section {
   std::string title;
   Row header;
   std::vector<Row> rows;
+  std::string without_rows = "None.";  // what the section says when it has no rows
 };
 
 // Facts are the report's labelled values, in order.
@@ -50,17 +51,55 @@ std::vector<std::pair<std::string, std::string>> Facts(const Incident& i, WallTi
                                ? DateTime(i.vendor->first_seen) + ": " + i.vendor->name +
                                      " (impact " + i.vendor->impact + ") " + i.vendor->shortlink
                                : "no"},
-      {"During maintenance", Minutes(i.maintenance_seconds)},
-      {"Our own network down (not blamed on the service)", Minutes(i.local_network_seconds)},
+      {"During maintenance", Minutes(SpanSeconds(i.maintenance))},
+      {"Our own network down (not blamed on the service)", Minutes(SpanSeconds(i.local_network))},
   };
-  for (const Gap& g : i.gaps) {
+  for (const Span& g : i.gaps) {
     facts.emplace_back("Exporter not running (no data)",
                        DateTime(g.from) + " to " + DateTime(g.to));
   }
   return facts;
 }
 
-std::vector<Section> Sections(const Incident& i) {
+std::string Percent(double ratio) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f%%", ratio * 100);
+  return text;
+}
+
+// BudgetLeft says what is left of the allowed downtime, or how far over it.
+std::string BudgetLeft(const Budget& b) {
+  if (b.left_seconds >= 0) return Minutes(b.left_seconds) + " left";
+  return "spent, " + Minutes(-b.left_seconds) + " over";
+}
+
+Row ImpactRow(const ObjectiveFigures& f, double incident_seconds) {
+  return {f.period.label,
+          Percent(f.budget.objective),
+          Minutes(f.budget.allowed_seconds),
+          Minutes(incident_seconds),
+          Minutes(f.downtime.downtime_seconds) + " in " + std::to_string(f.downtime.incidents) +
+              (f.downtime.incidents == 1 ? " incident" : " incidents"),
+          BudgetLeft(f.budget),
+          Percent(f.downtime.Availability())};
+}
+
+// ImpactSection sets the incident against its service's objective.
+Section ImpactSection(const std::optional<IncidentImpact>& impact) {
+  Section s{"Against the objective",
+            {"Period", "Objective", "Allowed downtime", "This incident", "All downtime",
+             "Error budget", "Availability"},
+            {},
+            "No objective is set for this service (objective: under services: in the "
+            "configuration)."};
+  if (!impact) return s;
+  // This incident's share of each period is its downtime inside it.
+  s.rows.push_back(ImpactRow(impact->month, impact->incident_downtime_seconds));
+  s.rows.push_back(ImpactRow(impact->window, impact->incident_downtime_seconds));
+  return s;
+}
+
+std::vector<Section> Sections(const Incident& i, const std::optional<IncidentImpact>& impact) {
   Section timeline{"Timeline", {"Time", "Target", "Change"}, {}};
   for (const StateChange& c : i.changes) {
     timeline.rows.push_back({DateTime(c.at), c.target, c.from + " → " + c.to});
@@ -83,7 +122,7 @@ std::vector<Section> Sections(const Incident& i) {
   }
   Section notes{"Notes", {"Time", "Note"}, {}};
   for (const Note& n : i.notes) notes.rows.push_back({DateTime(n.at), n.text});
-  return {timeline, reasons, targets, notes};
+  return {timeline, reasons, targets, ImpactSection(impact), notes};
 }
 
 // MarkdownText escapes `text` for a Markdown paragraph or table cell: no
@@ -123,22 +162,23 @@ std::string IncidentSummary(const Incident& i, WallTime now) {
   out += " UTC, " + Minutes(i.DurationSeconds(now));
   if (!i.DominantReason().empty()) out += ", " + i.DominantReason();
   if (i.vendor) out += "; vendor confirmed " + UtcFormat(i.vendor->first_seen, "%H:%M");
-  if (i.maintenance_seconds > 0) out += "; maintenance " + Minutes(i.maintenance_seconds);
-  out += i.local_network_seconds > 0 ? "; our network down " + Minutes(i.local_network_seconds)
-                                     : "; our network fine";
+  if (!i.maintenance.empty()) out += "; maintenance " + Minutes(SpanSeconds(i.maintenance));
+  out += !i.local_network.empty() ? "; our network down " + Minutes(SpanSeconds(i.local_network))
+                                  : "; our network fine";
   return out;
 }
 
-std::string IncidentMarkdown(const Incident& i, WallTime now) {
+std::string IncidentMarkdown(const Incident& i, WallTime now,
+                             const std::optional<IncidentImpact>& impact) {
   std::string out =
       "# Incident " + std::to_string(i.id) + ": " + MarkdownText(IncidentSummary(i, now)) + "\n\n";
   for (const auto& [name, value] : Facts(i, now)) {
     out += "- **" + name + "**: " + MarkdownText(value) + "\n";
   }
-  for (const Section& s : Sections(i)) {
+  for (const Section& s : Sections(i, impact)) {
     out += "\n## " + s.title + "\n\n";
     if (s.rows.empty()) {
-      out += "None.\n";
+      out += s.without_rows + "\n";
       continue;
     }
     std::string rule = "|";
@@ -166,7 +206,9 @@ std::string IncidentMarkdown(const Incident& i, WallTime now) {
   return out;
 }
 
-std::string IncidentHtml(const Incident& i, WallTime now, const std::string& status_page_link) {
+std::string IncidentHtml(const Incident& i, WallTime now,
+                         const std::optional<IncidentImpact>& impact,
+                         const std::string& status_page_link) {
   const std::string title = "Incident " + std::to_string(i.id) + ": " + IncidentSummary(i, now);
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -178,10 +220,10 @@ std::string IncidentHtml(const Incident& i, WallTime now, const std::string& sta
     out += "<dt>" + HtmlEscape(name) + "</dt><dd>" + HtmlEscape(value) + "</dd>\n";
   }
   out += "</dl>\n";
-  for (const Section& s : Sections(i)) {
+  for (const Section& s : Sections(i, impact)) {
     out += "<h2>" + HtmlEscape(s.title) + "</h2>\n";
     if (s.rows.empty()) {
-      out += "<p>None.</p>\n";
+      out += "<p>" + HtmlEscape(s.without_rows) + "</p>\n";
       continue;
     }
     out += "<table>\n<thead><tr>";

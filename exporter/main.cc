@@ -220,7 +220,6 @@ int Run(const Flags& flags) {
                               std::chrono::milliseconds(1000)});
   recorder.Restore(std::move(stored), store_writer != nullptr && !store_writer->up());
   diagnosis.SetObserver(&recorder);
-  IncidentHandlers incident_handlers(&recorder, store_writer.get(), &clock);
   StatusPageCache status_pages(
       FetchStatusPages, [](const std::string& page, const std::string& error) {
         Log().Warn("status page fetch failed", {{"page", page}, {"err", error}});
@@ -235,6 +234,8 @@ int Run(const Flags& flags) {
     status_pages.Sync(c.status_pages);
   });
   if (config.Reload()) return 1;  // the error is logged
+  IncidentHandlers incident_handlers(&recorder, store_writer.get(), &clock, &config,
+                                     flags.status_group_label);
   const rlim_t open_files = RaiseOpenFilesLimit();
   std::optional<ConfigAutoReload> auto_reload;
   if (flags.config_auto_reload && !flags.config_file.empty()) {
@@ -256,8 +257,9 @@ int Run(const Flags& flags) {
   handlers.SetProberLogLevel(flags.log_prober);
   handlers.SetMoreMetrics(
       [&incident_handlers](FamilySet* out) { incident_handlers.AddMetrics(out); });
-  handlers.SetIncidentLines(
-      [&incident_handlers](WallTime now) { return incident_handlers.Lines(now); });
+  handlers.SetIncidentOverview([&incident_handlers](const Config& c, WallTime now) {
+    return incident_handlers.Overview(c, now);
+  });
   handlers.Register(&server, paths);
   incident_handlers.Register(&server, paths);
   HttpServerOptions server_options;

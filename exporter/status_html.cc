@@ -37,6 +37,10 @@ th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;ve
 th[scope=row]{font-weight:normal;overflow-wrap:anywhere;min-width:10rem}
 .num{text-align:right;white-space:nowrap}
 .spark{color:var(--unknown);display:block}.spark .fail{fill:var(--down)}
+.strip{display:flex;gap:1px;list-style:none;padding:0;margin:.3rem 0;height:1.6rem}
+.strip li{flex:1;min-width:2px;background:var(--up)}.strip a{display:block;height:100%}
+.axis{display:flex;justify-content:space-between;color:var(--unknown);font-size:.8rem}
+.strip .d-minor{background:var(--degraded)}.strip .d-down{background:var(--down)}.strip .d-excused{background:var(--maint)}
 pre{white-space:pre-wrap;word-break:break-all}
 )css";
 
@@ -255,28 +259,84 @@ void AppendStatusPage(const StatusPageView& page, size_t index, double now, std:
   *out += "</ul>\n";
 }
 
-// AppendIncidents lists the incidents by service, each linking to its report.
+// DayClass colours one day of a service's history: no incident, only time
+// not blamed on the service, under an hour down, an hour or more.
+const char* DayClass(const DayRecord& day) {
+  if (day.incident_seconds <= 0) return "d-ok";
+  if (day.downtime_seconds <= 0) return "d-excused";
+  return day.downtime_seconds < 3600 ? "d-minor" : "d-down";
+}
+
+std::string MinutesText(double seconds) {
+  const long minutes = std::lround(seconds / 60);
+  return minutes < 1 && seconds > 0 ? "under a minute" : std::to_string(minutes) + " min";
+}
+
+std::string PercentText(double ratio) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f%%", ratio * 100);
+  return text;
+}
+
+// AppendHistory draws a service's last 90 days, a cell a day (linking to
+// the day's longest incident), and this month against its objective.
+void AppendHistory(const ServiceHistory& h, std::string* out) {
+  std::string month = h.month + " so far: " + PercentText(h.month_availability) + " available";
+  if (h.month_budget) {
+    const Budget& b = *h.month_budget;
+    month += " (objective " + PercentText(b.objective) + ", " +
+             (b.met ? MinutesText(b.left_seconds) + " of error budget left"
+                    : "error budget spent, " + MinutesText(-b.left_seconds) + " over") +
+             ")";
+  } else {
+    month += " (no objective set)";
+  }
+  *out += "<p class=\"meta\">" + HtmlEscape(month) + "</p>\n";
+  *out += "<ol class=\"strip\" aria-label=\"" + HtmlEscape(h.service) +
+          ", the last 90 days, one cell a day\">";
+  for (const DayRecord& day : h.days) {
+    std::string label = day.date + ": ";
+    if (day.incident_seconds <= 0) {
+      label += "no incident";
+    } else {
+      label += MinutesText(day.downtime_seconds) + " down";
+      if (day.incident_seconds > day.downtime_seconds) {
+        label += ", " + MinutesText(day.incident_seconds - day.downtime_seconds) +
+                 " not blamed on the service";
+      }
+    }
+    *out += std::string("<li class=\"") + DayClass(day) + "\" title=\"" + HtmlEscape(label) + "\">";
+    if (day.incident_id != 0) {
+      *out += "<a href=\"incidents/" + std::to_string(day.incident_id) + "\" aria-label=\"" +
+              HtmlEscape(label) + "\"></a>";
+    }
+    *out += "</li>";
+  }
+  *out += "</ol><div class=\"axis\"><span>90 days ago</span><span>today</span></div>\n";
+}
+
+// AppendIncidents shows each service's history and lists its incidents,
+// each linking to its report.
 void AppendIncidents(const StatusReport& report, std::string* out) {
+  const IncidentOverview& overview = report.incidents;
   *out +=
       "<section aria-labelledby=\"incidents\"><h2 id=\"incidents\">Incidents</h2>\n"
-      "<p class=\"meta\">The last 90 days, open ones first (<a "
-      "href=\"api/v1/incidents\">/api/v1/incidents</a>).</p>\n";
-  if (report.incidents.empty()) *out += "<p>None.</p>\n";
-  std::vector<std::string> services;  // in the order of their first line
-  for (const IncidentLine& line : report.incidents) {
-    if (std::find(services.begin(), services.end(), line.service) == services.end()) {
-      services.push_back(line.service);
+      "<p class=\"meta\">The last 90 days by service, open incidents first (<a "
+      "href=\"api/v1/incidents\">/api/v1/incidents</a>, <a "
+      "href=\"api/v1/availability\">/api/v1/availability</a>).</p>\n";
+  if (overview.histories.empty()) *out += "<p>None.</p>\n";
+  for (const ServiceHistory& h : overview.histories) {
+    *out += "<h3>" + HtmlEscape(h.service) + "</h3>\n";
+    AppendHistory(h, out);
+    std::string items;
+    for (const IncidentLine& line : overview.lines) {
+      if (line.service != h.service) continue;
+      items += std::string("<li>") + (line.open ? "<strong>Open:</strong> " : "") +
+               "<a href=\"incidents/" + std::to_string(line.id) + "\">" + HtmlEscape(line.summary) +
+               "</a></li>\n";
     }
-  }
-  for (const std::string& service : services) {
-    *out += "<h3>" + HtmlEscape(service) + "</h3>\n<ul class=\"incidents\">\n";
-    for (const IncidentLine& line : report.incidents) {
-      if (line.service != service) continue;
-      *out += std::string("<li>") + (line.open ? "<strong>Open:</strong> " : "") +
-              "<a href=\"incidents/" + std::to_string(line.id) + "\">" + HtmlEscape(line.summary) +
-              "</a></li>\n";
-    }
-    *out += "</ul>\n";
+    *out +=
+        items.empty() ? "<p>No incidents.</p>\n" : "<ul class=\"incidents\">\n" + items + "</ul>\n";
   }
   *out += "</section>\n";
 }

@@ -95,6 +95,31 @@ json Page(const StatusPageView& page) {
   return out;
 }
 
+// Incidents are the status page's incidents section: the last 90 days'
+// incidents, and each service's month against its objective.
+json Incidents(const IncidentOverview& overview) {
+  json lines = json::array();
+  for (const IncidentLine& l : overview.lines) {
+    lines.push_back(
+        {{"id", l.id}, {"service", l.service}, {"open", l.open}, {"summary", l.summary}});
+  }
+  json months = json::array();
+  for (const ServiceHistory& h : overview.histories) {
+    json budget = nullptr;
+    if (h.month_budget) {
+      budget = {{"objective", h.month_budget->objective},
+                {"allowed_seconds", h.month_budget->allowed_seconds},
+                {"left_seconds", h.month_budget->left_seconds},
+                {"met", h.month_budget->met}};
+    }
+    months.push_back({{"service", h.service},
+                      {"month", h.month},
+                      {"availability", h.month_availability},
+                      {"budget", budget}});
+  }
+  return {{"recent", lines}, {"this_month", months}};
+}
+
 }  // namespace
 
 std::string StatusJson(const StatusReport& report, const std::string& logs_path) {
@@ -126,6 +151,7 @@ std::string StatusJson(const StatusReport& report, const std::string& logs_path)
        report.vantage_network_up ? json(*report.vantage_network_up) : json(nullptr)},
       {"services", services},
       {"status_pages", pages},
+      {"incidents", Incidents(report.incidents)},
       {"recent_probes", recent}};
   // Replace invalid UTF-8 from a vendor page rather than throw.
   return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

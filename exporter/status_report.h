@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "diagnosis/clock.h"
 #include "diagnosis/diagnosis.h"
+#include "diagnosis/incidents/availability.h"
 #include "diagnosis/service_name.h"
 #include "exporter/probe_history.h"
 
@@ -63,6 +64,29 @@ struct IncidentLine {
   std::string summary;  // IncidentSummary
 };
 
+// DayRecord is one UTC day of a service's incident history.
+struct DayRecord {
+  std::string date;             // "2026-11-04"
+  double incident_seconds = 0;  // inside incidents
+  double downtime_seconds = 0;  // of those, blamed on the service
+  int64_t incident_id = 0;      // the incident with the most time that day; 0 when none
+};
+
+// ServiceHistory is one service's incident history on the status page.
+struct ServiceHistory {
+  std::string service;
+  std::vector<DayRecord> days;  // the last 90, oldest first, today last
+  std::string month;            // the current calendar month, "2026-12"
+  double month_availability = 1;
+  std::optional<Budget> month_budget;  // when the service has an objective
+};
+
+// IncidentOverview is the status page's incidents section.
+struct IncidentOverview {
+  std::vector<IncidentLine> lines;        // the last 90 days, open ones first, then newest first
+  std::vector<ServiceHistory> histories;  // every service with targets or incidents
+};
+
 struct StatusReport {
   std::string version;
   std::string revision;
@@ -79,7 +103,7 @@ struct StatusReport {
   std::vector<ServiceReport> services;
   std::vector<StatusPageView> status_pages;
   std::vector<std::shared_ptr<const ProbeRecord>> recent;  // newest first
-  std::vector<IncidentLine> incidents;  // the last 90 days, open ones first, then newest first
+  IncidentOverview incidents;
 };
 
 // StatusInputs is everything a report is built from.
@@ -92,7 +116,7 @@ struct StatusInputs {
   WallTime now;
   bool config_reload_successful = false;
   double config_reload_success_seconds = 0;
-  std::vector<IncidentLine> incidents;  // copied into the report as they are
+  IncidentOverview incidents;  // copied into the report as it is
 };
 
 // BuildStatusReport groups the targets by `group_label` (a target without

@@ -5,6 +5,25 @@
 
 namespace outage {
 
+double Span::Seconds() const {
+  return std::max(0.0, std::chrono::duration<double>(to - from).count());
+}
+
+void AddSpan(std::vector<Span>* spans, WallTime from, WallTime to) {
+  if (to <= from) return;
+  if (!spans->empty() && spans->back().to == from) {
+    spans->back().to = to;
+    return;
+  }
+  spans->push_back(Span{from, to});
+}
+
+double SpanSeconds(const std::vector<Span>& spans) {
+  double total = 0;
+  for (const Span& s : spans) total += s.Seconds();
+  return total;
+}
+
 double Incident::DurationSeconds(WallTime now) const {
   return std::max(0.0, std::chrono::duration<double>(end.value_or(now) - start).count());
 }

@@ -37,12 +37,20 @@ struct VendorConfirmation {
   std::string shortlink;
 };
 
-// Gap is a stretch of an open incident during which the exporter was not
-// running (from its last record to its restart): nothing is known of it.
-struct Gap {
+// Span is a stretch of time [from, to).
+struct Span {
   WallTime from;
   WallTime to;
+
+  double Seconds() const;
 };
+
+// AddSpan appends [from, to) to `spans`, extending the last one when it ends
+// where the new one starts, so consecutive scrapes make one span.
+void AddSpan(std::vector<Span>* spans, WallTime from, WallTime to);
+
+// SpanSeconds is the total length of `spans` (which do not overlap).
+double SpanSeconds(const std::vector<Span>& spans);
 
 struct Note {
   WallTime at;
@@ -74,9 +82,12 @@ struct Incident {
   std::vector<StateChange> changes;
   std::vector<ReasonSeen> reasons;  // in the order first seen
   std::optional<VendorConfirmation> vendor;
-  double maintenance_seconds = 0;    // with a maintenance window open
-  double local_network_seconds = 0;  // with our own network down: not the service's fault
-  std::vector<Gap> gaps;
+  std::vector<Span> maintenance;    // with a maintenance window open
+  std::vector<Span> local_network;  // with our own network down: not the service's fault
+  // Gaps are stretches of the open incident during which the exporter was
+  // not running (from its last record to its restart): nothing is known of
+  // them.
+  std::vector<Span> gaps;
   std::vector<Note> notes;
 
   bool open() const { return !end.has_value(); }

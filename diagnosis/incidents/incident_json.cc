@@ -38,6 +38,18 @@ json Reasons(const std::vector<ReasonSeen>& reasons) {
   return out;
 }
 
+json Spans(const std::vector<Span>& spans) {
+  json out = json::array();
+  for (const Span& s : spans) out.push_back({{"from", Time(s.from)}, {"to", Time(s.to)}});
+  return out;
+}
+
+std::vector<Span> SpansOf(const json& j) {
+  std::vector<Span> out;
+  for (const json& s : j) out.push_back(Span{TimeOf(s.at("from")), TimeOf(s.at("to"))});
+  return out;
+}
+
 json Part(const IncidentPart& p) {
   json out = {{"target", p.target},
               {"module", p.module},
@@ -98,8 +110,6 @@ std::string IncidentJson(const Incident& incident, WallTime now) {
   for (const StateChange& c : incident.changes) {
     changes.push_back({{"at", Time(c.at)}, {"target", c.target}, {"from", c.from}, {"to", c.to}});
   }
-  json gaps = json::array();
-  for (const Gap& g : incident.gaps) gaps.push_back({{"from", Time(g.from)}, {"to", Time(g.to)}});
   json notes = json::array();
   for (const Note& n : incident.notes) notes.push_back({{"at", Time(n.at)}, {"text", n.text}});
   json vendor = nullptr;
@@ -120,11 +130,13 @@ std::string IncidentJson(const Incident& incident, WallTime now) {
                     {"dominant_reason", incident.DominantReason()},
                     {"reasons", Reasons(incident.reasons)},
                     {"vendor_confirmed", vendor},
-                    {"maintenance_seconds", incident.maintenance_seconds},
-                    {"local_network_seconds", incident.local_network_seconds},
+                    {"maintenance_seconds", SpanSeconds(incident.maintenance)},
+                    {"maintenance", Spans(incident.maintenance)},
+                    {"local_network_seconds", SpanSeconds(incident.local_network)},
+                    {"local_network", Spans(incident.local_network)},
                     {"parts", parts},
                     {"changes", changes},
-                    {"gaps", gaps},
+                    {"gaps", Spans(incident.gaps)},
                     {"notes", notes}};
   // Replace, never throw, on invalid UTF-8 from a probe log or a note.
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -155,11 +167,9 @@ std::optional<Incident> ParseIncidentJson(const std::string& text, std::string* 
           TimeOf(v.at("first_seen")), v.at("name").get<std::string>(),
           v.at("impact").get<std::string>(), v.at("shortlink").get<std::string>()};
     }
-    incident.maintenance_seconds = j.at("maintenance_seconds").get<double>();
-    incident.local_network_seconds = j.at("local_network_seconds").get<double>();
-    for (const json& g : j.at("gaps")) {
-      incident.gaps.push_back(Gap{TimeOf(g.at("from")), TimeOf(g.at("to"))});
-    }
+    incident.maintenance = SpansOf(j.at("maintenance"));
+    incident.local_network = SpansOf(j.at("local_network"));
+    incident.gaps = SpansOf(j.at("gaps"));
     for (const json& n : j.at("notes")) {
       incident.notes.push_back(Note{TimeOf(n.at("at")), n.at("text").get<std::string>()});
     }

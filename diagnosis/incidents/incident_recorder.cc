@@ -39,10 +39,6 @@ void CountReason(Incident* incident, const std::string& reason, WallTime now) {
   incident->reasons.push_back(ReasonSeen{reason, now, 1});
 }
 
-double Seconds(WallTime from, WallTime to) {
-  return std::max(0.0, std::chrono::duration<double>(to - from).count());
-}
-
 }  // namespace
 
 IncidentRecorder::IncidentRecorder(const Clock* clock, StoreWriter* writer,
@@ -59,7 +55,7 @@ void IncidentRecorder::Restore(std::vector<Incident> incidents, bool file_unread
   for (Incident& incident : incidents) {
     next_id_ = std::max(next_id_, incident.id + 1);
     if (incident.open()) {
-      if (now > incident.last_seen) incident.gaps.push_back(Gap{incident.last_seen, now});
+      if (now > incident.last_seen) AddSpan(&incident.gaps, incident.last_seen, now);
       incident.last_seen = now;
       open_by_service_[incident.service] = incident.id;
       for (size_t i = 0; i < incident.parts.size(); ++i) {
@@ -170,9 +166,8 @@ void IncidentRecorder::OnScrape(const ScrapeEvent& event) {
   for (int64_t id : touched) {
     Incident& incident = incidents_[id];
     // Time since the incident's previous scrape is charged to what held now.
-    const double elapsed = Seconds(incident.last_seen, now);
-    if (maintenance.count(id) != 0) incident.maintenance_seconds += elapsed;
-    if (network_down) incident.local_network_seconds += elapsed;
+    if (maintenance.count(id) != 0) AddSpan(&incident.maintenance, incident.last_seen, now);
+    if (network_down) AddSpan(&incident.local_network, incident.last_seen, now);
     incident.last_seen = now;
     Save(incident, changed, &seq);
   }

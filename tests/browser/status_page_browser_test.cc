@@ -213,23 +213,34 @@ TEST_F(StatusPageBrowserTest, IncidentsSectionLeadsToTheReport) {
   ASSERT_TRUE(page.ok) << page.error << "\n" << page.log;
   ASSERT_THAT(page.output, HasSubstr("<h2 id=\"incidents\">Incidents</h2>")) << page.output;
   // api (5xx) and search (one target failing) are down; billing's outage is
-  // planned maintenance, which opens no incident.
+  // planned maintenance, which opens no incident. Each service has its 90
+  // days, a cell a day; today's cell links to api's open incident.
   const std::regex open_api(
-      "<h3>api</h3>\\s*<ul class=\"incidents\">\\s*<li><strong>Open:</strong> <a "
-      "href=\"incidents/([0-9]+)\">api down since [^<]*http_5xx; our network fine</a>");
+      "<h3>api</h3>\\s*<p class=\"meta\">[0-9]{4}-[0-9]{2} so far: [0-9.]+% available \\(no "
+      "objective set\\)</p>\\s*<ol class=\"strip\"[^>]*>(<li class=\"d-ok\" "
+      "title=\"[^\"]*\"></li>){89}<li class=\"d-minor\" title=\"[^\"]*\"><a "
+      "href=\"incidents/([0-9]+)\"[^>]*></a></li></ol><div class=\"axis\">.*?</div>\\s*<ul "
+      "class=\"incidents\">\\s*<li><strong>Open:</strong> "
+      "<a href=\"incidents/([0-9]+)\">api down since [^<]*http_5xx; our network fine</a>");
   std::smatch m;
   ASSERT_TRUE(std::regex_search(page.output, m, open_api)) << page.output;
+  EXPECT_EQ(m[2].str(), m[3].str()) << "today's cell and the list name the same incident";
   EXPECT_THAT(page.output, HasSubstr("<h3>search</h3>"));
-  EXPECT_THAT(page.output, Not(HasSubstr("<h3>billing</h3>")));
+  const std::regex quiet_billing(
+      "<h3>billing</h3>\\s*<p class=\"meta\">[^<]*</p>\\s*<ol class=\"strip\"[^>]*>(<li "
+      "class=\"d-ok\" title=\"[^\"]*: no incident\"></li>){90}</ol><div "
+      "class=\"axis\">.*?</div>\\s*<p>No incidents.</p>");
+  EXPECT_TRUE(std::regex_search(page.output, quiet_billing)) << page.output;
+  const std::string id = m[3].str();
 
-  const BrowserResult report = DumpDom(exporter_->BaseUrl() + "/incidents/" + m[1].str());
+  const BrowserResult report = DumpDom(exporter_->BaseUrl() + "/incidents/" + id);
   ASSERT_TRUE(report.ok) << report.error << "\n" << report.log;
-  EXPECT_THAT(report.output, HasSubstr("<h1>Incident " + m[1].str() + ": api down since"));
+  EXPECT_THAT(report.output, HasSubstr("<h1>Incident " + id + ": api down since"));
   EXPECT_THAT(report.output, HasSubstr("<h2>Timeline</h2>"));
   EXPECT_THAT(report.output, HasSubstr("unknown \u2192 down"));
-  EXPECT_THAT(report.output, HasSubstr("href=\"" + m[1].str() + "?format=md\""));
+  EXPECT_THAT(report.output, HasSubstr("href=\"" + id + "?format=md\""));
   EXPECT_THAT(report.log, Not(HasSubstr("Content Security Policy"))) << report.log;
-  const HttpResponse md = HttpGet(exporter_->BaseUrl() + "/incidents/" + m[1].str() + "?format=md");
+  const HttpResponse md = HttpGet(exporter_->BaseUrl() + "/incidents/" + id + "?format=md");
   EXPECT_EQ(md.status, 200);
   EXPECT_THAT(md.body, HasSubstr("## Root cause"));
 }

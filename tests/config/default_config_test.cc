@@ -1,6 +1,7 @@
 // The configuration embedded in the binary loads and is self-consistent.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -22,6 +23,14 @@ TEST(DefaultConfigTest, LoadsWithTargetsThatUseExistingModules) {
   for (const Target& target : config.targets) {
     const auto module = config.modules.find(target.module);
     ASSERT_NE(module, config.modules.end()) << target.target;
+  }
+  // Every service with an objective is one the targets have.
+  ASSERT_FALSE(config.service_objectives.empty());
+  for (const auto& [service, objective] : config.service_objectives) {
+    EXPECT_TRUE(std::any_of(config.targets.begin(), config.targets.end(), [&](const Target& t) {
+      return std::find(t.labels.begin(), t.labels.end(),
+                       std::make_pair(std::string("service"), service)) != t.labels.end();
+    })) << service;
   }
 }
 

@@ -304,5 +304,40 @@ TEST(GoodConfigTest, Blackbox028HttpClientOptionsLoad) {
   EXPECT_EQ(basic.password_file, "/etc/outage/password");
 }
 
+TEST(GoodConfigTest, ObjectivesOnServicesAndTargets) {
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigString(R"yaml(
+modules:
+  m:
+    prober: http
+services:
+  spotify:
+    objective: 99.9%
+  web api:
+    objective: "99.95%"
+    objective_window: 7d
+targets:
+  - target: https://open.spotify.com/
+    module: m
+    labels: {service: spotify}
+    objective: 99.5%
+    objective_window: 90d
+  - target: https://api.spotify.com/
+    module: m
+    labels: {service: web api}
+)yaml",
+                                                            "inline"));
+  const Config& c = *loaded.config;
+  ASSERT_EQ(c.service_objectives.size(), 2u);
+  EXPECT_DOUBLE_EQ(c.service_objectives.at("spotify").ratio, 0.999);
+  EXPECT_EQ(c.service_objectives.at("spotify").window, std::chrono::hours(30 * 24));
+  EXPECT_DOUBLE_EQ(c.service_objectives.at("web api").ratio, 0.9995);
+  EXPECT_EQ(c.service_objectives.at("web api").window, std::chrono::hours(7 * 24));
+  ASSERT_EQ(c.targets.size(), 2u);
+  ASSERT_TRUE(c.targets[0].objective.has_value());
+  EXPECT_DOUBLE_EQ(c.targets[0].objective->ratio, 0.995);
+  EXPECT_EQ(c.targets[0].objective->window, std::chrono::hours(90 * 24));
+  EXPECT_FALSE(c.targets[1].objective.has_value());
+}
+
 }  // namespace
 }  // namespace outage

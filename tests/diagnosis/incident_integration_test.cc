@@ -44,6 +44,9 @@ targets:
   - target: )" + server_->Url("/player") + R"(
     module: http_2xx
     labels: {service: "Spotify <web> player"}
+    objective: 99.5%
+services:
+  "Spotify <web> player": {objective: 99.9%}
 )");
   }
 
@@ -145,6 +148,64 @@ TEST_F(IncidentIntegrationTest, AnOutageIsRecordedServedAndDrafted) {
   EXPECT_EQ(
       m.Value("outage_incident_duration_seconds_count", {{"service", "Spotify <web> player"}}), 1);
   EXPECT_TRUE(Get("/api/v1/incidents?state=open")["incidents"].empty());
+}
+
+TEST_F(IncidentIntegrationTest, AvailabilityIsMeasuredAgainstTheObjective) {
+  ASSERT_TRUE(Start(""));
+  Outage();
+  status_ = 200;
+  Scrapes(2);
+  const json incident = Get("/api/v1/incidents?state=closed")["incidents"][0];
+  const double lasted = incident["duration_seconds"].get<double>();
+  ASSERT_GT(lasted, 0);
+  const std::string id = std::to_string(incident["id"].get<int64_t>());
+
+  const json all = Get("/api/v1/availability");
+  ASSERT_EQ(all["services"].size(), 1u) << all.dump(2);
+  const json& service = all["services"][0];
+  EXPECT_EQ(service["service"], "Spotify <web> player");
+  EXPECT_DOUBLE_EQ(service["objective"]["objective"].get<double>(), 0.999);
+  EXPECT_EQ(service["objective"]["window_seconds"].get<double>(), 30 * 86400.0);
+  for (const char* period : {"month", "window"}) {
+    const json& f = service[period];
+    EXPECT_EQ(f["incidents"], 1) << period;
+    EXPECT_NEAR(f["downtime_seconds"].get<double>(), lasted, 0.01) << period;
+    EXPECT_LT(f["availability"].get<double>(), 1) << period;
+    EXPECT_NEAR(f["budget"]["left_seconds"].get<double>(),
+                f["budget"]["allowed_seconds"].get<double>() - lasted, 0.01)
+        << period;
+    EXPECT_TRUE(f["budget"]["met"].get<bool>()) << period;
+  }
+  EXPECT_NEAR(service["window"]["budget"]["allowed_seconds"].get<double>(), 0.001 * 30 * 86400,
+              0.01);
+  const json& target = service["targets"][0];
+  EXPECT_EQ(target["target"], server_->Url("/player"));
+  EXPECT_DOUBLE_EQ(target["objective"]["objective"].get<double>(), 0.995);
+  EXPECT_NEAR(target["month"]["downtime_seconds"].get<double>(), lasted, 0.01);
+
+  const std::string month = all["month"].get<std::string>();
+  const json one =
+      Get("/api/v1/availability?month=" + month + "&service=Spotify%20%3Cweb%3E%20player");
+  ASSERT_EQ(one["services"].size(), 1u) << one.dump(2);
+  EXPECT_EQ(one["services"][0]["month"]["downtime_seconds"], service["month"]["downtime_seconds"]);
+  EXPECT_EQ(Get("/api/v1/availability?month=2020-01")["services"][0]["month"]["incidents"], 0);
+  Get("/api/v1/availability?month=2026-13", 400);
+  Get("/api/v1/availability?service=nope", 404);
+  Get("/api/v1/availability?target=nope", 404);
+
+  const std::string html = GetText("/incidents/" + id);
+  EXPECT_NE(html.find("<h2>Against the objective</h2>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<td>99.900%</td>"), std::string::npos) << html;
+  const std::string md = GetText("/incidents/" + id + "?format=md");
+  EXPECT_NE(md.find("## Against the objective"), std::string::npos) << md;
+  const std::string page = GetText("/");
+  EXPECT_NE(page.find("<ol class=\"strip\""), std::string::npos) << page;
+  EXPECT_NE(page.find("<a href=\"incidents/" + id + "\""), std::string::npos) << page;
+  EXPECT_NE(page.find("available (objective 99.900%"), std::string::npos) << page;
+  const json status = Get("/api/v1/status");
+  EXPECT_EQ(status["incidents"]["recent"][0]["id"], incident["id"]) << status.dump(2);
+  EXPECT_DOUBLE_EQ(status["incidents"]["this_month"][0]["budget"]["objective"].get<double>(),
+                   0.999);
 }
 
 TEST_F(IncidentIntegrationTest, NotesAreAddedAndEscapedEverywhere) {

@@ -215,9 +215,10 @@ TEST_F(IncidentRecorderTest, MaintenanceTimeIsCountedApart) {
   Scrape({Fail(FailureReason::kHttp5xx)}, {Vendor("under_maintenance", false)});
   Incident incident = All()[0];
   EXPECT_TRUE(incident.open()) << "maintenance does not end an outage";
-  EXPECT_DOUBLE_EQ(incident.maintenance_seconds, 2 * 15.0);
+  EXPECT_DOUBLE_EQ(SpanSeconds(incident.maintenance), 2 * 15.0);
+  EXPECT_EQ(incident.maintenance.size(), 1u) << "consecutive scrapes make one span";
   EXPECT_EQ(incident.changes.back().to, "maintenance");
-  EXPECT_DOUBLE_EQ(incident.local_network_seconds, 0);
+  EXPECT_TRUE(incident.local_network.empty());
 }
 
 TEST_F(IncidentRecorderTest, OurNetworkDownTimeIsCountedApart) {
@@ -230,7 +231,7 @@ TEST_F(IncidentRecorderTest, OurNetworkDownTimeIsCountedApart) {
   ASSERT_EQ(All().size(), 1u) << "control targets have no incidents";
   const Incident incident = All()[0];
   EXPECT_EQ(incident.service, "https://a/");
-  EXPECT_DOUBLE_EQ(incident.local_network_seconds, 3 * 15.0);
+  EXPECT_DOUBLE_EQ(SpanSeconds(incident.local_network), 3 * 15.0);
   EXPECT_EQ(incident.reasons.back().reason, "local_network");
   EXPECT_TRUE(incident.open()) << "unknown is not up: the incident stays open";
 }

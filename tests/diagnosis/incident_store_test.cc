@@ -61,7 +61,9 @@ Incident Sample(int64_t id) {
   i.changes.push_back(StateChange{i.start, p.target, "up", "down"});
   i.reasons.push_back(ReasonSeen{"http_5xx", i.start, 4});
   i.vendor = VendorConfirmation{i.start + seconds(30), "API errors", "major", "https://x"};
-  i.gaps.push_back(Gap{i.start + seconds(10), i.start + seconds(20)});
+  i.gaps.push_back(Span{i.start + seconds(10), i.start + seconds(20)});
+  i.maintenance.push_back(Span{i.start + seconds(20), i.start + seconds(25)});
+  i.local_network.push_back(Span{i.start + seconds(25), i.start + seconds(35)});
   i.notes.push_back(Note{i.start + seconds(40), "<script>alert(1)</script> \"quoted\""});
   return i;
 }
