@@ -60,7 +60,7 @@ void Diagnosis::Diagnose(const Config& config, const std::vector<StatusPageView>
   const bool network_down = controls > 0 && controls_failed == controls;
   const bool global_window = AnyWindowOpen(config.maintenance, now);
 
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   vantage_network_up_ = controls > 0 ? std::optional<bool>(!network_down) : std::nullopt;
   ScrapeEvent event{now, vantage_network_up_, {}};
   for (ScrapedTarget& s : *scrape) {
@@ -92,7 +92,12 @@ void Diagnosis::Diagnose(const Config& config, const std::vector<StatusPageView>
     event.targets.push_back(
         TargetEvent{&t, &result, before, it->second.state.state(), vendor, maintenance});
   }
-  if (observer_ != nullptr && !event.targets.empty()) observer_->OnScrape(event);
+  if (observer_ == nullptr || event.targets.empty()) return;
+  const uint64_t ticket = observer_->OnScrape(event);
+  lock.unlock();
+  // Waiting for the observer (a disk write) must not hold up other scrapes
+  // or the status page.
+  if (ticket != 0) observer_->AfterScrape(ticket);
 }
 
 DiagnosisSnapshot Diagnosis::Snapshot(const Config& config) const {

@@ -4,8 +4,11 @@
 //
 // Implementations must be thread-safe and quick: Diagnosis calls OnScrape
 // under its own lock, so events arrive in the order the states changed.
+// Anything slow (waiting for a disk) belongs in AfterScrape, which the
+// diagnosis calls once its lock is released.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +45,11 @@ class DiagnosisObserver {
  public:
   virtual ~DiagnosisObserver() = default;
   // OnScrape receives every scrape that probed at least one target afresh.
-  virtual void OnScrape(const ScrapeEvent& event) = 0;
+  // It returns a ticket for AfterScrape, 0 when there is nothing to wait for.
+  virtual uint64_t OnScrape(const ScrapeEvent& event) = 0;
+  // AfterScrape is called with OnScrape's non-zero ticket by the same
+  // scrape, outside the diagnosis' lock, before the scrape answers.
+  virtual void AfterScrape(uint64_t ticket) { (void)ticket; }
 };
 
 }  // namespace outage

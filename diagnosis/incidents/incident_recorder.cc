@@ -69,13 +69,13 @@ void IncidentRecorder::Restore(std::vector<Incident> incidents, bool file_unread
   }
 }
 
-void IncidentRecorder::OnScrape(const ScrapeEvent& event) {
+uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
   const WallTime now = event.now;
   const bool network_down = event.vantage_network_up == false;
   std::set<int64_t> touched;
   std::set<int64_t> maintenance;
   bool changed = false;
-  std::unique_lock<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   for (const TargetEvent& e : event.targets) {
     const Target& t = *e.target;
     if (t.control) continue;  // canaries of our own network, not a service
@@ -172,10 +172,13 @@ void IncidentRecorder::OnScrape(const ScrapeEvent& event) {
     Save(incident, changed, &seq);
   }
   if (now - last_forget_ >= kForgetInterval) Forget(now);
-  lock.unlock();
+  return seq;
+}
+
+void IncidentRecorder::AfterScrape(uint64_t ticket) {
   // A state change is on disk before the scrape that reported it answers
   // (bounded: a slow or broken disk never stalls a scrape for long).
-  if (seq != 0) writer_->WaitWritten(seq, options_.durable_wait);
+  if (writer_ != nullptr) writer_->WaitWritten(ticket, options_.durable_wait);
 }
 
 void IncidentRecorder::Save(const Incident& incident, bool durable, uint64_t* seq) {

@@ -77,7 +77,11 @@ class IncidentRecorder : public DiagnosisObserver {
   // collide with the file's when it comes back.
   void Restore(std::vector<Incident> incidents, bool file_unread);
 
-  void OnScrape(const ScrapeEvent& event) override;
+  // OnScrape records the scrape; its ticket is the write that must be on
+  // disk before the scrape answers (a state changed), 0 when none must.
+  uint64_t OnScrape(const ScrapeEvent& event) override;
+  // AfterScrape waits (bounded by durable_wait) for that write.
+  void AfterScrape(uint64_t ticket) override;
 
   // List returns the matching incidents, open ones first, then newest first.
   std::vector<Incident> List(const IncidentFilter& filter) const;
