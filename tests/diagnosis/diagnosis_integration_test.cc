@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/integration/probe_assertions.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
@@ -123,16 +124,7 @@ class DiagnosisIntegrationTest : public ::testing::Test {
     return exporter_ != nullptr;
   }
 
-  MetricsText Scrape() {
-    const HttpResponse r = HttpGet(exporter_->BaseUrl() + "/metrics", {}, seconds(30));
-    EXPECT_TRUE(r.ok) << r.error;
-    EXPECT_EQ(r.status, 200) << r.body;
-    const PromtoolResult lint = PromtoolCheckMetrics(r.body);
-    EXPECT_TRUE(lint.ok) << lint.output << "\n" << r.body;
-    MetricsText m = MetricsText::Parse(r.body);
-    EXPECT_TRUE(m.errors().empty());
-    return m;
-  }
+  MetricsText Scrape() { return GetExposition(exporter_->BaseUrl() + "/metrics"); }
 
   // State is the one state set to 1 in outage_state for `path`.
   std::string State(const MetricsText& m, const std::string& path) {

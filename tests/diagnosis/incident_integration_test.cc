@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/integration/probe_assertions.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
@@ -22,7 +23,6 @@ namespace outage::test {
 namespace {
 
 using nlohmann::json;
-using std::chrono::seconds;
 
 class IncidentIntegrationTest : public ::testing::Test {
  protected:
@@ -65,13 +65,7 @@ services:
     return exporter_ != nullptr;
   }
 
-  MetricsText Scrape() {
-    const HttpResponse r = HttpGet(exporter_->BaseUrl() + "/metrics", {}, seconds(30));
-    EXPECT_EQ(r.status, 200) << r.error << r.body;
-    const PromtoolResult lint = PromtoolCheckMetrics(r.body);
-    EXPECT_TRUE(lint.ok) << lint.output;
-    return MetricsText::Parse(r.body);
-  }
+  MetricsText Scrape() { return GetExposition(exporter_->BaseUrl() + "/metrics"); }
   void Scrapes(int n) {
     for (int i = 0; i < n; ++i) Scrape();
   }

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "tests/support/http_client.h"
 #include "tests/support/subprocess.h"
 
 namespace outage::test {
@@ -53,6 +54,14 @@ void ExpectPromtoolClean(std::string_view text) {
   EXPECT_TRUE(metrics.errors().empty()) << metrics.errors().front();
   const PromtoolResult lint = PromtoolCheckMetrics(text);
   EXPECT_TRUE(lint.ok) << "promtool check metrics:\n" << lint.output << "\non:\n" << text;
+}
+
+MetricsText GetExposition(const std::string& url, std::chrono::milliseconds timeout) {
+  const HttpResponse r = HttpGet(url, {}, timeout);
+  EXPECT_TRUE(r.ok) << url << ": " << r.error;
+  EXPECT_EQ(r.status, 200) << url << ": " << r.body;
+  ExpectPromtoolClean(r.body);
+  return MetricsText::Parse(r.body);
 }
 
 int CountLines(std::string_view text) {

@@ -2,6 +2,7 @@
 // output must look like, whatever the probe found.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,11 @@ void ExpectWellFormedProbe(const MetricsText& metrics, const Labels& labels = {}
 
 // ExpectPromtoolClean runs `promtool check metrics` and the parser on text.
 void ExpectPromtoolClean(std::string_view text);
+
+// GetExposition GETs `url` (an exporter's /metrics or /probe), expects a 200
+// whose body is clean (ExpectPromtoolClean), and returns it parsed.
+MetricsText GetExposition(const std::string& url,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // CountLines counts non-empty lines.
 int CountLines(std::string_view text);

@@ -9,6 +9,7 @@
 
 #include "tests/collectors/dns/dns_test_server.h"
 #include "tests/collectors/dns/dot_test_front.h"
+#include "tests/integration/probe_assertions.h"
 #include "tests/support/blackbox_reference.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
@@ -83,20 +84,16 @@ class DotExporterTest : public ::testing::Test {
 };
 
 TEST_F(DotExporterTest, QueryGoesOverTlsAndReportsTheCertificate) {
-  const HttpResponse r = HttpGet(exporter_->BaseUrl() +
-                                 "/probe?target=" + UrlEncode(front_->address()) + "&module=dot");
-  ASSERT_EQ(r.status, 200) << r.body;
-  const PromtoolResult lint = PromtoolCheckMetrics(r.body);
-  EXPECT_TRUE(lint.ok) << lint.output << "\non:\n" << r.body;
-  const MetricsText m = MetricsText::Parse(r.body);
-  EXPECT_EQ(m.Value("probe_success"), 1) << r.body;
+  const MetricsText m = GetExposition(
+      exporter_->BaseUrl() + "/probe?target=" + UrlEncode(front_->address()) + "&module=dot");
+  EXPECT_EQ(m.Value("probe_success"), 1);
   EXPECT_EQ(m.Value("probe_dns_answer_rrs"), 1);
   EXPECT_EQ(m.Value("probe_dns_rcode"), 0);
   EXPECT_EQ(front_->handshakes(), 1);
   EXPECT_EQ(backend_->tcp_queries(), 1);
   EXPECT_EQ(backend_->udp_queries(), 0);
   EXPECT_EQ(m.Value("probe_ssl_earliest_cert_expiry"), certs_.leaf.not_after);
-  EXPECT_EQ(m.Find("probe_tls_version_info").size(), 1u) << r.body;
+  EXPECT_EQ(m.Find("probe_tls_version_info").size(), 1u);
   EXPECT_GT(m.Value("probe_dns_duration_seconds", {{"phase", "connect"}}).value_or(0), 0);
 }
 

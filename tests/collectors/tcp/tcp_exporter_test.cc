@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/collectors/tcp/tcp_test_servers.h"
+#include "tests/integration/probe_assertions.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
@@ -58,14 +59,8 @@ class TcpExporterTest : public ::testing::Test {
   }
 
   MetricsText Probe(const std::string& target, const std::string& module) {
-    const HttpResponse r =
-        HttpGet(exporter_->BaseUrl() + "/probe?target=" + UrlEncode(target) + "&module=" + module);
-    EXPECT_EQ(r.status, 200) << r.body;
-    const PromtoolResult lint = PromtoolCheckMetrics(r.body);
-    EXPECT_TRUE(lint.ok) << lint.output << "\n" << r.body;
-    MetricsText text = MetricsText::Parse(r.body);
-    EXPECT_TRUE(text.errors().empty()) << r.body;
-    return text;
+    return GetExposition(exporter_->BaseUrl() + "/probe?target=" + UrlEncode(target) +
+                         "&module=" + module);
   }
 
   TempDir dir_;
