@@ -68,6 +68,14 @@ bool QueryResponseParser::ParseStep(const YAML::Node& node, const std::string& p
       ok = reader.ReadString(field.value, field.path, &out->send);
     } else if (field.name == "starttls" && keys_.starttls) {
       ok = reader.ReadBool(field.value, field.path, &out->starttls);
+    } else if ((field.name == "expect_bytes" || field.name == "starttls") &&
+               keys_.ignored != nullptr) {
+      // Read for its type, as blackbox does, then left out.
+      std::string text;
+      bool flag = false;
+      ok = field.name == "starttls" ? reader.ReadBool(field.value, field.path, &flag)
+                                    : reader.ReadString(field.value, field.path, &text);
+      keys_.ignored->push_back(field.path);
     } else if (field.name == "labels") {
       labels = &field;
       std::vector<YAML::Node> items;
@@ -88,6 +96,7 @@ bool QueryResponseParser::ParseStep(const YAML::Node& node, const std::string& p
                        "${N} captures)");
   }
   if (!out->expect && out->expect_bytes.empty() && out->send.empty() && !out->starttls) {
+    if (keys_.ignored != nullptr) return true;  // only ignored keys: Parse drops the step
     return reader.Fail(node, path,
                        "step does nothing (want expect, expect_bytes, send or starttls)");
   }
@@ -101,6 +110,7 @@ bool QueryResponseParser::Parse(const MapEntry& entry, std::vector<QueryResponse
     QueryResponse step;
     const std::string path = IndexPath(entry.path, i);
     if (!ParseStep(items[i], path, &step)) return false;
+    if (!step.expect && step.expect_bytes.empty() && step.send.empty() && !step.starttls) continue;
     if (step.starttls) starttls_.push_back({items[i], path});
     out->push_back(std::move(step));
   }

@@ -12,10 +12,13 @@
 namespace outage::config_internal {
 
 // QueryResponseKeys says which step keys a prober understands beyond
-// expect, send and labels; the others are an unknown-key error.
+// expect, send and labels. With `ignored` set, expect_bytes and starttls are
+// read, ignored, and named there (blackbox's websocket prober accepts and
+// ignores them); without it they are unknown keys.
 struct QueryResponseKeys {
   bool expect_bytes = true;
   bool starttls = true;
+  std::vector<std::string>* ignored = nullptr;  // paths of keys read and ignored
 };
 
 // QueryResponseParser reads one section's query_response entry, then checks
@@ -25,7 +28,8 @@ class QueryResponseParser {
  public:
   QueryResponseParser(YamlReader& reader, QueryResponseKeys keys) : reader_(reader), keys_(keys) {}
 
-  // Parse appends the steps of `entry` to *out.
+  // Parse appends the steps of `entry` to *out; a step left with nothing to
+  // do once ignored keys are dropped is dropped too.
   bool Parse(const MapEntry& entry, std::vector<QueryResponse>* out);
   // CheckTls rejects TLS inside TLS: a second upgrade, or one on a
   // connection that is TLS from the start.

@@ -108,10 +108,13 @@ bool ParseHttpConfig(YamlReader& reader, const MapEntry& section, WebsocketProbe
 }  // namespace
 
 bool ParseWebsocketSection(YamlReader& reader, const YAML::Node& node, const std::string& path,
-                           Module* module, std::vector<std::string>* /*warnings*/) {
+                           Module* module, std::vector<std::string>* warnings) {
   WebsocketProbe* out = &module->websocket;
   // Messages are matched whole and sent whole: no byte counts, no STARTTLS.
-  QueryResponseParser steps(reader, QueryResponseKeys{false, false});
+  // blackbox reads both keys for websocket and ignores them; so do we, with
+  // a warning, so that its files load.
+  std::vector<std::string> ignored;
+  QueryResponseParser steps(reader, QueryResponseKeys{false, false, &ignored});
   std::vector<MapEntry> entries;
   if (!reader.Entries(node, path, &entries)) return false;
   for (const MapEntry& entry : entries) {
@@ -124,6 +127,9 @@ bool ParseWebsocketSection(YamlReader& reader, const YAML::Node& node, const std
       ok = reader.UnknownKey(entry);
     }
     if (!ok) return false;
+  }
+  for (const std::string& key : ignored) {
+    warnings->push_back(key + ": ignored (the websocket prober sends and matches whole messages)");
   }
   return true;
 }

@@ -126,12 +126,36 @@ constexpr BadSection kBadSections[] = {
      "t.yml:7:19: modules.m.websocket.http_config.headers.X-Test: header \"X-Test\" has a control character or line break in its value"},
     {"websocket", "      http_config:\n        headers:\n          Sec-WebSocket-Key: abc\n",
      "t.yml:7:11: modules.m.websocket.http_config.headers.Sec-WebSocket-Key: setting header \"Sec-WebSocket-Key\" is not allowed (the websocket upgrade or its auth sets it)"},
-    {"websocket", "      query_response:\n        - expect_bytes: \"x\"\n",
-     "t.yml:6:11: modules.m.websocket.query_response[0].expect_bytes: unknown key \"expect_bytes\""},
-    {"websocket", "      query_response:\n        - send: a\n          starttls: true\n",
-     "t.yml:7:11: modules.m.websocket.query_response[0].starttls: unknown key \"starttls\""},
+    {"websocket", "      query_response:\n        - send: a\n          starttls: maybe\n",
+     "t.yml:7:21: modules.m.websocket.query_response[0].starttls: expected a boolean, got \"maybe\""},
 };
 // clang-format on
+
+// blackbox reads expect_bytes and starttls in a websocket module and ignores
+// them: its files load here too, with a warning per key, and a step left
+// with nothing to do is dropped.
+TEST(WebsocketConfigTest, ExpectBytesAndStarttlsAreIgnoredWithAWarning) {
+  const ConfigResult result = Load("websocket", R"yaml(      query_response:
+        - expect_bytes: "x"
+        - send: hello
+          starttls: true
+        - expect: "^hi"
+)yaml");
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  const WebsocketProbe& ws = ModuleOf(result).websocket;
+  ASSERT_EQ(ws.query_response.size(), 2u);
+  EXPECT_EQ(ws.query_response[0].send, "hello");
+  EXPECT_FALSE(ws.query_response[0].starttls);
+  EXPECT_TRUE(ws.query_response[1].expect.has_value());
+  const std::vector<std::string>& warnings = std::get<LoadedConfig>(result).warnings;
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0],
+            "modules.m.websocket.query_response[0].expect_bytes: ignored (the websocket prober "
+            "sends and matches whole messages)");
+  EXPECT_EQ(warnings[1],
+            "modules.m.websocket.query_response[1].starttls: ignored (the websocket prober sends "
+            "and matches whole messages)");
+}
 
 TEST(UnixWebsocketConfigTest, BadSectionsFailWithExactErrors) {
   for (const BadSection& bad : kBadSections) {
