@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "exporter/html_escape.h"
+#include "exporter/human_units.h"
 
 namespace outage {
 namespace {
@@ -21,11 +22,6 @@ std::string UtcFormat(WallTime t, const char* format) {
 }
 
 std::string DateTime(WallTime t) { return UtcFormat(t, "%Y-%m-%d %H:%M:%S UTC"); }
-
-std::string Minutes(double seconds) {
-  const long minutes = std::lround(seconds / 60);
-  return minutes < 1 ? "under a minute" : std::to_string(minutes) + " min";
-}
 
 // Row is one line of a table, already as text (escaped by the renderer).
 using Row = std::vector<std::string>;
@@ -44,15 +40,16 @@ std::vector<std::pair<std::string, std::string>> Facts(const Incident& i, WallTi
       {"State", i.open() ? "open" : "closed"},
       {"Start", DateTime(i.start)},
       {"End", i.end ? DateTime(*i.end) : "ongoing"},
-      {"Duration", Minutes(i.DurationSeconds(now))},
+      {"Duration", MinutesText(i.DurationSeconds(now))},
       {"First reason", i.FirstReason()},
       {"Dominant reason", i.DominantReason()},
       {"Vendor confirmed", i.vendor
                                ? DateTime(i.vendor->first_seen) + ": " + i.vendor->name +
                                      " (impact " + i.vendor->impact + ") " + i.vendor->shortlink
                                : "no"},
-      {"During maintenance", Minutes(SpanSeconds(i.maintenance))},
-      {"Our own network down (not blamed on the service)", Minutes(SpanSeconds(i.local_network))},
+      {"During maintenance", MinutesText(SpanSeconds(i.maintenance))},
+      {"Our own network down (not blamed on the service)",
+       MinutesText(SpanSeconds(i.local_network))},
   };
   for (const Span& g : i.gaps) {
     facts.emplace_back("Exporter not running (no data)",
@@ -61,27 +58,21 @@ std::vector<std::pair<std::string, std::string>> Facts(const Incident& i, WallTi
   return facts;
 }
 
-std::string Percent(double ratio) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f%%", ratio * 100);
-  return text;
-}
-
 // BudgetLeft says what is left of the allowed downtime, or how far over it.
 std::string BudgetLeft(const Budget& b) {
-  if (b.left_seconds >= 0) return Minutes(b.left_seconds) + " left";
-  return "spent, " + Minutes(-b.left_seconds) + " over";
+  if (b.left_seconds >= 0) return MinutesText(b.left_seconds) + " left";
+  return "spent, " + MinutesText(-b.left_seconds) + " over";
 }
 
 Row ImpactRow(const ObjectiveFigures& f, double incident_seconds) {
   return {f.period.label,
-          Percent(f.budget.objective),
-          Minutes(f.budget.allowed_seconds),
-          Minutes(incident_seconds),
-          Minutes(f.downtime.downtime_seconds) + " in " + std::to_string(f.downtime.incidents) +
+          PercentText(f.budget.objective),
+          MinutesText(f.budget.allowed_seconds),
+          MinutesText(incident_seconds),
+          MinutesText(f.downtime.downtime_seconds) + " in " + std::to_string(f.downtime.incidents) +
               (f.downtime.incidents == 1 ? " incident" : " incidents"),
           BudgetLeft(f.budget),
-          Percent(f.downtime.Availability())};
+          PercentText(f.downtime.Availability())};
 }
 
 // ImpactSection sets the incident against its service's objective.
@@ -159,12 +150,13 @@ std::string IncidentSummary(const Incident& i, WallTime now) {
   std::string out =
       i.service + (i.open() ? " down since " : " down ") + UtcFormat(i.start, "%Y-%m-%d %H:%M");
   if (i.end) out += "–" + UtcFormat(*i.end, "%H:%M");
-  out += " UTC, " + Minutes(i.DurationSeconds(now));
+  out += " UTC, " + MinutesText(i.DurationSeconds(now));
   if (!i.DominantReason().empty()) out += ", " + i.DominantReason();
   if (i.vendor) out += "; vendor confirmed " + UtcFormat(i.vendor->first_seen, "%H:%M");
-  if (!i.maintenance.empty()) out += "; maintenance " + Minutes(SpanSeconds(i.maintenance));
-  out += !i.local_network.empty() ? "; our network down " + Minutes(SpanSeconds(i.local_network))
-                                  : "; our network fine";
+  if (!i.maintenance.empty()) out += "; maintenance " + MinutesText(SpanSeconds(i.maintenance));
+  out += !i.local_network.empty()
+             ? "; our network down " + MinutesText(SpanSeconds(i.local_network))
+             : "; our network fine";
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "collectors/logfmt.h"
 #include "exporter/html_escape.h"
+#include "exporter/human_units.h"
 #include "exporter/placement_output.h"
 #include "exporter/sparkline.h"
 
@@ -265,17 +266,6 @@ const char* DayClass(const DayRecord& day) {
   if (day.incident_seconds <= 0) return "d-ok";
   if (day.downtime_seconds <= 0) return "d-excused";
   return day.downtime_seconds < 3600 ? "d-minor" : "d-down";
-}
-
-std::string MinutesText(double seconds) {
-  const long minutes = std::lround(seconds / 60);
-  return minutes < 1 && seconds > 0 ? "under a minute" : std::to_string(minutes) + " min";
-}
-
-std::string PercentText(double ratio) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f%%", ratio * 100);
-  return text;
 }
 
 // AppendHistory draws a service's last 90 days, a cell a day (linking to
