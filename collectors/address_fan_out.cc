@@ -205,6 +205,7 @@ void AddressFanOut::Finish(Run* run) {
   if (probed > 0) {
     out.samples = shown->samples;
     out.phases = shown->phases;
+    out.peer_ip = shown->peer_ip;  // a path trace follows the address shown
     out.success = success;
     out.reason = success ? FailureReason::kNone : dominant;
     out.addresses = AddressTally{probed, static_cast<int>(failed.size()), dominant};

@@ -35,6 +35,7 @@ void AddIpFacts(std::string_view ip, ProbeResult* result) {
   if (!ip.empty()) protocol = ip.find(':') != std::string_view::npos ? 6 : 4;
   result->Add(metric::kIpProtocol, protocol);
   result->Add(metric::kIpAddrHash, ip.empty() ? 0 : static_cast<double>(IpAddrHash(ip)));
+  result->peer_ip = std::string(ip);
 }
 
 }  // namespace outage

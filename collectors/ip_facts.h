@@ -14,7 +14,8 @@ namespace outage {
 // that is not an address is hashed as text.
 uint32_t IpAddrHash(std::string_view ip);
 
-// AddIpFacts appends both metrics for `ip` (empty: unknown, both 0).
+// AddIpFacts appends both metrics for `ip` (empty: unknown, both 0) and
+// notes `ip` as the address the probe used.
 void AddIpFacts(std::string_view ip, ProbeResult* result);
 
 }  // namespace outage

@@ -57,6 +57,15 @@ inline constexpr MetricDesc kHttpVersion{"probe_http_version",
 inline constexpr MetricDesc kHttpLastModified{
     "probe_http_last_modified_timestamp_seconds",
     "Returns the Last-Modified HTTP response header in unixtime"};
+// The path to a failed probe's address (path_on_failure).
+inline constexpr MetricDesc kPathHops{"outage_path_hops",
+                                      "Hops that answered the path trace of the failed probe"};
+inline constexpr MetricDesc kPathLastHop{
+    "outage_path_last_hop", "TTL of the last hop that answered the path trace, 0 when none"};
+inline constexpr MetricDesc kPathBreak{
+    "outage_path_break",
+    "Where the path to the target breaks, one-hot: local, transit, destination or none"};
+
 inline constexpr MetricDesc kHttpEdgeInfo{
     "probe_http_edge_info",
     "The CDN and edge site (pop) that sent the final response, when its headers name them"};

@@ -1,6 +1,8 @@
 #include "collectors/probe_engine.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <utility>
 
@@ -12,7 +14,7 @@
 
 namespace outage {
 
-ProbeEngine::ProbeEngine() : fan_out_(&loop_) {
+ProbeEngine::ProbeEngine() : fan_out_(&loop_), tracer_(&loop_) {
   // The prober table: a plain name -> implementation map, no self-registration.
   probers_.emplace("http", std::make_unique<HttpProber>(&loop_));
   probers_.emplace("dns", std::make_unique<DnsProber>(&loop_));
@@ -36,6 +38,46 @@ const Prober* ProbeEngine::FindProber(std::string_view name) const {
   return it == probers_.end() ? nullptr : it->second.get();
 }
 
+namespace {
+
+// A trace is skipped when less than this is left before the scrape's deadline.
+constexpr std::chrono::milliseconds kMinPathBudget{250};
+
+// Traceable: a failure that a path can explain (no answer, or too late).
+bool Traceable(const Module& module, const ProbeResult& result) {
+  return module.path.on_failure && !result.success && !result.peer_ip.empty() &&
+         (result.reason == FailureReason::kNetwork || result.reason == FailureReason::kTimeout);
+}
+
+// AddPath puts a finished trace into the probe's metrics and log.
+void AddPath(const PathReport& report, ProbeResult* result) {
+  if (!report.error.empty()) {
+    result->log.Error("Path trace could not run",
+                      {{"target", report.target}, {"err", report.error}});
+  }
+  for (const PathHop& hop : report.hops) {
+    char rtt[32];
+    std::snprintf(rtt, sizeof rtt, "%.3f", hop.rtt_seconds * 1000);
+    result->log.Info("Path hop", {{"ttl", std::to_string(hop.ttl)},
+                                  {"address", hop.address},
+                                  {"answer", hop.answer},
+                                  {"rtt_ms", rtt}});
+  }
+  result->log.Info("Path trace finished",
+                   {{"target", report.target},
+                    {"hops_answered", std::to_string(report.hops.size())},
+                    {"reached", report.reached ? "true" : "false"},
+                    {"break", std::string(PathSegmentName(report.segment))}});
+  result->Add(metric::kPathHops, static_cast<double>(report.hops.size()));
+  result->Add(metric::kPathLastHop, report.LastHop());
+  for (PathSegment s : kAllPathSegments) {
+    result->Add(metric::kPathBreak, {{"segment", std::string(PathSegmentName(s))}},
+                s == report.segment ? 1 : 0);
+  }
+}
+
+}  // namespace
+
 std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
   auto promise = std::make_shared<std::promise<ProbeResult>>();
   std::future<ProbeResult> future = promise->get_future();
@@ -51,7 +93,7 @@ std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
   in_flight_.fetch_add(1, std::memory_order_relaxed);
   loop_.Post([this, prober, promise, request = std::move(request)]() mutable {
     const auto start = std::chrono::steady_clock::now();
-    auto done = [this, promise, start](ProbeResult result) {
+    auto finish = [this, promise, start](ProbeResult result) {
       result.duration_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const std::string duration = std::to_string(result.duration_seconds);
@@ -63,6 +105,35 @@ std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
       }
       in_flight_.fetch_sub(1, std::memory_order_relaxed);
       promise->set_value(std::move(result));
+    };
+    // After a failure the path may say where it broke, within the scrape's
+    // deadline (the module and its config are kept alive by `keep`).
+    auto done = [this, finish, keep = request.config, variant = request.request_module,
+                 module = request.module,
+                 scrape_deadline = std::max(request.deadline, request.scrape_deadline)](
+                    ProbeResult result) mutable {
+      if (!Traceable(*module, result)) return finish(std::move(result));
+      const PathTrace& path = module->path;
+      const auto now = std::chrono::steady_clock::now();
+      if (scrape_deadline - now < kMinPathBudget) {
+        result.log.Info("Path trace skipped: less than 250ms left before the scrape's deadline");
+        return finish(std::move(result));
+      }
+      if (tracer_.RecentlyTraced(result.peer_ip, path.timeout * 10)) {
+        result.log.Info(
+            "Path trace skipped: this address was traced less than path_timeout x 10 "
+            "ago",
+            {{"target", result.peer_ip}});
+        return finish(std::move(result));
+      }
+      result.log.Info("Path trace started",
+                      {{"target", result.peer_ip}, {"max_hops", std::to_string(path.max_hops)}});
+      const std::string ip = result.peer_ip;
+      tracer_.Start(ip, path, std::min(scrape_deadline, now + path.timeout),
+                    [finish, result = std::move(result)](PathReport report) mutable {
+                      AddPath(report, &result);
+                      finish(std::move(result));
+                    });
     };
     try {
       if (request.module->addresses.all) {
@@ -90,6 +161,7 @@ void ProbeEngine::CancelAll() {
     // Lookups first: their probes go to the probers, cancelled next.
     fan_out_.CancelAll();
     for (auto& [name, prober] : probers_) prober->CancelAll();
+    tracer_.CancelAll();
     done.set_value();
   });
   finished.wait();

@@ -15,6 +15,7 @@
 
 #include "collectors/address_fan_out.h"
 #include "collectors/event_loop.h"
+#include "collectors/path/path_trace.h"
 #include "collectors/prober.h"
 
 namespace outage {
@@ -44,6 +45,7 @@ class ProbeEngine {
   EventLoop loop_;
   std::map<std::string, std::unique_ptr<Prober>, std::less<>> probers_;
   AddressFanOut fan_out_;  // modules with addresses: all
+  PathTracer tracer_;      // modules with path_on_failure: true
   std::atomic<int64_t> in_flight_{0};
   std::thread thread_;  // runs loop_; declared last so it starts last
 };

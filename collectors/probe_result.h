@@ -48,6 +48,7 @@ struct ProbeResult {
   std::vector<Sample> samples;  // prober-specific gauges, in emit order
   ProbeLog log;
   std::optional<AddressTally> addresses;  // set for `addresses: all` only
+  std::string peer_ip;  // the address the probe connected to (AddIpFacts); "" unknown
 
   void Add(const MetricDesc& desc, double value) { samples.push_back(Sample{&desc, {}, value}); }
   void Add(const MetricDesc& desc, LabelPairs labels, double value) {

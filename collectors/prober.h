@@ -34,6 +34,10 @@ struct ProbeRequest {
   bool debug = false;  // record debug-level lines in the probe log
   // Set: the target's name is not looked up; probe this address of it.
   std::optional<PinnedAddress> pinned;
+  // The scrape's own deadline, at or after `deadline` (a module timeout may
+  // end the probe sooner): a path trace after a failure may run until it.
+  // Unset (epoch): `deadline`.
+  std::chrono::steady_clock::time_point scrape_deadline{};
 };
 
 using ProbeCallback = std::function<void(ProbeResult)>;

@@ -13,17 +13,6 @@
 namespace outage {
 namespace {
 
-// Contains reports whether `ip` (a full-length address) is in `net`.
-bool Contains(const IpNetwork& net, const IpNetwork& ip) {
-  if (net.ipv6 != ip.ipv6) return false;
-  int bits = net.prefix_length;
-  for (int i = 0; bits > 0; ++i, bits -= 8) {
-    const uint8_t mask = bits >= 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - bits));
-    if ((ip.bytes[i] & mask) != net.bytes[i]) return false;
-  }
-  return true;
-}
-
 // Unmap turns an IPv4-mapped IPv6 address (::ffff:a.b.c.d) into IPv4.
 IpNetwork Unmap(IpNetwork ip) {
   static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -123,14 +112,14 @@ bool TargetPolicy::Allows(const sockaddr* addr, socklen_t len, bool host_listed,
 bool TargetPolicy::AllowsAddress(const IpNetwork& raw, bool host_listed, std::string* why) const {
   const IpNetwork ip = Unmap(raw);
   for (const IpNetwork& net : policy_.deny_networks) {
-    if (Contains(net, ip)) {
+    if (NetworkContains(net, ip)) {
       Say(why, "address " + ip.text + " is in denied network " + net.text);
       return false;
     }
   }
   if (host_listed || policy_.allow_networks.empty()) return true;
   for (const IpNetwork& net : policy_.allow_networks) {
-    if (Contains(net, ip)) return true;
+    if (NetworkContains(net, ip)) return true;
   }
   Say(why, "address " + ip.text + " is in no allowed network");
   return false;

@@ -242,6 +242,32 @@ struct GrpcProbe {
   LabelPairs metadata;  // request metadata (headers)
 };
 
+// IpNetwork is a parsed CIDR ("10.0.0.0/8", "fd00:ec2::254/128"); host bits
+// are zero. A bare IP address is a /32 or /128.
+struct IpNetwork {
+  bool ipv6 = false;
+  std::array<uint8_t, 16> bytes{};  // network order; IPv4 uses the first 4
+  int prefix_length = 0;
+  std::string text;  // as written in the config, for logs and errors
+};
+
+// DefaultLocalNetworks are the networks a path trace counts as the
+// exporter's own side: RFC 1918, shared address space (100.64.0.0/10) and
+// IPv6 unique local addresses (fc00::/7).
+std::vector<IpNetwork> DefaultLocalNetworks();
+
+// PathTrace is a module's `path_on_failure` and its bounds: after a probe
+// fails with reason network or timeout, trace the route to the address it
+// used, to say where the path breaks (collectors/path/path_trace.h).
+struct PathTrace {
+  bool on_failure = false;
+  int max_hops = 30;
+  Duration timeout{2000};          // path_timeout: the trace's own budget
+  int destination_prefix_v4 = 24;  // hops in this prefix of the target are
+  int destination_prefix_v6 = 48;  // the target's own network
+  std::vector<IpNetwork> local_networks = DefaultLocalNetworks();
+};
+
 // AddressSelection is a module's `addresses`, `max_addresses` and
 // `success_when`: probe one address of the target's name (blackbox's way)
 // or every address, concurrently, and what makes such a probe succeed.
@@ -257,6 +283,7 @@ struct Module {
   std::string prober;   // "http", "tcp", "dns", "icmp", "grpc", "unix" or "websocket"
   Duration timeout{0};  // 0 = not set: the scrape deadline alone applies
   AddressSelection addresses;
+  PathTrace path;
   HttpProbe http;            // meaningful when prober == "http"
   TcpProbe tcp;              // ... == "tcp"
   DnsProbe dns;              // ... == "dns"
@@ -358,15 +385,6 @@ struct Placement {
   std::string vantage;            // empty: series carry no vantage label
   size_t configured_targets = 0;  // in the file, before sharding
   size_t control_targets = 0;     // probed by every shard
-};
-
-// IpNetwork is a parsed CIDR ("10.0.0.0/8", "fd00:ec2::254/128"); host bits
-// are zero. A bare IP address is a /32 or /128.
-struct IpNetwork {
-  bool ipv6 = false;
-  std::array<uint8_t, 16> bytes{};  // network order; IPv4 uses the first 4
-  int prefix_length = 0;
-  std::string text;  // as written in the config, for logs and errors
 };
 
 // DefaultDeniedNetworks are the cloud metadata endpoints (AWS, GCP, Azure,

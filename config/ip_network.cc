@@ -6,6 +6,16 @@
 
 namespace outage {
 
+bool NetworkContains(const IpNetwork& net, const IpNetwork& ip) {
+  if (net.ipv6 != ip.ipv6) return false;
+  int bits = net.prefix_length;
+  for (size_t i = 0; bits > 0; ++i, bits -= 8) {
+    const uint8_t mask = bits >= 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - bits));
+    if ((ip.bytes[i] & mask) != net.bytes[i]) return false;
+  }
+  return true;
+}
+
 bool ParseIpAddress(std::string_view text, IpNetwork* out) {
   const std::string s(text);
   IpNetwork n;
@@ -56,6 +66,15 @@ std::string ParseIpNetwork(std::string_view text, IpNetwork* out) {
   n.text = std::string(text);
   *out = n;
   return "";
+}
+
+std::vector<IpNetwork> DefaultLocalNetworks() {
+  std::vector<IpNetwork> out;
+  for (const char* cidr :
+       {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"}) {
+    ParseIpNetwork(cidr, &out.emplace_back());
+  }
+  return out;
 }
 
 }  // namespace outage

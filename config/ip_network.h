@@ -14,6 +14,9 @@ namespace outage {
 // Go's net.ParseCIDR does. Returns "" on success, else a one-line reason.
 std::string ParseIpNetwork(std::string_view text, IpNetwork* out);
 
+// NetworkContains reports whether `ip` (a full-length address) is in `net`.
+bool NetworkContains(const IpNetwork& net, const IpNetwork& ip);
+
 // ParseIpAddress reads a bare IPv4 or IPv6 address (no brackets, no zone)
 // into *out as a full-length network; false when `text` is not one.
 bool ParseIpAddress(std::string_view text, IpNetwork* out);

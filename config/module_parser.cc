@@ -9,6 +9,7 @@
 #include "config/grpc_module_parser.h"
 #include "config/http_module_parser.h"
 #include "config/icmp_module_parser.h"
+#include "config/path_trace_parser.h"
 #include "config/redacted_yaml.h"
 #include "config/tcp_module_parser.h"
 #include "config/unix_module_parser.h"
@@ -66,7 +67,8 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
   const MapEntry* prober = nullptr;
   const MapEntry* timeout = nullptr;
   std::vector<const MapEntry*> sections;
-  std::vector<const MapEntry*> selection;  // addresses, max_addresses, success_when
+  std::vector<const MapEntry*> selection;   // addresses, max_addresses, success_when
+  std::vector<const MapEntry*> path_trace;  // path_on_failure and its bounds
   for (const MapEntry& entry : entries) {
     if (entry.name == "prober") {
       prober = &entry;
@@ -74,6 +76,8 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
       timeout = &entry;
     } else if (IsAddressSelectionKey(entry.name)) {
       selection.push_back(&entry);
+    } else if (IsPathTraceKey(entry.name)) {
+      path_trace.push_back(&entry);
     } else if (SectionParserFor(entry.name) != nullptr) {
       sections.push_back(&entry);
     } else {
@@ -123,7 +127,8 @@ bool ParseModule(YamlReader& reader, const MapEntry& module_entry, Module* modul
     warnings->push_back(path + ": ignoring the section(s) for other probers (" + ignored +
                         "); prober is " + Quote(module->prober));
   }
-  return ParseAddressSelection(reader, selection, *module, &module->addresses);
+  return ParseAddressSelection(reader, selection, *module, &module->addresses) &&
+         ParsePathTrace(reader, path_trace, *module, &module->path);
 }
 
 }  // namespace

@@ -155,9 +155,17 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
     }
   }
   const bool debug = request.Param("debug").value_or("") == "true";
-  const auto timeout = ProbeTimeout(request.Header("X-Prometheus-Scrape-Timeout-Seconds"),
-                                    timeout_offset_, module.timeout);
-  ProbeRequest probe{*target, config, &module, nullptr, SteadyClock::now() + timeout, debug, {}};
+  const std::optional<std::string> header = request.Header("X-Prometheus-Scrape-Timeout-Seconds");
+  const auto timeout = ProbeTimeout(header, timeout_offset_, module.timeout);
+  const auto start = SteadyClock::now();
+  ProbeRequest probe{*target,
+                     config,
+                     &module,
+                     nullptr,
+                     start + timeout,
+                     debug,
+                     {},
+                     start + ProbeTimeout(header, timeout_offset_, std::chrono::milliseconds(0))};
   if (const std::optional<std::string> hostname = request.Param("hostname")) {
     if (auto problem = HostnameProblem(*hostname)) {
       return HttpResponse::Text(400, "Invalid hostname \"" + *hostname + "\": " + *problem + "\n");
@@ -204,12 +212,14 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   // min_interval may share a result another scrape got (or is getting).
   std::vector<ProbeResultCache::Lease> leases;
   leases.reserve(config->targets.size());
+  const auto scrape_deadline =
+      start + ProbeTimeout(header, timeout_offset_, std::chrono::milliseconds(0));
   for (const Target& t : config->targets) {
     const Module& module = config->modules.at(t.module);  // validated on load
     const auto timeout = ProbeTimeout(header, timeout_offset_, module.timeout);
     leases.push_back(diagnosis_->results().Acquire(t, [&] {
-      return engine_->Probe(
-          ProbeRequest{t.target, config, &module, nullptr, start + timeout, false, {}});
+      return engine_->Probe(ProbeRequest{
+          t.target, config, &module, nullptr, start + timeout, false, {}, scrape_deadline});
     }));
   }
   // Status pages are fetched on this thread while the probes run.

@@ -43,6 +43,24 @@ std::string EdgeText(const ProbeResult& result) {
   return "";
 }
 
+// PathText is outage_path_break and outage_path_last_hop in words:
+// "transit, last answer at hop 2", "none (the target answered the trace)";
+// empty when no trace ran.
+std::string PathText(const ProbeResult& result) {
+  std::string segment;
+  double last_hop = 0;
+  for (const Sample& s : result.samples) {
+    if (s.desc == &metric::kPathBreak && s.value == 1 && !s.labels.empty()) {
+      segment = s.labels.front().second;
+    }
+    if (s.desc == &metric::kPathLastHop) last_hop = s.value;
+  }
+  if (segment.empty()) return "";
+  if (segment == "none") return "none (the target answered the trace)";
+  if (last_hop == 0) return segment + ", no hop answered";
+  return segment + ", last answer at hop " + std::to_string(static_cast<int>(last_hop));
+}
+
 }  // namespace
 
 std::string ProbeHistory::Key(const std::string& target, const std::string& module) {
@@ -61,6 +79,7 @@ uint64_t ProbeHistory::Record(const std::string& target, const std::string& modu
   record->duration_seconds = result.duration_seconds;
   record->cert_expiry_seconds = CertExpiry(result);
   record->edge = EdgeText(result);
+  record->path_break = PathText(result);
   record->addresses = result.addresses;
   record->log = CutLog(result.log.Text());  // formatted outside the lock
 

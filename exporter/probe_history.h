@@ -39,6 +39,9 @@ struct ProbeRecord {
   double duration_seconds = 0;
   std::optional<double> cert_expiry_seconds;  // unix time; TLS probes only
   std::string edge;  // CDN and edge site that answered ("fastly FRA"); "" if none
+  // Where a path trace after the failure found the path broken ("transit,
+  // last answer at hop 2"); "" when none ran.
+  std::string path_break;
   std::optional<AddressTally> addresses;  // addresses: all
   std::string log;                        // ProbeLog::Text(), cut to kMaxLogBytes
 };

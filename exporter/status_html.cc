@@ -157,8 +157,8 @@ void AppendVendorLine(const ServiceReport& s, const std::vector<StatusPageView>&
 }
 
 // ReasonCell says why the latest probe failed, how many of its addresses
-// fail ("3 of 8 addresses failing (tls)") and which edge answered; a dash
-// when there is nothing to say.
+// fail ("3 of 8 addresses failing (tls)"), which edge answered and where a
+// path trace found the path broken; a dash when there is nothing to say.
 std::string ReasonCell(const ProbeRecord* latest) {
   if (latest == nullptr) return "\u2014";
   std::vector<std::string> parts;
@@ -174,6 +174,10 @@ std::string ReasonCell(const ProbeRecord* latest) {
   }
   if (!latest->edge.empty()) {
     parts.push_back("<small class=\"edge\">edge: " + HtmlEscape(latest->edge) + "</small>");
+  }
+  if (!latest->path_break.empty()) {
+    parts.push_back("<small class=\"path\">path breaks: " + HtmlEscape(latest->path_break) +
+                    "</small>");
   }
   if (parts.empty()) return "\u2014";
   std::string cell = parts.front();

@@ -339,5 +339,34 @@ targets:
   EXPECT_FALSE(c.targets[1].objective.has_value());
 }
 
+TEST(GoodConfigTest, PathTraceKeys) {
+  const LoadedConfig loaded = ExpectLoaded(LoadConfigString(R"yaml(
+modules:
+  traced:
+    prober: http
+    path_on_failure: true
+    max_hops: 12
+    path_timeout: 1500ms
+    path_destination_prefix: {ip4: 20, ip6: 32}
+    path_local_networks: [10.0.0.0/8, "fd00::/8"]
+  plain:
+    prober: tcp
+)yaml",
+                                                            "inline"));
+  const PathTrace& traced = loaded.config->modules.at("traced").path;
+  EXPECT_TRUE(traced.on_failure);
+  EXPECT_EQ(traced.max_hops, 12);
+  EXPECT_EQ(traced.timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(traced.destination_prefix_v4, 20);
+  EXPECT_EQ(traced.destination_prefix_v6, 32);
+  ASSERT_EQ(traced.local_networks.size(), 2u);
+  EXPECT_EQ(traced.local_networks[1].text, "fd00::/8");
+  const PathTrace& plain = loaded.config->modules.at("plain").path;
+  EXPECT_FALSE(plain.on_failure);
+  EXPECT_EQ(plain.max_hops, 30);
+  EXPECT_EQ(plain.timeout, std::chrono::seconds(2));
+  EXPECT_EQ(plain.local_networks.size(), 5u) << "RFC 1918, 100.64/10, fc00::/7";
+}
+
 }  // namespace
 }  // namespace outage

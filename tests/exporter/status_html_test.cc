@@ -82,6 +82,22 @@ TEST(StatusHtmlTest, ReasonCellSaysHowManyAddressesFailAndWhichEdgeAnswered) {
                                    "<small class=\"edge\">edge: fastly FRA</small></td>"));
 }
 
+TEST(StatusHtmlTest, ReasonCellSaysWhereThePathBreaks) {
+  StatusFixture f;
+  f.AddTarget("https://api.example/", "api", OutageState::kDown, std::nullopt);
+  ProbeResult r;
+  r.success = false;
+  r.reason = FailureReason::kTimeout;
+  r.Add(metric::kPathHops, 2);
+  r.Add(metric::kPathLastHop, 2);
+  for (const char* s : {"local", "transit", "destination", "none"}) {
+    r.Add(metric::kPathBreak, {{"segment", s}}, std::string(s) == "transit" ? 1 : 0);
+  }
+  f.RecordLast(r);
+  EXPECT_THAT(Render(f), HasSubstr("<code>timeout</code> <small class=\"path\">path breaks: "
+                                   "transit, last answer at hop 2</small></td>"));
+}
+
 TEST(StatusHtmlTest, ASucceedingProbeWithFailingAddressesSaysSo) {
   StatusFixture f;
   f.AddTarget("https://api.example/", "api", OutageState::kDegraded, std::nullopt);
