@@ -130,7 +130,7 @@ std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
                       {{"target", result.peer_ip}, {"max_hops", std::to_string(path.max_hops)}});
       const std::string ip = result.peer_ip;
       tracer_.Start(ip, path, std::min(scrape_deadline, now + path.timeout),
-                    [finish, result = std::move(result)](PathReport report) mutable {
+                    [finish, result = std::move(result)](const PathReport& report) mutable {
                       AddPath(report, &result);
                       finish(std::move(result));
                     });
