@@ -81,19 +81,28 @@ void AddPath(const PathReport& report, ProbeResult* result) {
 std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
   auto promise = std::make_shared<std::promise<ProbeResult>>();
   std::future<ProbeResult> future = promise->get_future();
+  Probe(std::move(request),
+        [promise](ProbeResult result) { promise->set_value(std::move(result)); });
+  return future;
+}
+
+void ProbeEngine::Probe(ProbeRequest request, ProbeDone on_done) {
   auto it = probers_.find(request.module->prober);
   if (it == probers_.end()) {
     ProbeResult result;
     result.Fail(FailureReason::kProtocol);
     result.log.Error("Prober is not built", {{"prober", request.module->prober}});
-    promise->set_value(std::move(result));
-    return future;
+    on_done(std::move(result));
+    return;
   }
   Prober* prober = it->second.get();
   in_flight_.fetch_add(1, std::memory_order_relaxed);
-  loop_.Post([this, prober, promise, request = std::move(request)]() mutable {
+  loop_.Post([this, prober, on_done = std::move(on_done), request = std::move(request)]() mutable {
     const auto start = std::chrono::steady_clock::now();
-    auto finish = [this, promise, start](ProbeResult result) {
+    // One owner for on_done: `finish` is copied into the path trace's
+    // callback, and exactly one copy of it runs.
+    auto finish = [this, on_done = std::make_shared<ProbeDone>(std::move(on_done)),
+                   start](ProbeResult result) {
       result.duration_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const std::string duration = std::to_string(result.duration_seconds);
@@ -104,7 +113,7 @@ std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
                                           {"duration_seconds", duration}});
       }
       in_flight_.fetch_sub(1, std::memory_order_relaxed);
-      promise->set_value(std::move(result));
+      (*on_done)(std::move(result));
     };
     // After a failure the path may say where it broke, within the scrape's
     // deadline (the module and its config are kept alive by `keep`).
@@ -147,11 +156,9 @@ std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
       ProbeResult result;
       result.Fail(FailureReason::kProtocol);
       result.log.Error("Internal error starting probe", {{"err", e.what()}});
-      in_flight_.fetch_sub(1, std::memory_order_relaxed);
-      promise->set_value(std::move(result));
+      finish(std::move(result));
     }
   });
-  return future;
 }
 
 void ProbeEngine::CancelAll() {

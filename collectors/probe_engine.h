@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -31,8 +32,17 @@ class ProbeEngine {
   // nullptr when that prober is not built.
   const Prober* FindProber(std::string_view name) const;
 
-  // Probe starts `request` on the loop; the future is always fulfilled, by
-  // the deadline or shortly after. The module's prober must exist.
+  // ProbeDone receives a finished probe's result, exactly once, on the
+  // loop thread (or at once, on the caller's thread, when the module's
+  // prober is not built). It must be quick and must not block: every other
+  // probe waits while it runs.
+  using ProbeDone = std::function<void(ProbeResult)>;
+
+  // Probe starts `request` on the loop and calls `done` with its result by
+  // the deadline or shortly after. No thread waits for it.
+  void Probe(ProbeRequest request, ProbeDone done);
+  // Probe is the blocking form for callers that have a thread to spare: the
+  // future is always fulfilled, by the deadline or shortly after.
   std::future<ProbeResult> Probe(ProbeRequest request);
 
   // CancelAll ends every running probe now (used on shutdown).

@@ -6,7 +6,6 @@
 
 #include "config/duration.h"
 #include "exporter/build_info.h"
-#include "exporter/probe_limiter.h"
 
 namespace outage {
 
@@ -73,13 +72,11 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
                  "Level at which each /probe's own log lines are written to this log: debug, "
                  "info, warn, error (--log.level still applies)");
   app.add_option("--web.threads", flags.web_threads,
-                 "HTTP worker threads, i.e. requests served at once (default: "
-                 "--probe.max-concurrent + 16)")
-      ->check(CLI::Range(1, 4096))
-      ->default_str("");  // derived after parsing; the text above says how
+                 "HTTP worker threads at most, for /metrics, the status page and the API "
+                 "(/probe and health checks need none)")
+      ->check(CLI::Range(1, 4096));
   app.add_option("--probe.max-concurrent", flags.probe_max_concurrent,
-                 "/probe requests running at once; more answer 503 at once. --web.threads "
-                 "defaults to this plus 16, kept free for /metrics and health checks")
+                 "/probe requests running at once; more answer 503 at once")
       ->check(CLI::Range(1, 4000));
   app.add_option("--web.max-connections", flags.web_max_connections,
                  "Open HTTP connections at most; past it the oldest idle keep-alive connection "
@@ -126,9 +123,6 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
     return FlagsOutcome{std::nullopt, 1, std::string("outage_exporter: ") + e.what() + "\n"};
   }
   if (version) return FlagsOutcome{std::nullopt, 0, VersionText()};
-  if (app.count("--web.threads") == 0) {
-    flags.web_threads = flags.probe_max_concurrent + kReservedWebThreads;
-  }
 
   auto offset = ParseSeconds(timeout_offset);
   if (!offset) {

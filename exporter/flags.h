@@ -29,9 +29,9 @@ struct Flags {
   // --log.prober (blackbox 0.25+): the level at which each /probe's own log
   // lines are written to the process log; --log.level still filters them.
   LogLevel log_prober = LogLevel::kDebug;
-  // Worker threads; when --web.threads is not given, probe_max_concurrent +
-  // kReservedWebThreads (see exporter/probe_limiter.h).
-  int web_threads = 256 + 16;
+  // Worker threads at most, for the routes that run on workers (/metrics,
+  // the status page, the API; /probe and the health checks need none).
+  int web_threads = 16;
   std::string web_config_file;  // empty: plain HTTP, no auth
   // --web.max-connections: open HTTP connections at most; 0 sizes it to the
   // file descriptor limit at start (DefaultMaxConnections in main.cc).

@@ -76,8 +76,8 @@ void Handlers::Register(HttpServer* server, const WebPaths& paths) {
   cheap.on_event_thread = true;
   RouteOptions probe;
   if (limiter_ != nullptr) {
-    // Over the cap, the listener answers at once, before the request waits
-    // for a worker; the caller (Prometheus) retries next scrape.
+    // Over the cap, the listener answers at once, on its event thread; the
+    // caller (Prometheus) retries next scrape.
     probe.gate = [limiter = limiter_](HttpRequest* request) -> std::optional<HttpResponse> {
       auto slot = std::make_shared<ProbeLimiter::Slot>(limiter->TryAcquire());
       if (!slot->admitted()) {
@@ -88,8 +88,9 @@ void Handlers::Register(HttpServer* server, const WebPaths& paths) {
       return std::nullopt;
     };
   }
-  route(
-      "/probe", [this](const HttpRequest& r) { return Probe(r); }, probe);
+  server->HandleAsync(
+      paths.Route("/probe"),
+      [this](const HttpRequest& r, const HttpResponder& respond) { Probe(r, respond); }, probe);
   route("/metrics", [this](const HttpRequest& r) { return Metrics(r); });
   route(
       "/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "Healthy\n"); }, cheap);
@@ -121,7 +122,14 @@ void Handlers::Register(HttpServer* server, const WebPaths& paths) {
   server->Handle(paths.route_prefix.substr(0, paths.route_prefix.size() - 1), to_status_page);
 }
 
-HttpResponse Handlers::Probe(const HttpRequest& request) {
+void Handlers::Probe(const HttpRequest& request, const HttpResponder& respond) {
+  if (std::optional<HttpResponse> refused = StartProbe(request, respond)) {
+    respond.Send(std::move(*refused));
+  }
+}
+
+std::optional<HttpResponse> Handlers::StartProbe(const HttpRequest& request,
+                                                 const HttpResponder& respond) {
   const std::optional<std::string> target = request.Param("target");
   if (!target || target->empty()) {
     return HttpResponse::Text(400, "Target parameter is missing\n");
@@ -175,11 +183,22 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
     if (probe.request_module == nullptr) return HttpResponse::Text(400, conflict + "\n");
     probe.module = probe.request_module.get();
   }
-  ProbeResult result = engine_->Probe(std::move(probe)).get();
-  history_->Record(*target, module_name, result, diagnosis_->clock().Now(), false);
+  // The answer is made on the engine's loop thread when the probe ends; no
+  // thread waits for it meanwhile. `config` keeps `module` alive.
+  engine_->Probe(std::move(probe), [this, respond, target = *target, module_name, config,
+                                    module = &module, debug, timeout](ProbeResult result) {
+    respond.Send(ProbeAnswer(target, module_name, *module, debug, timeout, result));
+  });
+  return std::nullopt;
+}
 
+HttpResponse Handlers::ProbeAnswer(const std::string& target, const std::string& module_name,
+                                   const Module& module, bool debug,
+                                   std::chrono::milliseconds timeout,
+                                   const ProbeResult& result) const {
+  history_->Record(target, module_name, result, diagnosis_->clock().Now(), false);
   Log().Debug(result.success ? "Probe succeeded" : "Probe failed",
-              {{"target", RedactUrlPassword(*target)},
+              {{"target", RedactUrlPassword(target)},
                {"module", module_name},
                {"reason", std::string(FailureReasonName(result.success ? FailureReason::kNone
                                                                        : result.reason))},
@@ -187,7 +206,7 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
   if (Log().Enabled(prober_log_level_)) {
     for (const std::string& line : result.log.lines()) {
       Log().Log(prober_log_level_, "Probe log line",
-                {{"module", module_name}, {"target", RedactUrlPassword(*target)}, {"line", line}});
+                {{"module", module_name}, {"target", RedactUrlPassword(target)}, {"line", line}});
     }
   }
   FamilySet families;

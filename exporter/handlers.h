@@ -2,7 +2,8 @@
 // /-/reload, /config, the status page /, /logs and /api/v1/status. Each
 // handler is a plain function of the request.
 //
-// Thread-safe: handlers run concurrently on the server's worker threads.
+// Thread-safe: handlers run concurrently on the server's worker threads; a
+// /probe answer is made on the probe engine's loop thread.
 #pragma once
 
 #include <atomic>
@@ -60,7 +61,10 @@ class Handlers {
     incident_overview_ = std::move(overview);
   }
 
-  HttpResponse Probe(const HttpRequest& request);
+  // Probe starts the probe `request` asks for and answers through `respond`
+  // when it ends (on the engine's loop thread); a bad request is answered at
+  // once.
+  void Probe(const HttpRequest& request, const HttpResponder& respond);
   HttpResponse Metrics(const HttpRequest& request);
   HttpResponse Reload(const HttpRequest& request);
   HttpResponse ShowConfig(const HttpRequest& request);
@@ -69,6 +73,13 @@ class Handlers {
   HttpResponse StatusApi(const HttpRequest& request);
 
  private:
+  // StartProbe checks `request` and starts its probe; returns the answer
+  // when the request is refused instead.
+  std::optional<HttpResponse> StartProbe(const HttpRequest& request, const HttpResponder& respond);
+  // ProbeAnswer records a finished /probe and renders its answer.
+  HttpResponse ProbeAnswer(const std::string& target, const std::string& module_name,
+                           const Module& module, bool debug, std::chrono::milliseconds timeout,
+                           const ProbeResult& result) const;
   void AddSelfMetrics(FamilySet* out) const;
   StatusReport Report() const;
 

@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <atomic>
+
 namespace outage {
 namespace {
 
@@ -101,6 +103,29 @@ const char* StatusText(int status) {
     default:
       return "Unknown";
   }
+}
+
+struct HttpResponder::State {
+  explicit State(SendFn fn) : send(std::move(fn)) {}
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  ~State() {
+    if (sent.exchange(true)) return;
+    try {
+      send(HttpResponse::Text(500, "internal error: the request was dropped unanswered\n"));
+    } catch (...) {  // a destructor must not throw; the connection times out instead
+    }
+  }
+
+  SendFn send;
+  std::atomic<bool> sent{false};
+};
+
+HttpResponder::HttpResponder(SendFn send) : state_(std::make_shared<State>(std::move(send))) {}
+
+void HttpResponder::Send(HttpResponse response) const {
+  if (state_->sent.exchange(true)) return;
+  state_->send(std::move(response));
 }
 
 }  // namespace outage

@@ -71,6 +71,31 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// HttpResponder sends the answer of a request whose handler finishes later,
+// from whatever thread finishes it (an asynchronous route: a /probe answers
+// when its probe ends, and no thread waits for it meanwhile). Copies share
+// one answer: the first Send is sent and later ones are ignored. When every
+// copy is gone unsent, the client gets a 500, so a lost callback never
+// leaves a connection hanging.
+//
+// Thread-safe: Send from any thread.
+class HttpResponder {
+ public:
+  using SendFn = std::function<void(HttpResponse)>;
+  explicit HttpResponder(SendFn send);
+  void Send(HttpResponse response) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// AsyncHttpHandler starts answering `request` and returns at once; the
+// answer goes to `respond`. It runs on the listener's event thread (or a
+// worker, after basic auth), so what it does before returning must be cheap
+// and must never block.
+using AsyncHttpHandler = std::function<void(HttpRequest request, HttpResponder respond)>;
+
 // DecodeQueryComponent decodes one form-encoded query name or value: %XX
 // escapes and '+' for a space. A malformed escape is kept as it is.
 std::string DecodeQueryComponent(std::string_view text);

@@ -7,7 +7,6 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -23,12 +22,12 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <utility>
 
 #include "exporter/http_request_head.h"
+#include "exporter/http_wire.h"
 #include "exporter/logger.h"
 #include "exporter/web_config_watch.h"
 #include "exporter/worker_pool.h"
@@ -59,8 +58,6 @@ constexpr std::array<const char*, 10> kReasonNames = {
     "head_timeout",  "head_too_large", "limit", "client", "idle_timeout",
     "write_timeout", "bad_request",    "body",  "done",   "shutdown"};
 
-// Bodies up to this size go out in the same write as the head.
-constexpr size_t kCoalesceBodyBytes = 64 * 1024;
 // A read takes at most this much from a socket at a time.
 constexpr size_t kReadChunk = 16 * 1024;
 // How often deadlines are checked; also epoll_wait's longest sleep.
@@ -98,90 +95,9 @@ bool Allows(const std::string& methods, const std::string& method) {
   return false;
 }
 
-std::string HttpDate() {
-  char date[64];
-  const time_t now = time(nullptr);
-  tm utc{};
-  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &utc));
-  return date;
-}
-
-// BodyStream is a streamed body on its way out: the handler's producer and
-// how its slices are framed. Shared by the connection and the worker making
-// the next slice, so either may finish first.
-struct BodyStream {
-  std::function<bool(std::string* out)> next;
-  bool chunked = true;  // HTTP/1.1; HTTP/1.0 ends the body by closing
-
-  // Frame wraps one slice for the wire.
-  std::string Frame(std::string slice) const {
-    if (!chunked) return slice;
-    char size[24];
-    const int n = std::snprintf(size, sizeof size, "%zx\r\n", slice.size());
-    std::string framed;
-    framed.reserve(slice.size() + static_cast<size_t>(n) + 2);
-    framed.append(size, static_cast<size_t>(n)).append(slice).append("\r\n");
-    return framed;
-  }
-};
-
-// Wire is a response ready to send: its bytes, and for a streamed body what
-// produces the rest.
-struct Wire {
-  std::deque<std::string> pieces;
-  std::shared_ptr<BodyStream> stream;
-};
-
-// KeepsAlive reports whether the connection can carry another request
-// after `response`: an HTTP/1.0 streamed body ends by closing it.
-bool KeepsAlive(const HttpResponse& response, bool http10, bool keep_alive) {
-  return keep_alive && !(http10 && response.body_stream);
-}
-
-// Serialize renders `response` for the wire: the head and a small body as
-// one piece (one write), a large body as a piece of its own, a streamed
-// body as the producer of the rest. `keep_alive` comes from KeepsAlive.
-Wire Serialize(HttpResponse response, bool http10, bool keep_alive, bool head_only) {
-  const bool streamed = static_cast<bool>(response.body_stream);
-  const size_t length = response.body.size();
-  std::string out;
-  const bool coalesce = !head_only && !streamed && length <= kCoalesceBodyBytes;
-  out.reserve(256 + (coalesce ? length : 0));
-  out.append(http10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(std::to_string(response.status));
-  out.append(" ").append(StatusText(response.status)).append("\r\n");
-  out.append("Date: ").append(HttpDate()).append("\r\n");
-  out.append("Connection: ").append(keep_alive ? "keep-alive" : "close").append("\r\n");
-  out.append("Content-Type: ").append(response.content_type).append("\r\n");
-  if (!streamed) {
-    out.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
-  } else if (!http10) {
-    out.append("Transfer-Encoding: chunked\r\n");
-  }
-  for (const auto& [name, value] : response.headers) {
-    out.append(name).append(": ").append(value).append("\r\n");
-  }
-  out.append("\r\n");
-  Wire wire;
-  if (head_only) {
-    wire.pieces.push_back(std::move(out));
-  } else if (coalesce) {
-    out.append(response.body);
-    wire.pieces.push_back(std::move(out));
-  } else if (!streamed) {
-    wire.pieces.push_back(std::move(out));
-    wire.pieces.push_back(std::move(response.body));
-  } else {
-    wire.stream = std::make_shared<BodyStream>();
-    wire.stream->next = std::move(response.body_stream);
-    wire.stream->chunked = !http10;
-    wire.pieces.push_back(std::move(out));
-    if (!response.body.empty()) wire.pieces.push_back(wire.stream->Frame(std::move(response.body)));
-  }
-  return wire;
-}
-
 struct Route {
-  HttpHandler handler;
+  HttpHandler handler;  // one of handler and async is set
+  AsyncHttpHandler async;
   RouteOptions options;
   prometheus::Histogram* duration = nullptr;  // owned by the registry
 };
@@ -208,26 +124,55 @@ struct Connection {
   Clock::time_point since;     // entered the current state
 };
 
-// Job is one complete request on its way to a worker.
-struct Job {
+// Reply is where a request's answer goes and how it is framed.
+struct Reply {
   uint64_t connection = 0;
-  HttpRequest request;
   const Route* route = nullptr;  // null: no such path (404 after auth)
+  // The route's duration histogram; an answer may outlive `route`.
+  prometheus::Histogram* duration = nullptr;
   bool http10 = false;
   bool keep_alive = true;
+  bool head_only = false;
   Clock::time_point start;
 };
 
-// Done is a worker's answer, or the next slice of a streamed body, on its
-// way back to the event thread.
-struct Done {
-  uint64_t connection = 0;
-  Wire wire;
-  bool keep_alive = true;
-  bool slice = false;         // wire.pieces continue the body being sent
-  bool stream_end = false;    // ... and end it
-  bool stream_error = false;  // the producer threw: the body cannot be completed
+// Job is one complete request on its way to a worker.
+struct Job {
+  HttpRequest request;
+  Reply reply;
 };
+
+// Deliver is the last step of every request a handler answered, on
+// whichever thread answered it: its duration, freeing what the gate
+// reserved, and the answer on its way to the event thread.
+void Deliver(AnswerQueue* answers, const Reply& reply, std::shared_ptr<void> admission,
+             HttpResponse response) {
+  // What the gate reserved is free before the client can see the answer and
+  // ask again (one client looping on /probe at the cap must never see 503).
+  admission.reset();
+  Done done;
+  done.connection = reply.connection;
+  done.duration = reply.duration;
+  done.seconds = std::chrono::duration<double>(Clock::now() - reply.start).count();
+  done.keep_alive = KeepsAlive(response, reply.http10, reply.keep_alive);
+  done.wire = Serialize(std::move(response), reply.http10, done.keep_alive, reply.head_only);
+  answers->Push(std::move(done));
+}
+
+// HandlerFailed answers a handler that threw; call it inside a catch
+// block. Every handler is an exception boundary: one bad request never
+// takes the server down.
+HttpResponse HandlerFailed(const std::string& path) {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    Log().Error("Handler failed", {{"path", path}, {"err", e.what()}});
+    return HttpResponse::Text(500, std::string("internal error: ") + e.what() + "\n");
+  } catch (...) {
+    Log().Error("Handler failed", {{"path", path}, {"err", "unknown exception"}});
+    return HttpResponse::Text(500, "internal error\n");
+  }
+}
 
 }  // namespace
 
@@ -241,9 +186,10 @@ class HttpServer::Loop {
   }
   ~Loop() { Stop(); }
 
-  void Handle(std::string path, HttpHandler handler, RouteOptions options) {
+  void Handle(std::string path, HttpHandler handler, AsyncHttpHandler async, RouteOptions options) {
     Route& route = routes_[path];
     route.handler = std::move(handler);
+    route.async = std::move(async);
     route.options = std::move(options);
     route.duration = &durations_->Add(
         {{"handler", path}}, prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.025, 0.1, 0.25,
@@ -283,9 +229,10 @@ class HttpServer::Loop {
   void Watch(Connection* c, uint32_t events);
   void Unwatch(Connection* c);
   void Close(Connection* c, CloseReason reason);
-  void Wake();
   // RunJob runs on a worker: auth, method check and the handler.
   void RunJob(Job job);
+  // StartAsync hands `request` to its route's asynchronous handler.
+  void StartAsync(HttpRequest request, const Reply& reply);
   // FindRoute is the exact route for `path`, else the longest subtree
   // route above it; null when none.
   const Route* FindRoute(const std::string& path) const;
@@ -296,7 +243,9 @@ class HttpServer::Loop {
   SSL_CTX* ssl_ctx_ = nullptr;
 
   int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  // answers_ brings answers, and slices of streamed bodies, back from other
+  // threads; shared with every responder still out.
+  std::shared_ptr<AnswerQueue> answers_;
   std::vector<int> listeners_;
   bool listening_paused_ = false;
   Clock::time_point resume_listening_;
@@ -310,8 +259,6 @@ class HttpServer::Loop {
   Clock::time_point drain_deadline_;
 
   std::atomic<bool> stop_requested_{false};
-  std::mutex done_mu_;
-  std::vector<Done> done_;  // guarded by done_mu_
 
   // Metrics, read by AddMetrics from any thread.
   std::array<std::atomic<int64_t>, 3> by_state_{};
@@ -347,11 +294,11 @@ std::optional<std::string> HttpServer::Loop::Start(const std::vector<ListenAddre
     ports->push_back(port);
   }
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  answers_ = std::make_shared<AnswerQueue>();
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = kWakeTag;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, answers_->fd(), &ev);
   for (size_t i = 0; i < listeners_.size(); ++i) {
     ev.data.u64 = i;
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listeners_[i], &ev);
@@ -364,25 +311,21 @@ std::optional<std::string> HttpServer::Loop::Start(const std::vector<ListenAddre
 void HttpServer::Loop::Stop() {
   if (thread_.joinable()) {
     stop_requested_.store(true);
-    Wake();
+    answers_->Wake();
     thread_.join();
   }
   if (workers_) workers_->Stop();  // handlers still running finish first
+  // Answers still to come (probes that outlive the drain) are dropped.
+  if (answers_) answers_->Close();
   while (!connections_.empty()) {
     Close(connections_.begin()->second.get(), CloseReason::kShutdown);
   }
   for (int fd : listeners_) close(fd);
   listeners_.clear();
-  if (wake_fd_ >= 0) close(wake_fd_);
   if (epoll_fd_ >= 0) close(epoll_fd_);
-  wake_fd_ = epoll_fd_ = -1;
+  epoll_fd_ = -1;
   if (ssl_ctx_ != nullptr) SSL_CTX_free(ssl_ctx_);
   ssl_ctx_ = nullptr;
-}
-
-void HttpServer::Loop::Wake() {
-  const uint64_t one = 1;
-  [[maybe_unused]] const ssize_t n = write(wake_fd_, &one, sizeof one);
 }
 
 void HttpServer::Loop::Run() {
@@ -394,8 +337,6 @@ void HttpServer::Loop::Run() {
     for (int i = 0; i < n; ++i) {
       const uint64_t tag = events[i].data.u64;
       if (tag == kWakeTag) {
-        uint64_t count = 0;
-        [[maybe_unused]] const ssize_t r = read(wake_fd_, &count, sizeof count);
         TakeDone();
       } else if (tag < kFirstConnectionId) {
         Accept(static_cast<size_t>(tag));
@@ -645,20 +586,37 @@ void HttpServer::Loop::Dispatch(Connection* c, RequestHead head) {
     route->duration->Observe(std::chrono::duration<double>(Clock::now() - start).count());
     return Answer(c, std::move(response), head.http10, head.keep_alive, head_only);
   }
-  if (route != nullptr && route->options.gate && !auth &&
-      Allows(route->options.methods, request.method)) {
-    const auto start = Clock::now();
+  const Reply reply{c->id,       route,           route != nullptr ? route->duration : nullptr,
+                    head.http10, head.keep_alive, head_only,
+                    Clock::now()};
+  const bool admitted = route != nullptr && !auth && Allows(route->options.methods, request.method);
+  if (admitted && route->options.gate) {
     if (std::optional<HttpResponse> refused = route->options.gate(&head.request)) {
-      route->duration->Observe(std::chrono::duration<double>(Clock::now() - start).count());
+      route->duration->Observe(std::chrono::duration<double>(Clock::now() - reply.start).count());
       return Answer(c, std::move(*refused), head.http10, head.keep_alive, head_only);
     }
   }
-  // The worker answers; the connection waits without reading further (one
-  // request at a time) and outside the epoll set, so a hang-up cannot spin.
+  // The handler answers later; the connection waits without reading further
+  // (one request at a time) and outside the epoll set, so a hang-up cannot
+  // spin.
   Unwatch(c);
   SetState(c, ConnState::kHandling, Clock::time_point::max());
-  Job job{c->id, std::move(head.request), route, head.http10, head.keep_alive, Clock::now()};
-  workers_->Submit([this, job = std::move(job)]() mutable { RunJob(std::move(job)); });
+  if (admitted && route->async) return StartAsync(std::move(head.request), reply);
+  workers_->Submit(
+      [this, job = Job{std::move(head.request), reply}]() mutable { RunJob(std::move(job)); });
+}
+
+void HttpServer::Loop::StartAsync(HttpRequest request, const Reply& reply) {
+  HttpResponder respond([answers = answers_, reply,
+                         admission = std::move(request.admission)](HttpResponse response) mutable {
+    Deliver(answers.get(), reply, std::move(admission), std::move(response));
+  });
+  const std::string path = request.path;
+  try {
+    reply.route->async(std::move(request), respond);
+  } catch (...) {
+    respond.Send(HandlerFailed(path));
+  }
 }
 
 const Route* HttpServer::Loop::FindRoute(const std::string& path) const {
@@ -676,7 +634,8 @@ const Route* HttpServer::Loop::FindRoute(const std::string& path) const {
 }
 
 void HttpServer::Loop::RunJob(Job job) {
-  const HttpRequest& request = job.request;
+  HttpRequest& request = job.request;
+  const Route* route = job.reply.route;
   HttpResponse response;
   try {
     // Basic auth, when configured, guards every path (as the
@@ -686,56 +645,33 @@ void HttpServer::Loop::RunJob(Job job) {
         !web->auth->Check(request.Header("Authorization"))) {
       response = HttpResponse::Text(401, "Unauthorized\n");
       response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"outage_exporter\"");
-    } else if (job.route == nullptr) {
+    } else if (route == nullptr) {
       response = HttpResponse::Text(404, "404 page not found\n");
     } else if (request.method == "OPTIONS") {
       response = HttpResponse::Text(204, "");
-      response.headers.emplace_back("Allow", job.route->options.methods + ", OPTIONS");
-    } else if (!Allows(job.route->options.methods, request.method)) {
-      response = HttpResponse::Text(405, "Only " + job.route->options.methods + " allowed here\n");
-      response.headers.emplace_back("Allow", job.route->options.methods);
+      response.headers.emplace_back("Allow", route->options.methods + ", OPTIONS");
+    } else if (!Allows(route->options.methods, request.method)) {
+      response = HttpResponse::Text(405, "Only " + route->options.methods + " allowed here\n");
+      response.headers.emplace_back("Allow", route->options.methods);
     } else if (std::optional<HttpResponse> refused =
-                   job.route->options.gate && job.request.admission == nullptr
-                       ? job.route->options.gate(&job.request)
+                   route->options.gate && request.admission == nullptr
+                       ? route->options.gate(&request)
                        : std::nullopt) {
       response = std::move(*refused);
+    } else if (route->async) {
+      return StartAsync(std::move(request), job.reply);
     } else {
-      response = job.route->handler(request);
+      response = route->handler(request);
     }
-  } catch (const std::exception& e) {
-    // Every handler is an exception boundary: one bad request never takes
-    // the server down.
-    Log().Error("Handler failed", {{"path", request.path}, {"err", e.what()}});
-    response = HttpResponse::Text(500, std::string("internal error: ") + e.what() + "\n");
   } catch (...) {
-    Log().Error("Handler failed", {{"path", request.path}, {"err", "unknown exception"}});
-    response = HttpResponse::Text(500, "internal error\n");
+    response = HandlerFailed(request.path);
   }
-  if (job.route != nullptr) {
-    job.route->duration->Observe(std::chrono::duration<double>(Clock::now() - job.start).count());
-  }
-  // What the gate reserved is free before the client can see the answer and
-  // ask again (one client looping on /probe at the cap must never see 503).
-  job.request.admission.reset();
-  const bool keep_alive = KeepsAlive(response, job.http10, job.keep_alive);
-  Done done;
-  done.connection = job.connection;
-  done.wire = Serialize(std::move(response), job.http10, keep_alive, request.method == "HEAD");
-  done.keep_alive = keep_alive;
-  {
-    std::lock_guard<std::mutex> lock(done_mu_);
-    done_.push_back(std::move(done));
-  }
-  Wake();
+  Deliver(answers_.get(), job.reply, std::move(request.admission), std::move(response));
 }
 
 void HttpServer::Loop::TakeDone() {
-  std::vector<Done> done;
-  {
-    std::lock_guard<std::mutex> lock(done_mu_);
-    done.swap(done_);
-  }
-  for (Done& d : done) {
+  for (Done& d : answers_->Take()) {
+    if (d.duration != nullptr) d.duration->Observe(d.seconds);
     auto it = connections_.find(d.connection);
     if (it == connections_.end()) continue;  // closed meanwhile; a slice's stream ends here
     if (d.slice) {
@@ -835,7 +771,7 @@ void HttpServer::Loop::Flush(Connection* c) {
 
 void HttpServer::Loop::RequestSlice(Connection* c) {
   c->slice_pending = true;
-  workers_->Submit([this, id = c->id, stream = c->stream] {
+  workers_->Submit([answers = answers_, id = c->id, stream = c->stream] {
     Done done;
     done.connection = id;
     done.slice = true;
@@ -854,11 +790,7 @@ void HttpServer::Loop::RequestSlice(Connection* c) {
       Log().Error("Streamed body failed", {{"err", "unknown exception"}});
       done.stream_error = true;
     }
-    {
-      std::lock_guard<std::mutex> lock(done_mu_);
-      done_.push_back(std::move(done));
-    }
-    Wake();
+    answers->Push(std::move(done));
   });
 }
 
@@ -914,7 +846,11 @@ HttpServer::HttpServer() : loop_(std::make_unique<Loop>()) {}
 HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Handle(std::string path, HttpHandler handler, RouteOptions options) {
-  loop_->Handle(std::move(path), std::move(handler), std::move(options));
+  loop_->Handle(std::move(path), std::move(handler), nullptr, std::move(options));
+}
+
+void HttpServer::HandleAsync(std::string path, AsyncHttpHandler handler, RouteOptions options) {
+  loop_->Handle(std::move(path), nullptr, std::move(handler), std::move(options));
 }
 
 std::optional<std::string> HttpServer::Start(const std::vector<ListenAddress>& addresses,

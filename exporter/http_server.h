@@ -1,14 +1,16 @@
 // HttpServer: the exporter's HTTP/1.1 listener (plain or TLS). One event
 // thread (epoll) accepts connections, runs TLS handshakes and reads request
 // heads, so a connection costs no thread however long it stays silent, slow
-// or idle; only complete requests reach a handler, on a fixed pool of worker
-// threads, or on the event thread itself for routes that never block
-// (/-/healthy, /-/ready). Every connection is bounded: head size (16 KiB,
+// or idle; only complete requests reach a handler: on a pool of worker
+// threads, on the event thread itself for routes that never block
+// (/-/healthy, /-/ready), or, for asynchronous routes (/probe), started on
+// the event thread and answered later from whichever thread finishes them,
+// with no thread waiting meanwhile. Every connection is bounded: head size (16 KiB,
 // else 431), time to a complete head, idle keep-alive time, write stalls and
 // the number open (past it the oldest idle connection is closed first, never
 // a request in flight). OpenSSL and socket types stay out of this header.
 //
-// Thread-safety: Handle() before Start() only; Stop(), AddMetrics() and the
+// Thread-safety: Handle() and HandleAsync() before Start() only; Stop(), AddMetrics() and the
 // accessors from any thread; handlers run concurrently on the workers.
 #pragma once
 
@@ -66,6 +68,10 @@ class HttpServer {
 
   // Handle routes requests for exactly `path` to `handler`.
   void Handle(std::string path, HttpHandler handler, RouteOptions options = {});
+  // HandleAsync routes requests for `path` to an asynchronous handler,
+  // started on the event thread (on a worker after basic auth) and answered
+  // through its HttpResponder. options.on_event_thread does not apply.
+  void HandleAsync(std::string path, AsyncHttpHandler handler, RouteOptions options = {});
 
   // Start binds every address and starts serving; returns an error text on
   // failure. With `web` (--web.config.file) it serves HTTPS

@@ -246,13 +246,7 @@ int Run(const Flags& flags) {
   Handlers handlers(&engine, &config, &stats, &diagnosis, &status_pages, &history,
                     flags.timeout_offset,
                     StatusPageSettings{flags.status_group_label, flags.status_refresh_seconds});
-  const int probe_cap = EffectiveProbeCap(flags.probe_max_concurrent, flags.web_threads);
-  if (probe_cap < flags.probe_max_concurrent) {
-    Log().Warn("--web.threads leaves too few threads free; lowering the /probe cap",
-               {{"web_threads", std::to_string(flags.web_threads)},
-                {"probe_max_concurrent", std::to_string(probe_cap)}});
-  }
-  ProbeLimiter probe_limiter(probe_cap);
+  ProbeLimiter probe_limiter(flags.probe_max_concurrent);
   handlers.SetProbeLimiter(&probe_limiter);
   handlers.SetProberLogLevel(flags.log_prober);
   handlers.SetMoreMetrics(

@@ -4,11 +4,6 @@
 
 namespace outage {
 
-int EffectiveProbeCap(int max_concurrent, int web_threads) {
-  const int reserve = std::min(kReservedWebThreads, web_threads / 2);
-  return std::max(1, std::min(max_concurrent, web_threads - reserve));
-}
-
 ProbeLimiter::Slot& ProbeLimiter::Slot::operator=(Slot&& other) noexcept {
   if (this != &other) {
     Release();

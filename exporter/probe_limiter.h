@@ -1,20 +1,13 @@
 // ProbeLimiter caps the /probe requests running at once, so that a flood of
-// requests (or targets that hang until their deadline) cannot use up the web
-// server's worker threads, and counts the requests it turned away.
-//
-// Why a cap on /probe and not on threads: a /probe request holds its worker
-// thread (exporter/http_server.h) until the probe ends (up to the module
-// timeout). With --web.threads > the cap, at least (threads - cap) workers
-// are always free to answer /metrics and the 503 of a rejected /probe at
-// once (/-/healthy and /-/ready need no worker). So the thread default is derived from the cap (cap
-// + reserve), and an explicit --web.threads that leaves no reserve lowers the cap instead
-// (EffectiveProbeCap).
+// requests (or targets that hang until their deadline) cannot use up the
+// probe engine's sockets and memory, and counts the requests it turned away.
+// A /probe holds no thread while it runs (it is an asynchronous route,
+// exporter/http_server.h), so the cap bounds probes, not threads.
 //
 // Probes started by /metrics for configured targets are exempt: their number
-// is fixed by the config (the operator's choice, not a caller's), each scrape
-// holds one worker thread, and concurrent scrapes of the same target share
-// results through min_interval. Counting them against the /probe budget would
-// let /probe traffic starve the sidecar metrics, or one big scrape reject
+// is fixed by the config (the operator's choice, not a caller's), and
+// concurrent scrapes of the same target share results through min_interval. Counting them against
+// the /probe budget would let /probe traffic starve the sidecar metrics, or one big scrape reject
 // every /probe.
 //
 // Thread-safe: every method may be called from any thread.
@@ -24,16 +17,6 @@
 #include <cstdint>
 
 namespace outage {
-
-// kReservedWebThreads is how many worker threads the default --web.threads
-// keeps free of /probe requests, for health checks, /metrics and rejections.
-inline constexpr int kReservedWebThreads = 16;
-
-// EffectiveProbeCap is the /probe cap to enforce with `web_threads` worker
-// threads: `max_concurrent`, lowered when the threads leave fewer than
-// kReservedWebThreads (or half the threads, when there are few) free. At
-// least 1.
-int EffectiveProbeCap(int max_concurrent, int web_threads);
 
 class ProbeLimiter {
  public:

@@ -47,7 +47,7 @@ TEST(ParseFlagsTest, Defaults) {
   EXPECT_EQ(f.log_format, LogFormat::kLogfmt);
   EXPECT_EQ(f.log_prober, LogLevel::kDebug);  // blackbox's default
   EXPECT_EQ(f.probe_max_concurrent, 256);
-  EXPECT_EQ(f.web_threads, 256 + 16);  // the cap plus threads kept free
+  EXPECT_EQ(f.web_threads, 16);
 }
 
 TEST(ParseFlagsTest, ConfigAutoReload) {

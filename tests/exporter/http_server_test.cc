@@ -9,9 +9,12 @@
 
 #include <future>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "exporter/probe_limiter.h"
 #include "tests/support/raw_http_client.h"
@@ -337,6 +340,119 @@ TEST(HttpServerGateTest, WhatTheGateReservedIsFreeWhenTheAnswerArrives) {
     ASSERT_EQ(Get(server.port(), "/one").status, 200) << "request " << i;
   }
   EXPECT_EQ(limiter.rejected_total(), 0);
+}
+
+TEST(HttpServerAsyncTest, AnAsyncRouteHoldsNoThreadAndIsAnsweredFromAnother) {
+  // Each request is answered by a thread of the test, later; the server's
+  // one worker stays blocked all along, so no answer can have used it.
+  HttpServer server;
+  std::mutex mu;
+  std::vector<HttpResponder> waiting;  // guarded by mu
+  server.HandleAsync("/later", [&](const HttpRequest& r, const HttpResponder& respond) {
+    EXPECT_TRUE(r.Param("n").has_value());
+    std::lock_guard<std::mutex> lock(mu);
+    waiting.push_back(respond);
+  });
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  server.Handle("/block", [released](const HttpRequest&) {
+    released.wait();
+    return HttpResponse::Text(200, "done");
+  });
+  ASSERT_EQ(server.Start({ListenAddress{"127.0.0.1", 0}}, Workers(1)), std::nullopt);
+  std::thread blocked([&] { EXPECT_EQ(Get(server.port(), "/block").status, 200); });
+  constexpr int kRequests = 5;
+  std::vector<Fetched> answers(kRequests);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kRequests; ++i) {
+    clients.emplace_back(
+        [&, i] { answers[i] = Get(server.port(), "/later?n=" + std::to_string(i)); });
+  }
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (waiting.size() == kRequests || std::chrono::steady_clock::now() > end) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::thread answerer([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const HttpResponder& respond : waiting) {
+      respond.Send(HttpResponse::Text(200, "answered"));
+      respond.Send(HttpResponse::Text(500, "a second answer is ignored"));
+    }
+  });
+  answerer.join();
+  for (auto& t : clients) t.join();
+  for (const Fetched& f : answers) {
+    EXPECT_EQ(f.status, 200);
+    EXPECT_EQ(f.body, "answered");
+  }
+  release.set_value();
+  blocked.join();
+}
+
+TEST(HttpServerAsyncTest, AResponderDroppedUnsentAnswers500) {
+  HttpServer server;
+  server.HandleAsync("/lost", [](const HttpRequest&, const HttpResponder&) {});
+  server.HandleAsync("/throws", [](const HttpRequest&, const HttpResponder&) {
+    throw std::runtime_error("kaboom");
+  });
+  ASSERT_EQ(server.Start({ListenAddress{"127.0.0.1", 0}}, Workers(1)), std::nullopt);
+  const Fetched lost = Get(server.port(), "/lost");
+  EXPECT_EQ(lost.status, 500);
+  EXPECT_THAT(lost.body, HasSubstr("dropped unanswered"));
+  const Fetched threw = Get(server.port(), "/throws");
+  EXPECT_EQ(threw.status, 500);
+  EXPECT_THAT(threw.body, HasSubstr("kaboom"));
+}
+
+TEST(HttpServerAsyncTest, AnAnswerAfterStopIsDroppedSafely) {
+  std::optional<HttpResponder> kept;
+  std::promise<void> started;
+  auto server = std::make_unique<HttpServer>();
+  server->HandleAsync("/never", [&](const HttpRequest&, const HttpResponder& respond) {
+    kept = respond;
+    started.set_value();
+  });
+  ASSERT_EQ(server->Start({ListenAddress{"127.0.0.1", 0}}, Workers(1)), std::nullopt);
+  std::thread client([port = server->port()] { Get(port, "/never"); });
+  started.get_future().wait();
+  server.reset();  // the drain gives up on the request after its budget
+  kept->Send(HttpResponse::Text(200, "too late"));
+  kept.reset();
+  client.join();
+}
+
+TEST(HttpServerAsyncTest, AGatedAsyncRouteFreesItsSlotBeforeTheAnswerIsSeen) {
+  HttpServer server;
+  ProbeLimiter limiter(1);
+  RouteOptions gated;
+  gated.gate = [&limiter](HttpRequest* request) -> std::optional<HttpResponse> {
+    auto slot = std::make_shared<ProbeLimiter::Slot>(limiter.TryAcquire());
+    if (!slot->admitted()) return HttpResponse::Text(503, "full\n");
+    request->admission = std::move(slot);
+    return std::nullopt;
+  };
+  std::mutex mu;
+  std::vector<std::thread> answerers;  // guarded by mu
+  server.HandleAsync(
+      "/one",
+      [&](const HttpRequest& r, const HttpResponder& respond) {
+        EXPECT_EQ(r.admission, nullptr) << "the slot belongs to the responder";
+        std::lock_guard<std::mutex> lock(mu);
+        answerers.emplace_back([respond] { respond.Send(HttpResponse::Text(200, "ok")); });
+      },
+      gated);
+  ASSERT_EQ(server.Start({ListenAddress{"127.0.0.1", 0}}, Workers(1)), std::nullopt);
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(Get(server.port(), "/one").status, 200) << "request " << i;
+  }
+  EXPECT_EQ(limiter.rejected_total(), 0);
+  std::lock_guard<std::mutex> lock(mu);
+  for (std::thread& t : answerers) t.join();
+  EXPECT_EQ(limiter.in_flight(), 0);
 }
 
 TEST(HttpServerIpv6Test, ListensOnIpv6Loopback) {

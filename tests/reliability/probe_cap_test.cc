@@ -64,14 +64,6 @@ TEST(ProbeLimiterTest, NeverAdmitsMoreThanTheCapUnderContention) {
   EXPECT_EQ(limiter.in_flight(), 0);
 }
 
-TEST(ProbeLimiterTest, EffectiveCapKeepsWorkerThreadsFree) {
-  EXPECT_EQ(EffectiveProbeCap(256, 256 + kReservedWebThreads), 256);  // the defaults
-  EXPECT_EQ(EffectiveProbeCap(256, 64), 64 - kReservedWebThreads);
-  EXPECT_EQ(EffectiveProbeCap(10, 12), 6);  // few threads: half stay free
-  EXPECT_EQ(EffectiveProbeCap(10, 1), 1);
-  EXPECT_EQ(EffectiveProbeCap(4, 1000), 4);
-}
-
 constexpr char kConfig[] = R"(modules:
   http_1s:
     prober: http
@@ -132,17 +124,39 @@ TEST(ProbeCapTest, OverTheCapAnswers503AtOnceWhileHealthAndMetricsAnswer) {
   EXPECT_EQ(ProbeTimed(base, silent->Url("/"), "http_1s").response.status, 200);
 }
 
-TEST(ProbeCapTest, FewExplicitWebThreadsLowerTheCap) {
+TEST(ProbeCapTest, ProbesHoldNoWorkerThread) {
+  // One worker thread, many hanging probes: a /probe runs without a thread,
+  // so all of them run at once, each ends at its own deadline, and /metrics
+  // (which needs the one worker) still answers meanwhile.
+  std::string error;
+  auto silent = HostileServer::Start(Hostility::kSilent, &error);
+  ASSERT_NE(silent, nullptr) << error;
   TempDir tmp;
   const std::string config = tmp.WriteFile("config.yml", kConfig);
-  std::string error;
   auto exporter = ExporterProcess::StartWithFlags(
-      {"--config.file=" + config, "--probe.max-concurrent=100", "--web.threads=8"}, &error);
+      {"--config.file=" + config, "--probe.max-concurrent=100", "--web.threads=1"}, &error);
   ASSERT_NE(exporter, nullptr) << error;
-  const HttpResponse metrics = HttpGet(exporter->BaseUrl() + "/metrics");
-  ASSERT_EQ(metrics.status, 200) << metrics.error;
-  EXPECT_EQ(MetricsText::Parse(metrics.body).Value("outage_exporter_probe_max_concurrent"), 4.0);
-  EXPECT_NE(exporter->Stderr().find("lowering the /probe cap"), std::string::npos);
+  const std::string base = exporter->BaseUrl();
+  constexpr int kProbes = 12;
+  std::vector<TimedProbe> hanging(kProbes);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kProbes; ++i) {
+    threads.emplace_back([&, i] { hanging[i] = ProbeTimed(base, silent->Url("/"), "http_1s"); });
+  }
+  const auto end = steady_clock::now() + milliseconds(1500 * kSanitizerTimeScale);
+  while (silent->AcceptedCount() < kProbes && steady_clock::now() < end) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_EQ(silent->AcceptedCount(), kProbes) << "the probes did not all start at once";
+  const HttpResponse metrics =
+      HttpGet(base + "/metrics", {}, milliseconds(1000 * kSanitizerTimeScale));
+  EXPECT_EQ(metrics.status, 200) << metrics.error;
+  for (auto& t : threads) t.join();
+  for (const TimedProbe& p : hanging) {
+    EXPECT_EQ(p.response.status, 200) << p.response.error;
+    EXPECT_LT(p.elapsed, milliseconds(1000 + 250 * kSanitizerTimeScale))
+        << "a probe answer must come by its deadline + 250ms";
+  }
 }
 
 }  // namespace
