@@ -13,11 +13,18 @@ namespace {
 // Bodies up to this size go out in the same write as the head.
 constexpr size_t kCoalesceBodyBytes = 64 * 1024;
 
-std::string HttpDate() {
-  char date[64];
+// HttpDate is the Date header's value, formatted once a second per thread.
+const std::string& HttpDate() {
+  thread_local time_t formatted_at = -1;
+  thread_local std::string date;
   const time_t now = time(nullptr);
-  tm utc{};
-  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &utc));
+  if (now != formatted_at) {
+    char text[64];
+    tm utc{};
+    const size_t n = strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &utc));
+    date.assign(text, n);
+    formatted_at = now;
+  }
   return date;
 }
 

@@ -126,16 +126,6 @@ for c in 16 64; do
 done
 row[ours_hwm]=$(status_mib "$ours_pid" VmHWM)
 row[bb_hwm]=$(status_mib "$bb_pid" VmHWM)
-# The web server has a thread per request in flight (--probe.max-concurrent
-# + 16, default 256 + 16), each with its stack: the same 64 clients with the
-# cap at 64 show what that costs.
-stop_pid "$ours_pid"
-start_ours "$work/ours.yml" --probe.max-concurrent=64
-check_probe "$ours_url"
-log "/probe at 64 clients, --probe.max-concurrent=64"
-run_wrk "$ours_pid" 64 "$ours_url/probe?module=http_2xx&target=$target_url"
-row[cap64_rps]=$rps
-row[cap64_hwm]=$(status_mib "$ours_pid" VmHWM)
 log "nginx ceiling: Connection: close at 64 clients"
 run_wrk - 64 "$target_url" -H "Connection: close"
 row[ceiling]=$rps
@@ -212,9 +202,6 @@ line "CPU per probe, 16 clients (ms)" "${row[ours_cpu_16]}" "${row[bb_cpu_16]}" 
 line "CPU per probe, 64 clients (ms)" "${row[ours_cpu_64]}" "${row[bb_cpu_64]}" "≤ 0.25"
 line "idle RSS (MiB)" "${row[ours_idle]}" "${row[bb_idle]}" ""
 line "peak RSS after 64 clients, VmHWM (MiB)" "${row[ours_hwm]}" "${row[bb_hwm]}" "≤ 0.5"
-line "same, ours with --probe.max-concurrent=64 (MiB)" "${row[cap64_hwm]}" "${row[bb_hwm]}" ""
-line "/probe throughput, 64 clients, ours with --probe.max-concurrent=64" "${row[cap64_rps]}" \
-  "${row[bb_rps_64]}" ""
 line "idle file-backed RSS: binary + shared libraries (MiB)" "${row[ours_file]}" "${row[bb_file]}" ""
 line "peak anonymous RSS during 64 clients, sampled (MiB)" "${row[ours_anon]}" "${row[bb_anon]}" ""
 echo "| ceiling: wrk at nginx, \`Connection: close\`, 64 clients (req/s) | ${row[ceiling]} | | | |"

@@ -8,8 +8,11 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <cstdio>
+#include <limits>
 #include <string>
 
+#include "exporter/exposition_text.h"
 #include "promtool.h"
 
 namespace outage {
@@ -24,6 +27,25 @@ size_t Count(const std::string& text, const std::string& needle) {
     ++n;
   }
   return n;
+}
+
+TEST(AppendNumberTest, WritesWhatPrintfWritesWith16SignificantDigits) {
+  // Values as probes produce them: integers, timings, hashes, tiny and huge
+  // numbers, negatives, and what %.16g rounds.
+  for (const double value : {0.0, -0.0, 1.0, 200.0, 3668918509.0, 2.9093e-05, 0.000207, 1e-300,
+                             1.7976931348623157e308, -42.5, 0.1, 1.0 / 3.0, 123456789012345678.0,
+                             1e15, 1e16, 1e17, 5e-324, 0.30000000000000004}) {
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%.16g", value);
+    std::string got;
+    AppendNumber(value, &got);
+    EXPECT_EQ(got, expected) << "value " << expected;
+  }
+  std::string special;
+  AppendNumber(std::numeric_limits<double>::infinity(), &special);
+  AppendNumber(-std::numeric_limits<double>::infinity(), &special);
+  AppendNumber(std::numeric_limits<double>::quiet_NaN(), &special);
+  EXPECT_EQ(special, "+Inf-InfNan");
 }
 
 TEST(FamilySetTest, EmptySetSerializesToNothing) { EXPECT_EQ(FamilySet().Serialize(), ""); }
