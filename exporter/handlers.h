@@ -14,15 +14,15 @@
 #include "collectors/probe_engine.h"
 #include "collectors/statuspage/statuspage_cache.h"
 #include "diagnosis/diagnosis.h"
-#include "exporter/config_state.h"
-#include "exporter/family_set.h"
-#include "exporter/http_server.h"
+#include "exporter/exposition/family_set.h"
 #include "exporter/logger.h"
-#include "exporter/probe_history.h"
 #include "exporter/probe_limiter.h"
-#include "exporter/status_report.h"
-#include "exporter/target_stats.h"
-#include "exporter/web_paths.h"
+#include "exporter/server/http_server.h"
+#include "exporter/server/web_paths.h"
+#include "exporter/state/config_state.h"
+#include "exporter/state/probe_history.h"
+#include "exporter/state/target_stats.h"
+#include "exporter/status_page/status_report.h"
 
 namespace outage {
 

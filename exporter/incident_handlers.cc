@@ -6,9 +6,9 @@
 
 #include "config/utf8.h"
 #include "diagnosis/incidents/incident_json.h"
-#include "exporter/availability_report.h"
-#include "exporter/incident_output.h"
-#include "exporter/incident_report.h"
+#include "exporter/exposition/incident_output.h"
+#include "exporter/status_page/availability_report.h"
+#include "exporter/status_page/incident_report.h"
 
 namespace outage {
 namespace {

@@ -14,12 +14,12 @@
 #include "diagnosis/clock.h"
 #include "diagnosis/incidents/incident_recorder.h"
 #include "diagnosis/incidents/store_writer.h"
-#include "exporter/config_state.h"
-#include "exporter/family_set.h"
-#include "exporter/http_server.h"
-#include "exporter/incident_report.h"
-#include "exporter/status_report.h"
-#include "exporter/web_paths.h"
+#include "exporter/exposition/family_set.h"
+#include "exporter/server/http_server.h"
+#include "exporter/server/web_paths.h"
+#include "exporter/state/config_state.h"
+#include "exporter/status_page/incident_report.h"
+#include "exporter/status_page/status_report.h"
 
 namespace outage {
 

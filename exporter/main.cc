@@ -28,17 +28,17 @@
 #include "diagnosis/diagnosis.h"
 #include "diagnosis/incidents/incident_recorder.h"
 #include "diagnosis/incidents/store_writer.h"
-#include "exporter/config_auto_reload.h"
-#include "exporter/config_state.h"
 #include "exporter/flags.h"
 #include "exporter/handlers.h"
-#include "exporter/http_server.h"
 #include "exporter/incident_handlers.h"
 #include "exporter/logger.h"
-#include "exporter/probe_history.h"
 #include "exporter/probe_limiter.h"
-#include "exporter/target_stats.h"
-#include "exporter/web_paths.h"
+#include "exporter/server/http_server.h"
+#include "exporter/server/web_paths.h"
+#include "exporter/state/config_auto_reload.h"
+#include "exporter/state/config_state.h"
+#include "exporter/state/probe_history.h"
+#include "exporter/state/target_stats.h"
 
 namespace outage {
 namespace {

@@ -2,7 +2,7 @@
 // requests (or targets that hang until their deadline) cannot use up the
 // probe engine's sockets and memory, and counts the requests it turned away.
 // A /probe holds no thread while it runs (it is an asynchronous route,
-// exporter/http_server.h), so the cap bounds probes, not threads.
+// exporter/server/http_server.h), so the cap bounds probes, not threads.
 //
 // Probes started by /metrics for configured targets are exempt: their number
 // is fixed by the config (the operator's choice, not a caller's), and

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "exporter/probe_history.h"
-#include "exporter/status_report.h"
+#include "exporter/state/probe_history.h"
+#include "exporter/status_page/status_report.h"
 
 namespace outage {
 

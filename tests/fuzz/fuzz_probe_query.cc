@@ -7,7 +7,7 @@
 #include <string>
 
 #include "collectors/http/http_prober.h"
-#include "exporter/http_request.h"
+#include "exporter/server/http_request.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   outage::HttpRequest request;

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "exporter/http_request_head.h"
+#include "exporter/server/http_request_head.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -1,0 +1,156 @@
+// Tests for ProbeHistory: the count bound, failures kept past it, ids that
+// age out, configured targets' latest record and trend, and redaction.
+#include "exporter/state/probe_history.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "collectors/metric_catalog.h"
+
+namespace outage {
+namespace {
+
+const auto kT0 = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
+
+ProbeResult Result(bool success, double seconds = 0.1) {
+  ProbeResult r;
+  r.success = success;
+  r.reason = success ? FailureReason::kNone : FailureReason::kDns;
+  r.duration_seconds = seconds;
+  r.log.Info(success ? "Probe succeeded" : "Probe failed");
+  return r;
+}
+
+TEST(ProbeHistoryTest, IdsIncreaseAndRecordsKeepWhatTheProbeFound) {
+  ProbeHistory h(10);
+  ProbeResult r = Result(false, 0.25);
+  r.Add(metric::kSslEarliestCertExpiry, 1.8e9);
+  EXPECT_EQ(h.Record("a.example", "dns", Result(true), kT0, false), 1u);
+  EXPECT_EQ(h.Record("b.example", "http_2xx", r, kT0, false), 2u);
+  auto rec = h.Get(2);
+  ASSERT_NE(rec, nullptr);
+  EXPECT_EQ(rec->target, "b.example");
+  EXPECT_EQ(rec->module, "http_2xx");
+  EXPECT_FALSE(rec->success);
+  EXPECT_EQ(rec->reason, FailureReason::kDns);
+  EXPECT_DOUBLE_EQ(rec->duration_seconds, 0.25);
+  EXPECT_EQ(rec->cert_expiry_seconds, 1.8e9);
+  EXPECT_NE(rec->log.find("msg=\"Probe failed\""), std::string::npos) << rec->log;
+  EXPECT_EQ(h.Get(3), nullptr);
+}
+
+TEST(ProbeHistoryTest, OldSuccessesAgeOutButFailuresAreKeptLonger) {
+  ProbeHistory h(3);
+  h.Record("t", "m", Result(false), kT0, false);                             // id 1
+  for (int i = 0; i < 5; ++i) h.Record("t", "m", Result(true), kT0, false);  // ids 2..6
+  EXPECT_NE(h.Get(1), nullptr) << "the only failure is kept past the limit";
+  EXPECT_EQ(h.Get(2), nullptr);
+  EXPECT_EQ(h.Get(3), nullptr);
+  EXPECT_NE(h.Get(4), nullptr);
+  EXPECT_NE(h.Get(6), nullptr);
+  const auto recent = h.Recent();
+  ASSERT_EQ(recent.size(), 4u);
+  EXPECT_EQ(recent.front()->id, 6u);
+  EXPECT_EQ(recent.back()->id, 1u);
+
+  for (int i = 0; i < 3; ++i) h.Record("t", "m", Result(false), kT0, false);  // ids 7..9
+  EXPECT_EQ(h.Get(1), nullptr) << "failures have a limit of their own";
+  EXPECT_EQ(h.Recent().size(), 3u);
+}
+
+TEST(ProbeHistoryTest, MemoryStaysBoundedUnderManyProbes) {
+  ProbeHistory h(5);
+  for (int i = 0; i < 10000; ++i) {
+    h.Record("t" + std::to_string(i), "m", Result(i % 3 == 0), kT0, false);
+  }
+  EXPECT_LE(h.Recent().size(), 10u);
+}
+
+// Scrapes, /probe requests, page renders and reloads all touch the history
+// at once (run it under `make test-tsan` to check the locking).
+TEST(ProbeHistoryTest, ConcurrentRecordsReadsAndSyncs) {
+  ProbeHistory h(20);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&h, t] {
+      for (int i = 0; i < 500; ++i) {
+        h.Record("t" + std::to_string(i % 10), "m", Result(i % 4 == 0), kT0, t % 2 == 0);
+      }
+    });
+  }
+  threads.emplace_back([&h] {
+    for (int i = 0; i < 500; ++i) {
+      const auto recent = h.Recent();
+      for (size_t k = 1; k < recent.size(); ++k) EXPECT_GT(recent[k - 1]->id, recent[k]->id);
+      h.OfTarget("t1", "m");
+      h.Latest("t2", "m");
+      if (i % 50 == 0) h.Sync(Config{});
+    }
+  });
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(h.Record("t", "m", Result(true), kT0, false), 2001u) << "no id was lost or repeated";
+  EXPECT_LE(h.Recent().size(), 40u);
+}
+
+TEST(ProbeHistoryTest, HugeLogsAreCutOnALineBoundary) {
+  ProbeHistory h(2);
+  ProbeResult r = Result(false);
+  for (size_t i = 0; i < ProbeLog::kMaxLines; ++i) r.log.Info(std::string(1500, 'x'));
+  ASSERT_GT(r.log.Text().size(), ProbeHistory::kMaxLogBytes);
+  h.Record("t", "m", r, kT0, false);
+  const std::string& log = h.Get(1)->log;
+  EXPECT_LE(log.size(), ProbeHistory::kMaxLogBytes + 100);
+  EXPECT_NE(log.find("more bytes not kept in the history\n"), std::string::npos);
+  const size_t note = log.rfind("... ");
+  ASSERT_NE(note, std::string::npos);
+  EXPECT_EQ(log[note - 1], '\n');
+}
+
+TEST(ProbeHistoryTest, ConfiguredTargetsKeepTheirLatestAndTrendUntilSync) {
+  ProbeHistory h(2);
+  for (int i = 1; i <= 50; ++i) h.Record("web", "http_2xx", Result(i != 50, i * 0.01), kT0, true);
+  for (int i = 0; i < 5; ++i) h.Record("other", "m", Result(true), kT0, false);
+  TargetHistory web = h.OfTarget("web", "http_2xx");
+  ASSERT_NE(web.latest, nullptr) << "pinned although past the limit";
+  EXPECT_EQ(web.latest->id, 50u);
+  EXPECT_NE(h.Get(50), nullptr);
+  ASSERT_EQ(web.trend.size(), ProbeHistory::kTrendPoints);
+  EXPECT_DOUBLE_EQ(web.trend.back().duration_seconds, 0.5);
+  EXPECT_FALSE(web.trend.back().success);
+  EXPECT_TRUE(web.trend.front().success);
+
+  Config config;  // "web" is no longer configured
+  h.Sync(config);
+  EXPECT_EQ(h.OfTarget("web", "http_2xx").latest, nullptr);
+  EXPECT_EQ(h.Get(49), nullptr);
+  EXPECT_NE(h.Get(50), nullptr) << "still among the latest failures";
+}
+
+TEST(ProbeHistoryTest, LatestFindsTheNewestOfATargetAndModule) {
+  ProbeHistory h(10);
+  h.Record("t", "a", Result(true), kT0, false);
+  h.Record("t", "b", Result(true), kT0, false);
+  h.Record("t", "a", Result(false), kT0, false);
+  h.Record("u", "a", Result(true), kT0, false);
+  ASSERT_NE(h.Latest("t", "a"), nullptr);
+  EXPECT_EQ(h.Latest("t", "a")->id, 3u);
+  EXPECT_EQ(h.Latest("t", "b")->id, 2u);
+  EXPECT_EQ(h.Latest("t", "c"), nullptr);
+}
+
+TEST(ProbeHistoryTest, PasswordsInTargetsAreNeverStored) {
+  ProbeHistory h(10);
+  h.Record("https://user:hunter2@example.com/", "http_2xx", Result(true), kT0, true);
+  const auto rec = h.Get(1);
+  EXPECT_EQ(rec->target.find("hunter2"), std::string::npos) << rec->target;
+  // Either spelling of the target finds it.
+  EXPECT_NE(h.Latest("https://user:hunter2@example.com/", "http_2xx"), nullptr);
+  EXPECT_NE(h.Latest(rec->target, "http_2xx"), nullptr);
+  EXPECT_NE(h.OfTarget("https://user:hunter2@example.com/", "http_2xx").latest, nullptr);
+}
+
+}  // namespace
+}  // namespace outage
