@@ -68,6 +68,12 @@ void ProbeRun::LookUp(const std::string& host, const LookupOptions& options,
   if (!lookup_.Start(policy(), host, options, &result_, done)) done(nullptr);
 }
 
+bool ProbeRun::TargetParsed(const std::string& error, std::string_view message) {
+  if (error.empty()) return true;
+  Fail(FailureReason::kProtocol, message, error);
+  return false;
+}
+
 void ProbeRun::Fail(FailureReason reason, std::string_view message, const std::string& error) {
   result_.Fail(reason, message, error);
   Finish();

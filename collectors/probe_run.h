@@ -90,6 +90,9 @@ class ProbeRun {
   // address.
   LookupOptions Options(AddressChoice choice) const;
 
+  // TargetParsed is false, the run failed as `protocol` with `message`
+  // (err=`error`), when parsing the target left an `error`.
+  bool TargetParsed(const std::string& error, std::string_view message);
   // Fail records `reason` (logging `message`, with `error` as err= when
   // set) and finishes the run.
   void Fail(FailureReason reason, std::string_view message, const std::string& error = "");

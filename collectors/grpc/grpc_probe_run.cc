@@ -35,15 +35,11 @@ GrpcProbeRun::GrpcProbeRun(const ProbeContext& context, CurlMultiLoop* transfers
 GrpcProbeRun::~GrpcProbeRun() { Stop(); }
 
 void GrpcProbeRun::Start() {
-  HostPort target = SplitGrpcTarget(request().target);
-  if (!target.error.empty()) {
-    Fail(FailureReason::kProtocol, "Error splitting target address and port", target.error);
-    return;
-  }
-  host_ = std::move(target.host);
-  port_ = target.port;
+  target_ = SplitGrpcTarget(request().target);
+  if (!TargetParsed(target_.error, "Error splitting target address and port")) return;
   // The deadline bounds the lookup; curl's timeout bounds the call.
-  LookUp(host_, ChoiceOf(config_), [this](const ResolvedAddress& address) { StartCheck(address); });
+  LookUp(target_.host, ChoiceOf(config_),
+         [this](const ResolvedAddress& address) { StartCheck(address); });
 }
 
 void GrpcProbeRun::OnCancel(std::string_view /*why*/) {
@@ -84,8 +80,9 @@ bool GrpcProbeRun::Configure(const ResolvedAddress& address) {
   const TlsConfig& tls = config_.tls_config;
   // With tls_config.server_name, ask for that name (SNI, certificate check,
   // :authority) while connecting to the target's address.
-  const std::string url_host = config_.tls && !tls.server_name.empty() ? tls.server_name : host_;
-  const std::string port = std::to_string(port_);
+  const std::string url_host =
+      config_.tls && !tls.server_name.empty() ? tls.server_name : target_.host;
+  const std::string port = std::to_string(target_.port);
   const std::string url = std::string(config_.tls ? "https" : "http") + "://" +
                           Bracketed(url_host) + ":" + port + kHealthCheckPath;
   bool ok = set(CURLOPT_URL, url.c_str());

@@ -15,6 +15,7 @@
 #include "collectors/http/curl_handles.h"
 #include "collectors/http/curl_multi_loop.h"
 #include "collectors/probe_run.h"
+#include "collectors/tcp/host_port.h"
 #include "collectors/tls_facts.h"
 
 namespace outage {
@@ -51,8 +52,7 @@ class GrpcProbeRun : public ProbeRun {
 
   CurlMultiLoop* transfers_;
   const GrpcProbe& config_;
-  std::string host_;
-  int port_ = 0;
+  HostPort target_;
   Clock::time_point check_start_;
   double check_seconds_ = 0;
 

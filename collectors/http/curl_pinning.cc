@@ -34,18 +34,6 @@ ParsedUrl ParseUrl(const std::string& url) {
   return ParseUrl(u.get(), url);
 }
 
-std::string UrlPart(const std::string& url, CURLUPart part, unsigned int flags) {
-  CurlUrl u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    return "";
-  }
-  return Part(u.get(), part, flags);
-}
-
-std::string ConnectHost(const std::string& url) {
-  return UrlPart(url, CURLUPART_HOST, CURLU_PUNYCODE);
-}
-
 std::string HostToResolve(const std::string& url_host) {
   if (url_host.size() >= 2 && url_host.front() == '[' && url_host.back() == ']') {
     return url_host.substr(1, url_host.size() - 2);

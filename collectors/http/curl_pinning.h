@@ -30,14 +30,6 @@ ParsedUrl ParseUrl(const std::string& url);
 // ParseUrl reads the parts from `parsed`, a handle already set to `url`.
 ParsedUrl ParseUrl(CURLU* parsed, const std::string& url);
 
-// UrlPart extracts one component of an absolute URL ("" when absent), with
-// curl_url_get's `flags`. A host that is an IPv6 literal keeps its brackets.
-std::string UrlPart(const std::string& url, CURLUPart part, unsigned int flags = 0);
-
-// ConnectHost is the host of `url` as libcurl connects to it: international
-// names in punycode.
-std::string ConnectHost(const std::string& url);
-
 // HostToResolve turns a URL's host into the name (or bare address literal)
 // to look up: "[2001:db8::1]" becomes "2001:db8::1".
 std::string HostToResolve(const std::string& url_host);

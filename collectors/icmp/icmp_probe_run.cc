@@ -24,11 +24,8 @@ IcmpProbeRun::~IcmpProbeRun() { Stop(); }
 
 void IcmpProbeRun::Start() {
   std::string why;
-  std::optional<std::string> host = IcmpTargetHost(request().target, &why);
-  if (!host) {
-    Fail(FailureReason::kProtocol, "Invalid target", why);
-    return;
-  }
+  const std::optional<std::string> host = IcmpTargetHost(request().target, &why);
+  if (!TargetParsed(host ? "" : why, "Invalid target")) return;
   LookUp(*host, ChoiceOf(config_), [this](const ResolvedAddress& address) { Setup(address); });
 }
 

@@ -67,24 +67,15 @@ void TcpProbeRun::StartLookup() {
   AddressChoice choice = ChoiceOf(module().tcp);
   if (transport_ == StreamTransport::kWebsocket) {
     ws_.url = ParseWebsocketUrl(request().target);
-    if (!ws_.url.error.empty()) {
-      Fail(FailureReason::kProtocol, "Could not parse target URL", ws_.url.error);
-      return;
-    }
-    host_ = ws_.url.host;
-    port_ = ws_.url.port;
+    if (!TargetParsed(ws_.url.error, "Could not parse target URL")) return;
+    target_ = HostPort{ws_.url.host, ws_.url.port, ""};
     config_.tls = ws_.url.tls;
     choice = ChoiceOf(module().websocket);
   } else {
-    HostPort target = SplitHostPort(request().target);
-    if (!target.error.empty()) {
-      Fail(FailureReason::kProtocol, "Error splitting target address and port", target.error);
-      return;
-    }
-    host_ = std::move(target.host);
-    port_ = target.port;
+    target_ = SplitHostPort(request().target);
+    if (!TargetParsed(target_.error, "Error splitting target address and port")) return;
   }
-  LookUp(host_, choice, [this](const ResolvedAddress& address) { Connect(address); });
+  LookUp(target_.host, choice, [this](const ResolvedAddress& address) { Connect(address); });
 }
 
 void TcpProbeRun::ConnectUnix() {
@@ -148,9 +139,10 @@ void TcpProbeRun::Connect(const ResolvedAddress& address) {
   }
   sockaddr_storage remote = address.addr;
   if (address.family() == AF_INET) {
-    reinterpret_cast<sockaddr_in*>(&remote)->sin_port = htons(static_cast<uint16_t>(port_));
+    reinterpret_cast<sockaddr_in*>(&remote)->sin_port = htons(static_cast<uint16_t>(target_.port));
   } else {
-    reinterpret_cast<sockaddr_in6*>(&remote)->sin6_port = htons(static_cast<uint16_t>(port_));
+    reinterpret_cast<sockaddr_in6*>(&remote)->sin6_port =
+        htons(static_cast<uint16_t>(target_.port));
   }
   Dial(reinterpret_cast<const sockaddr*>(&remote), address.addr_len, "TCP");
 }
@@ -263,7 +255,7 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceUpgrade() {
 
 bool TcpProbeRun::BeginTls() {
   const std::string& name =
-      config_.tls_config.server_name.empty() ? host_ : config_.tls_config.server_name;
+      config_.tls_config.server_name.empty() ? target_.host : config_.tls_config.server_name;
   std::string error;
   SslPtr ssl = NewTlsClientSession(config_.tls_config, name, stream_->fd(), &tls_facts_, &error);
   if (!ssl) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "collectors/probe_run.h"
+#include "collectors/tcp/host_port.h"
 #include "collectors/tcp/query_response.h"
 #include "collectors/tcp/tcp_prober.h"
 #include "collectors/tcp/tcp_stream.h"
@@ -105,8 +106,7 @@ class TcpProbeRun : public ProbeRun {
   StreamTransport transport_;
   Settings config_;
 
-  std::string host_;
-  int port_ = 0;
+  HostPort target_;  // tcp and websocket
   State state_ = State::kResolving;
   EventLoop::TimerId trust_timer_ = 0;  // AwaitTrustStore's next look
   std::unique_ptr<TcpStream> stream_;
