@@ -63,7 +63,7 @@ void ProbeRun::LookUp(const std::string& host, AddressChoice choice, ConnectTo c
 }
 
 void ProbeRun::LookUp(const std::string& host, const LookupOptions& options,
-                      TargetLookup::Done done) {
+                      const TargetLookup::Done& done) {
   // A host the policy refuses is the lookup's failure too (recorded).
   if (!lookup_.Start(policy(), host, options, &result_, done)) done(nullptr);
 }

@@ -85,7 +85,8 @@ class ProbeRun {
   // `done` gets nullptr after a failure was recorded (at once, from inside
   // LookUp, when the policy refuses the host) and must then finish the run.
   // Starting a lookup drops the one pending.
-  void LookUp(const std::string& host, const LookupOptions& options, TargetLookup::Done done);
+  void LookUp(const std::string& host, const LookupOptions& options,
+              const TargetLookup::Done& done);
   // Options is LookupOptions for the request: its deadline and pinned
   // address.
   LookupOptions Options(AddressChoice choice) const;
