@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -332,8 +333,11 @@ TEST(ProberInSimulatedTimeTest, TcpTimeoutWithoutWaiting) {
                   [&finished](ProbeResult result) { finished.set_value(std::move(result)); });
   });
   std::future<ProbeResult> future = finished.get_future();
-  // Connected and waiting for the server's first bytes long before this.
-  EXPECT_EQ(future.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  // The connection is made once the listener has it queued; the probe is
+  // then waiting for the server's first bytes well before 200 ms more.
+  pollfd queued{listener, POLLIN, 0};
+  ASSERT_EQ(poll(&queued, 1, 5000), 1);
+  EXPECT_EQ(future.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
   skew_seconds = 31;
   loop.Post([] {});  // wakes the loop to look at its timers again
   ASSERT_EQ(future.wait_for(kWait), std::future_status::ready);
