@@ -14,6 +14,7 @@
 #include "collectors/metric_catalog.h"
 
 namespace outage {
+
 IcmpProbeRun::IcmpProbeRun(const ProbeContext& context, std::mt19937_64* random,
                            ProbeRequest request, ProbeCallback done)
     : ProbeRun(context, std::move(request), std::move(done)),
