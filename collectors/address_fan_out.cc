@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "collectors/metric_catalog.h"
+#include "collectors/probe_target.h"
 #include "collectors/target_policy.h"
 
 namespace outage {
@@ -18,11 +19,11 @@ namespace {
 
 // IpChoice is the module's preferred_ip_protocol and ip_protocol_fallback,
 // from its prober's section (config validation admits only these probers).
-std::pair<IpProtocol, bool> IpChoice(const Module& m) {
-  if (m.prober == "http") return {m.http.preferred_ip_protocol, m.http.ip_protocol_fallback};
-  if (m.prober == "tcp") return {m.tcp.preferred_ip_protocol, m.tcp.ip_protocol_fallback};
-  if (m.prober == "icmp") return {m.icmp.preferred_ip_protocol, m.icmp.ip_protocol_fallback};
-  return {m.grpc.preferred_ip_protocol, m.grpc.ip_protocol_fallback};
+AddressChoice IpChoice(const Module& m) {
+  if (m.prober == "http") return ChoiceOf(m.http);
+  if (m.prober == "tcp") return ChoiceOf(m.tcp);
+  if (m.prober == "icmp") return ChoiceOf(m.icmp);
+  return ChoiceOf(m.grpc);
 }
 
 // Unbracketed turns a URL's "[2001:db8::1]" into the literal to look up.
@@ -71,9 +72,13 @@ struct AddressFanOut::Run {
   bool starting = false;  // inside the loop that starts the probes
 };
 
-AddressFanOut::AddressFanOut(EventLoop* loop) : resolver_(loop) {}
+AddressFanOut::AddressFanOut(AsyncResolver* resolver) : resolver_(resolver) {}
 
-AddressFanOut::~AddressFanOut() = default;
+AddressFanOut::~AddressFanOut() {
+  for (const auto& [run, owned] : runs_) {
+    if (run->lookup_id != 0) resolver_->Cancel(run->lookup_id);
+  }
+}
 
 void AddressFanOut::Start(Prober* prober, ProbeRequest request, ProbeCallback done) {
   auto owned = std::make_unique<Run>();
@@ -89,13 +94,14 @@ void AddressFanOut::Start(Prober* prober, ProbeRequest request, ProbeCallback do
     ProbeUnpinned(run);  // which refuses it, saying why
     return;
   }
-  const auto [preferred, fallback] = IpChoice(*run->request.module);
+  const AddressChoice choice = IpChoice(*run->request.module);
   run->lookup_start = EventLoop::Clock::now();
-  run->lookup_id = resolver_.Resolve(name, preferred, fallback, run->request.deadline,
-                                     [this, run](const ResolveResult& resolved) {
-                                       run->lookup_id = 0;
-                                       OnResolved(run, resolved);
-                                     });
+  run->lookup_id =
+      resolver_->Resolve(name, choice.preferred, choice.fallback, run->request.deadline,
+                         [this, run](const ResolveResult& resolved) {
+                           run->lookup_id = 0;
+                           OnResolved(run, resolved);
+                         });
 }
 
 void AddressFanOut::CancelAll() {
@@ -104,7 +110,7 @@ void AddressFanOut::CancelAll() {
     if (run->lookup_id != 0) looking_up.push_back(run);
   }
   for (Run* run : looking_up) {
-    resolver_.Cancel(run->lookup_id);
+    resolver_->Cancel(run->lookup_id);
     run->lookup_id = 0;
     run->log.Error("Probe cancelled");
     ProbeUnpinned(run);

@@ -18,14 +18,14 @@
 #include <memory>
 
 #include "collectors/async_resolver.h"
-#include "collectors/event_loop.h"
 #include "collectors/prober.h"
 
 namespace outage {
 
 class AddressFanOut {
  public:
-  explicit AddressFanOut(EventLoop* loop);
+  // `resolver` is the engine's; it must outlive the fan-out.
+  explicit AddressFanOut(AsyncResolver* resolver);
   ~AddressFanOut();  // runs still here are dropped without their callback
   AddressFanOut(const AddressFanOut&) = delete;
   AddressFanOut& operator=(const AddressFanOut&) = delete;
@@ -51,7 +51,7 @@ class AddressFanOut {
   // Finish folds the addresses' results into one and reports it.
   void Finish(Run* run);
 
-  AsyncResolver resolver_;
+  AsyncResolver* resolver_;
   std::map<Run*, std::unique_ptr<Run>> runs_;
 };
 

@@ -1,6 +1,6 @@
 // AsyncResolver: name resolution on the engine's event loop with c-ares, so a
-// slow or silent DNS server never blocks the loop thread. Shared by every
-// prober that connects to a host name (TCP, ICMP, ...).
+// slow or silent DNS server never blocks the loop thread. The engine owns
+// one, which every probe's start-up (ProbeRun) and the address fan-out share.
 //
 // Thread-safety: loop thread only. Callbacks run on the loop thread, always
 // after Resolve() has returned (never from inside it).

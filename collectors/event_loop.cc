@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace outage {
 namespace {
@@ -22,7 +23,7 @@ constexpr int kWakeFdTag = -1;
 
 }  // namespace
 
-EventLoop::EventLoop() {
+EventLoop::EventLoop(NowFunction now) : now_(std::move(now)) {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (epoll_fd_ < 0 || wake_fd_ < 0) {
@@ -98,7 +99,7 @@ void EventLoop::CancelTimer(TimerId id) {
 
 int EventLoop::MillisUntilNextTimer() const {
   if (timers_.empty()) return -1;
-  const auto wait = timers_.begin()->first.first - Clock::now();
+  const auto wait = timers_.begin()->first.first - Now();
   if (wait <= Clock::duration::zero()) return 0;
   // Round up so we never wake before the timer is due.
   const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
@@ -115,7 +116,7 @@ void EventLoop::RunPosted() {
 }
 
 void EventLoop::RunDueTimers() {
-  const auto now = Clock::now();
+  const auto now = Now();
   // Take one timer at a time: a callback may add or cancel others.
   while (!timers_.empty() && timers_.begin()->first.first <= now) {
     auto node = timers_.extract(timers_.begin());

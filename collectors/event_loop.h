@@ -1,6 +1,7 @@
 // EventLoop: one epoll loop on one thread that drives every probe at once
-// (curl transfers, and later DNS and raw sockets), plus timers and a
-// thread-safe queue for work posted from other threads.
+// (curl transfers, c-ares lookups, raw sockets), plus timers and a
+// thread-safe queue for work posted from other threads. Timers are due by an
+// injectable clock, so a test can move time on without sleeping.
 //
 // Thread-safety: Post() and Stop() may be called from any thread; every other
 // method must be called on the loop thread (from inside a callback or Post).
@@ -22,8 +23,13 @@ class EventLoop {
   using Clock = std::chrono::steady_clock;
   using FdCallback = std::function<void(uint32_t epoll_events)>;
   using TimerId = uint64_t;
+  // NowFunction tells the time by which timers are due.
+  using NowFunction = std::function<Clock::time_point()>;
 
-  EventLoop();
+  // EventLoop with the real clock, or `now` (a test's simulated time, which
+  // must never run behind Clock::now(): callers arm timers from the real
+  // clock). After moving simulated time on, Post anything to wake the loop.
+  explicit EventLoop(NowFunction now = nullptr);
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
@@ -45,6 +51,9 @@ class EventLoop {
   TimerId AddTimer(Clock::time_point when, std::function<void()> callback);
   void CancelTimer(TimerId id);
 
+  // Now is the time by which timers are due.
+  Clock::time_point Now() const { return now_ ? now_() : Clock::now(); }
+
  private:
   struct Watch {
     uint32_t generation;
@@ -55,6 +64,7 @@ class EventLoop {
   void RunDueTimers();
   int MillisUntilNextTimer() const;
 
+  NowFunction now_;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;       // eventfd that interrupts epoll_wait for Post/Stop
   bool stopping_ = false;  // loop thread only; set from the posted stop task

@@ -14,15 +14,16 @@
 
 namespace outage {
 
-ProbeEngine::ProbeEngine() : fan_out_(&loop_), tracer_(&loop_) {
+ProbeEngine::ProbeEngine() : resolver_(&loop_), fan_out_(&resolver_), tracer_(&loop_) {
   // The prober table: a plain name -> implementation map, no self-registration.
-  probers_.emplace("http", std::make_unique<HttpProber>(&loop_));
-  probers_.emplace("dns", std::make_unique<DnsProber>(&loop_));
-  probers_.emplace("tcp", std::make_unique<TcpProber>(&loop_));
-  probers_.emplace("icmp", std::make_unique<IcmpProber>(&loop_));
-  probers_.emplace("grpc", std::make_unique<GrpcProber>(&loop_));
-  probers_.emplace("unix", std::make_unique<TcpProber>(&loop_, StreamTransport::kUnix));
-  probers_.emplace("websocket", std::make_unique<TcpProber>(&loop_, StreamTransport::kWebsocket));
+  const ProbeContext context{&loop_, &resolver_};
+  probers_.emplace("http", std::make_unique<HttpProber>(context));
+  probers_.emplace("dns", std::make_unique<DnsProber>(context));
+  probers_.emplace("tcp", std::make_unique<TcpProber>(context));
+  probers_.emplace("icmp", std::make_unique<IcmpProber>(context));
+  probers_.emplace("grpc", std::make_unique<GrpcProber>(context));
+  probers_.emplace("unix", std::make_unique<TcpProber>(context, StreamTransport::kUnix));
+  probers_.emplace("websocket", std::make_unique<TcpProber>(context, StreamTransport::kWebsocket));
   thread_ = std::thread([this] { loop_.Run(); });
 }
 
@@ -30,7 +31,7 @@ ProbeEngine::~ProbeEngine() {
   CancelAll();
   loop_.Stop();
   thread_.join();
-  probers_.clear();  // before loop_ goes away: probers unwatch their fds
+  probers_.clear();  // before resolver_ and loop_ go: runs stop lookups, unwatch fds
 }
 
 const Prober* ProbeEngine::FindProber(std::string_view name) const {

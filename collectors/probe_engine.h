@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "collectors/address_fan_out.h"
+#include "collectors/async_resolver.h"
 #include "collectors/event_loop.h"
 #include "collectors/path/path_trace.h"
 #include "collectors/prober.h"
@@ -53,6 +54,7 @@ class ProbeEngine {
 
  private:
   EventLoop loop_;
+  AsyncResolver resolver_;  // the one resolver of every probe; outlives the probers
   std::map<std::string, std::unique_ptr<Prober>, std::less<>> probers_;
   AddressFanOut fan_out_;  // modules with addresses: all
   PathTracer tracer_;      // modules with path_on_failure: true

@@ -1,5 +1,7 @@
 #include "collectors/probe_target.h"
 
+#include <sys/socket.h>
+
 #include <utility>
 
 #include "collectors/ip_facts.h"
@@ -20,13 +22,19 @@ bool HostAllowed(const ProbePolicy& policy, const std::string& host, ProbeResult
   return false;
 }
 
-const ResolvedAddress* PickAddress(const std::string& host, const ResolveResult& resolved,
-                                   ProbeResult* result) {
+const ResolvedAddress* PickAddress(const std::string& host, IpProtocol preferred,
+                                   const ResolveResult& resolved, ProbeResult* result) {
   if (!resolved.error.empty()) {
-    result->Fail(FailureReason::kDns, "Error resolving address", resolved.error);
+    result->log.Error("Error resolving address", {{"target", host}, {"err", resolved.error}});
+    result->Fail(FailureReason::kDns);
     return nullptr;
   }
-  const ResolvedAddress& address = resolved.addresses.front();
+  // The resolver puts the preferred family first: with none of it, every
+  // address is of the other family, and blackbox's fallback is its last.
+  const int want = preferred == IpProtocol::kIp6 ? AF_INET6 : AF_INET;
+  const ResolvedAddress& address = resolved.addresses.front().family() == want
+                                       ? resolved.addresses.front()
+                                       : resolved.addresses.back();
   result->log.Info("Resolved target address", {{"target", host}, {"ip", address.text}});
   return &address;
 }
@@ -43,19 +51,26 @@ bool AddressAllowed(const ProbePolicy& policy, const std::string& host,
   return false;
 }
 
-bool TargetLookup::Start(const ProbePolicy& policy, const std::string& host, IpProtocol preferred,
-                         bool fallback, EventLoop::Clock::time_point deadline, ProbeResult* result,
-                         Done done) {
-  if (!HostAllowed(policy, host, result)) return false;
+bool TargetLookup::Start(const ProbePolicy& policy, const std::string& host,
+                         const LookupOptions& options, ProbeResult* result, Done done) {
+  Stop();
+  if (options.check_host && !HostAllowed(policy, host, result)) return false;
   policy_ = &policy;
   result_ = result;
   host_ = host;
+  policy_host_ = options.policy_host.empty() ? host : options.policy_host;
+  preferred_ = options.choice.preferred;
+  ip_.clear();
+  seconds_ = 0;
+  pinned_.reset();
+  if (options.pinned != nullptr) pinned_ = *options.pinned;
   done_ = std::move(done);
   start_ = EventLoop::Clock::now();
   // A pinned address is an IP literal: the resolver answers it as it is,
   // from the loop, like any lookup.
-  request_ = resolver_->Resolve(pinned_ ? pinned_->address.text : host_, preferred, fallback,
-                                deadline, [this](const ResolveResult& resolved) {
+  request_ = resolver_->Resolve(pinned_ ? pinned_->address.text : host_, options.choice.preferred,
+                                options.choice.fallback, options.deadline,
+                                [this](const ResolveResult& resolved) {
                                   request_ = 0;
                                   OnResolved(resolved);
                                 });
@@ -76,10 +91,10 @@ void TargetLookup::AddSamples(ProbeResult* result) const {
 
 void TargetLookup::OnResolved(const ResolveResult& resolved) {
   EndTiming();
-  const ResolvedAddress* address = PickAddress(host_, resolved, result_);
+  const ResolvedAddress* address = PickAddress(host_, preferred_, resolved, result_);
   if (address != nullptr) {
     ip_ = address->text;
-    if (!AddressAllowed(*policy_, host_, *address, result_)) address = nullptr;
+    if (!AddressAllowed(*policy_, policy_host_, *address, result_)) address = nullptr;
   }
   // `done` may destroy this object: call it from the stack, last.
   Done done = std::move(done_);

@@ -10,7 +10,6 @@
 #include "collectors/dns/dns_validate.h"
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
-#include "collectors/probe_target.h"
 #include "collectors/tls_facts.h"
 
 namespace outage::dns {
@@ -23,19 +22,6 @@ double SecondsSince(Clock::time_point start) {
 }
 
 bool IsIp4(const std::string& ip) { return ip.find(':') == std::string::npos; }
-
-// ChooseAddress picks the resolver's address as blackbox's chooseProtocol
-// does: the first of the preferred family, else (with fallback) the last
-// of the other family. Empty when none fits.
-std::string ChooseAddress(const std::vector<std::string>& addresses, const DnsProbe& config) {
-  const bool want4 = config.preferred_ip_protocol == IpProtocol::kIp4;
-  std::string fallback;
-  for (const std::string& ip : addresses) {
-    if (IsIp4(ip) == want4) return ip;
-    fallback = ip;
-  }
-  return config.ip_protocol_fallback ? fallback : "";
-}
 
 // ServerCsv is the address in ares_set_servers_ports_csv syntax.
 std::string ServerCsv(const std::string& ip, int port) {
@@ -50,35 +36,20 @@ bool IsIpLiteral(const std::string& host) {
 
 }  // namespace
 
-DnsProbeRun::DnsProbeRun(EventLoop* loop, AsyncResolver* resolver, ProbeRequest request)
-    : loop_(loop),
-      resolver_(resolver),
-      request_(std::move(request)),
-      config_(request_.module->dns) {
-  result_.log = ProbeLog(request_.debug);
-}
+DnsProbeRun::DnsProbeRun(const ProbeContext& context, ProbeRequest request, ProbeCallback done)
+    : ProbeRun(context, std::move(request), std::move(done)), config_(module().dns) {}
 
-DnsProbeRun::~DnsProbeRun() {
-  if (deadline_timer_ != 0) loop_->CancelTimer(deadline_timer_);
-  for (auto& ex : exchanges_) {
-    if (ex->lookup != 0) resolver_->Cancel(ex->lookup);
-  }
-}
+DnsProbeRun::~DnsProbeRun() = default;
 
-void DnsProbeRun::Begin(ProbeCallback done) {
-  result_.log.Info(
-      "Beginning probe",
-      {{"probe", "dns"},
-       {"timeout_seconds",
-        std::to_string(std::chrono::duration<double>(request_.deadline - Clock::now()).count())}});
+void DnsProbeRun::Start() {
   // blackbox queries the root when query_name is unset (dns.Fqdn("")).
   const std::string name = config_.query_name.empty() ? "." : config_.query_name;
   query_ = EncodeQuery(name, TypeFromName(config_.query_type).value_or(255),
                        ClassFromName(config_.query_class).value_or(1), config_.recursion_desired);
   const std::vector<std::string> resolvers =
-      config_.resolvers.empty() ? std::vector<std::string>{request_.target} : config_.resolvers;
+      config_.resolvers.empty() ? std::vector<std::string>{request().target} : config_.resolvers;
   for (const std::string& resolver : resolvers) {
-    auto ex = std::make_unique<Exchange>();
+    auto ex = std::make_unique<Exchange>(ProbeRun::resolver());
     ex->label = resolver;
     std::string error;
     const std::optional<DnsServerAddress> address = ParseDnsServerAddress(resolver, &error);
@@ -86,93 +57,48 @@ void DnsProbeRun::Begin(ProbeCallback done) {
     if (config_.dns_over_tls && !ex->address.port_given) ex->address.port = kDefaultDnsOverTlsPort;
     exchanges_.push_back(std::move(ex));
     if (!address || query_.empty()) {
-      result_.log.Error(
+      result().log.Error(
           "Cannot query resolver",
           {{"resolver", resolver}, {"err", query_.empty() ? "invalid query name " + name : error}});
       EndExchange(*exchanges_.back(), false, FailureReason::kDns);
     }
   }
-  deadline_timer_ = loop_->AddTimer(request_.deadline, [this] {
-    deadline_timer_ = 0;
-    OnDeadline();
-  });
   for (size_t i = 0; i < exchanges_.size(); ++i) {
     if (!exchanges_[i]->done) StartExchange(*exchanges_[i]);
   }
   // Set last: until now MaybeFinish must not finish a half-built probe.
-  done_ = std::move(done);
+  started_ = true;
   MaybeFinish();
 }
 
 void DnsProbeRun::StartExchange(Exchange& ex) {
-  ex.lookup_start = Clock::now();
   if (ex.address.system) {
     SendQuery(ex);
     return;
   }
-  if (IsIpLiteral(ex.address.host)) {
-    ex.ip = ChooseAddress({ex.address.host}, config_);
-    if (ex.ip.empty()) {
-      result_.log.Error("Resolver address is not of the wanted IP protocol",
-                        {{"resolver", ex.label}});
-      EndExchange(ex, false, FailureReason::kDns);
-      return;
-    }
-    // Every server the probe talks to passes probe_policy, whether it came
-    // from the /probe target or from the module's resolvers: list.
-    if (!HostAllowed(request_.config->probe_policy, ex.ip, &result_)) {
-      EndExchange(ex, false, FailureReason::kNetwork);
-      return;
-    }
-    SendQuery(ex);
-    return;
+  if (!IsIpLiteral(ex.address.host)) {
+    result().log.Info(
+        "Resolving target address",
+        {{"target", ex.address.host},
+         {"ip_protocol", config_.preferred_ip_protocol == IpProtocol::kIp4 ? "ip4" : "ip6"}});
   }
-  result_.log.Info(
-      "Resolving target address",
-      {{"target", ex.address.host},
-       {"ip_protocol", config_.preferred_ip_protocol == IpProtocol::kIp4 ? "ip4" : "ip6"}});
-  // The shared resolver asks only for the preferred family without
-  // fallback, as blackbox does.
-  ex.lookup = resolver_->Resolve(ex.address.host, config_.preferred_ip_protocol,
-                                 config_.ip_protocol_fallback, request_.deadline,
-                                 [this, &ex](const ResolveResult& resolved) {
-                                   ex.lookup = 0;
-                                   OnResolverAddresses(ex, resolved);
-                                 });
-}
-
-void DnsProbeRun::OnResolverAddresses(Exchange& ex, const ResolveResult& resolved) {
-  ex.lookup_seconds = SecondsSince(ex.lookup_start);
-  if (ex.done) return;
-  if (!resolved.error.empty()) {
-    result_.log.Error("Error resolving address",
-                      {{"target", ex.address.host}, {"err", resolved.error}});
-    EndExchange(ex, false, FailureReason::kDns);
-    return;
-  }
-  // The resolver orders the preferred family first, keeping the order
-  // within each family, so ChooseAddress still picks as blackbox does.
-  std::vector<std::string> addresses;
-  for (const ResolvedAddress& address : resolved.addresses) addresses.push_back(address.text);
-  ex.ip = ChooseAddress(addresses, config_);
-  if (ex.ip.empty()) {
-    result_.log.Error("Error resolving address",
-                      {{"target", ex.address.host}, {"err", "unable to find ip; no fallback"}});
-    EndExchange(ex, false, FailureReason::kDns);
-    return;
-  }
-  result_.log.Info("Resolved target address", {{"target", ex.address.host}, {"ip", ex.ip}});
-  // The policy applies to the address the name resolved to, so a DNS answer
-  // cannot smuggle a denied address (the metadata service) in.
-  for (const ResolvedAddress& address : resolved.addresses) {
-    if (address.text != ex.ip) continue;
-    if (!AddressAllowed(request_.config->probe_policy, ex.address.host, address, &result_)) {
-      EndExchange(ex, false, FailureReason::kNetwork);
-      return;
-    }
-    break;
-  }
-  SendQuery(ex);
+  // Every server the probe talks to passes probe_policy, whether it came
+  // from the /probe target or from the module's resolvers: list.
+  const bool started = ex.lookup.Start(
+      policy(), ex.address.host, Options(ChoiceOf(config_)), &result(),
+      [this, &ex](const ResolvedAddress* address) {
+        ex.lookup_seconds = ex.lookup.seconds();
+        if (ex.done) return;
+        if (address == nullptr) {
+          // An address picked but refused is the policy's, else the lookup's.
+          EndExchange(ex, false,
+                      ex.lookup.ip().empty() ? FailureReason::kDns : FailureReason::kNetwork);
+          return;
+        }
+        ex.ip = address->text;
+        SendQuery(ex);
+      });
+  if (!started) EndExchange(ex, false, FailureReason::kNetwork);
 }
 
 void DnsProbeRun::SendQuery(Exchange& ex) {
@@ -191,21 +117,21 @@ void DnsProbeRun::SendQuery(Exchange& ex) {
     options.tries = 1;
     options.timeout = std::max(
         std::chrono::milliseconds(1),
-        std::chrono::duration_cast<std::chrono::milliseconds>(request_.deadline - Clock::now()));
+        std::chrono::duration_cast<std::chrono::milliseconds>(request().deadline - Clock::now()));
   }
   std::string error;
-  ex.query = AresChannel::Create(loop_, options, &error);
+  ex.query = AresChannel::Create(loop(), options, &error);
   if (!ex.query) {
-    result_.log.Error("Error while sending a DNS query", {{"err", error}});
+    result().log.Error("Error while sending a DNS query", {{"err", error}});
     EndExchange(ex, false, FailureReason::kDns);
     return;
   }
-  result_.log.Info("Making DNS query",
-                   {{"target", ex.address.system ? "system" : options.servers_csv},
-                    {"dial_protocol", config_.transport_protocol},
-                    {"query", config_.query_name},
-                    {"type", config_.query_type},
-                    {"class", config_.query_class}});
+  result().log.Info("Making DNS query",
+                    {{"target", ex.address.system ? "system" : options.servers_csv},
+                     {"dial_protocol", config_.transport_protocol},
+                     {"query", config_.query_name},
+                     {"type", config_.query_type},
+                     {"class", config_.query_class}});
   ex.request_start = Clock::now();
   ex.query->Send(query_, [this, &ex](int status, const std::vector<uint8_t>& answer) {
     OnAnswer(ex, status, answer);
@@ -223,7 +149,7 @@ void DnsProbeRun::OnAnswer(Exchange& ex, int status, const std::vector<uint8_t>&
     // a resolvers: list it is one resolver down, which is DNS trouble.
     const bool refused = status == ARES_ECONNREFUSED && config_.resolvers.empty();
     std::string why = status == ARES_ECANCELLED ? cancel_reason_ : ares_strerror(status);
-    result_.log.Error("Error while sending a DNS query", {{"resolver", ex.label}, {"err", why}});
+    result().log.Error("Error while sending a DNS query", {{"resolver", ex.label}, {"err", why}});
     EndExchange(ex, false, refused ? FailureReason::kNetwork : FailureReason::kDns);
     return;
   }
@@ -232,13 +158,13 @@ void DnsProbeRun::OnAnswer(Exchange& ex, int status, const std::vector<uint8_t>&
 
 void DnsProbeRun::SendDotQuery(Exchange& ex) {
   if (config_.transport_protocol != "tcp") {
-    result_.log.Error("Configuration error: Expected transport protocol tcp for DoT",
-                      {{"protocol", config_.transport_protocol}});
+    result().log.Error("Configuration error: Expected transport protocol tcp for DoT",
+                       {{"protocol", config_.transport_protocol}});
     EndExchange(ex, false, FailureReason::kProtocol);
     return;
   }
   if (ex.address.system) {
-    result_.log.Error("DNS over TLS cannot query the system resolver", {{"resolver", ex.label}});
+    result().log.Error("DNS over TLS cannot query the system resolver", {{"resolver", ex.label}});
     EndExchange(ex, false, FailureReason::kDns);
     return;
   }
@@ -246,12 +172,12 @@ void DnsProbeRun::SendDotQuery(Exchange& ex) {
   // unless tls_config.server_name names another.
   const std::string& server_name =
       config_.tls_config.server_name.empty() ? ex.address.host : config_.tls_config.server_name;
-  ex.dot = std::make_unique<DotQuery>(loop_, config_.tls_config, server_name);
-  result_.log.Info("Making DNS query", {{"target", ServerCsv(ex.ip, ex.address.port)},
-                                        {"dial_protocol", "tcp-tls"},
-                                        {"query", config_.query_name},
-                                        {"type", config_.query_type},
-                                        {"class", config_.query_class}});
+  ex.dot = std::make_unique<DotQuery>(loop(), config_.tls_config, server_name);
+  result().log.Info("Making DNS query", {{"target", ServerCsv(ex.ip, ex.address.port)},
+                                         {"dial_protocol", "tcp-tls"},
+                                         {"query", config_.query_name},
+                                         {"type", config_.query_type},
+                                         {"class", config_.query_class}});
   ex.request_start = Clock::now();
   ex.dot->Start(ex.ip, ex.address.port, config_.source_ip_address, query_,
                 [this, &ex](const DotOutcome& outcome) { OnDotAnswer(ex, outcome); });
@@ -268,8 +194,8 @@ void DnsProbeRun::OnDotAnswer(Exchange& ex, const DotOutcome& outcome) {
     const bool listed = !config_.resolvers.empty();
     const FailureReason reason =
         listed && outcome.reason == FailureReason::kNetwork ? FailureReason::kDns : outcome.reason;
-    result_.log.Error("Error while sending a DNS query",
-                      {{"resolver", ex.label}, {"err", outcome.error}});
+    result().log.Error("Error while sending a DNS query",
+                       {{"resolver", ex.label}, {"err", outcome.error}});
     EndExchange(ex, false, reason);
     return;
   }
@@ -280,7 +206,7 @@ void DnsProbeRun::OnReply(Exchange& ex, const std::vector<uint8_t>& answer) {
   std::string error;
   ex.answer = ParseMessage(answer.data(), answer.size(), &error);
   if (!ex.answer) {
-    result_.log.Error("Malformed DNS answer", {{"resolver", ex.label}, {"err", error}});
+    result().log.Error("Malformed DNS answer", {{"resolver", ex.label}, {"err", error}});
     EndExchange(ex, false, FailureReason::kDns);
     return;
   }
@@ -289,14 +215,14 @@ void DnsProbeRun::OnReply(Exchange& ex, const std::vector<uint8_t>& answer) {
 
 void DnsProbeRun::Judge(Exchange& ex) {
   const Message& m = *ex.answer;
-  result_.log.Info("Got response", {{"resolver", ex.label},
-                                    {"rcode", RcodeName(m.rcode)},
-                                    {"answer_rrs", std::to_string(m.answer.size())},
-                                    {"authority_rrs", std::to_string(m.authority.size())},
-                                    {"additional_rrs", std::to_string(m.additional.size())}});
+  result().log.Info("Got response", {{"resolver", ex.label},
+                                     {"rcode", RcodeName(m.rcode)},
+                                     {"answer_rrs", std::to_string(m.answer.size())},
+                                     {"authority_rrs", std::to_string(m.authority.size())},
+                                     {"additional_rrs", std::to_string(m.additional.size())}});
   if (!ValidRcode(m.rcode, config_.valid_rcodes)) {
-    result_.log.Error("Rcode is not one of the valid rcodes",
-                      {{"resolver", ex.label}, {"rcode", RcodeName(m.rcode)}});
+    result().log.Error("Rcode is not one of the valid rcodes",
+                       {{"resolver", ex.label}, {"rcode", RcodeName(m.rcode)}});
     EndExchange(ex, false, FailureReason::kDns);
     return;
   }
@@ -307,8 +233,8 @@ void DnsProbeRun::Judge(Exchange& ex) {
   for (const auto& [section, checked] : sections) {
     std::string why;
     if (!ValidRrs(*checked.first, *checked.second, &why)) {
-      result_.log.Error(std::string(section) + " RRs validation failed",
-                        {{"resolver", ex.label}, {"err", why}});
+      result().log.Error(std::string(section) + " RRs validation failed",
+                         {{"resolver", ex.label}, {"err", why}});
       EndExchange(ex, false, FailureReason::kDns);
       return;
     }
@@ -324,18 +250,17 @@ void DnsProbeRun::EndExchange(Exchange& ex, bool succeeded, FailureReason reason
   MaybeFinish();
 }
 
-void DnsProbeRun::Cancel(std::string_view why) {
-  if (finished_) return;
+void DnsProbeRun::OnCancel(std::string_view why) {
   cancel_reason_ = std::string(why);
   // ares_cancel runs the pending callbacks now, which end each exchange; a
   // dropped lookup does not call back, so it is ended here the same way.
   for (auto& ex : exchanges_) {
-    if (ex->lookup != 0) {
-      resolver_->Cancel(ex->lookup);
-      ex->lookup = 0;
-      ResolveResult cancelled;
-      cancelled.error = cancel_reason_;
-      OnResolverAddresses(*ex, cancelled);
+    if (ex->lookup.pending()) {
+      ex->lookup.Stop();
+      ex->lookup_seconds = ex->lookup.seconds();
+      result().log.Error("Error resolving address",
+                         {{"target", ex->address.host}, {"err", cancel_reason_}});
+      EndExchange(*ex, false, FailureReason::kDns);
     }
     if (ex->query) ex->query->Cancel();
     if (ex->dot) ex->dot->Cancel(cancel_reason_);
@@ -344,25 +269,20 @@ void DnsProbeRun::Cancel(std::string_view why) {
 }
 
 void DnsProbeRun::OnDeadline() {
-  result_.log.Error("Deadline reached before every resolver answered");
+  result().log.Error("Deadline reached before every resolver answered");
   Cancel("no answer before the probe deadline");
 }
 
 void DnsProbeRun::MaybeFinish() {
-  if (finished_ || !done_) return;
+  if (finished() || !started_) return;
   for (const auto& ex : exchanges_) {
     if (!ex->done) return;
   }
   Finish();
 }
 
-void DnsProbeRun::Finish() {
-  finished_ = true;
-  if (deadline_timer_ != 0) {
-    loop_->CancelTimer(deadline_timer_);
-    deadline_timer_ = 0;
-  }
-  ProbeResult& r = result_;
+void DnsProbeRun::Report(ProbeResult* result) {
+  ProbeResult& r = *result;
   r.success = true;
   for (const auto& ex : exchanges_) {
     if (!ex->succeeded) r.Fail(ex->reason);
@@ -406,11 +326,9 @@ void DnsProbeRun::Finish() {
         consistent = false;
       }
     }
-    if (!consistent) result_.log.Error("Resolvers returned different answers");
+    if (!consistent) r.log.Error("Resolvers returned different answers");
     r.Add(metric::kDnsAnswersConsistent, consistent ? 1 : 0);
   }
-  ProbeCallback done = std::move(done_);
-  done(std::move(result_));
 }
 
 }  // namespace outage::dns

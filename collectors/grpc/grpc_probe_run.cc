@@ -26,57 +26,31 @@ double SecondsBetween(std::chrono::steady_clock::time_point a,
 
 }  // namespace
 
-GrpcProbeRun::GrpcProbeRun(GrpcProber* owner, ProbeRequest request, ProbeCallback done)
-    : owner_(owner),
-      request_(std::move(request)),
-      config_(request_.module->grpc),
-      done_(std::move(done)),
-      lookup_(&owner->resolver_) {
-  result_.log = ProbeLog(request_.debug);
+GrpcProbeRun::GrpcProbeRun(const ProbeContext& context, CurlMultiLoop* transfers,
+                           ProbeRequest request, ProbeCallback done)
+    : ProbeRun(context, std::move(request), std::move(done)),
+      transfers_(transfers),
+      config_(module().grpc) {}
+
+GrpcProbeRun::~GrpcProbeRun() { Stop(); }
+
+void GrpcProbeRun::Start() {
+  target_ = SplitGrpcTarget(request().target);
+  if (!TargetParsed(target_.error, "Error splitting target address and port")) return;
+  // The deadline bounds the lookup; curl's timeout bounds the call.
+  LookUp(target_.host, ChoiceOf(config_),
+         [this](const ResolvedAddress& address) { StartCheck(address); });
 }
 
-GrpcProbeRun::~GrpcProbeRun() {
-  // Only a run destroyed unfinished (prober shutdown) still holds these.
-  if (easy_) owner_->transfers_.Remove(easy_.get());
-}
-
-void GrpcProbeRun::Begin() {
-  result_.log.Info(
-      "Beginning probe",
-      {{"probe", "grpc"},
-       {"timeout_seconds", std::to_string(SecondsBetween(Clock::now(), request_.deadline))}});
-  HostPort target = SplitGrpcTarget(request_.target);
-  if (!target.error.empty()) {
-    Fail(FailureReason::kProtocol, "Error splitting target address and port", target.error);
-    return;
-  }
-  host_ = std::move(target.host);
-  port_ = target.port;
-  // The lookup answers by the deadline at the latest, so no timer of our
-  // own is needed before the call; curl's timeout bounds the call.
-  if (!lookup_.Start(request_, config_, host_, &result_, [this](const ResolvedAddress* address) {
-        if (address == nullptr) {
-          Finish();
-        } else {
-          StartCheck(*address);
-        }
-        ReleaseIfFinished();
-      })) {
-    Finish();
-  }
-}
-
-void GrpcProbeRun::Cancel(std::string_view why) {
-  if (finished_) return;
+void GrpcProbeRun::OnCancel(std::string_view /*why*/) {
   status_code_ = 1;  // CANCELLED
-  Fail(FailureReason::kTimeout, "Probe cancelled", std::string(why));
 }
 
 void GrpcProbeRun::StartCheck(const ResolvedAddress& address) {
   // curl connects to this address only (Configure pins it).
   check_start_ = Clock::now();
   const auto remaining =
-      std::chrono::duration_cast<std::chrono::milliseconds>(request_.deadline - check_start_);
+      std::chrono::duration_cast<std::chrono::milliseconds>(request().deadline - check_start_);
   if (remaining.count() <= 0) {
     status_code_ = kGrpcDeadlineExceeded;
     Fail(FailureReason::kTimeout, "Deadline passed before the health check could start");
@@ -93,9 +67,9 @@ void GrpcProbeRun::StartCheck(const ResolvedAddress& address) {
   const std::string timeout = "grpc-timeout: " + std::to_string(remaining.count()) + "m";
   headers_.reset(curl_slist_append(headers_.release(), timeout.c_str()));
   curl_easy_setopt(easy_.get(), CURLOPT_HTTPHEADER, headers_.get());
-  result_.log.Info("Checking health",
-                   {{"service", config_.service}, {"tls", config_.tls ? "true" : "false"}});
-  owner_->transfers_.Add(easy_.get());
+  result().log.Info("Checking health",
+                    {{"service", config_.service}, {"tls", config_.tls ? "true" : "false"}});
+  transfers_->Add(easy_.get());
 }
 
 bool GrpcProbeRun::Configure(const ResolvedAddress& address) {
@@ -106,8 +80,9 @@ bool GrpcProbeRun::Configure(const ResolvedAddress& address) {
   const TlsConfig& tls = config_.tls_config;
   // With tls_config.server_name, ask for that name (SNI, certificate check,
   // :authority) while connecting to the target's address.
-  const std::string url_host = config_.tls && !tls.server_name.empty() ? tls.server_name : host_;
-  const std::string port = std::to_string(port_);
+  const std::string url_host =
+      config_.tls && !tls.server_name.empty() ? tls.server_name : target_.host;
+  const std::string port = std::to_string(target_.port);
   const std::string url = std::string(config_.tls ? "https" : "http") + "://" +
                           Bracketed(url_host) + ":" + port + kHealthCheckPath;
   bool ok = set(CURLOPT_URL, url.c_str());
@@ -266,28 +241,22 @@ void GrpcProbeRun::Judge() {
     Fail(FailureReason::kContent, "Server is not serving", "serving_status " + serving);
     return;
   }
-  result_.log.Info("Health check succeeded", {{"serving_status", serving}});
-  result_.success = true;
+  result().log.Info("Health check succeeded", {{"serving_status", serving}});
+  result().success = true;
   Finish();
 }
 
-void GrpcProbeRun::Fail(FailureReason reason, std::string_view message, const std::string& error) {
-  result_.Fail(reason, message, error);
-  Finish();
-}
-
-void GrpcProbeRun::Finish() {
-  if (finished_) return;
-  finished_ = true;
-  lookup_.Stop();
+void GrpcProbeRun::Stop() {
   if (easy_) {
-    owner_->transfers_.Remove(easy_.get());
+    transfers_->Remove(easy_.get());
     easy_.reset();
   }
+}
 
-  ProbeResult& r = result_;
-  lookup_.AddSamples(&r);
-  const std::pair<std::string_view, double> phases[] = {{"resolve", lookup_.seconds()},
+void GrpcProbeRun::Report(ProbeResult* result) {
+  ProbeResult& r = *result;
+  lookup().AddSamples(&r);
+  const std::pair<std::string_view, double> phases[] = {{"resolve", lookup().seconds()},
                                                         {"check", check_seconds_}};
   for (const auto& [name, seconds] : phases) {
     r.Add(metric::kGrpcDuration, {{"phase", std::string(name)}}, seconds);
@@ -302,13 +271,6 @@ void GrpcProbeRun::Finish() {
           {{"serving_status", std::string(kServingStatusNames[i])}}, is ? 1 : 0);
   }
   if (config_.tls) AddTlsSamples(tls_, &r);
-
-  ProbeCallback done = std::move(done_);
-  done(std::move(result_));
-}
-
-void GrpcProbeRun::ReleaseIfFinished() {
-  if (finished_) owner_->Release(this);
 }
 
 }  // namespace outage

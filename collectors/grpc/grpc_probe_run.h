@@ -1,9 +1,8 @@
-// GrpcProbeRun: one gRPC health check: resolve the host (c-ares, on the
-// loop), then one HTTP/2 POST of grpc.health.v1.Health/Check through
-// libcurl, pinned to the resolved address, and judge its status, trailers
-// and message.
+// GrpcProbeRun: one gRPC health check: one HTTP/2 POST of
+// grpc.health.v1.Health/Check through libcurl, pinned to the address
+// ProbeRun found, and the judgement of its status, trailers and message.
 //
-// Thread-safety: loop thread only. Owned by GrpcProber.
+// Thread-safety: loop thread only. Owned by GrpcProber's ProbeRunSet.
 #pragma once
 
 #include <curl/curl.h>
@@ -14,36 +13,32 @@
 #include <string_view>
 
 #include "collectors/http/curl_handles.h"
-#include "collectors/probe_target.h"
-#include "collectors/prober.h"
+#include "collectors/http/curl_multi_loop.h"
+#include "collectors/probe_run.h"
+#include "collectors/tcp/host_port.h"
 #include "collectors/tls_facts.h"
 
 namespace outage {
 
-class GrpcProber;
-
-class GrpcProbeRun {
+class GrpcProbeRun : public ProbeRun {
  public:
   // What a hostile or broken server can make one probe hold in memory.
   static constexpr size_t kMaxBodyBytes = 64 * 1024;
   static constexpr size_t kMaxHeaderBytes = 64 * 1024;
 
-  GrpcProbeRun(GrpcProber* owner, ProbeRequest request, ProbeCallback done);
-  ~GrpcProbeRun();
-  GrpcProbeRun(const GrpcProbeRun&) = delete;
-  GrpcProbeRun& operator=(const GrpcProbeRun&) = delete;
+  // The call goes through `transfers`, the prober's.
+  GrpcProbeRun(const ProbeContext& context, CurlMultiLoop* transfers, ProbeRequest request,
+               ProbeCallback done);
+  ~GrpcProbeRun() override;
 
-  // Begin starts the probe (or finishes at once on a bad target).
-  void Begin();
-  // Cancel ends the probe now with a failed result.
-  void Cancel(std::string_view why);
   // OnTransferDone judges the finished health check call.
   void OnTransferDone(CURLcode code);
 
-  bool finished() const { return finished_; }
-
  private:
-  using Clock = std::chrono::steady_clock;
+  void Start() override;
+  void OnCancel(std::string_view why) override;
+  void Stop() override;
+  void Report(ProbeResult* result) override;
 
   void StartCheck(const ResolvedAddress& address);
   // Configure sets up the transfer; false when curl refuses an option.
@@ -55,20 +50,9 @@ class GrpcProbeRun {
   static size_t OnHeader(char* data, size_t size, size_t n, void* self);
   static CURLcode OnSslContext(CURL* easy, void* ssl_ctx, void* self);
 
-  void Fail(FailureReason reason, std::string_view message, const std::string& error = "");
-  void Finish();
-  void ReleaseIfFinished();
-
-  GrpcProber* owner_;
-  ProbeRequest request_;
+  CurlMultiLoop* transfers_;
   const GrpcProbe& config_;
-  ProbeCallback done_;
-  ProbeResult result_;
-  bool finished_ = false;
-
-  std::string host_;
-  int port_ = 0;
-  TargetLookup lookup_;  // the resolve phase
+  HostPort target_;
   Clock::time_point check_start_;
   double check_seconds_ = 0;
 

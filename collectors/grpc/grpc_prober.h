@@ -14,50 +14,29 @@
 // (thread-safe).
 #pragma once
 
-#include <curl/curl.h>
-
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
-#include "collectors/async_resolver.h"
-#include "collectors/event_loop.h"
-#include "collectors/http/curl_multi_loop.h"
-#include "collectors/prober.h"
+#include "collectors/http/curl_prober.h"
 #include "collectors/tcp/host_port.h"
 
 namespace outage {
-
-class GrpcProbeRun;
 
 // SplitGrpcTarget parses a gRPC target as blackbox does: "host:port", or a
 // URL whose authority is host:port ("grpc://host:port", "https://...").
 HostPort SplitGrpcTarget(std::string_view target);
 
-class GrpcProber : public Prober {
+class GrpcProbeRun;
+
+class GrpcProber : public CurlProber<GrpcProbeRun> {
  public:
-  explicit GrpcProber(EventLoop* loop);
-  ~GrpcProber() override;
-  GrpcProber(const GrpcProber&) = delete;
-  GrpcProber& operator=(const GrpcProber&) = delete;
+  // Defined where the run is complete (CurlProber needs it).
+  explicit GrpcProber(const ProbeContext& context);
 
   std::optional<std::string> CheckTarget(std::string_view target) const override;
   std::optional<std::string> TargetHost(std::string_view target) const override;
   void Start(ProbeRequest request, ProbeCallback done) override;
-  void CancelAll() override;
-
- private:
-  friend class GrpcProbeRun;
-
-  void OnTransferDone(CURL* easy, CURLcode code);
-  // Release destroys a finished run.
-  void Release(GrpcProbeRun* run);
-
-  AsyncResolver resolver_;
-  CurlMultiLoop transfers_;
-  std::unordered_map<GrpcProbeRun*, std::unique_ptr<GrpcProbeRun>> runs_;
 };
 
 }  // namespace outage

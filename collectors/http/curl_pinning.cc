@@ -2,20 +2,36 @@
 
 namespace outage {
 
-std::string UrlPart(const std::string& url, CURLUPart part, unsigned int flags) {
-  CurlUrl u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    return "";
-  }
+namespace {
+
+std::string Part(CURLU* parsed, CURLUPart part, unsigned int flags) {
   char* value = nullptr;
-  if (curl_url_get(u.get(), part, &value, flags) != CURLUE_OK) return "";
+  if (curl_url_get(parsed, part, &value, flags) != CURLUE_OK || value == nullptr) return "";
   std::string out(value);
   curl_free(value);
   return out;
 }
 
-std::string ConnectHost(const std::string& url) {
-  return UrlPart(url, CURLUPART_HOST, CURLU_PUNYCODE);
+}  // namespace
+
+ParsedUrl ParseUrl(CURLU* parsed, const std::string& url) {
+  ParsedUrl out;
+  out.text = url;
+  out.scheme = Part(parsed, CURLUPART_SCHEME, 0);
+  out.host = Part(parsed, CURLUPART_HOST, 0);
+  out.connect_host = Part(parsed, CURLUPART_HOST, CURLU_PUNYCODE);
+  out.port = Part(parsed, CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  return out;
+}
+
+ParsedUrl ParseUrl(const std::string& url) {
+  CurlUrl u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    ParsedUrl out;
+    out.text = url;
+    return out;
+  }
+  return ParseUrl(u.get(), url);
 }
 
 std::string HostToResolve(const std::string& url_host) {

@@ -12,13 +12,23 @@
 
 namespace outage {
 
-// UrlPart extracts one component of an absolute URL ("" when absent), with
-// curl_url_get's `flags`. A host that is an IPv6 literal keeps its brackets.
-std::string UrlPart(const std::string& url, CURLUPart part, unsigned int flags = 0);
+// ParsedUrl is an absolute URL taken apart once, by libcurl's parser: one
+// per hop of a probe, so no step of the hop parses it again.
+struct ParsedUrl {
+  std::string text;          // the URL as given
+  std::string scheme;        // lower case; "" when `text` does not parse
+  std::string host;          // as written; an IPv6 literal keeps its brackets
+  std::string connect_host;  // as libcurl connects to it: punycode
+  std::string port;          // the scheme's default when the URL has none
 
-// ConnectHost is the host of `url` as libcurl connects to it: international
-// names in punycode.
-std::string ConnectHost(const std::string& url);
+  bool https() const { return scheme == "https"; }
+};
+
+// ParseUrl takes an absolute URL apart; every field but `text` is empty when
+// it does not parse.
+ParsedUrl ParseUrl(const std::string& url);
+// ParseUrl reads the parts from `parsed`, a handle already set to `url`.
+ParsedUrl ParseUrl(CURLU* parsed, const std::string& url);
 
 // HostToResolve turns a URL's host into the name (or bare address literal)
 // to look up: "[2001:db8::1]" becomes "2001:db8::1".

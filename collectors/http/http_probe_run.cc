@@ -13,7 +13,6 @@
 #include "collectors/http/edge_attribution.h"
 #include "collectors/http/header_text.h"
 #include "collectors/http/http_classify.h"
-#include "collectors/http/http_prober.h"
 #include "collectors/http/oauth2_token.h"
 #include "collectors/http/proxy_choice.h"
 #include "collectors/http/request_sources.h"
@@ -76,33 +75,24 @@ int64_t InfoTime(CURL* easy, CURLINFO info) {
 
 }  // namespace
 
-HttpProbeRun::HttpProbeRun(HttpProber* owner, ProbeRequest request, std::string url,
+HttpProbeRun::HttpProbeRun(const ProbeContext& context, CurlMultiLoop* transfers,
+                           OAuth2TokenCache* oauth2_tokens, ProbeRequest request, ParsedUrl url,
                            ProbeCallback done)
-    : owner_(owner),
-      request_(std::move(request)),
-      config_(request_.module->http),
-      done_(std::move(done)),
+    : ProbeRun(context, std::move(request), std::move(done)),
+      transfers_(transfers),
+      oauth2_tokens_(oauth2_tokens),
+      config_(module().http),
       url_(std::move(url)),
       method_(config_.method.empty() ? "GET" : config_.method) {
-  result_.log = ProbeLog(request_.debug);
-  original_host_ = UrlPart(url_, CURLUPART_HOST);
-  target_name_ = HostToResolve(ConnectHost(url_));
+  original_host_ = url_.host;
+  target_name_ = HostToResolve(url_.connect_host);
   keep_body_ = !config_.fail_if_body_matches_regexp.empty() ||
                !config_.fail_if_body_not_matches_regexp.empty();
 }
 
-HttpProbeRun::~HttpProbeRun() {
-  // Only a run destroyed unfinished (prober shutdown) still holds these.
-  if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
-  if (easy_) owner_->RemoveTransfer(easy_.get());
-}
+HttpProbeRun::~HttpProbeRun() { Stop(); }
 
-void HttpProbeRun::Begin() {
-  const auto remaining = request_.deadline - Clock::now();
-  result_.log.Info(
-      "Beginning probe",
-      {{"probe", "http"},
-       {"timeout_seconds", std::to_string(std::chrono::duration<double>(remaining).count())}});
+void HttpProbeRun::Start() {
   if (!AllowedHost(url_)) {
     Finish();
     return;
@@ -118,16 +108,16 @@ void HttpProbeRun::BeginOAuth2() {
   const OAuth2& oauth2 = *config_.oauth2;
   std::string secret = oauth2.client_secret;
   if (!oauth2.client_secret_file.empty() && !ReadSecretFile(oauth2.client_secret_file, &secret)) {
-    result_.log.Error(
+    result().log.Error(
         "Error fetching OAuth 2.0 token",
         {{"err", "cannot read oauth2.client_secret_file " + oauth2.client_secret_file}});
-    result_.Fail(FailureReason::kProtocol);
+    result().Fail(FailureReason::kProtocol);
     Finish();
     return;
   }
-  oauth2_key_ = OAuth2TokenCache::Key(request_.module->name, oauth2, secret);
-  if (const std::string* token = owner_->oauth2_tokens_.Find(oauth2_key_, Clock::now())) {
-    result_.log.Debug("Using cached OAuth 2.0 token");
+  oauth2_key_ = OAuth2TokenCache::Key(module().name, oauth2, secret);
+  if (const std::string* token = oauth2_tokens_->Find(oauth2_key_, Clock::now())) {
+    result().log.Debug("Using cached OAuth 2.0 token");
     oauth2_token_ = *token;
     ResolveHop();
     return;
@@ -136,9 +126,9 @@ void HttpProbeRun::BeginOAuth2() {
   // pinned like the probe's; the probe's first hop follows it.
   oauth2_secret_ = std::move(secret);
   probe_url_ = url_;
-  url_ = oauth2.token_url;
+  url_ = ParseUrl(oauth2.token_url);
   fetching_token_ = true;
-  result_.log.Info("Fetching OAuth 2.0 token", {{"token_url", RedactUrlPassword(url_)}});
+  result().log.Info("Fetching OAuth 2.0 token", {{"token_url", RedactUrlPassword(url_.text)}});
   if (!AllowedHost(url_)) {
     Finish();
     return;
@@ -162,15 +152,15 @@ void HttpProbeRun::OnOAuth2TokenDone(CURLcode code) {
     ParseOAuth2TokenResponse(body_, &token, &err);
   }
   if (!err.empty()) {
-    result_.log.Error("Error fetching OAuth 2.0 token",
-                      {{"token_url", RedactUrlPassword(url_)}, {"err", err}});
-    result_.Fail(reason);
+    result().log.Error("Error fetching OAuth 2.0 token",
+                       {{"token_url", RedactUrlPassword(url_.text)}, {"err", err}});
+    result().Fail(reason);
     Finish();
     return;
   }
-  owner_->oauth2_tokens_.Store(oauth2_key_, token, Clock::now());
+  oauth2_tokens_->Store(oauth2_key_, token, Clock::now());
   oauth2_token_ = token.access_token;
-  owner_->RemoveTransfer(easy_.get());
+  transfers_->Remove(easy_.get());
   easy_.reset();
   url_ = probe_url_;
   if (!AllowedHost(url_)) {  // sets host_listed_ for the target again
@@ -196,46 +186,43 @@ FailureReason HttpProbeRun::HopFailure(CURLcode code, std::string* err) {
 }
 
 void HttpProbeRun::ResolveHop() {
-  // IP family as blackbox chooses it (preferred_ip_protocol, fallback); the
-  // resolver answers by the deadline at the latest.
   // A token request never goes through the module's proxy.
-  proxy_ = fetching_token_ ? "" : ProxyFor(ProxyRuleFor(config_), url_);
-  resolve_name_ = HostToResolve(ConnectHost(ViaProxy() ? proxy_ : url_));
-  resolve_start_ = Clock::now();
+  proxy_ = ParsedUrl{};
+  if (!fetching_token_) {
+    const std::string proxy = ProxyFor(ProxyRuleFor(config_), url_);
+    if (!proxy.empty()) proxy_ = ParseUrl(proxy);
+  }
+  // `connected` is what curl connects to: the target, or with a proxy the
+  // proxy (which then resolves and connects to the target itself, so there
+  // the policy sees the target's host name only). The hop's own host passed
+  // AllowedHost; a proxy is the config's. Both addresses pass the policy.
+  const ParsedUrl& connected = ViaProxy() ? proxy_ : url_;
+  const std::string name = HostToResolve(connected.connect_host);
+  LookupOptions options = Options(ChoiceOf(config_));
+  options.check_host = false;
+  options.policy_host = connected.host;
   // A pinned address (addresses: all) stands for every lookup of the
-  // target's own name; the resolver answers the literal as it is.
-  resolving_pinned_ = request_.pinned && !ViaProxy() && resolve_name_ == target_name_;
-  const std::string& lookup = resolving_pinned_ ? request_.pinned->address.text : resolve_name_;
-  resolve_id_ =
-      owner_->resolver_.Resolve(lookup, config_.preferred_ip_protocol, config_.ip_protocol_fallback,
-                                request_.deadline, [this](const ResolveResult& resolved) {
-                                  resolve_id_ = 0;
-                                  OnResolved(resolved);
-                                  owner_->ReleaseIfFinished(this);
-                                });
+  // target's own name.
+  if (ViaProxy() || name != target_name_) options.pinned = nullptr;
+  resolving_ = true;
+  LookUp(name, options, [this](const ResolvedAddress* address) { OnResolved(address); });
 }
 
-void HttpProbeRun::OnResolved(const ResolveResult& resolved) {
-  resolve_seconds_ = resolving_pinned_
-                         ? request_.pinned->resolve_seconds
-                         : std::chrono::duration<double>(Clock::now() - resolve_start_).count();
-  const ResolvedAddress* address = PickAddress(resolve_name_, resolved, &result_);
+bool HttpProbeRun::EndLookup() {
+  if (!resolving_) return false;
+  resolving_ = false;
+  resolve_seconds_ = lookup().seconds();
   if (!first_hop_resolved_ && !fetching_token_) {
     first_hop_resolved_ = true;
     dns_lookup_seconds_ = resolve_seconds_;
-    if (address != nullptr) first_ip_ = address->text;
+    first_ip_ = lookup().ip();
   }
+  return true;
+}
+
+void HttpProbeRun::OnResolved(const ResolvedAddress* address) {
+  EndLookup();
   if (address == nullptr) {
-    phases_.resolve += resolve_seconds_;
-    Finish();
-    return;
-  }
-  // `address` is what curl connects to: the target's, or with a proxy the
-  // proxy's (the proxy then resolves and connects to the target itself, so
-  // there the policy sees the target's host name only). Both pass the policy.
-  const std::string& connected = ViaProxy() ? proxy_ : url_;
-  if (!AddressAllowed(request_.config->probe_policy, UrlPart(connected, CURLUPART_HOST), *address,
-                      &result_)) {
     phases_.resolve += resolve_seconds_;
     Finish();
     return;
@@ -243,13 +230,13 @@ void HttpProbeRun::OnResolved(const ResolveResult& resolved) {
   if (!StartHop(address->text)) Finish();
 }
 
-bool HttpProbeRun::AllowedHost(const std::string& url) {
-  const TargetPolicy policy(request_.config->probe_policy);
-  const std::string host = UrlPart(url, CURLUPART_HOST);
+bool HttpProbeRun::AllowedHost(const ParsedUrl& url) {
+  const TargetPolicy policy(ProbeRun::policy());
+  const std::string& host = url.host;
   std::string why;
   if (!policy.Allows(host, &why)) {
-    result_.log.Error("Request blocked by probe_policy", {{"why", why}});
-    result_.Fail(FailureReason::kNetwork);
+    result().log.Error("Request blocked by probe_policy", {{"why", why}});
+    result().Fail(FailureReason::kNetwork);
     return false;
   }
   host_listed_ = policy.HostListed(host);
@@ -259,7 +246,7 @@ bool HttpProbeRun::AllowedHost(const std::string& url) {
 curl_socket_t HttpProbeRun::OnOpenSocket(void* self, curlsocktype, curl_sockaddr* address) {
   auto* run = static_cast<HttpProbeRun*>(self);
   std::string why;
-  const TargetPolicy policy(run->request_.config->probe_policy);
+  const TargetPolicy policy(run->policy());
   if (!policy.Allows(&address->addr, static_cast<socklen_t>(address->addrlen), run->host_listed_,
                      &why)) {
     run->blocked_address_ = why;
@@ -283,10 +270,10 @@ void HttpProbeRun::ResetHopState() {
 
 bool HttpProbeRun::StartHop(const std::string& address) {
   const auto remaining =
-      std::chrono::duration_cast<std::chrono::milliseconds>(request_.deadline - Clock::now());
+      std::chrono::duration_cast<std::chrono::milliseconds>(request().deadline - Clock::now());
   if (remaining.count() <= 0) {
-    result_.log.Error("Deadline passed before the request could start");
-    result_.Fail(FailureReason::kTimeout);
+    result().log.Error("Deadline passed before the request could start");
+    result().Fail(FailureReason::kTimeout);
     return false;
   }
   ResetHopState();
@@ -294,13 +281,14 @@ bool HttpProbeRun::StartHop(const std::string& address) {
   const bool configured = easy_ && (fetching_token_ ? ConfigureTokenRequest(easy_.get(), address)
                                                     : Configure(easy_.get(), address));
   if (!configured) {
-    result_.Fail(FailureReason::kProtocol);
+    result().Fail(FailureReason::kProtocol);
     return false;
   }
   curl_easy_setopt(easy_.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(remaining.count()));
   curl_easy_setopt(easy_.get(), CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(remaining.count()));
-  result_.log.Info("Making HTTP request", {{"url", RedactUrlPassword(url_)}, {"method", method_}});
-  owner_->AddTransfer(easy_.get());
+  result().log.Info("Making HTTP request",
+                    {{"url", RedactUrlPassword(url_.text)}, {"method", method_}});
+  transfers_->Add(easy_.get());
   return true;
 }
 
@@ -308,7 +296,7 @@ bool HttpProbeRun::ConfigureTransfer(CURL* easy) {
   auto set = [&](CURLoption opt, auto value) {
     return curl_easy_setopt(easy, opt, value) == CURLE_OK;
   };
-  bool ok = set(CURLOPT_URL, url_.c_str());
+  bool ok = set(CURLOPT_URL, url_.text.c_str());
   ok = ok && set(CURLOPT_PRIVATE, static_cast<void*>(this));
   // Probe the real path every time: no connection, DNS or TLS session reuse.
   set(CURLOPT_NOSIGNAL, 1L);
@@ -331,10 +319,10 @@ bool HttpProbeRun::ConfigureTransfer(CURL* easy) {
   return ok;
 }
 
-void HttpProbeRun::PinConnection(CURL* easy, const std::string& request_url,
+void HttpProbeRun::PinConnection(CURL* easy, const ParsedUrl& request_url,
                                  const std::string& address) {
   // Connect only to `address`, resolved and policy-checked for this hop.
-  connect_to_ = PinnedConnectTo(ConnectHost(request_url), address);
+  connect_to_ = PinnedConnectTo(request_url.connect_host, address);
   curl_easy_setopt(easy, CURLOPT_CONNECT_TO, connect_to_.get());
   // Defence in depth: every connect curl makes is checked again.
   curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &HttpProbeRun::OnOpenSocket);
@@ -358,7 +346,7 @@ bool HttpProbeRun::ConfigureTokenRequest(CURL* easy, const std::string& address)
   curl_easy_setopt(easy, CURLOPT_USERNAME, OAuth2UrlEscape(oauth2.client_id).c_str());
   curl_easy_setopt(easy, CURLOPT_PASSWORD, OAuth2UrlEscape(oauth2_secret_).c_str());
   PinConnection(easy, url_, address);
-  if (!ok) result_.log.Error("Invalid token_url", {{"url", RedactUrlPassword(url_)}});
+  if (!ok) result().log.Error("Invalid token_url", {{"url", RedactUrlPassword(url_.text)}});
   return ok;
 }
 
@@ -373,7 +361,7 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   std::string body;
   std::string error;
   if (send_body_ && !ReadRequestBody(config_, &body, &error)) {
-    result_.log.Error("Error creating request", {{"err", error}});
+    result().log.Error("Error creating request", {{"err", error}});
     return false;
   }
   if (method_ == "HEAD") {
@@ -405,7 +393,7 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   if (!has_content_type) list = curl_slist_append(list, "Content-Type:");
   if (!AppendHttpHeaders(config_, send_credentials_, &list, &error) ||
       (send_credentials_ && !AppendAuthorization(config_, &list, &error))) {
-    result_.log.Error("Error creating request", {{"err", error}});
+    result().log.Error("Error creating request", {{"err", error}});
     curl_slist_free_all(list);
     return false;
   }
@@ -419,7 +407,7 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
     for (const auto& [file, value] :
          {std::pair{&auth.username_file, &username}, std::pair{&auth.password_file, &password}}) {
       if (!file->empty() && !ReadSecretFile(*file, value)) {
-        result_.log.Error("Cannot read basic_auth file", {{"file", *file}});
+        result().log.Error("Cannot read basic_auth file", {{"file", *file}});
         curl_slist_free_all(list);
         return false;
       }
@@ -434,24 +422,22 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   SetCurlTlsOptions(easy, tls);
   set(CURLOPT_SSL_CTX_FUNCTION, &HttpProbeRun::OnSslContext);
   set(CURLOPT_SSL_CTX_DATA, static_cast<void*>(this));
-  std::string request_url = url_;
+  ParsedUrl request_url = url_;
   connect_to_.reset();
-  if (!tls.server_name.empty() && UrlPart(url_, CURLUPART_SCHEME) == "https") {
+  if (!tls.server_name.empty() && url_.https()) {
     // server_name sets SNI and the name verified, as in Go: ask curl for
     // https://server_name/ but connect to the target, keeping Host.
     CurlUrl u(curl_url());
-    curl_url_set(u.get(), CURLUPART_URL, url_.c_str(), 0);
+    curl_url_set(u.get(), CURLUPART_URL, url_.text.c_str(), 0);
     curl_url_set(u.get(), CURLUPART_HOST, tls.server_name.c_str(), 0);
     char* rewritten = nullptr;
     if (curl_url_get(u.get(), CURLUPART_URL, &rewritten, 0) == CURLUE_OK) {
-      request_url = rewritten;
+      request_url = ParseUrl(u.get(), rewritten);
       curl_free(rewritten);
-      ok = ok && set(CURLOPT_URL, request_url.c_str());  // curl copies it
+      ok = ok && set(CURLOPT_URL, request_url.text.c_str());  // curl copies it
       bool has_host = false;
       for (const auto& [name, value] : config_.headers) has_host |= LowerAscii(name) == "host";
-      if (!has_host) {
-        list = curl_slist_append(list, ("Host: " + UrlPart(url_, CURLUPART_HOST)).c_str());
-      }
+      if (!has_host) list = curl_slist_append(list, ("Host: " + url_.host).c_str());
     }
   }
   request_headers_.reset(list);
@@ -465,23 +451,22 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
     // name is pinned with CURLOPT_RESOLVE: the entry lands in the multi's
     // shared DNS cache, but only for the proxy's name (trusted config), and
     // every proxied hop re-pins it to its own lookup before connecting.
-    set(CURLOPT_PROXY, proxy_.c_str());
-    const std::string proxy_port = UrlPart(proxy_, CURLUPART_PORT, CURLU_DEFAULT_PORT);
-    proxy_resolve_.reset(curl_slist_append(
-        nullptr, (HostToResolve(ConnectHost(proxy_)) + ":" + proxy_port + ":" + UrlAddress(address))
-                     .c_str()));
+    set(CURLOPT_PROXY, proxy_.text.c_str());
+    proxy_resolve_.reset(curl_slist_append(nullptr, (HostToResolve(proxy_.connect_host) + ":" +
+                                                     proxy_.port + ":" + UrlAddress(address))
+                                                        .c_str()));
     set(CURLOPT_RESOLVE, proxy_resolve_.get());
     SetProxyConnectHeaders(easy);
-    if (request_url != url_) {
+    if (request_url.text != url_.text) {
       // server_name: the tunnel still goes to the target's host.
       connect_to_.reset(curl_slist_append(
-          nullptr, (ConnectHost(request_url) + "::" + ConnectHost(url_) + ":").c_str()));
+          nullptr, (request_url.connect_host + "::" + url_.connect_host + ":").c_str()));
       set(CURLOPT_CONNECT_TO, connect_to_.get());
     }
   }
   if (!config_.compression.empty()) set(CURLOPT_ACCEPT_ENCODING, config_.compression.c_str());
 
-  if (!ok) result_.log.Error("Invalid request", {{"url", RedactUrlPassword(url_)}});
+  if (!ok) result().log.Error("Invalid request", {{"url", RedactUrlPassword(url_.text)}});
   return ok;
 }
 
@@ -489,7 +474,7 @@ void HttpProbeRun::SetProxyConnectHeaders(CURL* easy) {
   // As in Go, only a tunnel's CONNECT carries them: curl would also add
   // them to a plain http request sent through the proxy.
   proxy_headers_.reset();
-  if (config_.proxy_connect_header.empty() || UrlPart(url_, CURLUPART_SCHEME) != "https") return;
+  if (config_.proxy_connect_header.empty() || !url_.https()) return;
   curl_slist* lines = nullptr;
   for (const auto& [name, value] : config_.proxy_connect_header) {
     // "Name;" is curl's spelling of a header with an empty value.
@@ -544,7 +529,7 @@ CURLcode HttpProbeRun::OnSslContext(CURL*, void* ssl_ctx, void* self) {
   return CURLE_OK;
 }
 
-void HttpProbeRun::OnHopDone(CURLcode code) {
+void HttpProbeRun::OnTransferDone(CURLcode code) {
   if (fetching_token_) {
     OnOAuth2TokenDone(code);
     return;
@@ -568,19 +553,19 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
     dns_lookup_seconds_ += static_cast<double>(t.namelookup_us) / 1e6;
     if (ip != nullptr && ip[0] != '\0') first_ip_ = ip;
   }
-  result_.log.Debug("Response timings for roundtrip",
-                    {{"roundtrip", std::to_string(redirects_)},
-                     {"resolve_us", std::to_string(t.namelookup_us)},
-                     {"connect_us", std::to_string(t.connect_us)},
-                     {"tls_done_us", std::to_string(t.appconnect_us)},
-                     {"first_byte_us", std::to_string(t.starttransfer_us)},
-                     {"end_us", std::to_string(t.total_us)}});
+  result().log.Debug("Response timings for roundtrip",
+                     {{"roundtrip", std::to_string(redirects_)},
+                      {"resolve_us", std::to_string(t.namelookup_us)},
+                      {"connect_us", std::to_string(t.connect_us)},
+                      {"tls_done_us", std::to_string(t.appconnect_us)},
+                      {"first_byte_us", std::to_string(t.starttransfer_us)},
+                      {"end_us", std::to_string(t.total_us)}});
 
   if (code == CURLE_COULDNT_CONNECT && !blocked_address_.empty()) {
-    result_.log.Error(
+    result().log.Error(
         "Connection blocked by probe_policy",
         {{"why", blocked_address_}, {"err", error_buffer_[0] ? std::string(error_buffer_) : ""}});
-    result_.Fail(FailureReason::kNetwork);
+    result().Fail(FailureReason::kNetwork);
     status_ = status;
     Finish();
     return;
@@ -588,13 +573,13 @@ void HttpProbeRun::OnHopDone(CURLcode code) {
   if (code != CURLE_OK) {
     std::string err;
     const FailureReason reason = HopFailure(code, &err);
-    result_.log.Error("Error for HTTP request", {{"err", err}});
-    result_.Fail(reason);
+    result().log.Error("Error for HTTP request", {{"err", err}});
+    result().Fail(reason);
     status_ = status;
     Finish();
     return;
   }
-  result_.log.Info("Received HTTP response", {{"status_code", std::to_string(status)}});
+  result().log.Info("Received HTTP response", {{"status_code", std::to_string(status)}});
   if (FollowRedirect(status)) return;
   EvaluateFinalResponse(status);
   Finish();
@@ -607,25 +592,24 @@ bool HttpProbeRun::FollowRedirect(long status) {
   char* location = nullptr;
   curl_easy_getinfo(easy_.get(), CURLINFO_REDIRECT_URL, &location);
   if (location == nullptr) return false;  // no Location: the 3xx is final
-  const std::string next(location);
+  ParsedUrl next = ParseUrl(location);
   // Counted even when not followed, as blackbox counts the redirects seen.
   ++redirects_;
-  result_.log.Info("Received redirect", {{"location", RedactUrlPassword(next)}});
+  result().log.Info("Received redirect", {{"location", RedactUrlPassword(next.text)}});
   if (!config_.follow_redirects) {
-    result_.log.Info("Not following redirect");
+    result().log.Info("Not following redirect");
     return false;
   }
   if (redirects_ > kMaxRedirects) {
-    result_.log.Error("Too many redirects", {{"max_redirects", std::to_string(kMaxRedirects)}});
-    result_.Fail(FailureReason::kProtocol);
+    result().log.Error("Too many redirects", {{"max_redirects", std::to_string(kMaxRedirects)}});
+    result().Fail(FailureReason::kProtocol);
     status_ = status;
     Finish();
     return true;
   }
-  const std::string scheme = UrlPart(next, CURLUPART_SCHEME);
-  if (scheme != "http" && scheme != "https") {
-    result_.log.Error("Redirect to a scheme that is not probed", {{"scheme", scheme}});
-    result_.Fail(FailureReason::kProtocol);
+  if (next.scheme != "http" && next.scheme != "https") {
+    result().log.Error("Redirect to a scheme that is not probed", {{"scheme", next.scheme}});
+    result().Fail(FailureReason::kProtocol);
     status_ = status;
     Finish();
     return true;
@@ -637,15 +621,15 @@ bool HttpProbeRun::FollowRedirect(long status) {
     send_body_ = false;
   }
   // Like Go, credentials do not follow a redirect to another host.
-  if (UrlPart(next, CURLUPART_HOST) != original_host_) send_credentials_ = false;
+  if (next.host != original_host_) send_credentials_ = false;
   if (!AllowedHost(next)) {
     status_ = status;
     Finish();
     return true;
   }
-  owner_->RemoveTransfer(easy_.get());
+  transfers_->Remove(easy_.get());
   easy_.reset();
-  url_ = next;
+  url_ = std::move(next);
   ResolveHop();
   return true;
 }
@@ -653,13 +637,13 @@ bool HttpProbeRun::FollowRedirect(long status) {
 bool HttpProbeRun::CheckBodyRegexps() {
   for (const auto& re : config_.fail_if_body_matches_regexp) {
     if (RE2::PartialMatch(body_, *re.re)) {
-      result_.log.Error("Body matched regular expression", {{"regexp", re.pattern}});
+      result().log.Error("Body matched regular expression", {{"regexp", re.pattern}});
       return false;
     }
   }
   for (const auto& re : config_.fail_if_body_not_matches_regexp) {
     if (!RE2::PartialMatch(body_, *re.re)) {
-      result_.log.Error("Body did not match regular expression", {{"regexp", re.pattern}});
+      result().log.Error("Body did not match regular expression", {{"regexp", re.pattern}});
       return false;
     }
   }
@@ -675,13 +659,13 @@ bool HttpProbeRun::CheckHeaderRegexps() {
     const auto* values = values_of(m);
     if (values == nullptr) {
       if (m.allow_missing) continue;
-      result_.log.Error("Missing required header", {{"header", m.header}});
+      result().log.Error("Missing required header", {{"header", m.header}});
       return false;
     }
     for (const auto& v : *values) {
       if (RE2::PartialMatch(v, *m.regexp.re)) {
-        result_.log.Error("Header matched regular expression",
-                          {{"header", m.header}, {"regexp", m.regexp.pattern}});
+        result().log.Error("Header matched regular expression",
+                           {{"header", m.header}, {"regexp", m.regexp.pattern}});
         return false;
       }
     }
@@ -690,15 +674,15 @@ bool HttpProbeRun::CheckHeaderRegexps() {
     const auto* values = values_of(m);
     if (values == nullptr) {
       if (m.allow_missing) continue;
-      result_.log.Error("Missing required header", {{"header", m.header}});
+      result().log.Error("Missing required header", {{"header", m.header}});
       return false;
     }
     const bool any = std::any_of(values->begin(), values->end(), [&](const std::string& v) {
       return RE2::PartialMatch(v, *m.regexp.re);
     });
     if (!any) {
-      result_.log.Error("Header did not match regular expression",
-                        {{"header", m.header}, {"regexp", m.regexp.pattern}});
+      result().log.Error("Header did not match regular expression",
+                         {{"header", m.header}, {"regexp", m.regexp.pattern}});
       return false;
     }
   }
@@ -714,8 +698,8 @@ bool HttpProbeRun::CheckContentEncoding() {
   const std::string got = it == headers_.end() || it->second.empty() ? "" : it->second.back();
   if (LowerAscii(std::string(TrimSpace(got))) == want) return true;
   if (got.empty() && body_bytes_ == 0) return true;  // nothing to decode
-  result_.log.Error("Failed to get decompressor for HTTP response body",
-                    {{"compression", want}, {"content_encoding", got}});
+  result().log.Error("Failed to get decompressor for HTTP response body",
+                     {{"compression", want}, {"content_encoding", got}});
   body_bytes_ = 0;  // nothing decoded in the module's encoding
   return false;
 }
@@ -723,39 +707,39 @@ bool HttpProbeRun::CheckContentEncoding() {
 void HttpProbeRun::EvaluateFinalResponse(long status) {
   status_ = status;
   got_response_ = true;
-  result_.success = true;
+  result().success = true;
   if (!IsValidStatus(status, config_.valid_status_codes)) {
-    result_.log.Error("Invalid HTTP response status code",
-                      {{"status_code", std::to_string(status)}});
-    result_.Fail(ReasonForStatus(status));
+    result().log.Error("Invalid HTTP response status code",
+                       {{"status_code", std::to_string(status)}});
+    result().Fail(ReasonForStatus(status));
     return;
   }
   if (!CheckContentEncoding()) {
-    result_.Fail(FailureReason::kProtocol);
+    result().Fail(FailureReason::kProtocol);
     return;
   }
   if (!CheckBodyRegexps() || !CheckHeaderRegexps()) {
     failed_due_to_regex_ = true;
-    result_.Fail(FailureReason::kContent);
+    result().Fail(FailureReason::kContent);
     return;
   }
   long version = 0;
   curl_easy_getinfo(easy_.get(), CURLINFO_HTTP_VERSION, &version);
   if (!HttpVersionAllowed(version, config_.valid_http_versions)) {
-    result_.log.Error("Invalid HTTP version number",
-                      {{"version", std::to_string(HttpVersionNumber(version))}});
-    result_.Fail(FailureReason::kProtocol);
+    result().log.Error("Invalid HTTP version number",
+                       {{"version", std::to_string(HttpVersionNumber(version))}});
+    result().Fail(FailureReason::kProtocol);
     return;
   }
-  const bool is_tls = UrlPart(url_, CURLUPART_SCHEME) == "https";
+  const bool is_tls = url_.https();
   if (config_.fail_if_ssl && is_tls) {
-    result_.log.Error("Final request was over SSL");
-    result_.Fail(FailureReason::kProtocol);
+    result().log.Error("Final request was over SSL");
+    result().Fail(FailureReason::kProtocol);
     return;
   }
   if (config_.fail_if_not_ssl && !is_tls) {
-    result_.log.Error("Final request was not over SSL");
-    result_.Fail(FailureReason::kTls);
+    result().log.Error("Final request was not over SSL");
+    result().Fail(FailureReason::kTls);
     return;
   }
 }
@@ -770,18 +754,8 @@ void HttpProbeRun::AddEdgeSite(ProbeResult* r) const {
   r->Add(metric::kHttpEdgeInfo, {{"cdn", edge->cdn}, {"pop", edge->pop}}, 1);
 }
 
-void HttpProbeRun::Cancel(std::string_view why) {
-  if (finished_) return;
-  result_.log.Error("Probe cancelled", {{"why", std::string(why)}});
-  result_.Fail(FailureReason::kTimeout);
-  Finish();
-}
-
-void HttpProbeRun::Finish() {
-  if (finished_) return;
-  finished_ = true;
-  if (resolve_id_ != 0) owner_->resolver_.Cancel(resolve_id_);
-  resolve_id_ = 0;
+void HttpProbeRun::Report(ProbeResult* result) {
+  if (EndLookup()) phases_.resolve += resolve_seconds_;  // cut short by the deadline
   CURL* easy = easy_.get();
   long version = 0;
   curl_off_t content_length = -1;
@@ -793,7 +767,7 @@ void HttpProbeRun::Finish() {
     curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
   }
 
-  ProbeResult& r = result_;
+  ProbeResult& r = *result;
   r.Add(metric::kDnsLookupTime, dns_lookup_seconds_);
   AddIpFacts(first_ip_, &r);
   const std::pair<std::string_view, double> phases[] = {{"resolve", phases_.resolve},
@@ -809,7 +783,7 @@ void HttpProbeRun::Finish() {
   r.Add(metric::kHttpContentLength, static_cast<double>(content_length));
   r.Add(metric::kHttpUncompressedBodyLength, static_cast<double>(has_response ? body_bytes_ : 0));
   r.Add(metric::kHttpRedirects, redirects_);
-  r.Add(metric::kHttpSsl, got_response_ && UrlPart(url_, CURLUPART_SCHEME) == "https" ? 1 : 0);
+  r.Add(metric::kHttpSsl, got_response_ && url_.https() ? 1 : 0);
   r.Add(metric::kHttpVersion, HttpVersionNumber(version));
   if (got_response_) {
     auto it = headers_.find("last-modified");
@@ -821,13 +795,13 @@ void HttpProbeRun::Finish() {
   r.Add(metric::kFailedDueToRegex, failed_due_to_regex_ ? 1 : 0);
   AddTlsSamples(tls_, &r);
   if (got_response_) AddEdgeSite(&r);
+}
 
+void HttpProbeRun::Stop() {
   if (easy_) {
-    owner_->RemoveTransfer(easy_.get());
+    transfers_->Remove(easy_.get());
     easy_.reset();
   }
-  ProbeCallback done = std::move(done_);
-  done(std::move(result_));
 }
 
 }  // namespace outage

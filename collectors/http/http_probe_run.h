@@ -1,10 +1,11 @@
-// HttpProbeRun: the state of one HTTP probe across its redirect hops. Each hop
-// is a fresh curl transfer on a fresh connection; redirects are followed here,
-// not by curl, so phases can be summed per hop and every hop is checked. Each
-// hop's host (or the proxy's) is resolved by the shared c-ares resolver and
-// curl is pinned to the address chosen: curl never resolves a name.
+// HttpProbeRun: the protocol of one HTTP probe across its redirect hops. Each
+// hop is a fresh curl transfer on a fresh connection; redirects are followed
+// here, not by curl, so phases can be summed per hop and every hop is
+// checked. Each hop's URL is parsed once (ParsedUrl); its host (or the
+// proxy's) is looked up by ProbeRun's start-up and curl is pinned to the
+// address chosen: curl never resolves a name.
 //
-// Thread-safety: loop thread only. Owned by HttpProber.
+// Thread-safety: loop thread only. Owned by HttpProber's ProbeRunSet.
 #pragma once
 
 #include <curl/curl.h>
@@ -14,17 +15,17 @@
 #include <string>
 #include <vector>
 
-#include "collectors/async_resolver.h"
 #include "collectors/http/curl_handles.h"
+#include "collectors/http/curl_multi_loop.h"
+#include "collectors/http/curl_pinning.h"
 #include "collectors/http/http_phases.h"
-#include "collectors/prober.h"
+#include "collectors/http/oauth2_token.h"
+#include "collectors/probe_run.h"
 #include "collectors/tls_facts.h"
 
 namespace outage {
 
-class HttpProber;
-
-class HttpProbeRun {
+class HttpProbeRun : public ProbeRun {
  public:
   // Go's http.Client gives up after 10 redirects; so does blackbox.
   static constexpr int kMaxRedirects = 10;
@@ -32,22 +33,22 @@ class HttpProbeRun {
   static constexpr int kMaxHeaderCount = 256;
   static constexpr size_t kMaxHeaderBytes = 256 * 1024;
 
-  HttpProbeRun(HttpProber* owner, ProbeRequest request, std::string url, ProbeCallback done);
-  ~HttpProbeRun();
-  HttpProbeRun(const HttpProbeRun&) = delete;
-  HttpProbeRun& operator=(const HttpProbeRun&) = delete;
+  // `url` is the target, normalized (NormalizeHttpTarget).
+  // The hops go through `transfers`; `oauth2_tokens` caches tokens. Both
+  // are the prober's.
+  HttpProbeRun(const ProbeContext& context, CurlMultiLoop* transfers,
+               OAuth2TokenCache* oauth2_tokens, ProbeRequest request, ParsedUrl url,
+               ProbeCallback done);
+  ~HttpProbeRun() override;
 
-  // Begin starts the first hop (or finishes at once on a setup error).
-  void Begin();
-  // OnHopDone is called when the current transfer ends with `code`.
-  void OnHopDone(CURLcode code);
-  // Cancel ends the probe now with a failed result.
-  void Cancel(std::string_view why);
-
-  bool finished() const { return finished_; }
+  // OnTransferDone is called when the current hop's transfer ends with
+  // `code`.
+  void OnTransferDone(CURLcode code);
 
  private:
-  using Clock = std::chrono::steady_clock;
+  void Start() override;
+  void Report(ProbeResult* result) override;
+  void Stop() override;
 
   static size_t OnBody(char* data, size_t size, size_t n, void* self);
   static size_t OnHeader(char* data, size_t size, size_t n, void* self);
@@ -57,7 +58,7 @@ class HttpProbeRun {
   static curl_socket_t OnOpenSocket(void* self, curlsocktype purpose, curl_sockaddr* address);
   // AllowedHost checks the hop's host against probe_policy's globs; false
   // (and the probe failed) when it is refused.
-  bool AllowedHost(const std::string& url);
+  bool AllowedHost(const ParsedUrl& url);
 
   // BeginOAuth2 starts the probe with a cached oauth2 token, or fetches one
   // first in a hop of its own; OnOAuth2TokenDone ends that hop.
@@ -66,12 +67,15 @@ class HttpProbeRun {
   // HopFailure names a failed transfer's error in *err and classifies it.
   FailureReason HopFailure(CURLcode code, std::string* err);
   // ViaProxy: the hop goes through proxy_ (never a token request).
-  bool ViaProxy() const { return !proxy_.empty(); }
+  bool ViaProxy() const { return !proxy_.text.empty(); }
 
   // ResolveHop chooses the hop's proxy, looks up the host it connects to
   // (the proxy's, if any) and then starts the hop.
   void ResolveHop();
-  void OnResolved(const ResolveResult& resolved);
+  void OnResolved(const ResolvedAddress* address);
+  // EndLookup counts the hop's lookup, if it is not yet, into the metrics;
+  // false when there was none to count.
+  bool EndLookup();
   // StartHop configures and adds a transfer for url_, pinned to `address`;
   // false on setup error.
   bool StartHop(const std::string& address);
@@ -81,7 +85,7 @@ class HttpProbeRun {
   bool ConfigureTransfer(CURL* easy);
   // PinConnection makes curl connect to `address` only, and checks every
   // socket it opens against probe_policy.
-  void PinConnection(CURL* easy, const std::string& request_url, const std::string& address);
+  void PinConnection(CURL* easy, const ParsedUrl& request_url, const std::string& address);
   // SetProxyConnectHeaders gives an https hop's CONNECT the module's
   // proxy_connect_header lines.
   void SetProxyConnectHeaders(CURL* easy);
@@ -97,32 +101,25 @@ class HttpProbeRun {
   // AddEdgeSite adds probe_http_edge_info for the final response's CDN and
   // edge site, when its headers name one.
   void AddEdgeSite(ProbeResult* r) const;
-  void Finish();
 
-  HttpProber* owner_;
-  ProbeRequest request_;
+  CurlMultiLoop* transfers_;
+  OAuth2TokenCache* oauth2_tokens_;
   const HttpProbe& config_;
-  ProbeCallback done_;
-  ProbeResult result_;
-  bool finished_ = false;
 
   // The hop in progress.
-  std::string url_;
+  ParsedUrl url_;
   std::string method_;
   bool send_body_ = true;
   bool send_credentials_ = true;  // dropped after a redirect to another host
   std::string original_host_;
-  std::string proxy_;  // the hop's proxy, "" = direct (proxy_choice.h)
+  ParsedUrl proxy_;  // the hop's proxy, empty text = direct (proxy_choice.h)
   CurlEasy easy_;
   CurlSlist request_headers_;
-  CurlSlist connect_to_;                     // pins the hop to its address, see Configure
-  CurlSlist proxy_resolve_;                  // pins the proxy's name, see Configure
-  CurlSlist proxy_headers_;                  // proxy_connect_header lines
-  AsyncResolver::RequestId resolve_id_ = 0;  // the lookup in progress
-  std::string resolve_name_;                 // what it looks up
-  std::string target_name_;                  // the target URL's, as looked up
-  bool resolving_pinned_ = false;            // the lookup is request_.pinned's
-  Clock::time_point resolve_start_;
+  CurlSlist connect_to_;        // pins the hop to its address, see Configure
+  CurlSlist proxy_resolve_;     // pins the proxy's name, see Configure
+  CurlSlist proxy_headers_;     // proxy_connect_header lines
+  std::string target_name_;     // the target URL's host, as looked up
+  bool resolving_ = false;      // the hop's lookup has not been counted yet
   double resolve_seconds_ = 0;  // this hop's lookup
   char error_buffer_[CURL_ERROR_SIZE] = {};
   std::map<std::string, std::vector<std::string>> headers_;  // lower-case names
@@ -139,7 +136,7 @@ class HttpProbeRun {
 
   // oauth2: the token request runs as a hop before the probe's first one.
   bool fetching_token_ = false;
-  std::string probe_url_;      // the probe's URL while url_ is the token URL
+  ParsedUrl probe_url_;        // the probe's URL while url_ is the token URL
   std::string oauth2_key_;     // the token's key in the prober's cache
   std::string oauth2_secret_;  // client secret, held during the token hop
   std::string oauth2_token_;   // sent as "Authorization: Bearer"

@@ -1,7 +1,7 @@
 #include "collectors/http/http_prober.h"
 
+#include <memory>
 #include <utility>
-#include <vector>
 
 #include "collectors/http/header_text.h"
 #include "collectors/http/http_probe_run.h"
@@ -43,23 +43,17 @@ NormalizedTarget NormalizeHttpTarget(std::string_view target) {
     out.error = "unsupported URL scheme \"" + s + "\": only http and https are probed";
     return out;
   }
-  char* host = nullptr;
-  if (curl_url_get(u.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK || host == nullptr ||
-      host[0] == '\0') {
-    curl_free(host);
+  out.parsed = ParseUrl(u.get(), url);
+  if (out.parsed.host.empty()) {
+    out.parsed = ParsedUrl{};
     out.error = "invalid target URL: no host";
     return out;
   }
-  curl_free(host);
   out.url = std::move(url);
   return out;
 }
 
-HttpProber::HttpProber(EventLoop* loop)
-    : resolver_(loop),
-      transfers_(loop, [this](CURL* easy, CURLcode code) { OnTransferDone(easy, code); }) {}
-
-HttpProber::~HttpProber() { runs_.clear(); }  // each run removes its transfer
+HttpProber::HttpProber(const ProbeContext& context) : CurlProber(context) {}
 
 std::optional<std::string> HttpProber::CheckTarget(std::string_view target) const {
   NormalizedTarget t = NormalizeHttpTarget(target);
@@ -70,47 +64,14 @@ std::optional<std::string> HttpProber::CheckTarget(std::string_view target) cons
 std::optional<std::string> HttpProber::TargetHost(std::string_view target) const {
   NormalizedTarget t = NormalizeHttpTarget(target);
   if (!t.error.empty()) return std::nullopt;
-  CurlUrl u(curl_url());
-  char* host = nullptr;
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, t.url.c_str(), 0) != CURLUE_OK ||
-      curl_url_get(u.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-    return std::nullopt;
-  }
-  std::string out(host);
-  curl_free(host);
-  return out;
+  return std::move(t.parsed.host);
 }
 
 void HttpProber::Start(ProbeRequest request, ProbeCallback done) {
   NormalizedTarget t = NormalizeHttpTarget(request.target);
-  auto run =
-      std::make_unique<HttpProbeRun>(this, std::move(request), std::move(t.url), std::move(done));
-  HttpProbeRun* raw = run.get();
-  runs_.emplace(raw, std::move(run));
-  raw->Begin();
-  ReleaseIfFinished(raw);
-}
-
-void HttpProber::ReleaseIfFinished(HttpProbeRun* run) {
-  if (run->finished()) runs_.erase(run);
-}
-
-void HttpProber::CancelAll() {
-  std::vector<HttpProbeRun*> running;
-  running.reserve(runs_.size());
-  for (auto& [raw, owned] : runs_) running.push_back(raw);
-  for (HttpProbeRun* run : running) {
-    run->Cancel("exporter is shutting down");
-    runs_.erase(run);
-  }
-}
-
-void HttpProber::OnTransferDone(CURL* easy, CURLcode code) {
-  HttpProbeRun* run = nullptr;
-  curl_easy_getinfo(easy, CURLINFO_PRIVATE, &run);
-  if (run == nullptr || runs_.count(run) == 0) return;
-  run->OnHopDone(code);
-  ReleaseIfFinished(run);
+  runs().Start(std::make_unique<HttpProbeRun>(context(), transfers(), &oauth2_tokens_,
+                                              std::move(request), std::move(t.parsed),
+                                              std::move(done)));
 }
 
 }  // namespace outage

@@ -153,13 +153,12 @@ ProxyRule ProxyRuleFor(const HttpProbe& config) {
   return {config.proxy_url, config.proxy_url, config.no_proxy, !config.no_proxy.empty()};
 }
 
-std::string ProxyFor(const ProxyRule& rule, const std::string& url) {
-  const std::string scheme = UrlPart(url, CURLUPART_SCHEME);
-  std::string proxy = scheme == "https" ? rule.https_proxy : rule.http_proxy;
+std::string ProxyFor(const ProxyRule& rule, const ParsedUrl& url) {
+  std::string proxy = url.https() ? rule.https_proxy : rule.http_proxy;
   if (proxy.empty()) return "";
   if (rule.bypass_loopback) {
-    const std::string host = LowerAscii(HostToResolve(UrlPart(url, CURLUPART_HOST)));
-    const std::string port = UrlPart(url, CURLUPART_PORT, CURLU_DEFAULT_PORT);
+    const std::string host = LowerAscii(HostToResolve(url.host));
+    const std::string& port = url.port;
     Ip ip;
     if (host == "localhost" || (ParseIp(host, &ip) && IsLoopback(ip))) return "";
     if (Excluded(rule.no_proxy, host, port)) return "";

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "collectors/http/curl_pinning.h"
 #include "config/config.h"
 
 namespace outage {
@@ -29,6 +30,6 @@ ProxyRule ProxyRuleFor(const HttpProbe& config);
 
 // ProxyFor returns the proxy `url` goes through under `rule`, "" for a
 // direct connection. A proxy without a scheme is taken as http://.
-std::string ProxyFor(const ProxyRule& rule, const std::string& url);
+std::string ProxyFor(const ProxyRule& rule, const ParsedUrl& url);
 
 }  // namespace outage

@@ -14,64 +14,20 @@
 #include "collectors/metric_catalog.h"
 
 namespace outage {
-namespace {
 
-std::string Seconds(std::chrono::steady_clock::duration d) {
-  return std::to_string(std::chrono::duration<double>(d).count());
-}
+IcmpProbeRun::IcmpProbeRun(const ProbeContext& context, std::mt19937_64* random,
+                           ProbeRequest request, ProbeCallback done)
+    : ProbeRun(context, std::move(request), std::move(done)),
+      random_(random),
+      config_(module().icmp) {}
 
-}  // namespace
+IcmpProbeRun::~IcmpProbeRun() { Stop(); }
 
-IcmpProbeRun::IcmpProbeRun(IcmpProber* owner, ProbeRequest request, ProbeCallback done)
-    : owner_(owner),
-      request_(std::move(request)),
-      config_(request_.module->icmp),
-      done_(std::move(done)),
-      lookup_(&owner->resolver_) {
-  result_.log = ProbeLog(request_.debug);
-}
-
-IcmpProbeRun::~IcmpProbeRun() {
-  // Only a run destroyed unfinished (prober shutdown) still holds these.
-  if (deadline_timer_ != 0) owner_->loop_->CancelTimer(deadline_timer_);
-  if (send_timer_ != 0) owner_->loop_->CancelTimer(send_timer_);
-  if (fd_ >= 0) {
-    owner_->loop_->UnwatchFd(fd_);
-    close(fd_);
-  }
-}
-
-void IcmpProbeRun::Begin() {
-  result_.log.Info(
-      "Beginning probe",
-      {{"probe", "icmp"}, {"timeout_seconds", Seconds(request_.deadline - Clock::now())}});
+void IcmpProbeRun::Start() {
   std::string why;
-  std::optional<std::string> host = IcmpTargetHost(request_.target, &why);
-  if (!host) {
-    Fail(FailureReason::kProtocol, "Invalid target", why);
-    return;
-  }
-  if (!lookup_.Start(request_, config_, *host, &result_, [this](const ResolvedAddress* address) {
-        if (address == nullptr) {
-          Finish();
-        } else {
-          Setup(*address);
-        }
-        ReleaseIfFinished();
-      })) {
-    Finish();
-    return;
-  }
-  deadline_timer_ = owner_->loop_->AddTimer(request_.deadline, [this] {
-    deadline_timer_ = 0;
-    OnDeadline();
-    ReleaseIfFinished();
-  });
-}
-
-void IcmpProbeRun::Cancel(std::string_view why) {
-  if (finished_) return;
-  Fail(FailureReason::kTimeout, "Probe cancelled", std::string(why));
+  const std::optional<std::string> host = IcmpTargetHost(request().target, &why);
+  if (!TargetParsed(host ? "" : why, "Invalid target")) return;
+  LookUp(*host, ChoiceOf(config_), [this](const ResolvedAddress& address) { Setup(address); });
 }
 
 void IcmpProbeRun::Setup(const ResolvedAddress& address) {
@@ -87,26 +43,23 @@ void IcmpProbeRun::Setup(const ResolvedAddress& address) {
     Fail(FailureReason::kNetwork, "Error creating socket", error);
     return;
   }
-  result_.log.Info("Created socket", {{"kind", IcmpSocketKindName(kind_)}});
+  result().log.Info("Created socket", {{"kind", IcmpSocketKindName(kind_)}});
   if (!ConfigureIcmpSocket(fd_, address.family(), kind_, config_, &error)) {
     Fail(FailureReason::kNetwork, "Error configuring socket", error);
     return;
   }
   if (!config_.source_ip_address.empty()) {
-    result_.log.Info("Using source address", {{"srcIP", config_.source_ip_address}});
+    result().log.Info("Using source address", {{"srcIP", config_.source_ip_address}});
   }
-  id_ = static_cast<uint16_t>(owner_->Random());
-  first_sequence_ = static_cast<uint16_t>(owner_->Random());
-  payload_ = EchoPayload(owner_->Random(), config_.payload_size);
-  owner_->loop_->WatchFd(fd_, EPOLLIN, [this](uint32_t) {
-    OnReadable();
-    ReleaseIfFinished();
-  });
+  id_ = static_cast<uint16_t>((*random_)());
+  first_sequence_ = static_cast<uint16_t>((*random_)());
+  payload_ = EchoPayload((*random_)(), config_.payload_size);
+  loop()->WatchFd(fd_, EPOLLIN, [this](uint32_t) { OnReadable(); });
   EnterPhase(Phase::kRtt);
   first_send_ = Clock::now();
-  result_.log.Info("Waiting for reply packets",
-                   {{"packets", std::to_string(config_.packets)},
-                    {"interval_seconds", std::to_string(config_.interval.count() / 1000.0)}});
+  result().log.Info("Waiting for reply packets",
+                    {{"packets", std::to_string(config_.packets)},
+                     {"interval_seconds", std::to_string(config_.interval.count() / 1000.0)}});
   SendEcho();
 }
 
@@ -121,30 +74,29 @@ void IcmpProbeRun::SendEcho() {
     Fail(FailureReason::kNetwork, "Error writing to socket", std::strerror(errno));
     return;
   }
-  result_.log.Debug("Sent echo request", {{"seq", std::to_string(sequence)}});
+  result().log.Debug("Sent echo request", {{"seq", std::to_string(sequence)}});
   echoes_.push_back(Echo{now, false});
   if (static_cast<int>(echoes_.size()) >= config_.packets) return;
   const auto next = first_send_ + config_.interval * echoes_.size();
-  if (next >= request_.deadline) {
-    result_.log.Info("Deadline reached before every packet was sent",
-                     {{"sent", std::to_string(echoes_.size())}});
+  if (next >= request().deadline) {
+    result().log.Info("Deadline reached before every packet was sent",
+                      {{"sent", std::to_string(echoes_.size())}});
     return;
   }
-  send_timer_ = owner_->loop_->AddTimer(next, [this] {
+  send_timer_ = loop()->AddTimer(next, [this] {
     send_timer_ = 0;
     SendEcho();
-    ReleaseIfFinished();
   });
 }
 
 void IcmpProbeRun::OnReadable() {
   // Bounded: one wake-up reads at most this many packets (a raw socket may
   // see a flood of other hosts' replies); the rest wait for the next one.
-  for (int i = 0; i < 64 && !finished_; ++i) {
+  for (int i = 0; i < 64 && !finished(); ++i) {
     ReceivedPacket packet;
     std::string error;
     if (!ReceiveIcmp(fd_, &packet, &error)) {
-      if (!error.empty()) result_.log.Debug("Error reading from socket", {{"err", error}});
+      if (!error.empty()) result().log.Debug("Error reading from socket", {{"err", error}});
       return;
     }
     Match(packet, Clock::now());
@@ -166,24 +118,20 @@ void IcmpProbeRun::Match(const ReceivedPacket& packet, Clock::time_point receive
   const double rtt = std::chrono::duration<double>(received - echo.sent).count();
   rtts_.push_back(rtt);
   if (hop_limit_ < 0) hop_limit_ = packet.hop_limit;
-  result_.log.Info("Found matching reply packet",
-                   {{"seq", std::to_string(reply->sequence)},
-                    {"rtt_seconds", std::to_string(rtt)},
-                    {"hop_limit", std::to_string(packet.hop_limit)}});
+  result().log.Info("Found matching reply packet",
+                    {{"seq", std::to_string(reply->sequence)},
+                     {"rtt_seconds", std::to_string(rtt)},
+                     {"hop_limit", std::to_string(packet.hop_limit)}});
   if (static_cast<int>(rtts_.size()) == config_.packets) {
-    result_.success = true;
+    result().success = true;
     Finish();
   }
 }
 
 void IcmpProbeRun::OnDeadline() {
-  if (lookup_.pending()) {
-    Fail(FailureReason::kDns, "Deadline passed while resolving the target");
-    return;
-  }
   if (!rtts_.empty()) {
     // Some echoes were lost: still up, the loss is in the packet metrics.
-    result_.success = true;
+    result().success = true;
     Finish();
     return;
   }
@@ -202,33 +150,25 @@ void IcmpProbeRun::EnterPhase(Phase phase) {
   phase_start_ = now;
 }
 
-void IcmpProbeRun::Fail(FailureReason reason, std::string_view message, const std::string& error) {
-  result_.Fail(reason, message, error);
-  Finish();
-}
-
-void IcmpProbeRun::Finish() {
-  if (finished_) return;
-  finished_ = true;
-  EnterPhase(Phase::kNone);
-  if (deadline_timer_ != 0) owner_->loop_->CancelTimer(deadline_timer_);
-  deadline_timer_ = 0;
-  if (send_timer_ != 0) owner_->loop_->CancelTimer(send_timer_);
+void IcmpProbeRun::Stop() {
+  if (send_timer_ != 0) loop()->CancelTimer(send_timer_);
   send_timer_ = 0;
-  lookup_.Stop();
   if (fd_ >= 0) {
-    owner_->loop_->UnwatchFd(fd_);
+    loop()->UnwatchFd(fd_);
     close(fd_);
     fd_ = -1;
   }
+}
 
-  ProbeResult& r = result_;
+void IcmpProbeRun::Report(ProbeResult* result) {
+  ProbeResult& r = *result;
+  EnterPhase(Phase::kNone);
   const RttStats stats = ComputeRttStats(rtts_);
-  lookup_.AddSamples(&r);
+  lookup().AddSamples(&r);
   // Blackbox's rtt phase is its one echo's round trip (0 without a reply);
   // over several echoes, the mean round trip.
   const std::pair<std::string_view, double> phases[] = {
-      {"resolve", lookup_.seconds()}, {"setup", setup_seconds_}, {"rtt", stats.avg}};
+      {"resolve", lookup().seconds()}, {"setup", setup_seconds_}, {"rtt", stats.avg}};
   for (const auto& [name, seconds] : phases) {
     r.Add(metric::kIcmpDuration, {{"phase", std::string(name)}}, seconds);
     r.phases.push_back(PhaseTiming{name, seconds});
@@ -243,13 +183,6 @@ void IcmpProbeRun::Finish() {
       r.Add(metric::kIcmpRtt, {{"stat", std::string(name)}}, seconds);
     }
   }
-
-  ProbeCallback done = std::move(done_);
-  done(std::move(result_));
-}
-
-void IcmpProbeRun::ReleaseIfFinished() {
-  if (finished_) owner_->Release(this);
 }
 
 }  // namespace outage

@@ -1,40 +1,30 @@
-// IcmpProbeRun: the state of one ICMP probe: resolve the host, open the
-// socket, send `packets` echoes `interval` apart and match the replies,
-// all bounded by one deadline timer.
+// IcmpProbeRun: the protocol of one ICMP probe: open the socket to the
+// address ProbeRun found, send `packets` echoes `interval` apart and match
+// the replies, until the deadline.
 //
-// Thread-safety: loop thread only. Owned by IcmpProber.
+// Thread-safety: loop thread only. Owned by IcmpProber's ProbeRunSet.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "collectors/icmp/icmp_socket.h"
-#include "collectors/probe_target.h"
-#include "collectors/prober.h"
+#include "collectors/probe_run.h"
 
 namespace outage {
 
-class IcmpProber;
-
-class IcmpProbeRun {
+class IcmpProbeRun : public ProbeRun {
  public:
-  IcmpProbeRun(IcmpProber* owner, ProbeRequest request, ProbeCallback done);
-  ~IcmpProbeRun();
-  IcmpProbeRun(const IcmpProbeRun&) = delete;
-  IcmpProbeRun& operator=(const IcmpProbeRun&) = delete;
-
-  // Begin starts the probe (or finishes at once on a bad target).
-  void Begin();
-  // Cancel ends the probe now with a failed result.
-  void Cancel(std::string_view why);
-
-  bool finished() const { return finished_; }
+  // `random` (the prober's) draws echo ids, sequences and tokens.
+  IcmpProbeRun(const ProbeContext& context, std::mt19937_64* random, ProbeRequest request,
+               ProbeCallback done);
+  ~IcmpProbeRun() override;
 
  private:
-  using Clock = std::chrono::steady_clock;
   enum class Phase { kSetup, kRtt, kNone };  // resolving is lookup_'s
 
   // Echo is one request sent: when, and whether its reply came.
@@ -48,24 +38,15 @@ class IcmpProbeRun {
   void OnReadable();
   // Match records `packet` if it answers one of our echoes.
   void Match(const ReceivedPacket& packet, Clock::time_point received);
-  void OnDeadline();
 
+  void Start() override;
+  void OnDeadline() override;
+  void Stop() override;
+  void Report(ProbeResult* result) override;
   void EnterPhase(Phase phase);
-  void Fail(FailureReason reason, std::string_view message, const std::string& error = "");
-  void Finish();
-  // ReleaseIfFinished hands a finished run back to its owner, destroying
-  // it: the last statement of every loop callback.
-  void ReleaseIfFinished();
 
-  IcmpProber* owner_;
-  ProbeRequest request_;
+  std::mt19937_64* random_;
   const IcmpProbe& config_;
-  ProbeCallback done_;
-  ProbeResult result_;
-  bool finished_ = false;
-
-  TargetLookup lookup_;  // the resolve phase
-  EventLoop::TimerId deadline_timer_ = 0;
   EventLoop::TimerId send_timer_ = 0;
 
   int fd_ = -1;

@@ -2,8 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <memory>
 #include <utility>
-#include <vector>
 
 #include "collectors/icmp/icmp_probe_run.h"
 
@@ -32,10 +32,8 @@ std::optional<std::string> IcmpTargetHost(std::string_view target, std::string* 
   return host;
 }
 
-IcmpProber::IcmpProber(EventLoop* loop)
-    : loop_(loop), resolver_(loop), random_(std::random_device{}()) {}
-
-IcmpProber::~IcmpProber() { runs_.clear(); }  // before resolver_: runs cancel lookups
+IcmpProber::IcmpProber(const ProbeContext& context)
+    : RunProber(context), random_(std::random_device{}()) {}
 
 std::optional<std::string> IcmpProber::CheckTarget(std::string_view target) const {
   std::string why;
@@ -49,23 +47,8 @@ std::optional<std::string> IcmpProber::TargetHost(std::string_view target) const
 }
 
 void IcmpProber::Start(ProbeRequest request, ProbeCallback done) {
-  auto run = std::make_unique<IcmpProbeRun>(this, std::move(request), std::move(done));
-  IcmpProbeRun* raw = run.get();
-  runs_.emplace(raw, std::move(run));
-  raw->Begin();
-  if (raw->finished()) runs_.erase(raw);
-}
-
-void IcmpProber::Release(IcmpProbeRun* run) { runs_.erase(run); }
-
-void IcmpProber::CancelAll() {
-  std::vector<IcmpProbeRun*> running;
-  running.reserve(runs_.size());
-  for (auto& [raw, owned] : runs_) running.push_back(raw);
-  for (IcmpProbeRun* run : running) {
-    run->Cancel("exporter is shutting down");
-    runs_.erase(run);
-  }
+  runs().Start(
+      std::make_unique<IcmpProbeRun>(context(), &random_, std::move(request), std::move(done)));
 }
 
 }  // namespace outage

@@ -6,46 +6,26 @@
 // (thread-safe).
 #pragma once
 
-#include <cstdint>
-#include <memory>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
-#include "collectors/async_resolver.h"
-#include "collectors/event_loop.h"
+#include "collectors/probe_run.h"
 #include "collectors/prober.h"
 
 namespace outage {
 
-class IcmpProbeRun;
-
-class IcmpProber : public Prober {
+class IcmpProber : public RunProber {
  public:
-  explicit IcmpProber(EventLoop* loop);
-  ~IcmpProber() override;
-  IcmpProber(const IcmpProber&) = delete;
-  IcmpProber& operator=(const IcmpProber&) = delete;
+  explicit IcmpProber(const ProbeContext& context);
 
   std::optional<std::string> CheckTarget(std::string_view target) const override;
   std::optional<std::string> TargetHost(std::string_view target) const override;
   void Start(ProbeRequest request, ProbeCallback done) override;
-  void CancelAll() override;
 
  private:
-  friend class IcmpProbeRun;
-
-  // Release destroys a finished run; the run's last act.
-  void Release(IcmpProbeRun* run);
-  // Random returns a fresh random number for echo ids, sequences and tokens.
-  uint64_t Random() { return random_(); }
-
-  EventLoop* loop_;
-  AsyncResolver resolver_;
-  std::mt19937_64 random_;
-  std::unordered_map<IcmpProbeRun*, std::unique_ptr<IcmpProbeRun>> runs_;
+  std::mt19937_64 random_;  // echo ids, sequences and tokens
 };
 
 // IcmpTargetHost is the host an ICMP target names ("example.com",

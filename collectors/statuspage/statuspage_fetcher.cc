@@ -23,7 +23,7 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr int kMaxRedirects = 3;
 
 struct Transfer {
-  std::string url;  // the hop in progress
+  ParsedUrl url;  // the hop in progress, parsed once
   const ProbePolicy* policy = nullptr;
   bool host_listed = false;     // the hop's host matched an allow glob
   std::string blocked_address;  // why OnOpenSocket refused a connection
@@ -73,7 +73,7 @@ bool Configure(Transfer* t, const std::string& address, SteadyClock::time_point 
   t->easy.reset(curl_easy_init());
   CURL* h = t->easy.get();
   if (h == nullptr) return false;
-  bool ok = curl_easy_setopt(h, CURLOPT_URL, t->url.c_str()) == CURLE_OK;
+  bool ok = curl_easy_setopt(h, CURLOPT_URL, t->url.text.c_str()) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK;
   // Redirects are followed in FetchStatusPages, so each hop's host is
   // resolved by us too.
@@ -90,7 +90,7 @@ bool Configure(Transfer* t, const std::string& address, SteadyClock::time_point 
   ok = ok && curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OpenSocket) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, static_cast<void*>(t)) == CURLE_OK;
   if (!address.empty()) {
-    t->connect_to = PinnedConnectTo(ConnectHost(t->url), address);
+    t->connect_to = PinnedConnectTo(t->url.connect_host, address);
     ok = ok && curl_easy_setopt(h, CURLOPT_CONNECT_TO, t->connect_to.get()) == CURLE_OK;
   }
   return ok;
@@ -118,7 +118,7 @@ bool Finish(Transfer* t, CURLcode code) {
       Fail(t, curl_easy_strerror(CURLE_TOO_MANY_REDIRECTS));
       return true;
     }
-    t->url = location;
+    t->url = ParseUrl(location);
     t->result->body.clear();
     return false;
   }
@@ -144,12 +144,12 @@ std::vector<Transfer*> RunHop(const std::vector<Transfer*>& hop, SteadyClock::ti
   hosts.reserve(hop.size());
   for (Transfer* t : hop) {
     const TargetPolicy policy(*t->policy);
-    const std::string host = UrlPart(t->url, CURLUPART_HOST);
+    const std::string& host = t->url.host;
     t->host_listed = policy.HostListed(host);
     t->blocked_address.clear();
     std::string why;
     // A refused host is not even looked up ("" skips it below).
-    hosts.push_back(policy.Allows(host, &why) ? HostToResolve(ConnectHost(t->url)) : "");
+    hosts.push_back(policy.Allows(host, &why) ? HostToResolve(t->url.connect_host) : "");
     if (!why.empty()) Fail(t, "blocked by probe_policy: " + why);
   }
   // Like curl's default (IPv4 first, IPv6 when the name has no IPv4).
@@ -214,7 +214,7 @@ std::vector<StatusPageFetch> FetchStatusPages(const std::vector<std::string>& ur
   std::vector<Transfer*> hop;
   for (size_t i = 0; i < urls.size(); ++i) {
     auto t = std::make_unique<Transfer>();
-    t->url = urls[i];
+    t->url = ParseUrl(urls[i]);
     t->policy = &policy;
     t->result = &results[i];
     hop.push_back(t.get());

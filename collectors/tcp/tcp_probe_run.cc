@@ -26,10 +26,6 @@ constexpr size_t kTcpPhases = 4;
 // The longest websocket upgrade answer read, in lines.
 constexpr size_t kMaxHeadLines = 100;
 
-std::string Seconds(std::chrono::steady_clock::duration d) {
-  return std::to_string(std::chrono::duration<double>(d).count());
-}
-
 }  // namespace
 
 TcpProbeRun::Settings TcpProbeRun::SettingsFor(StreamTransport transport, const Module& module) {
@@ -51,87 +47,42 @@ TcpProbeRun::Settings TcpProbeRun::SettingsFor(StreamTransport transport, const 
   return {tcp.query_response, tcp.tls, tcp.tls_config, tcp.source_ip_address};
 }
 
-TcpProbeRun::TcpProbeRun(TcpProber* owner, StreamTransport transport, ProbeRequest request,
-                         ProbeCallback done)
-    : owner_(owner),
+TcpProbeRun::TcpProbeRun(const ProbeContext& context, StreamTransport transport,
+                         ProbeRequest request, ProbeCallback done)
+    : ProbeRun(context, std::move(request), std::move(done)),
       transport_(transport),
-      request_(std::move(request)),
-      config_(SettingsFor(transport, *request_.module)),
-      done_(std::move(done)),
-      lookup_(&owner->resolver_) {
-  result_.log = ProbeLog(request_.debug);
-}
+      config_(SettingsFor(transport, module())) {}
 
-TcpProbeRun::~TcpProbeRun() {
-  // Only a run destroyed unfinished (prober shutdown) still holds these.
-  if (deadline_timer_ != 0) owner_->loop_->CancelTimer(deadline_timer_);
-  if (trust_timer_ != 0) owner_->loop_->CancelTimer(trust_timer_);
-  if (stream_) owner_->loop_->UnwatchFd(stream_->fd());
-}
+TcpProbeRun::~TcpProbeRun() { Stop(); }
 
-void TcpProbeRun::Begin() {
-  result_.log.Info("Beginning probe",
-                   {{"probe", request_.module->prober},
-                    {"timeout_seconds", Seconds(request_.deadline - Clock::now())}});
+void TcpProbeRun::Start() {
   if (transport_ == StreamTransport::kUnix) {
     ConnectUnix();
   } else {
     StartLookup();
   }
-  if (finished_) return;
-  deadline_timer_ = owner_->loop_->AddTimer(request_.deadline, [this] {
-    deadline_timer_ = 0;
-    OnDeadline();
-    ReleaseIfFinished();
-  });
-}
-
-void TcpProbeRun::Cancel(std::string_view why) {
-  if (finished_) return;
-  Fail(FailureReason::kTimeout, "Probe cancelled", std::string(why));
 }
 
 void TcpProbeRun::StartLookup() {
-  IpProtocol preferred = request_.module->tcp.preferred_ip_protocol;
-  bool fallback = request_.module->tcp.ip_protocol_fallback;
+  AddressChoice choice = ChoiceOf(module().tcp);
   if (transport_ == StreamTransport::kWebsocket) {
-    ws_.url = ParseWebsocketUrl(request_.target);
-    if (!ws_.url.error.empty()) {
-      Fail(FailureReason::kProtocol, "Could not parse target URL", ws_.url.error);
-      return;
-    }
-    host_ = ws_.url.host;
-    port_ = ws_.url.port;
+    ws_.url = ParseWebsocketUrl(request().target);
+    if (!TargetParsed(ws_.url.error, "Could not parse target URL")) return;
+    target_ = HostPort{ws_.url.host, ws_.url.port, ""};
     config_.tls = ws_.url.tls;
-    preferred = request_.module->websocket.preferred_ip_protocol;
-    fallback = request_.module->websocket.ip_protocol_fallback;
+    choice = ChoiceOf(module().websocket);
   } else {
-    HostPort target = SplitHostPort(request_.target);
-    if (!target.error.empty()) {
-      Fail(FailureReason::kProtocol, "Error splitting target address and port", target.error);
-      return;
-    }
-    host_ = std::move(target.host);
-    port_ = target.port;
+    target_ = SplitHostPort(request().target);
+    if (!TargetParsed(target_.error, "Error splitting target address and port")) return;
   }
-  if (!lookup_.Start(request_, preferred, fallback, host_, &result_,
-                     [this](const ResolvedAddress* address) {
-                       if (address == nullptr) {
-                         Finish();
-                       } else {
-                         Connect(*address);
-                       }
-                       ReleaseIfFinished();
-                     })) {
-    Finish();
-  }
+  LookUp(target_.host, choice, [this](const ResolvedAddress& address) { Connect(address); });
 }
 
 void TcpProbeRun::ConnectUnix() {
   EnterPhase(Phase::kConnect);
   state_ = State::kConnecting;
-  const std::string& path = request_.target;
-  if (!HostAllowed(request_.config->probe_policy, path, &result_)) {
+  const std::string& path = request().target;
+  if (!HostAllowed(policy(), path, &result())) {
     Finish();
     return;
   }
@@ -157,7 +108,7 @@ bool TcpProbeRun::OpenSocket(int family) {
 
 void TcpProbeRun::Dial(const sockaddr* address, socklen_t length, std::string_view what) {
   const std::string name(what);
-  result_.log.Info("Dialing " + name + (config_.tls ? " with TLS" : " without TLS"));
+  result().log.Info("Dialing " + name + (config_.tls ? " with TLS" : " without TLS"));
   if (connect(stream_->fd(), address, length) != 0 && errno != EINPROGRESS) {
     std::string error = std::strerror(errno);
     // A unix socket the exporter's user may not open says so, not just EACCES.
@@ -184,13 +135,14 @@ void TcpProbeRun::Connect(const ResolvedAddress& address) {
       Fail(FailureReason::kNetwork, "Error binding source address", error);
       return;
     }
-    result_.log.Info("Using local address", {{"srcIP", config_.source_ip_address}});
+    result().log.Info("Using local address", {{"srcIP", config_.source_ip_address}});
   }
   sockaddr_storage remote = address.addr;
   if (address.family() == AF_INET) {
-    reinterpret_cast<sockaddr_in*>(&remote)->sin_port = htons(static_cast<uint16_t>(port_));
+    reinterpret_cast<sockaddr_in*>(&remote)->sin_port = htons(static_cast<uint16_t>(target_.port));
   } else {
-    reinterpret_cast<sockaddr_in6*>(&remote)->sin6_port = htons(static_cast<uint16_t>(port_));
+    reinterpret_cast<sockaddr_in6*>(&remote)->sin6_port =
+        htons(static_cast<uint16_t>(target_.port));
   }
   Dial(reinterpret_cast<const sockaddr*>(&remote), address.addr_len, "TCP");
 }
@@ -217,7 +169,7 @@ void TcpProbeRun::OnDeadline() {
 }
 
 void TcpProbeRun::Advance() {
-  while (!finished_) {
+  while (!finished()) {
     Progress progress = Progress::kFailed;
     switch (state_) {
       case State::kResolving:
@@ -246,7 +198,7 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceConnect() {
          transport_ == StreamTransport::kUnix ? "Error dialing unix" : "Error dialing TCP", error);
     return Progress::kFailed;
   }
-  result_.log.Info("Successfully dialed");
+  result().log.Info("Successfully dialed");
   if (config_.tls) return StartTls();
   return EnterDialogue();
 }
@@ -256,8 +208,8 @@ TcpProbeRun::Progress TcpProbeRun::EnterDialogue() {
     EnterPhase(Phase::kUpgrade);
     state_ = State::kUpgrading;
     ws_.key = NewWebsocketKey();
-    pending_send_ = UpgradeRequest(ws_.url, request_.module->websocket, ws_.key);
-    result_.log.Debug("Sending websocket upgrade request", {{"resource", ws_.url.resource}});
+    pending_send_ = UpgradeRequest(ws_.url, request().module->websocket, ws_.key);
+    result().log.Debug("Sending websocket upgrade request", {{"resource", ws_.url.resource}});
     return Progress::kAdvanced;
   }
   EnterPhase(Phase::kExchange);
@@ -293,7 +245,7 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceUpgrade() {
     return Progress::kFailed;
   }
   ws_.upgraded = true;
-  result_.log.Info("Websocket connection upgraded");
+  result().log.Info("Websocket connection upgraded");
   // Frames the server sent right behind its answer are the first messages.
   std::string rest;
   reader_.TakeBytes(reader_.buffered(), &rest);
@@ -303,7 +255,7 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceUpgrade() {
 
 bool TcpProbeRun::BeginTls() {
   const std::string& name =
-      config_.tls_config.server_name.empty() ? host_ : config_.tls_config.server_name;
+      config_.tls_config.server_name.empty() ? target_.host : config_.tls_config.server_name;
   std::string error;
   SslPtr ssl = NewTlsClientSession(config_.tls_config, name, stream_->fd(), &tls_facts_, &error);
   if (!ssl) {
@@ -327,15 +279,14 @@ TcpProbeRun::Progress TcpProbeRun::AwaitTrustStore() {
   // The wait counts as the TLS phase: the deadline ends it as a timeout.
   EnterPhase(Phase::kTls);
   state_ = State::kHandshaking;
-  owner_->loop_->UnwatchFd(stream_->fd());
-  trust_timer_ = owner_->loop_->AddTimer(Clock::now() + std::chrono::milliseconds(5), [this] {
+  loop()->UnwatchFd(stream_->fd());
+  trust_timer_ = loop()->AddTimer(Clock::now() + std::chrono::milliseconds(5), [this] {
     trust_timer_ = 0;
     if (!SystemTrustStoreReady()) {
       AwaitTrustStore();
       return;
     }
     if (BeginTls()) Advance();
-    ReleaseIfFinished();
   });
   return Progress::kWaiting;
 }
@@ -344,7 +295,7 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceHandshake() {
   std::string error;
   const IoStatus status = stream_->Handshake(&error);
   if (status != IoStatus::kDone) return OnStatus(status, error, "TLS Handshake (client) failed");
-  result_.log.Info(
+  result().log.Info(
       "TLS Handshake (client) succeeded",
       {{"version", tls_facts_.version}, {"verified", tls_facts_.verified ? "true" : "false"}});
   return EnterDialogue();
@@ -366,10 +317,10 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceDialogue() {
         pending_send_ = step.send;  // blackbox expands only after an expect
       }
       if (!pending_send_.empty() && transport_ == StreamTransport::kWebsocket) {
-        result_.log.Debug("Sending message", {{"message", pending_send_}});
+        result().log.Debug("Sending message", {{"message", pending_send_}});
         pending_send_ = EncodeClientFrame(WsOpcode::kText, pending_send_, RandomMask());
       } else if (!pending_send_.empty()) {
-        result_.log.Debug("Sending line", {{"line", pending_send_}});
+        result().log.Debug("Sending line", {{"line", pending_send_}});
         pending_send_.push_back('\n');
       }
       part_ = StepPart::kSend;
@@ -386,7 +337,7 @@ TcpProbeRun::Progress TcpProbeRun::AdvanceDialogue() {
       return StartTls();
     }
   }
-  result_.success = true;
+  result().success = true;
   Finish();
   return Progress::kAdvanced;
 }
@@ -404,7 +355,7 @@ TcpProbeRun::Progress TcpProbeRun::Expect(const QueryResponse& step) {
     bool have_line = next == LineReader::Next::kLine;
     if (!have_line && eof_) have_line = reader_.TakeRest(&line);
     if (have_line) {
-      result_.log.Debug("Read line", {{"line", line}});
+      result().log.Debug("Read line", {{"line", line}});
       std::vector<std::string_view> groups;
       if (!MatchLine(re, line, &groups)) continue;
       Matched(step, line, groups);
@@ -422,7 +373,7 @@ TcpProbeRun::Progress TcpProbeRun::Expect(const QueryResponse& step) {
 void TcpProbeRun::Matched(const QueryResponse& step, const std::string& text,
                           const std::vector<std::string_view>& groups) {
   const RE2& re = *step.expect->re;
-  result_.log.Info("Regexp matched", {{"regexp", step.expect->pattern}, {"line", text}});
+  result().log.Info("Regexp matched", {{"regexp", step.expect->pattern}, {"line", text}});
   failed_due_to_regex_ = false;
   pending_send_ = ExpandCaptures(step.send, re, groups);
   if (!step.labels.empty()) {
@@ -443,7 +394,7 @@ TcpProbeRun::Progress TcpProbeRun::ExpectBytes(const QueryResponse& step) {
         Fail(FailureReason::kContent, "Received bytes did not match expect_bytes");
         return Progress::kFailed;
       }
-      result_.log.Info("Expected bytes received");
+      result().log.Info("Expected bytes received");
       pending_send_ = step.send;
       return Progress::kAdvanced;
     }
@@ -478,7 +429,7 @@ TcpProbeRun::Progress TcpProbeRun::ExpectMessage(const QueryResponse& step) {
     switch (ws_.reader.NextFrame(&frame)) {
       case WebsocketReader::Next::kMessage: {
         ++ws_.messages;
-        result_.log.Debug("Read message", {{"message", frame}});
+        result().log.Debug("Read message", {{"message", frame}});
         std::vector<std::string_view> groups;
         if (!MatchLine(re, frame, &groups)) {
           failed_due_to_regex_ = true;
@@ -497,7 +448,7 @@ TcpProbeRun::Progress TcpProbeRun::ExpectMessage(const QueryResponse& step) {
         continue;
       }
       case WebsocketReader::Next::kClose:
-        result_.log.Info("Server closed the websocket", {{"status", frame}});
+        result().log.Info("Server closed the websocket", {{"status", frame}});
         return closed();
       case WebsocketReader::Next::kError:
         Fail(FailureReason::kProtocol, "Invalid websocket frame", frame);
@@ -574,10 +525,7 @@ TcpProbeRun::Progress TcpProbeRun::OnStatus(IoStatus status, const std::string& 
 
 void TcpProbeRun::WaitFor(IoStatus status) {
   const uint32_t events = status == IoStatus::kWantRead ? EPOLLIN : EPOLLOUT;
-  owner_->loop_->WatchFd(stream_->fd(), events, [this](uint32_t) {
-    Advance();
-    ReleaseIfFinished();
-  });
+  loop()->WatchFd(stream_->fd(), events, [this](uint32_t) { Advance(); });
 }
 
 void TcpProbeRun::EnterPhase(Phase phase) {
@@ -590,43 +538,35 @@ void TcpProbeRun::EnterPhase(Phase phase) {
   phase_start_ = now;
 }
 
-void TcpProbeRun::Fail(FailureReason reason, std::string_view message, const std::string& error) {
-  result_.Fail(reason, message, error);
-  Finish();
-}
-
-void TcpProbeRun::Finish() {
-  if (finished_) return;
-  finished_ = true;
-  EnterPhase(Phase::kNone);
-  if (deadline_timer_ != 0) owner_->loop_->CancelTimer(deadline_timer_);
-  deadline_timer_ = 0;
-  if (trust_timer_ != 0) owner_->loop_->CancelTimer(trust_timer_);
+void TcpProbeRun::Stop() {
+  if (trust_timer_ != 0) loop()->CancelTimer(trust_timer_);
   trust_timer_ = 0;
-  lookup_.Stop();
   if (stream_) {
-    if (ws_.upgraded && result_.success) {
+    if (ws_.upgraded && result().success) {
       // A polite close (1000, normal closure), best effort: the probe is over.
       std::string close =
           EncodeClientFrame(WsOpcode::kClose, std::string("\x03\xe8", 2), RandomMask());
       std::string error;
       stream_->Write(&close, &error);
     }
-    owner_->loop_->UnwatchFd(stream_->fd());
+    loop()->UnwatchFd(stream_->fd());
     stream_.reset();
   }
+}
 
-  ProbeResult& r = result_;
+void TcpProbeRun::Report(ProbeResult* result) {
+  ProbeResult& r = *result;
+  EnterPhase(Phase::kNone);
   if (transport_ == StreamTransport::kWebsocket) {
-    FinishWebsocket();
+    ReportWebsocket(&r);
   } else if (transport_ == StreamTransport::kUnix) {
     for (const Phase phase : {Phase::kConnect, Phase::kTls, Phase::kExchange}) {
       const auto i = static_cast<size_t>(phase);
       r.phases.push_back(PhaseTiming{kPhaseNames[i], phase_seconds_[i]});
     }
   } else {
-    phase_seconds_[static_cast<int>(Phase::kResolve)] = lookup_.seconds();
-    lookup_.AddSamples(&r);
+    phase_seconds_[static_cast<int>(Phase::kResolve)] = lookup().seconds();
+    lookup().AddSamples(&r);
     for (size_t i = 0; i < kTcpPhases; ++i) {
       r.Add(metric::kTcpDuration, {{"phase", std::string(kPhaseNames[i])}}, phase_seconds_[i]);
       r.phases.push_back(PhaseTiming{kPhaseNames[i], phase_seconds_[i]});
@@ -641,15 +581,12 @@ void TcpProbeRun::Finish() {
   if (uses_bytes) r.Add(metric::kFailedDueToBytes, failed_due_to_bytes_ ? 1 : 0);
   for (LabelPairs& labels : expect_info_) r.Add(metric::kExpectInfo, std::move(labels), 1);
   AddTlsSamples(tls_facts_, &r);
-
-  ProbeCallback done = std::move(done_);
-  done(std::move(result_));
 }
 
-void TcpProbeRun::FinishWebsocket() {
-  ProbeResult& r = result_;
-  phase_seconds_[static_cast<int>(Phase::kResolve)] = lookup_.seconds();
-  lookup_.AddSamples(&r);
+void TcpProbeRun::ReportWebsocket(ProbeResult* result) {
+  ProbeResult& r = *result;
+  phase_seconds_[static_cast<int>(Phase::kResolve)] = lookup().seconds();
+  lookup().AddSamples(&r);
   for (const Phase phase :
        {Phase::kResolve, Phase::kConnect, Phase::kTls, Phase::kUpgrade, Phase::kExchange}) {
     const auto i = static_cast<size_t>(phase);
@@ -660,10 +597,6 @@ void TcpProbeRun::FinishWebsocket() {
   if (!config_.query_response.empty()) {
     r.Add(metric::kWebsocketFailedDueToRegex, failed_due_to_regex_ ? 1 : 0);
   }
-}
-
-void TcpProbeRun::ReleaseIfFinished() {
-  if (finished_) owner_->Release(this);
 }
 
 }  // namespace outage

@@ -1,9 +1,8 @@
-// TcpProbeRun: the state of one tcp, unix or websocket probe, from
-// resolving the host (or checking the socket path) to the last
-// query_response step. Every wait is on the event loop; one deadline timer
-// ends the probe whatever it is doing.
+// TcpProbeRun: the protocol of one tcp, unix or websocket probe, from the
+// address ProbeRun found (or the socket path) to the last query_response
+// step. Every wait is on the event loop.
 //
-// Thread-safety: loop thread only. Owned by TcpProber.
+// Thread-safety: loop thread only. Owned by TcpProber's ProbeRunSet.
 #pragma once
 
 #include <sys/socket.h>
@@ -14,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/probe_target.h"
-#include "collectors/prober.h"
+#include "collectors/probe_run.h"
+#include "collectors/tcp/host_port.h"
 #include "collectors/tcp/query_response.h"
 #include "collectors/tcp/tcp_prober.h"
 #include "collectors/tcp/tcp_stream.h"
@@ -24,27 +23,21 @@
 
 namespace outage {
 
-class TcpProbeRun {
+class TcpProbeRun : public ProbeRun {
  public:
   // What a hostile or broken server can make one probe hold in memory.
   static constexpr size_t kMaxReceivedBytes = 1024 * 1024;
   static constexpr size_t kReadChunkBytes = 16 * 1024;
 
-  TcpProbeRun(TcpProber* owner, StreamTransport transport, ProbeRequest request,
+  TcpProbeRun(const ProbeContext& context, StreamTransport transport, ProbeRequest request,
               ProbeCallback done);
-  ~TcpProbeRun();
-  TcpProbeRun(const TcpProbeRun&) = delete;
-  TcpProbeRun& operator=(const TcpProbeRun&) = delete;
-
-  // Begin starts the probe (or finishes at once on a bad target).
-  void Begin();
-  // Cancel ends the probe now with a failed result.
-  void Cancel(std::string_view why);
-
-  bool finished() const { return finished_; }
+  ~TcpProbeRun() override;
 
  private:
-  using Clock = std::chrono::steady_clock;
+  void Start() override;
+  void OnDeadline() override;
+  void Stop() override;
+  void Report(ProbeResult* result) override;
 
   enum class State { kResolving, kConnecting, kHandshaking, kUpgrading, kDialogue };
   enum class Phase { kResolve, kConnect, kTls, kExchange, kUpgrade, kNone };
@@ -70,7 +63,6 @@ class TcpProbeRun {
   bool OpenSocket(int family);
   // Dial starts connecting stream_ to `address`; `what` is "TCP" or "unix".
   void Dial(const sockaddr* address, socklen_t length, std::string_view what);
-  void OnDeadline();
 
   // Advance makes all the progress the socket allows, then waits for it or
   // finishes. The single entry point for socket events.
@@ -108,27 +100,14 @@ class TcpProbeRun {
   Progress NoMatch(std::string_view message, const std::string& regexp);
 
   void EnterPhase(Phase phase);
-  void Fail(FailureReason reason, std::string_view message, const std::string& error = "");
-  void Finish();
-  // FinishWebsocket adds the phases and probe_websocket_* samples.
-  void FinishWebsocket();
-  // ReleaseIfFinished hands a finished run back to its owner, destroying
-  // it: the last statement of every loop callback.
-  void ReleaseIfFinished();
+  // ReportWebsocket adds the phases and probe_websocket_* samples.
+  void ReportWebsocket(ProbeResult* result);
 
-  TcpProber* owner_;
   StreamTransport transport_;
-  ProbeRequest request_;
   Settings config_;
-  ProbeCallback done_;
-  ProbeResult result_;
-  bool finished_ = false;
 
-  std::string host_;
-  int port_ = 0;
+  HostPort target_;  // tcp and websocket
   State state_ = State::kResolving;
-  TargetLookup lookup_;  // the resolve phase
-  EventLoop::TimerId deadline_timer_ = 0;
   EventLoop::TimerId trust_timer_ = 0;  // AwaitTrustStore's next look
   std::unique_ptr<TcpStream> stream_;
   TlsFacts tls_facts_;

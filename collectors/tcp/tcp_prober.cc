@@ -1,7 +1,7 @@
 #include "collectors/tcp/tcp_prober.h"
 
+#include <memory>
 #include <utility>
-#include <vector>
 
 #include "collectors/tcp/host_port.h"
 #include "collectors/tcp/tcp_probe_run.h"
@@ -10,10 +10,8 @@
 
 namespace outage {
 
-TcpProber::TcpProber(EventLoop* loop, StreamTransport transport)
-    : loop_(loop), transport_(transport), resolver_(loop) {}
-
-TcpProber::~TcpProber() { runs_.clear(); }  // before resolver_: runs cancel lookups
+TcpProber::TcpProber(const ProbeContext& context, StreamTransport transport)
+    : RunProber(context), transport_(transport) {}
 
 std::optional<std::string> TcpProber::CheckTarget(std::string_view target) const {
   std::string error;
@@ -42,23 +40,8 @@ std::optional<std::string> TcpProber::TargetHost(std::string_view target) const 
 }
 
 void TcpProber::Start(ProbeRequest request, ProbeCallback done) {
-  auto run = std::make_unique<TcpProbeRun>(this, transport_, std::move(request), std::move(done));
-  TcpProbeRun* raw = run.get();
-  runs_.emplace(raw, std::move(run));
-  raw->Begin();
-  if (raw->finished()) runs_.erase(raw);
-}
-
-void TcpProber::Release(TcpProbeRun* run) { runs_.erase(run); }
-
-void TcpProber::CancelAll() {
-  std::vector<TcpProbeRun*> running;
-  running.reserve(runs_.size());
-  for (auto& [raw, owned] : runs_) running.push_back(raw);
-  for (TcpProbeRun* run : running) {
-    run->Cancel("exporter is shutting down");
-    runs_.erase(run);
-  }
+  runs().Start(
+      std::make_unique<TcpProbeRun>(context(), transport_, std::move(request), std::move(done)));
 }
 
 }  // namespace outage

@@ -8,19 +8,14 @@
 // Thread-safety: loop thread only, except CheckTarget (thread-safe).
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
-#include "collectors/async_resolver.h"
-#include "collectors/event_loop.h"
+#include "collectors/probe_run.h"
 #include "collectors/prober.h"
 
 namespace outage {
-
-class TcpProbeRun;
 
 // StreamTransport is what a TcpProber's target names and how its dialogue
 // travels.
@@ -30,28 +25,17 @@ enum class StreamTransport {
   kWebsocket,  // a ws:// or wss:// URL; steps are text messages
 };
 
-class TcpProber : public Prober {
+class TcpProber : public RunProber {
  public:
-  explicit TcpProber(EventLoop* loop, StreamTransport transport = StreamTransport::kTcp);
-  ~TcpProber() override;
-  TcpProber(const TcpProber&) = delete;
-  TcpProber& operator=(const TcpProber&) = delete;
+  explicit TcpProber(const ProbeContext& context,
+                     StreamTransport transport = StreamTransport::kTcp);
 
   std::optional<std::string> CheckTarget(std::string_view target) const override;
   std::optional<std::string> TargetHost(std::string_view target) const override;
   void Start(ProbeRequest request, ProbeCallback done) override;
-  void CancelAll() override;
 
  private:
-  friend class TcpProbeRun;
-
-  // Release destroys a finished run; the run's last act.
-  void Release(TcpProbeRun* run);
-
-  EventLoop* loop_;
   StreamTransport transport_;
-  AsyncResolver resolver_;
-  std::unordered_map<TcpProbeRun*, std::unique_ptr<TcpProbeRun>> runs_;
 };
 
 }  // namespace outage

@@ -1,5 +1,6 @@
 // Tests for NormalizeHttpTarget: blackbox's "no scheme means http://" rule
-// and rejection of everything that is not an http(s) URL.
+// and rejection of everything that is not an http(s) URL; and for ParseUrl,
+// the one parse of each hop's URL.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -66,6 +67,39 @@ TEST(NormalizeHttpTargetTest, GarbageIsRejectedAsInvalidUrl) {
     EXPECT_THAT(t.error, StartsWith("invalid target URL: ")) << t.url;
     EXPECT_THAT(t.url, IsEmpty());
   }
+}
+
+TEST(NormalizeHttpTargetTest, HandsOverTheParsedUrl) {
+  const NormalizedTarget t = NormalizeHttpTarget("[2001:db8::1]:8080/health");
+  ASSERT_EQ(t.error, "");
+  EXPECT_EQ(t.parsed.text, "http://[2001:db8::1]:8080/health");
+  EXPECT_EQ(t.parsed.scheme, "http");
+  EXPECT_EQ(t.parsed.host, "[2001:db8::1]");
+  EXPECT_EQ(t.parsed.port, "8080");
+}
+
+TEST(ParseUrlTest, PartsOfOneHop) {
+  const ParsedUrl u = ParseUrl("HTTPS://user:pw@Example.COM/path?q=1");
+  EXPECT_EQ(u.scheme, "https");
+  EXPECT_TRUE(u.https());
+  EXPECT_EQ(u.port, "443");  // the scheme's default
+  EXPECT_EQ(HostToResolve(u.connect_host), u.connect_host);
+  EXPECT_THAT(u.host, HasSubstr("xample"));
+}
+
+TEST(ParseUrlTest, Ipv6LiteralKeepsBracketsUntilLookedUp) {
+  const ParsedUrl u = ParseUrl("http://[::1]/");
+  EXPECT_EQ(u.host, "[::1]");
+  EXPECT_EQ(HostToResolve(u.connect_host), "::1");
+  EXPECT_EQ(u.port, "80");
+}
+
+TEST(ParseUrlTest, WhatDoesNotParseHasOnlyItsText) {
+  const ParsedUrl u = ParseUrl("http://[::1/");
+  EXPECT_EQ(u.text, "http://[::1/");
+  EXPECT_THAT(u.scheme, IsEmpty());
+  EXPECT_THAT(u.host, IsEmpty());
+  EXPECT_FALSE(u.https());
 }
 
 }  // namespace
