@@ -322,16 +322,23 @@ TEST(HttpServerEventThreadTest, CheapRoutesAndGateRefusalsAnswerWhileEveryWorker
   blocked.join();
 }
 
-TEST(HttpServerGateTest, WhatTheGateReservedIsFreeWhenTheAnswerArrives) {
-  HttpServer server;
-  ProbeLimiter limiter(1);
+// GatedBy is a route gated as /probe is: a slot of `limiter` per request,
+// 503 when none is free.
+RouteOptions GatedBy(ProbeLimiter* limiter) {
   RouteOptions gated;
-  gated.gate = [&limiter](HttpRequest* request) -> std::optional<HttpResponse> {
-    auto slot = std::make_shared<ProbeLimiter::Slot>(limiter.TryAcquire());
+  gated.gate = [limiter](HttpRequest* request) -> std::optional<HttpResponse> {
+    auto slot = std::make_shared<ProbeLimiter::Slot>(limiter->TryAcquire());
     if (!slot->admitted()) return HttpResponse::Text(503, "full\n");
     request->admission = std::move(slot);
     return std::nullopt;
   };
+  return gated;
+}
+
+TEST(HttpServerGateTest, WhatTheGateReservedIsFreeWhenTheAnswerArrives) {
+  HttpServer server;
+  ProbeLimiter limiter(1);
+  const RouteOptions gated = GatedBy(&limiter);
   server.Handle(
       "/one", [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); }, gated);
   ASSERT_EQ(server.Start({ListenAddress{"127.0.0.1", 0}}, Workers(2)), std::nullopt);
@@ -428,13 +435,7 @@ TEST(HttpServerAsyncTest, AnAnswerAfterStopIsDroppedSafely) {
 TEST(HttpServerAsyncTest, AGatedAsyncRouteFreesItsSlotBeforeTheAnswerIsSeen) {
   HttpServer server;
   ProbeLimiter limiter(1);
-  RouteOptions gated;
-  gated.gate = [&limiter](HttpRequest* request) -> std::optional<HttpResponse> {
-    auto slot = std::make_shared<ProbeLimiter::Slot>(limiter.TryAcquire());
-    if (!slot->admitted()) return HttpResponse::Text(503, "full\n");
-    request->admission = std::move(slot);
-    return std::nullopt;
-  };
+  const RouteOptions gated = GatedBy(&limiter);
   std::mutex mu;
   std::vector<std::thread> answerers;  // guarded by mu
   server.HandleAsync(
