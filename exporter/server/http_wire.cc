@@ -90,12 +90,16 @@ AnswerQueue::~AnswerQueue() {
 }
 
 void AnswerQueue::Push(Done done) {
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closed_) return;
+    // Answers already queued mean a wake-up is on its way and the event
+    // thread has not taken the queue yet: it will take this one too.
+    wake = done_.empty();
     done_.push_back(std::move(done));
   }
-  Wake();
+  if (wake) Wake();
 }
 
 void AnswerQueue::Wake() const {
