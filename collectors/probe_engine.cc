@@ -78,22 +78,27 @@ void AddPath(const PathReport& report, ProbeResult* result) {
 
 }  // namespace
 
-std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
+std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request, std::function<void()> finished) {
   auto promise = std::make_shared<std::promise<ProbeResult>>();
   std::future<ProbeResult> future = promise->get_future();
+  // fulfil hands the result over: `finished` first, then the future.
+  auto fulfil = [promise, finished = std::move(finished)](ProbeResult result) {
+    if (finished) finished();
+    promise->set_value(std::move(result));
+  };
   auto it = probers_.find(request.module->prober);
   if (it == probers_.end()) {
     ProbeResult result;
     result.Fail(FailureReason::kProtocol);
     result.log.Error("Prober is not built", {{"prober", request.module->prober}});
-    promise->set_value(std::move(result));
+    fulfil(std::move(result));
     return future;
   }
   Prober* prober = it->second.get();
   in_flight_.fetch_add(1, std::memory_order_relaxed);
-  loop_.Post([this, prober, promise, request = std::move(request)]() mutable {
+  loop_.Post([this, prober, fulfil = std::move(fulfil), request = std::move(request)]() mutable {
     const auto start = std::chrono::steady_clock::now();
-    auto finish = [this, promise, start](ProbeResult result) {
+    auto finish = [this, fulfil, start](ProbeResult result) {
       result.duration_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const std::string duration = std::to_string(result.duration_seconds);
@@ -104,7 +109,7 @@ std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
                                           {"duration_seconds", duration}});
       }
       in_flight_.fetch_sub(1, std::memory_order_relaxed);
-      promise->set_value(std::move(result));
+      fulfil(std::move(result));
     };
     // After a failure the path may say where it broke, within the scrape's
     // deadline (the module and its config are kept alive by `keep`).
@@ -148,7 +153,7 @@ std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
       result.Fail(FailureReason::kProtocol);
       result.log.Error("Internal error starting probe", {{"err", e.what()}});
       in_flight_.fetch_sub(1, std::memory_order_relaxed);
-      promise->set_value(std::move(result));
+      fulfil(std::move(result));
     }
   });
   return future;

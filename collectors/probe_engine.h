@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -33,7 +34,10 @@ class ProbeEngine {
 
   // Probe starts `request` on the loop; the future is always fulfilled, by
   // the deadline or shortly after. The module's prober must exist.
-  std::future<ProbeResult> Probe(ProbeRequest request);
+  // `finished`, when set, runs once just before the future is fulfilled (on
+  // the loop thread, or on the caller's when the probe cannot start): it
+  // must not block.
+  std::future<ProbeResult> Probe(ProbeRequest request, std::function<void()> finished = nullptr);
 
   // CancelAll ends every running probe now (used on shutdown).
   void CancelAll();

@@ -46,8 +46,6 @@ class ProbeResultCache {
   // Sync forgets targets that are no longer configured.
   void Sync(const Config& config);
 
-  static std::string Key(const Target& target) { return target.target + '\0' + target.module; }
-
  private:
   struct Entry {
     std::shared_future<ProbeResult> result;  // only for targets with min_interval
@@ -56,7 +54,7 @@ class ProbeResultCache {
 
   const Clock* clock_;
   mutable std::mutex mu_;
-  std::map<std::string, Entry> entries_;
+  std::map<std::string, Entry, std::less<>> entries_;  // by Target::identity.key
 };
 
 }  // namespace outage

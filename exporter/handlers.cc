@@ -1,5 +1,6 @@
 #include "exporter/handlers.h"
 
+#include <cstddef>
 #include <cstdlib>
 #include <future>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "exporter/logger.h"
 #include "exporter/placement_output.h"
 #include "exporter/probe_output.h"
+#include "exporter/probe_window.h"
 #include "exporter/process_metrics.h"
 #include "exporter/status_html.h"
 #include "exporter/status_json.h"
@@ -41,7 +43,6 @@ HttpResponse Exposition(std::string body) {
 struct ScrapeData {
   std::shared_ptr<const Config> config;
   std::vector<ProbeResult> results;
-  std::vector<LabelPairs> labels;  // each target's, built once per scrape
   DiagnosisSnapshot diagnosis;
 };
 
@@ -176,7 +177,7 @@ HttpResponse Handlers::Probe(const HttpRequest& request) {
     probe.module = probe.request_module.get();
   }
   ProbeResult result = engine_->Probe(std::move(probe)).get();
-  history_->Record(*target, module_name, result, diagnosis_->clock().Now(), false);
+  history_->Record(*target, module_name, result, diagnosis_->clock().Now());
 
   Log().Debug(result.success ? "Probe succeeded" : "Probe failed",
               {{"target", RedactUrlPassword(*target)},
@@ -207,20 +208,28 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   const auto header = request.Header("X-Prometheus-Scrape-Timeout-Seconds");
   const auto start = SteadyClock::now();
 
-  // Start every target at once; the engine runs them concurrently, so the
-  // scrape takes as long as the slowest target, not the sum. A target with
-  // min_interval may share a result another scrape got (or is getting).
+  // Probes run concurrently, at most a window's worth at once: each starts
+  // as an earlier one finishes, within its own deadline, so the scrape
+  // takes about as long as the slowest targets, not the sum, and holds the
+  // transfers of a window, not of every target. A target with min_interval
+  // may share a result another scrape got (or is getting).
   std::vector<ProbeResultCache::Lease> leases;
   leases.reserve(config->targets.size());
   const auto scrape_deadline =
       start + ProbeTimeout(header, timeout_offset_, std::chrono::milliseconds(0));
+  auto window = std::make_shared<ProbeWindow>(scrape_window_);
   for (const Target& t : config->targets) {
     const Module& module = config->modules.at(t.module);  // validated on load
-    const auto timeout = ProbeTimeout(header, timeout_offset_, module.timeout);
+    const auto deadline = start + ProbeTimeout(header, timeout_offset_, module.timeout);
+    window->Enter(deadline);
+    bool started = false;
     leases.push_back(diagnosis_->results().Acquire(t, [&] {
-      return engine_->Probe(ProbeRequest{
-          t.target, config, &module, nullptr, start + timeout, false, {}, scrape_deadline});
+      started = true;
+      return engine_->Probe(
+          ProbeRequest{t.target, config, &module, nullptr, deadline, false, {}, scrape_deadline},
+          [window] { window->Leave(); });
     }));
+    if (!started) window->Leave();  // shared a result: nothing of ours in flight
   }
   // Status pages are fetched on this thread while the probes run.
   status_pages_->Refresh(config->status_pages, config->probe_policy, diagnosis_->clock().Now(),
@@ -243,35 +252,32 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   // Failures are explained (local_network, maintenance) before anything
   // counts or renders them.
   diagnosis_->Diagnose(*config, pages, &scraped);
-  scrape->labels.reserve(config->targets.size());
   for (size_t i = 0; i < scrape->results.size(); ++i) {
     const Target& t = config->targets[i];
     ProbeResult& result = scrape->results[i];
     if (leases[i].fresh) {
       stats_->Record(t, result);
-      history_->Record(t.target, t.module, result, diagnosis_->clock().Now(), true);
+      history_->RecordConfigured(t, result, diagnosis_->clock().Now());
     }
     if (!result.success) {
-      Log().Debug("Probe failed", {{"target", RedactUrlPassword(t.target)},
+      Log().Debug("Probe failed", {{"target", t.identity.display},
                                    {"module", t.module},
                                    {"reason", std::string(FailureReasonName(result.reason))}});
     }
     result.log = ProbeLog();  // in the history now; most of a result's size
-    scrape->labels.push_back(TargetLabels(t));
   }
   scrape->diagnosis = diagnosis_->Snapshot(*config);
 
   const TargetStats* stats = stats_;
   std::vector<ExpositionStream::TargetSection> sections = {
       [scrape](size_t i, SampleSink* out) {
-        AddProbeResult(scrape->results[i], scrape->labels[i], out);
+        AddProbeResult(scrape->results[i], scrape->config->targets[i].identity.labels, out);
       },
-      [scrape, stats](size_t i, SampleSink* out) {
-        stats->Write(scrape->config->targets[i], scrape->labels[i], out);
-      },
+      [scrape, stats](size_t i, SampleSink* out) { stats->Write(scrape->config->targets[i], out); },
       [scrape](size_t i, SampleSink* out) {
         if (i < scrape->diagnosis.targets.size()) {
-          AddTargetDiagnosis(scrape->diagnosis.targets[i], scrape->labels[i], out);
+          AddTargetDiagnosis(scrape->diagnosis.targets[i],
+                             scrape->config->targets[i].identity.labels, out);
         }
       }};
   FamilySet tail;

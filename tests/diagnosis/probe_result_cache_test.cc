@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "config/target_identity.h"
+
 namespace outage {
 namespace {
 
@@ -24,6 +26,7 @@ Target WithMinInterval(int seconds) {
   t.target = "https://open.spotify.com/";
   t.module = "http_2xx";
   t.min_interval = std::chrono::seconds(seconds);
+  IdentifyTarget(&t);
   return t;
 }
 

@@ -140,6 +140,45 @@ TEST_F(ExporterTest, MetricsProbesTargetsConcurrently) {
   }
 }
 
+// --targets.max-concurrent=2: three 1 s targets take two rounds, and each
+// is probed once with its full result.
+TEST_F(ExporterTest, MetricsRunsAtMostTheWindowOfProbesAtOnce) {
+  ASSERT_TRUE(StartWith(std::string(kModules) + "targets:\n" + Target("/slow1", "http_2xx") +
+                            Target("/slow2", "http_2xx") + Target("/slow3", "http_2xx"),
+                        {"--targets.max-concurrent=2"}));
+  HttpResponse r;
+  const MetricsText m = Scrape(&r);
+  EXPECT_GE(r.elapsed.count(), 1.95) << "the third probe must wait for a place";
+  EXPECT_LT(r.elapsed.count(), 2.9);
+  for (const char* path : {"/slow1", "/slow2", "/slow3"}) {
+    const Labels l = {{"target", server_->Url(path)}, {"module", "http_2xx"}};
+    EXPECT_EQ(m.Value("probe_success", l), 1) << path;
+    EXPECT_EQ(server_->RequestCount(path), 1) << path;
+    ExpectWellFormedProbe(m, l);
+  }
+}
+
+// A target still waiting for a place when its deadline passes is let in
+// then and fails at once as a timeout: the scrape keeps its deadline and
+// every target has its series.
+TEST_F(ExporterTest, MetricsWindowKeepsTheScrapeDeadline) {
+  ASSERT_TRUE(StartWith(std::string(kModules) + "targets:\n" + Target("/very-slow", "http_2xx") +
+                            Target("/ok", "http_2xx"),
+                        {"--targets.max-concurrent=1", "--timeout-offset=0.5"}));
+  const HttpResponse r = HttpGet(exporter_->BaseUrl() + "/metrics",
+                                 {{"X-Prometheus-Scrape-Timeout-Seconds", "2.0"}}, seconds(30));
+  ASSERT_TRUE(r.ok) << r.error;
+  ExpectPromtoolClean(r.body);
+  EXPECT_LT(r.elapsed.count(), 2.0) << "1.5 s deadline";
+  const MetricsText m = MetricsText::Parse(r.body);
+  for (const char* path : {"/very-slow", "/ok"}) {
+    const Labels l = {{"target", server_->Url(path)}, {"module", "http_2xx"}};
+    EXPECT_EQ(m.Value("probe_success", l), 0) << path;
+    EXPECT_EQ(m.FailureReason(l), "timeout") << path;
+    EXPECT_EQ(m.Value("outage_probes_total", l), 1) << path;
+  }
+}
+
 TEST_F(ExporterTest, MetricsSeriesCarryTargetModuleAndTargetLabels) {
   ASSERT_TRUE(StartWith(std::string(kModules) + "targets:\n" +
                         Target("/ok", "http_2xx", "{team: sre, component: web}") +
