@@ -15,16 +15,26 @@ ProbeResultCache::Lease ProbeResultCache::Acquire(const Target& target, const St
         it->second.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
     const auto age = now - it->second.started;
     if (running || (age >= WallTime::duration::zero() && age < target.min_interval)) {
-      return Lease{it->second.result, false};
+      return Lease{{}, it->second.result, false};
     }
   }
   Entry& entry = it != entries_.end() ? it->second : entries_[target.identity.key];
-  std::shared_future<ProbeResult> result = start().share();
+  entry.started = now;
   // Only a result that later scrapes may share is kept: holding every
   // target's last result would cost thousands of results at all times.
-  entry.result = target.min_interval.count() > 0 ? result : std::shared_future<ProbeResult>();
-  entry.started = now;
-  return Lease{std::move(result), true};
+  if (target.min_interval.count() == 0) {
+    entry.result = {};
+    return Lease{start(), {}, true};
+  }
+  entry.result = start().share();
+  return Lease{{}, entry.result, true};
+}
+
+ProbeResult ProbeResultCache::Lease::Take() {
+  if (own.valid()) return own.get();
+  ProbeResult result = shared.get();
+  shared = {};  // the last reference, unless the cache keeps it
+  return result;
 }
 
 std::optional<WallTime> ProbeResultCache::LastRun(const Target& target) const {

@@ -1,5 +1,7 @@
 #include "exporter/handlers.h"
 
+#include <malloc.h>
+
 #include <cstddef>
 #include <cstdlib>
 #include <future>
@@ -41,6 +43,18 @@ HttpResponse Exposition(std::string body) {
 // ScrapeData is what one /metrics body is written from, per target in
 // config order; its stream holds it until the last slice is written.
 struct ScrapeData {
+  ScrapeData() = default;
+  ScrapeData(const ScrapeData&) = delete;
+  ScrapeData& operator=(const ScrapeData&) = delete;
+  // A large scrape frees tens of MB here and on the loop thread, spread
+  // over the heap; they are handed back rather than kept resident until
+  // the next scrape.
+  ~ScrapeData() {
+    results.clear();
+    results.shrink_to_fit();
+    malloc_trim(0);
+  }
+
   std::shared_ptr<const Config> config;
   std::vector<ProbeResult> results;
   DiagnosisSnapshot diagnosis;
@@ -245,8 +259,7 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   std::vector<ScrapedTarget> scraped;
   scraped.reserve(leases.size());
   for (size_t i = 0; i < leases.size(); ++i) {
-    scrape->results.push_back(leases[i].result.get());
-    leases[i].result = {};  // the last reference, unless the cache keeps it
+    scrape->results.push_back(leases[i].Take());
     scraped.push_back(ScrapedTarget{&config->targets[i], &scrape->results[i], leases[i].fresh});
   }
   // Failures are explained (local_network, maintenance) before anything
