@@ -231,6 +231,15 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   leases.reserve(config->targets.size());
   const auto scrape_deadline =
       start + ProbeTimeout(header, timeout_offset_, std::chrono::milliseconds(0));
+  // Status pages are fetched beside the probes, not after the last one
+  // got a place in the window.
+  std::future<void> pages_fetched;
+  if (!config->status_pages.empty()) {
+    pages_fetched = std::async(std::launch::async, [&] {
+      status_pages_->Refresh(config->status_pages, config->probe_policy, diagnosis_->clock().Now(),
+                             start + ProbeTimeout(header, timeout_offset_, kStatusPageTimeout));
+    });
+  }
   auto window = std::make_shared<ProbeWindow>(scrape_window_);
   for (const Target& t : config->targets) {
     const Module& module = config->modules.at(t.module);  // validated on load
@@ -245,9 +254,7 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
     }));
     if (!started) window->Leave();  // shared a result: nothing of ours in flight
   }
-  // Status pages are fetched on this thread while the probes run.
-  status_pages_->Refresh(config->status_pages, config->probe_policy, diagnosis_->clock().Now(),
-                         start + ProbeTimeout(header, timeout_offset_, kStatusPageTimeout));
+  if (pages_fetched.valid()) pages_fetched.get();
   const std::vector<StatusPageView> pages = status_pages_->Views(config->status_pages);
 
   // The scrape's results are held until the last slice of the body is
