@@ -2,6 +2,7 @@
 #include "exporter/probe_history.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -114,8 +115,14 @@ uint64_t ProbeHistory::Add(std::shared_ptr<ProbeRecord> record, const std::strin
     if (c.latest != 0) Release(c.latest);
     Hold(id);
     c.latest = id;
-    c.trend.push_back(TrendPoint{duration_seconds, success});
-    if (c.trend.size() > kTrendPoints) c.trend.pop_front();
+    const TrendPoint point{duration_seconds, success};
+    if (c.trend.size() < kTrendPoints) {
+      if (c.trend.empty()) c.trend.reserve(kTrendPoints);
+      c.trend.push_back(point);
+    } else {
+      c.trend[c.oldest] = point;
+      c.oldest = (c.oldest + 1) % kTrendPoints;
+    }
   }
   return id;
 }
@@ -172,7 +179,10 @@ TargetHistory ProbeHistory::OfTarget(const Target& target) const {
   if (it == configured_.end()) return {};
   TargetHistory out;
   out.latest = by_id_.at(it->second.latest).record;
-  out.trend.assign(it->second.trend.begin(), it->second.trend.end());
+  const Configured& c = it->second;
+  const auto oldest = c.trend.begin() + static_cast<std::ptrdiff_t>(c.oldest);
+  out.trend.assign(oldest, c.trend.end());
+  out.trend.insert(out.trend.end(), c.trend.begin(), oldest);
   return out;
 }
 

@@ -103,7 +103,11 @@ class ProbeHistory {
   };
   struct Configured {
     uint64_t latest = 0;
-    std::deque<TrendPoint> trend;
+    // The trend as a ring of at most kTrendPoints, allocated once: a
+    // std::deque holds two 512-byte blocks at 40 points, 10 MB at 10,000
+    // targets.
+    std::vector<TrendPoint> trend;
+    size_t oldest = 0;  // where the ring starts once it is full
   };
   // Add keeps `record` (its id still unset); `configured_key` is the
   // target's identity key for a probe of a configured target, else null.

@@ -135,6 +135,9 @@ TEST(ProbeHistoryTest, ConfiguredTargetsKeepTheirLatestAndTrendUntilSync) {
   EXPECT_EQ(web.latest->id, 50u);
   EXPECT_NE(h.Get(50), nullptr);
   ASSERT_EQ(web.trend.size(), ProbeHistory::kTrendPoints);
+  for (size_t i = 0; i < web.trend.size(); ++i) {  // the last 40 of 50, oldest first
+    EXPECT_DOUBLE_EQ(web.trend[i].duration_seconds, static_cast<double>(i + 11) * 0.01) << i;
+  }
   EXPECT_DOUBLE_EQ(web.trend.back().duration_seconds, 0.5);
   EXPECT_FALSE(web.trend.back().success);
   EXPECT_TRUE(web.trend.front().success);
