@@ -79,11 +79,13 @@ void AddPath(const PathReport& report, ProbeResult* result) {
 
 }  // namespace
 
-std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request) {
+std::future<ProbeResult> ProbeEngine::Probe(ProbeRequest request, std::function<void()> finished) {
   auto promise = std::make_shared<std::promise<ProbeResult>>();
   std::future<ProbeResult> future = promise->get_future();
-  Probe(std::move(request),
-        [promise](ProbeResult result) { promise->set_value(std::move(result)); });
+  Probe(std::move(request), [promise, finished = std::move(finished)](ProbeResult result) {
+    if (finished) finished();
+    promise->set_value(std::move(result));
+  });
   return future;
 }
 

@@ -44,7 +44,10 @@ class ProbeEngine {
   void Probe(ProbeRequest request, ProbeDone done);
   // Probe is the blocking form for callers that have a thread to spare: the
   // future is always fulfilled, by the deadline or shortly after.
-  std::future<ProbeResult> Probe(ProbeRequest request);
+  // `finished`, when set, runs once just before the future is fulfilled (on
+  // the loop thread, or on the caller's when the probe cannot start): it
+  // must not block.
+  std::future<ProbeResult> Probe(ProbeRequest request, std::function<void()> finished = nullptr);
 
   // CancelAll ends every running probe now (used on shutdown).
   void CancelAll();

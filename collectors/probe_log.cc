@@ -31,6 +31,9 @@ void ProbeLog::Append(std::string_view level, std::string_view msg,
     line.push_back(' ');
     line.append(field);
   }
+  // Built by appending, a line has up to twice its length reserved; a
+  // scrape holds thousands of logs until their probes are recorded.
+  line.shrink_to_fit();
   lines_.push_back(std::move(line));
 }
 

@@ -342,6 +342,21 @@ struct Objective {
   Duration window{30LL * 24 * 3600 * 1000};
 };
 
+// TargetIdentity names one configured target everywhere; the loader derives
+// it (config/target_identity.h), the file never sets it.
+struct TargetIdentity {
+  // key is target + '\0' + module, unique within a config: state kept across
+  // scrapes and reloads (counters, diagnosis, history, shared results) is
+  // found by it.
+  std::string key;
+  // display is the target with any URL password redacted: the only form
+  // labels, logs and pages show.
+  std::string display;
+  // labels are target=display, module, then the target's own labels: every
+  // series of the target carries them.
+  LabelPairs labels;
+};
+
 // Target is one entry of `targets:`, probed on every /metrics scrape.
 struct Target {
   std::string target;
@@ -354,6 +369,7 @@ struct Target {
   std::vector<MaintenanceWindow> maintenance;  // this target's own windows
   Duration min_interval{0};                    // reuse a result younger than this
   std::optional<Objective> objective;
+  TargetIdentity identity;  // derived from the fields above
 };
 
 // Default histogram buckets, 5 ms to 10 s.

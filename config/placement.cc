@@ -4,6 +4,8 @@
 #include <charconv>
 #include <utility>
 
+#include "config/target_identity.h"
+
 namespace outage {
 namespace {
 
@@ -78,6 +80,7 @@ std::optional<std::string> ApplyPlacement(const PlacementFlags& flags, Config* c
     }
     if (!InShard(t, placement.shard)) continue;
     t.labels.insert(t.labels.begin(), {"vantage", placement.vantage});
+    IdentifyTarget(&t);
     kept.push_back(std::move(t));
   }
   config->targets = std::move(kept);

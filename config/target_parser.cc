@@ -5,6 +5,7 @@
 
 #include "config/diagnosis_parser.h"
 #include "config/objective_parser.h"
+#include "config/target_identity.h"
 #include "config/target_text.h"
 #include "config/url.h"
 
@@ -83,7 +84,9 @@ bool ParseTarget(YamlReader& reader, const YAML::Node& node, const std::string& 
     return reader.Fail(module->value, module->path, "unknown module " + Quote(out->module));
   }
   if (!ParseObjective(reader, objective, objective_window, &out->objective)) return false;
-  return labels == nullptr || ParseLabels(reader, *labels, &out->labels);
+  if (labels != nullptr && !ParseLabels(reader, *labels, &out->labels)) return false;
+  IdentifyTarget(out);
+  return true;
 }
 
 }  // namespace
@@ -129,8 +132,8 @@ bool ParseTargets(YamlReader& reader, const YAML::Node& node,
         first_line.emplace(std::make_pair(target.target, target.module), line);
     if (!inserted) {
       return reader.Fail(items[i], path,
-                         "duplicate target " + Quote(RedactUrlPassword(target.target)) +
-                             " with module " + Quote(target.module) + " (first at line " +
+                         "duplicate target " + Quote(target.identity.display) + " with module " +
+                             Quote(target.module) + " (first at line " +
                              std::to_string(first->second) + ")");
     }
     out->push_back(std::move(target));

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 
 #include "diagnosis/maintenance_window.h"
 #include "diagnosis/vendor_status.h"
@@ -34,11 +35,11 @@ void Diagnosis::Sync(const Config& config) {
   results_.Sync(config);
   const WallTime now = clock_->Now();
   std::lock_guard<std::mutex> lock(mu_);
-  std::set<std::string> wanted;
+  std::set<std::string_view> wanted;
   bool has_control = false;
   for (const Target& t : config.targets) {
-    wanted.insert(ProbeResultCache::Key(t));
-    entries_.emplace(ProbeResultCache::Key(t), Entry(now));
+    wanted.insert(t.identity.key);
+    entries_.emplace(t.identity.key, Entry(now));
     has_control |= t.control;
   }
   for (auto it = entries_.begin(); it != entries_.end();) {
@@ -82,7 +83,7 @@ void Diagnosis::Diagnose(const Config& config, const std::vector<StatusPageView>
       result.reason = FailureReason::kMaintenance;
       outcome = ProbeOutcome::kMaintenance;
     }
-    auto it = entries_.find(ProbeResultCache::Key(t));
+    auto it = entries_.find(t.identity.key);
     if (it == entries_.end()) continue;
     it->second.vendor_confirmed = vendor.outage;
     it->second.maintenance_active = maintenance;
@@ -109,7 +110,7 @@ DiagnosisSnapshot Diagnosis::Snapshot(const Config& config) const {
   snapshot.vantage_network_up = vantage_network_up_;
   for (size_t i = 0; i < config.targets.size(); ++i) {
     const Target& t = config.targets[i];
-    auto it = entries_.find(ProbeResultCache::Key(t));
+    auto it = entries_.find(t.identity.key);
     if (it == entries_.end()) continue;
     const TargetState& state = it->second.state;
     TargetDiagnosis d;

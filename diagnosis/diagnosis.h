@@ -91,8 +91,8 @@ class Diagnosis {
   const Clock* clock_;
   DiagnosisObserver* observer_ = nullptr;
   ProbeResultCache results_;
-  mutable std::mutex mu_;                 // guards the fields below
-  std::map<std::string, Entry> entries_;  // by ProbeResultCache::Key
+  mutable std::mutex mu_;                              // guards the fields below
+  std::map<std::string, Entry, std::less<>> entries_;  // by Target::identity.key
   std::optional<bool> vantage_network_up_;
 };
 

@@ -28,11 +28,18 @@ class ProbeResultCache {
 
   using StartProbe = std::function<std::future<ProbeResult>()>;
 
+  // Lease is one caller's hold on a result: its own (`own`, for a target
+  // without min_interval) or one it may share (`shared`).
   struct Lease {
-    std::shared_future<ProbeResult> result;
+    std::future<ProbeResult> own;
+    std::shared_future<ProbeResult> shared;
     // True for the caller that started the probe: only it counts the result
     // (histograms, counters, state), so a shared result is counted once.
     bool fresh = false;
+
+    // Take waits for the result and hands it over: moved when it is the
+    // caller's own, copied when it may be shared. Once only.
+    ProbeResult Take();
   };
 
   // Acquire returns the result of the last probe of `target` if it started
@@ -46,8 +53,6 @@ class ProbeResultCache {
   // Sync forgets targets that are no longer configured.
   void Sync(const Config& config);
 
-  static std::string Key(const Target& target) { return target.target + '\0' + target.module; }
-
  private:
   struct Entry {
     std::shared_future<ProbeResult> result;  // only for targets with min_interval
@@ -56,7 +61,7 @@ class ProbeResultCache {
 
   const Clock* clock_;
   mutable std::mutex mu_;
-  std::map<std::string, Entry> entries_;
+  std::map<std::string, Entry, std::less<>> entries_;  // by Target::identity.key
 };
 
 }  // namespace outage

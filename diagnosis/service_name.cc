@@ -1,8 +1,6 @@
 // See service_name.h.
 #include "diagnosis/service_name.h"
 
-#include "config/url.h"
-
 namespace outage {
 
 std::string ServiceName(const Target& t, const std::string& group_label) {
@@ -12,7 +10,7 @@ std::string ServiceName(const Target& t, const std::string& group_label) {
   // Control targets are canaries of our own network, not services anyone
   // depends on: together they answer "is it us?".
   if (t.control) return kControlServiceName;
-  return RedactUrlPassword(t.target);
+  return t.identity.display;
 }
 
 }  // namespace outage

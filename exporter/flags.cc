@@ -78,6 +78,10 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   app.add_option("--probe.max-concurrent", flags.probe_max_concurrent,
                  "/probe requests running at once; more answer 503 at once")
       ->check(CLI::Range(1, 4000));
+  app.add_option("--targets.max-concurrent", flags.targets_max_concurrent,
+                 "Probes of configured targets one /metrics scrape runs at once; each further "
+                 "one starts when one ends, within its deadline")
+      ->check(CLI::Range(1, 100000));
   app.add_option("--web.max-connections", flags.web_max_connections,
                  "Open HTTP connections at most; past it the oldest idle keep-alive connection "
                  "is closed first (default: sized to the open-files limit)")

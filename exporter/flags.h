@@ -9,6 +9,7 @@
 
 #include "config/placement.h"
 #include "exporter/logger.h"
+#include "exporter/probe_window.h"
 
 namespace outage {
 
@@ -36,7 +37,9 @@ struct Flags {
   // --web.max-connections: open HTTP connections at most; 0 sizes it to the
   // file descriptor limit at start (DefaultMaxConnections in main.cc).
   int web_max_connections = 0;
-  int probe_max_concurrent = 256;              // /probe requests running at once
+  int probe_max_concurrent = 256;  // /probe requests running at once
+  // Probes of configured targets one /metrics scrape runs at once.
+  int targets_max_concurrent = static_cast<int>(kScrapeProbesInFlight);
   size_t history_limit = 100;                  // probes kept for /logs (and as many failures)
   int status_refresh_seconds = 30;             // the status page's meta refresh; 0: off
   std::string status_group_label = "service";  // the status page groups by it

@@ -1,5 +1,8 @@
 #include "exporter/handlers.h"
 
+#include <malloc.h>
+
+#include <cstddef>
 #include <cstdlib>
 #include <future>
 #include <memory>
@@ -21,6 +24,7 @@
 #include "exporter/exposition/process_metrics.h"
 #include "exporter/hostname_param.h"
 #include "exporter/logger.h"
+#include "exporter/probe_window.h"
 #include "exporter/status_page/status_html.h"
 #include "exporter/status_page/status_json.h"
 
@@ -39,9 +43,20 @@ HttpResponse Exposition(std::string body) {
 // ScrapeData is what one /metrics body is written from, per target in
 // config order; its stream holds it until the last slice is written.
 struct ScrapeData {
+  ScrapeData() = default;
+  ScrapeData(const ScrapeData&) = delete;
+  ScrapeData& operator=(const ScrapeData&) = delete;
+  // A large scrape frees tens of MB here and on the loop thread, spread
+  // over the heap; they are handed back rather than kept resident until
+  // the next scrape.
+  ~ScrapeData() {
+    results.clear();
+    results.shrink_to_fit();
+    malloc_trim(0);
+  }
+
   std::shared_ptr<const Config> config;
   std::vector<ProbeResult> results;
-  std::vector<LabelPairs> labels;  // each target's, built once per scrape
   DiagnosisSnapshot diagnosis;
 };
 
@@ -196,7 +211,7 @@ HttpResponse Handlers::ProbeAnswer(const std::string& target, const std::string&
                                    const Module& module, bool debug,
                                    std::chrono::milliseconds timeout,
                                    const ProbeResult& result) const {
-  history_->Record(target, module_name, result, diagnosis_->clock().Now(), false);
+  history_->Record(target, module_name, result, diagnosis_->clock().Now());
   Log().Debug(result.success ? "Probe succeeded" : "Probe failed",
               {{"target", RedactUrlPassword(target)},
                {"module", module_name},
@@ -226,24 +241,39 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   const auto header = request.Header("X-Prometheus-Scrape-Timeout-Seconds");
   const auto start = SteadyClock::now();
 
-  // Start every target at once; the engine runs them concurrently, so the
-  // scrape takes as long as the slowest target, not the sum. A target with
-  // min_interval may share a result another scrape got (or is getting).
+  // Probes run concurrently, at most a window's worth at once: each starts
+  // as an earlier one finishes, within its own deadline, so the scrape
+  // takes about as long as the slowest targets, not the sum, and holds the
+  // transfers of a window, not of every target. A target with min_interval
+  // may share a result another scrape got (or is getting).
   std::vector<ProbeResultCache::Lease> leases;
   leases.reserve(config->targets.size());
   const auto scrape_deadline =
       start + ProbeTimeout(header, timeout_offset_, std::chrono::milliseconds(0));
+  // Status pages are fetched beside the probes, not after the last one
+  // got a place in the window.
+  std::future<void> pages_fetched;
+  if (!config->status_pages.empty()) {
+    pages_fetched = std::async(std::launch::async, [&] {
+      status_pages_->Refresh(config->status_pages, config->probe_policy, diagnosis_->clock().Now(),
+                             start + ProbeTimeout(header, timeout_offset_, kStatusPageTimeout));
+    });
+  }
+  auto window = std::make_shared<ProbeWindow>(scrape_window_);
   for (const Target& t : config->targets) {
     const Module& module = config->modules.at(t.module);  // validated on load
-    const auto timeout = ProbeTimeout(header, timeout_offset_, module.timeout);
+    const auto deadline = start + ProbeTimeout(header, timeout_offset_, module.timeout);
+    window->Enter(deadline);
+    bool started = false;
     leases.push_back(diagnosis_->results().Acquire(t, [&] {
-      return engine_->Probe(ProbeRequest{
-          t.target, config, &module, nullptr, start + timeout, false, {}, scrape_deadline});
+      started = true;
+      return engine_->Probe(
+          ProbeRequest{t.target, config, &module, nullptr, deadline, false, {}, scrape_deadline},
+          [window] { window->Leave(); });
     }));
+    if (!started) window->Leave();  // shared a result: nothing of ours in flight
   }
-  // Status pages are fetched on this thread while the probes run.
-  status_pages_->Refresh(config->status_pages, config->probe_policy, diagnosis_->clock().Now(),
-                         start + ProbeTimeout(header, timeout_offset_, kStatusPageTimeout));
+  if (pages_fetched.valid()) pages_fetched.get();
   const std::vector<StatusPageView> pages = status_pages_->Views(config->status_pages);
 
   // The scrape's results are held until the last slice of the body is
@@ -255,42 +285,38 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   std::vector<ScrapedTarget> scraped;
   scraped.reserve(leases.size());
   for (size_t i = 0; i < leases.size(); ++i) {
-    scrape->results.push_back(leases[i].result.get());
-    leases[i].result = {};  // the last reference, unless the cache keeps it
+    scrape->results.push_back(leases[i].Take());
     scraped.push_back(ScrapedTarget{&config->targets[i], &scrape->results[i], leases[i].fresh});
   }
   // Failures are explained (local_network, maintenance) before anything
   // counts or renders them.
   diagnosis_->Diagnose(*config, pages, &scraped);
-  scrape->labels.reserve(config->targets.size());
   for (size_t i = 0; i < scrape->results.size(); ++i) {
     const Target& t = config->targets[i];
     ProbeResult& result = scrape->results[i];
     if (leases[i].fresh) {
       stats_->Record(t, result);
-      history_->Record(t.target, t.module, result, diagnosis_->clock().Now(), true);
+      history_->RecordConfigured(t, result, diagnosis_->clock().Now());
     }
     if (!result.success) {
-      Log().Debug("Probe failed", {{"target", RedactUrlPassword(t.target)},
+      Log().Debug("Probe failed", {{"target", t.identity.display},
                                    {"module", t.module},
                                    {"reason", std::string(FailureReasonName(result.reason))}});
     }
     result.log = ProbeLog();  // in the history now; most of a result's size
-    scrape->labels.push_back(TargetLabels(t));
   }
   scrape->diagnosis = diagnosis_->Snapshot(*config);
 
   const TargetStats* stats = stats_;
   std::vector<ExpositionStream::TargetSection> sections = {
       [scrape](size_t i, SampleSink* out) {
-        AddProbeResult(scrape->results[i], scrape->labels[i], out);
+        AddProbeResult(scrape->results[i], scrape->config->targets[i].identity.labels, out);
       },
-      [scrape, stats](size_t i, SampleSink* out) {
-        stats->Write(scrape->config->targets[i], scrape->labels[i], out);
-      },
+      [scrape, stats](size_t i, SampleSink* out) { stats->Write(scrape->config->targets[i], out); },
       [scrape](size_t i, SampleSink* out) {
         if (i < scrape->diagnosis.targets.size()) {
-          AddTargetDiagnosis(scrape->diagnosis.targets[i], scrape->labels[i], out);
+          AddTargetDiagnosis(scrape->diagnosis.targets[i],
+                             scrape->config->targets[i].identity.labels, out);
         }
       }};
   FamilySet tail;

@@ -17,6 +17,7 @@
 #include "exporter/exposition/family_set.h"
 #include "exporter/logger.h"
 #include "exporter/probe_limiter.h"
+#include "exporter/probe_window.h"
 #include "exporter/server/http_server.h"
 #include "exporter/server/web_paths.h"
 #include "exporter/state/config_state.h"
@@ -51,6 +52,10 @@ class Handlers {
   // SetProberLogLevel sets the level at which /probe writes each probe's
   // own log lines to the process log (--log.prober). Call before Register.
   void SetProberLogLevel(LogLevel level) { prober_log_level_ = level; }
+  // SetScrapeWindow sets how many probes of configured targets one /metrics
+  // scrape runs at once (--targets.max-concurrent; exporter/probe_window.h).
+  // Call before Register.
+  void SetScrapeWindow(size_t width) { scrape_window_ = width; }
   // SetMoreMetrics adds `add`'s families to every /metrics scrape (the
   // incident record's). Call before Register.
   void SetMoreMetrics(std::function<void(FamilySet*)> add) { more_metrics_ = std::move(add); }
@@ -94,6 +99,7 @@ class Handlers {
   const StatusPageSettings page_;
   std::atomic<bool> ready_{false};
   ProbeLimiter* limiter_ = nullptr;
+  size_t scrape_window_ = kScrapeProbesInFlight;
   std::function<void(FamilySet*)> more_metrics_;
   std::function<IncidentOverview(const Config& config, WallTime now)> incident_overview_;
   WebPaths paths_;                      // set by Register, read-only afterwards

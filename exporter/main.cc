@@ -22,7 +22,6 @@
 #include "collectors/probe_engine.h"
 #include "collectors/statuspage/statuspage_cache.h"
 #include "config/config_loader.h"
-#include "config/url.h"
 #include "config/web_config_loader.h"
 #include "diagnosis/clock.h"
 #include "diagnosis/diagnosis.h"
@@ -63,7 +62,7 @@ std::optional<std::string> ValidateTargets(const Config& config, const ProbeEngi
              "\", which this build does not have";
     }
     if (auto problem = prober->CheckTarget(t.target)) {
-      return where + ".target: \"" + RedactUrlPassword(t.target) + "\": " + *problem;
+      return where + ".target: \"" + t.identity.display + "\": " + *problem;
     }
   }
   return std::nullopt;
@@ -249,6 +248,7 @@ int Run(const Flags& flags) {
   ProbeLimiter probe_limiter(flags.probe_max_concurrent);
   handlers.SetProbeLimiter(&probe_limiter);
   handlers.SetProberLogLevel(flags.log_prober);
+  handlers.SetScrapeWindow(static_cast<size_t>(flags.targets_max_concurrent));
   handlers.SetMoreMetrics(
       [&incident_handlers](FamilySet* out) { incident_handlers.AddMetrics(out); });
   handlers.SetIncidentOverview([&incident_handlers](const Config& c, WallTime now) {

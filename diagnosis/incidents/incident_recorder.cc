@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "diagnosis/probe_result_cache.h"
+#include "config/target_identity.h"
 #include "diagnosis/service_name.h"
 
 namespace outage {
@@ -60,7 +60,7 @@ void IncidentRecorder::Restore(std::vector<Incident> incidents, bool file_unread
       open_by_service_[incident.service] = incident.id;
       for (size_t i = 0; i < incident.parts.size(); ++i) {
         const IncidentPart& p = incident.parts[i];
-        if (!p.end) open_parts_[p.target + '\0' + p.module] = PartRef{incident.id, i};
+        if (!p.end) open_parts_[TargetKey(p.target, p.module)] = PartRef{incident.id, i};
       }
       uint64_t seq = 0;
       Save(incident, false, &seq);
@@ -79,7 +79,7 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
   for (const TargetEvent& e : event.targets) {
     const Target& t = *e.target;
     if (t.control) continue;  // canaries of our own network, not a service
-    const std::string key = ProbeResultCache::Key(t);
+    const std::string& key = t.identity.key;
     auto open = open_parts_.find(key);
     if (open == open_parts_.end()) {
       if (e.result->success && e.after == OutageState::kUp) {

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "collectors/metric_catalog.h"
-#include "config/url.h"
 
 namespace outage {
 namespace {
@@ -24,13 +23,6 @@ LabelPairs Merge(const LabelPairs& base, const LabelPairs& own) {
 }
 
 }  // namespace
-
-LabelPairs TargetLabels(const Target& t) {
-  // A password in the target URL never reaches a label.
-  LabelPairs labels = {{"target", RedactUrlPassword(t.target)}, {"module", t.module}};
-  labels.insert(labels.end(), t.labels.begin(), t.labels.end());
-  return labels;
-}
 
 void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, SampleSink* out) {
   for (const Sample& s : result.samples) {

@@ -1,5 +1,5 @@
 // Turns a ProbeResult into exposition samples: the same code serves /probe
-// (no base labels) and /metrics (target, module and the target's labels).
+// (no base labels) and /metrics (a configured target's identity labels).
 #pragma once
 
 #include "collectors/probe_result.h"
@@ -12,9 +12,5 @@ namespace outage {
 // `base_labels` followed by the sample's own labels (a sample's own label
 // wins over a base label of the same name).
 void AddProbeResult(const ProbeResult& result, const LabelPairs& base_labels, SampleSink* out);
-
-// TargetLabels are the labels every series of a configured target carries:
-// target, module, then the target's own labels.
-LabelPairs TargetLabels(const Target& target);
 
 }  // namespace outage

@@ -2,7 +2,9 @@
 #include "exporter/state/probe_history.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "collectors/metric_catalog.h"
@@ -61,17 +63,12 @@ std::string PathText(const ProbeResult& result) {
   return segment + ", last answer at hop " + std::to_string(static_cast<int>(last_hop));
 }
 
-}  // namespace
-
-std::string ProbeHistory::Key(const std::string& target, const std::string& module) {
-  return RedactUrlPassword(target) + '\0' + module;
-}
-
-uint64_t ProbeHistory::Record(const std::string& target, const std::string& module,
-                              const ProbeResult& result, std::chrono::system_clock::time_point time,
-                              bool configured) {
+// NewRecord is what the history keeps of `result`, shown as `display`.
+std::shared_ptr<ProbeRecord> NewRecord(std::string display, const std::string& module,
+                                       const ProbeResult& result,
+                                       std::chrono::system_clock::time_point time) {
   auto record = std::make_shared<ProbeRecord>();
-  record->target = RedactUrlPassword(target);
+  record->target = std::move(display);
   record->module = module;
   record->time = time;
   record->success = result.success;
@@ -82,7 +79,25 @@ uint64_t ProbeHistory::Record(const std::string& target, const std::string& modu
   record->path_break = PathText(result);
   record->addresses = result.addresses;
   record->log = CutLog(result.log.Text());  // formatted outside the lock
+  return record;
+}
 
+}  // namespace
+
+uint64_t ProbeHistory::Record(const std::string& target, const std::string& module,
+                              const ProbeResult& result,
+                              std::chrono::system_clock::time_point time) {
+  return Add(NewRecord(RedactUrlPassword(target), module, result, time), nullptr);
+}
+
+uint64_t ProbeHistory::RecordConfigured(const Target& target, const ProbeResult& result,
+                                        std::chrono::system_clock::time_point time) {
+  return Add(NewRecord(target.identity.display, target.module, result, time), &target.identity.key);
+}
+
+uint64_t ProbeHistory::Add(std::shared_ptr<ProbeRecord> record, const std::string* configured_key) {
+  const bool success = record->success;
+  const double duration_seconds = record->duration_seconds;
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t id = next_id_++;
   record->id = id;
@@ -90,18 +105,24 @@ uint64_t ProbeHistory::Record(const std::string& target, const std::string& modu
   Hold(id);
   all_.push_back(id);
   Trim(&all_);
-  if (!result.success) {
+  if (!success) {
     Hold(id);
     failures_.push_back(id);
     Trim(&failures_);
   }
-  if (configured) {
-    Configured& c = configured_[Key(target, module)];
+  if (configured_key != nullptr) {
+    Configured& c = configured_[*configured_key];
     if (c.latest != 0) Release(c.latest);
     Hold(id);
     c.latest = id;
-    c.trend.push_back(TrendPoint{result.duration_seconds, result.success});
-    if (c.trend.size() > kTrendPoints) c.trend.pop_front();
+    const TrendPoint point{duration_seconds, success};
+    if (c.trend.size() < kTrendPoints) {
+      if (c.trend.empty()) c.trend.reserve(kTrendPoints);
+      c.trend.push_back(point);
+    } else {
+      c.trend[c.oldest] = point;
+      c.oldest = (c.oldest + 1) % kTrendPoints;
+    }
   }
   return id;
 }
@@ -121,8 +142,8 @@ void ProbeHistory::Trim(std::deque<uint64_t>* ids) {
 }
 
 void ProbeHistory::Sync(const Config& config) {
-  std::set<std::string> wanted;
-  for (const Target& t : config.targets) wanted.insert(Key(t.target, t.module));
+  std::set<std::string_view> wanted;
+  for (const Target& t : config.targets) wanted.insert(t.identity.key);
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = configured_.begin(); it != configured_.end();) {
     if (wanted.count(it->first) != 0) {
@@ -152,14 +173,16 @@ std::shared_ptr<const ProbeRecord> ProbeHistory::Latest(const std::string& targe
   return nullptr;
 }
 
-TargetHistory ProbeHistory::OfTarget(const std::string& target, const std::string& module) const {
-  const std::string key = Key(target, module);
+TargetHistory ProbeHistory::OfTarget(const Target& target) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = configured_.find(key);
+  auto it = configured_.find(target.identity.key);
   if (it == configured_.end()) return {};
   TargetHistory out;
   out.latest = by_id_.at(it->second.latest).record;
-  out.trend.assign(it->second.trend.begin(), it->second.trend.end());
+  const Configured& c = it->second;
+  const auto oldest = c.trend.begin() + static_cast<std::ptrdiff_t>(c.oldest);
+  out.trend.assign(oldest, c.trend.end());
+  out.trend.insert(out.trend.end(), c.trend.begin(), oldest);
   return out;
 }
 

@@ -69,11 +69,14 @@ class ProbeHistory {
   ProbeHistory(const ProbeHistory&) = delete;
   ProbeHistory& operator=(const ProbeHistory&) = delete;
 
-  // Record adds one completed probe and returns its id. `configured` marks
-  // a probe of a configured target (the /metrics path): its latest record
-  // and trend are kept until Sync drops the target.
+  // Record adds one completed /probe probe and returns its id.
   uint64_t Record(const std::string& target, const std::string& module, const ProbeResult& result,
-                  std::chrono::system_clock::time_point time, bool configured);
+                  std::chrono::system_clock::time_point time);
+  // RecordConfigured adds one completed probe of a configured target (the
+  // /metrics path) and returns its id: its latest record and trend are kept
+  // until Sync drops the target.
+  uint64_t RecordConfigured(const Target& target, const ProbeResult& result,
+                            std::chrono::system_clock::time_point time);
 
   // Sync forgets the latest records and trends of targets no longer in
   // `config`.
@@ -86,7 +89,7 @@ class ProbeHistory {
   std::shared_ptr<const ProbeRecord> Latest(const std::string& target,
                                             const std::string& module) const;
   // OfTarget returns a configured target's latest record and trend.
-  TargetHistory OfTarget(const std::string& target, const std::string& module) const;
+  TargetHistory OfTarget(const Target& target) const;
   // Recent returns the kept records, newest first (failures kept past the
   // limit of all probes included).
   std::vector<std::shared_ptr<const ProbeRecord>> Recent() const;
@@ -100,9 +103,15 @@ class ProbeHistory {
   };
   struct Configured {
     uint64_t latest = 0;
-    std::deque<TrendPoint> trend;
+    // The trend as a ring of at most kTrendPoints, allocated once: a
+    // std::deque holds two 512-byte blocks at 40 points, 10 MB at 10,000
+    // targets.
+    std::vector<TrendPoint> trend;
+    size_t oldest = 0;  // where the ring starts once it is full
   };
-  static std::string Key(const std::string& target, const std::string& module);
+  // Add keeps `record` (its id still unset); `configured_key` is the
+  // target's identity key for a probe of a configured target, else null.
+  uint64_t Add(std::shared_ptr<ProbeRecord> record, const std::string* configured_key);
   void Hold(uint64_t id);
   void Release(uint64_t id);  // requires mu_
   void Trim(std::deque<uint64_t>* ids);
@@ -111,9 +120,9 @@ class ProbeHistory {
   mutable std::mutex mu_;  // guards everything below
   uint64_t next_id_ = 1;
   std::map<uint64_t, Slot> by_id_;
-  std::deque<uint64_t> all_;                      // newest at the back
-  std::deque<uint64_t> failures_;                 // newest at the back
-  std::map<std::string, Configured> configured_;  // by Key
+  std::deque<uint64_t> all_;                                   // newest at the back
+  std::deque<uint64_t> failures_;                              // newest at the back
+  std::map<std::string, Configured, std::less<>> configured_;  // by Target::identity.key
 };
 
 }  // namespace outage

@@ -2,10 +2,9 @@
 #include "exporter/state/target_stats.h"
 
 #include <algorithm>
+#include <string_view>
 
 namespace outage {
-
-std::string TargetStats::Key(const Target& target) { return target.target + '\0' + target.module; }
 
 TargetStats::Histogram TargetStats::NewHistogram() const {
   Histogram h;
@@ -25,8 +24,8 @@ void TargetStats::Sync(const Config& config) {
   std::lock_guard<std::mutex> lock(mu_);
   const bool buckets_changed = config.global.histogram_buckets != buckets_;
   buckets_ = config.global.histogram_buckets;
-  std::map<std::string, const Target*> wanted;
-  for (const Target& t : config.targets) wanted[Key(t)] = &t;
+  std::map<std::string_view, const Target*> wanted;
+  for (const Target& t : config.targets) wanted[t.identity.key] = &t;
   for (auto it = series_.begin(); it != series_.end();) {
     auto want = wanted.find(it->first);
     if (want == wanted.end() || want->second->labels != it->second.labels) {
@@ -40,8 +39,9 @@ void TargetStats::Sync(const Config& config) {
     ++it;
   }
   for (const auto& [key, target] : wanted) {
-    if (series_.count(key) != 0) continue;
-    Series& s = series_[key];
+    auto [it, added] = series_.try_emplace(std::string(key));
+    if (!added) continue;
+    Series& s = it->second;
     s.labels = target->labels;
     s.duration = NewHistogram();
   }
@@ -49,7 +49,7 @@ void TargetStats::Sync(const Config& config) {
 
 void TargetStats::Record(const Target& target, const ProbeResult& result) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = series_.find(Key(target));
+  auto it = series_.find(target.identity.key);
   if (it == series_.end()) return;
   Series& s = it->second;
   Observe(result.duration_seconds, &s.duration);
@@ -68,9 +68,10 @@ void TargetStats::Record(const Target& target, const ProbeResult& result) {
   }
 }
 
-void TargetStats::Write(const Target& target, const LabelPairs& labels, SampleSink* out) const {
+void TargetStats::Write(const Target& target, SampleSink* out) const {
+  const LabelPairs& labels = target.identity.labels;
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = series_.find(Key(target));
+  auto it = series_.find(target.identity.key);
   if (it == series_.end()) return;
   const Series& s = it->second;
   const auto view = [this](const Histogram& h) {

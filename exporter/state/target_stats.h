@@ -37,12 +37,12 @@ class TargetStats {
   // ignored (a scrape that raced a reload).
   void Record(const Target& target, const ProbeResult& result);
 
-  // Write adds the series of `target`, labelled `labels`:
+  // Write adds the series of `target`, labelled with its identity's labels:
   // outage_probe_duration_seconds, outage_probe_phase_duration_seconds{phase}
   // (phases seen so far), outage_probes_total and
   // outage_probe_failures_total{reason}. Nothing for a target unknown to the
   // last Sync.
-  void Write(const Target& target, const LabelPairs& labels, SampleSink* out) const;
+  void Write(const Target& target, SampleSink* out) const;
 
  private:
   struct Histogram {
@@ -57,13 +57,12 @@ class TargetStats {
     uint64_t probes = 0;
     std::array<uint64_t, kAllFailureReasons.size()> failures{};  // by FailureReason
   };
-  static std::string Key(const Target& target);
   Histogram NewHistogram() const;
   void Observe(double value, Histogram* h) const;
 
   mutable std::mutex mu_;  // guards everything below
   std::vector<double> buckets_ = DefaultHistogramBuckets();
-  std::map<std::string, Series> series_;
+  std::map<std::string, Series, std::less<>> series_;  // by Target::identity.key
 };
 
 }  // namespace outage

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <map>
 
-#include "config/url.h"
 #include "exporter/build_info.h"
 
 namespace outage {
@@ -185,7 +184,7 @@ StatusReport BuildStatusReport(const StatusInputs& in) {
   std::map<std::string, size_t> index;  // service name -> position
   for (const Target& t : in.config->targets) {
     TargetReport r;
-    r.target = RedactUrlPassword(t.target);
+    r.target = t.identity.display;
     r.module = t.module;
     r.labels = t.labels;
     r.control = t.control;
@@ -193,7 +192,7 @@ StatusReport BuildStatusReport(const StatusInputs& in) {
       r.state = it->second->state;
       r.since_seconds = it->second->last_change_seconds;
     }
-    TargetHistory h = in.history->OfTarget(t.target, t.module);
+    TargetHistory h = in.history->OfTarget(t);
     r.latest = std::move(h.latest);
     r.trend = std::move(h.trend);
 

@@ -7,6 +7,8 @@
 
 #include <memory>
 
+#include "config/target_identity.h"
+
 namespace outage {
 namespace {
 
@@ -17,6 +19,7 @@ Target MakeTarget(const std::string& name, bool control = false) {
   t.control = control;
   t.hysteresis.failure_threshold = 2;
   t.hysteresis.recovery_threshold = 2;
+  IdentifyTarget(&t);
   return t;
 }
 

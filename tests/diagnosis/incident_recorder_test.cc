@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "config/target_identity.h"
 #include "diagnosis/diagnosis.h"
 
 namespace outage {
@@ -27,6 +28,7 @@ Target MakeTarget(const std::string& name, const std::string& service = "", bool
   t.hysteresis.recovery_threshold = 2;
   t.hysteresis.degraded_latency = Duration(1000);
   t.status_page = StatusPageLink{"vendor", {}};
+  IdentifyTarget(&t);
   return t;
 }
 

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "config/target_identity.h"
+
 namespace outage {
 namespace {
 
@@ -24,6 +26,7 @@ Target WithMinInterval(int seconds) {
   t.target = "https://open.spotify.com/";
   t.module = "http_2xx";
   t.min_interval = std::chrono::seconds(seconds);
+  IdentifyTarget(&t);
   return t;
 }
 
@@ -35,16 +38,18 @@ TEST(ProbeResultCacheTest, ReusesAResultYoungerThanMinInterval) {
   auto start = [&] { return Ready(++starts); };
   auto first = cache.Acquire(t, start);
   EXPECT_TRUE(first.fresh);
+  EXPECT_FALSE(first.own.valid()) << "a result others may share is not the caller's own";
+  EXPECT_EQ(first.Take().duration_seconds, 1) << "taking it leaves it to the next scrape";
   const WallTime first_run = clock.Now();
   clock.Advance(std::chrono::seconds(29));
   auto second = cache.Acquire(t, start);
   EXPECT_FALSE(second.fresh);
-  EXPECT_EQ(second.result.get().duration_seconds, 1);
+  EXPECT_EQ(second.Take().duration_seconds, 1);
   EXPECT_EQ(cache.LastRun(t), first_run);
   clock.Advance(std::chrono::seconds(1));
   auto third = cache.Acquire(t, start);
   EXPECT_TRUE(third.fresh);
-  EXPECT_EQ(third.result.get().duration_seconds, 2);
+  EXPECT_EQ(third.Take().duration_seconds, 2);
   EXPECT_EQ(cache.LastRun(t), clock.Now());
 }
 
@@ -58,6 +63,17 @@ TEST(ProbeResultCacheTest, WithoutMinIntervalEveryScrapeProbes) {
   EXPECT_TRUE(cache.Acquire(t, start).fresh);
   EXPECT_EQ(starts, 2);
   EXPECT_EQ(cache.LastRun(t), clock.Now());
+}
+
+// A result nobody else may share is the caller's own: Take moves it out
+// and the cache keeps nothing of it.
+TEST(ProbeResultCacheTest, WithoutMinIntervalTheResultIsTheCallersOwn) {
+  FakeClock clock;
+  ProbeResultCache cache(&clock);
+  auto lease = cache.Acquire(WithMinInterval(0), [] { return Ready(3); });
+  EXPECT_TRUE(lease.own.valid());
+  EXPECT_FALSE(lease.shared.valid());
+  EXPECT_EQ(lease.Take().duration_seconds, 3);
 }
 
 TEST(ProbeResultCacheTest, JoinsAProbeStillRunning) {
@@ -80,7 +96,7 @@ TEST(ProbeResultCacheTest, JoinsAProbeStillRunning) {
   ProbeResult r;
   r.duration_seconds = 7;
   running.set_value(r);
-  EXPECT_EQ(second.result.get().duration_seconds, 7);
+  EXPECT_EQ(second.Take().duration_seconds, 7);
 }
 
 TEST(ProbeResultCacheTest, ConcurrentScrapesStartOneProbe) {
@@ -94,7 +110,7 @@ TEST(ProbeResultCacheTest, ConcurrentScrapesStartOneProbe) {
     scrapes.emplace_back([&] {
       auto lease = cache.Acquire(t, [&] { return Ready(++starts); });
       fresh += lease.fresh ? 1 : 0;
-      lease.result.get();
+      lease.Take();
     });
   }
   for (auto& s : scrapes) s.join();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/target_identity.h"
 #include "exporter/state/probe_history.h"
 #include "exporter/status_page/status_report.h"
 
@@ -28,6 +29,7 @@ class StatusFixture {
     t.target = target;
     t.module = "http_2xx";
     if (!service.empty()) t.labels = {{"service", service}};
+    IdentifyTarget(&t);
     config_.targets.push_back(t);
     TargetDiagnosis d;
     d.state = state;
@@ -39,13 +41,13 @@ class StatusFixture {
       r.reason = *reason;
       r.duration_seconds = 0.042;
       r.log.Info("Beginning probe", {{"target", target}});
-      history_.Record(target, "http_2xx", r, Now(), true);
+      history_.RecordConfigured(t, r, Now());
     }
   }
 
   // RecordLast records `result` as the latest probe of the target added last.
   void RecordLast(const ProbeResult& result) {
-    history_.Record(config_.targets.back().target, "http_2xx", result, Now(), true);
+    history_.RecordConfigured(config_.targets.back(), result, Now());
   }
 
   // MarkLastControl makes the target added last a control target.
@@ -54,6 +56,7 @@ class StatusFixture {
   void AddPage(StatusPageView page) { pages_.push_back(std::move(page)); }
   void SetVantageNetworkUp(bool up) { vantage_ = up; }
   ProbeHistory& history() { return history_; }
+  const Target& target(size_t i) const { return config_.targets[i]; }
 
   StatusReport Build(const std::string& group_label = "service") {
     snapshot_.targets.clear();

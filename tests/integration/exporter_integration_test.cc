@@ -110,6 +110,26 @@ class ExporterTest : public ::testing::Test {
     return m;
   }
 
+  // ScrapeSlowTargets starts the exporter with `flags` on three targets
+  // that answer after 1 s, scrapes once, checks that each was probed once
+  // and succeeded, and returns how long the scrape took.
+  double ScrapeSlowTargets(std::vector<std::string> flags = {}) {
+    if (!StartWith(std::string(kModules) + "targets:\n" + Target("/slow1", "http_2xx") +
+                       Target("/slow2", "http_2xx") + Target("/slow3", "http_2xx"),
+                   std::move(flags))) {
+      return 0;
+    }
+    HttpResponse r;
+    const MetricsText m = Scrape(&r);
+    for (const char* path : {"/slow1", "/slow2", "/slow3"}) {
+      const Labels l = {{"target", server_->Url(path)}, {"module", "http_2xx"}};
+      EXPECT_EQ(m.Value("probe_success", l), 1) << path;
+      EXPECT_EQ(server_->RequestCount(path), 1) << path;
+      ExpectWellFormedProbe(m, l);
+    }
+    return r.elapsed.count();
+  }
+
   RunResult RunBinary(const std::vector<std::string>& args) {
     SubprocessOptions o;
     o.program = ExporterBinaryPath();
@@ -126,17 +146,36 @@ class ExporterTest : public ::testing::Test {
 // --- /metrics -------------------------------------------------------------------
 
 TEST_F(ExporterTest, MetricsProbesTargetsConcurrently) {
-  ASSERT_TRUE(StartWith(std::string(kModules) + "targets:\n" + Target("/slow1", "http_2xx") +
-                        Target("/slow2", "http_2xx") + Target("/slow3", "http_2xx")));
-  HttpResponse r;
-  const MetricsText m = Scrape(&r);
-  EXPECT_GE(r.elapsed.count(), 0.95);
-  EXPECT_LT(r.elapsed.count(), 1.9) << "three 1 s probes must run at once, not one by one";
-  for (const char* path : {"/slow1", "/slow2", "/slow3"}) {
+  const double seconds = ScrapeSlowTargets();
+  EXPECT_GE(seconds, 0.95);
+  EXPECT_LT(seconds, 1.9) << "three 1 s probes must run at once, not one by one";
+}
+
+// --targets.max-concurrent=2: three 1 s targets take two rounds.
+TEST_F(ExporterTest, MetricsRunsAtMostTheWindowOfProbesAtOnce) {
+  const double seconds = ScrapeSlowTargets({"--targets.max-concurrent=2"});
+  EXPECT_GE(seconds, 1.95) << "the third probe must wait for a place";
+  EXPECT_LT(seconds, 2.9);
+}
+
+// A target still waiting for a place when its deadline passes is let in
+// then and fails at once as a timeout: the scrape keeps its deadline and
+// every target has its series.
+TEST_F(ExporterTest, MetricsWindowKeepsTheScrapeDeadline) {
+  ASSERT_TRUE(StartWith(std::string(kModules) + "targets:\n" + Target("/very-slow", "http_2xx") +
+                            Target("/ok", "http_2xx"),
+                        {"--targets.max-concurrent=1", "--timeout-offset=0.5"}));
+  const HttpResponse r = HttpGet(exporter_->BaseUrl() + "/metrics",
+                                 {{"X-Prometheus-Scrape-Timeout-Seconds", "2.0"}}, seconds(30));
+  ASSERT_TRUE(r.ok) << r.error;
+  ExpectPromtoolClean(r.body);
+  EXPECT_LT(r.elapsed.count(), 2.0) << "1.5 s deadline";
+  const MetricsText m = MetricsText::Parse(r.body);
+  for (const char* path : {"/very-slow", "/ok"}) {
     const Labels l = {{"target", server_->Url(path)}, {"module", "http_2xx"}};
-    EXPECT_EQ(m.Value("probe_success", l), 1) << path;
-    EXPECT_EQ(server_->RequestCount(path), 1) << path;
-    ExpectWellFormedProbe(m, l);
+    EXPECT_EQ(m.Value("probe_success", l), 0) << path;
+    EXPECT_EQ(m.FailureReason(l), "timeout") << path;
+    EXPECT_EQ(m.Value("outage_probes_total", l), 1) << path;
   }
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/target_identity.h"
 #include "exporter/exposition/family_set.h"
 #include "exporter/exposition/probe_output.h"
 #include "tests/support/metrics_text.h"
@@ -25,6 +26,7 @@ Target MakeTarget(std::string target, std::string module, LabelPairs labels = {}
   t.target = std::move(target);
   t.module = std::move(module);
   t.labels = std::move(labels);
+  IdentifyTarget(&t);
   return t;
 }
 
@@ -53,7 +55,7 @@ std::string Label(const Series& m, const std::string& name) {
 
 std::string Exposition(const TargetStats& stats, const std::vector<Target>& targets) {
   FamilySet set;
-  for (const Target& t : targets) stats.Write(t, TargetLabels(t), &set);
+  for (const Target& t : targets) stats.Write(t, &set);
   return set.Serialize();
 }
 

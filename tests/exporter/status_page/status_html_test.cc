@@ -182,7 +182,7 @@ TEST(StatusHtmlTest, CertificateExpiryIsShownWhereTheProbeSawOne) {
   ProbeResult r;
   r.success = true;
   r.Add(metric::kSslEarliestCertExpiry, StatusFixture::kNow + 10.5 * 86400);
-  f.history().Record("https://tls.example/", "http_2xx", r, StatusFixture::Now(), true);
+  f.history().RecordConfigured(f.target(0), r, StatusFixture::Now());
   const std::string html = Render(f);
   EXPECT_THAT(html, HasSubstr("<td class=\"cert\"><time datetime=\"2023-11-25T10:13:20.000Z\">"
                               "2023-11-25</time> (in 10 days)</td>"));
@@ -223,7 +223,7 @@ TEST(StatusHtmlTest, AThousandTargetsRenderWellUnderASecond) {
       r.success = p % 7 != 0;
       r.reason = r.success ? FailureReason::kNone : FailureReason::kTimeout;
       r.duration_seconds = 0.01 * static_cast<double>(p);
-      f.history().Record(target, "http_2xx", r, StatusFixture::Now(), true);
+      f.RecordLast(r);
     }
   }
   const auto start = std::chrono::steady_clock::now();
