@@ -117,6 +117,10 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
   std::string retention = "400d";
   app.add_option("--storage.retention", retention,
                  "How long ended incidents are kept (e.g. 400d, 8w)");
+  app.add_option("--storage.memory-incidents", flags.storage_memory_incidents,
+                 "Ended incidents kept in memory for /incidents, reports and availability, the "
+                 "latest ended; the file keeps every one within --storage.retention")
+      ->check(CLI::Range(1, 1000000));
   app.add_flag("--version", version, "Print version information and exit");
 
   try {

@@ -47,6 +47,7 @@ struct Flags {
   // --storage.path: the incident file; empty keeps incidents in memory.
   std::string storage_path = "./data/outage.db";
   std::chrono::milliseconds storage_retention{400LL * 24 * 3600 * 1000};  // --storage.retention
+  size_t storage_memory_incidents = 1000;  // closed incidents kept in memory, the latest ended
 };
 
 // FlagsOutcome is either flags to run with, or what to print and the exit

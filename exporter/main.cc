@@ -216,7 +216,7 @@ int Run(const Flags& flags) {
   IncidentRecorder recorder(
       &clock, store_writer.get(),
       IncidentRecorderOptions{flags.status_group_label, flags.storage_retention,
-                              std::chrono::milliseconds(1000)});
+                              std::chrono::milliseconds(1000), flags.storage_memory_incidents});
   recorder.Restore(std::move(stored), store_writer != nullptr && !store_writer->up());
   diagnosis.SetObserver(&recorder);
   StatusPageCache status_pages(

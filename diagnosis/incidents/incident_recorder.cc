@@ -65,8 +65,10 @@ void IncidentRecorder::Restore(std::vector<Incident> incidents, bool file_unread
       uint64_t seq = 0;
       Save(incident, false, &seq);
     }
+    if (incident.end) closed_.emplace(*incident.end, incident.id);
     incidents_[incident.id] = std::move(incident);
   }
+  TrimClosed();
 }
 
 uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
@@ -150,6 +152,7 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
                                     [](const IncidentPart& p) { return p.end.has_value(); });
       if (last) {
         incident.end = now;
+        closed_.emplace(now, incident.id);
         open_by_service_.erase(incident.service);
         IncidentStats::Histogram& h = stats_.durations[incident.service];
         const std::vector<double>& bounds = IncidentDurationBuckets();
@@ -171,6 +174,9 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
     incident.last_seen = now;
     Save(incident, changed, &seq);
   }
+  // After the saves above: an incident closed in this scrape is on its way
+  // to the file before it may leave memory.
+  TrimClosed();
   if (now - last_forget_ >= kForgetInterval) Forget(now);
   return seq;
 }
@@ -192,7 +198,15 @@ void IncidentRecorder::Forget(WallTime now) {
   const WallTime cutoff = now - options_.retention;
   for (auto it = incidents_.begin(); it != incidents_.end();) {
     const bool old = it->second.end && *it->second.end < cutoff;
+    if (old) closed_.erase({*it->second.end, it->first});
     it = old ? incidents_.erase(it) : std::next(it);
+  }
+}
+
+void IncidentRecorder::TrimClosed() {
+  while (closed_.size() > options_.max_closed) {
+    incidents_.erase(closed_.begin()->second);
+    closed_.erase(closed_.begin());
   }
 }
 

@@ -5,8 +5,9 @@
 // closes. While a part is open every probe of it adds to the record: reasons
 // with their first time and counts, maintenance and our-own-network time,
 // the vendor's confirmation, the last failure's log. The diagnosis owns the
-// states; this class owns the incidents (in memory, every one within
-// retention) and hands each change to the StoreWriter, if any.
+// states; this class owns the incidents and hands each change to the
+// StoreWriter, if any. Memory holds every open incident and the latest ended
+// `max_closed` within retention; the file keeps every one within retention.
 //
 // Thread-safe.
 #pragma once
@@ -33,6 +34,10 @@ struct IncidentRecorderOptions {
   // A scrape that changed a state waits this long at most for the change to
   // be on disk, so a kill right after the scrape answered loses nothing.
   std::chrono::milliseconds durable_wait{1000};
+  // Closed incidents kept in memory at most, the latest ended
+  // (--storage.memory-incidents): a target that keeps failing and recovering
+  // opens an incident each time, and each can carry 32 KiB of probe logs.
+  size_t max_closed = 1000;
 };
 
 // IncidentFilter selects incidents; empty fields select everything.
@@ -97,6 +102,8 @@ class IncidentRecorder : public DiagnosisObserver {
   };
   void Save(const Incident& incident, bool durable, uint64_t* seq);
   void Forget(WallTime now);
+  // TrimClosed drops the earliest ended incidents past max_closed.
+  void TrimClosed();
 
   const Clock* clock_;
   StoreWriter* const writer_;
@@ -105,8 +112,9 @@ class IncidentRecorder : public DiagnosisObserver {
   mutable std::mutex mu_;  // guards the fields below
   std::map<int64_t, Incident> incidents_;
   std::map<std::string, int64_t> open_by_service_;
-  std::map<std::string, PartRef> open_parts_;     // by target key
-  std::map<std::string, double> latency_before_;  // last success, by target key
+  std::map<std::string, PartRef> open_parts_;      // by target key
+  std::map<std::string, double> latency_before_;   // last success, by target key
+  std::set<std::pair<WallTime, int64_t>> closed_;  // (end, id) of closed ones in memory
   int64_t next_id_ = 1;
   WallTime last_forget_;
   IncidentStats stats_;

@@ -326,5 +326,55 @@ TEST_F(IncidentRecorderTest, NotesAreKept) {
   EXPECT_EQ(recorder_.Get(id)->notes.at(0).text, "<b>resolver</b> restarted");
 }
 
+TEST_F(IncidentRecorderTest, MemoryKeepsTheLatestEndedAndEveryOpenIncident) {
+  Configure({MakeTarget("https://down/"), MakeTarget("https://flap/")});
+  Diagnosis diagnosis(&clock_);
+  IncidentRecorderOptions options;
+  options.max_closed = 2;
+  IncidentRecorder recorder(&clock_, nullptr, options);
+  diagnosis.Sync(config_);
+  diagnosis.SetObserver(&recorder);
+  auto scrape = [&](ProbeResult flap) {
+    clock_.Advance(kStep);
+    ProbeResult down = Fail(FailureReason::kHttp5xx);
+    std::vector<ScrapedTarget> s{{&config_.targets[0], &down, true},
+                                 {&config_.targets[1], &flap, true}};
+    diagnosis.Diagnose(config_, {}, &s);
+  };
+  std::vector<int64_t> flap_ids;
+  for (int round = 0; round < 5; ++round) {
+    scrape(Fail(FailureReason::kDns));
+    scrape(Fail(FailureReason::kDns));
+    flap_ids.push_back(recorder.List(IncidentFilter{"https://flap/", "", {}, {}, true}).at(0).id);
+    scrape(Ok());
+    scrape(Ok());
+  }
+  const std::vector<Incident> all = recorder.List({});
+  ASSERT_EQ(all.size(), 3u) << "the open one and the latest two ended";
+  EXPECT_EQ(all[0].service, "https://down/");
+  EXPECT_TRUE(all[0].open()) << "an open incident never leaves memory, however old";
+  EXPECT_EQ(all[1].id, flap_ids[4]);
+  EXPECT_EQ(all[2].id, flap_ids[3]);
+  EXPECT_FALSE(recorder.Get(flap_ids[2]).has_value());
+  EXPECT_FALSE(recorder.AddNote(flap_ids[0], "gone from memory"));
+  EXPECT_EQ(recorder.Stats().opened.at({"https://flap/", "dns"}), 5) << "the counters go on";
+
+  // Read back from the file: the latest ended are kept, whatever their ids.
+  auto ended = [](int64_t id, int end_minute) {
+    Incident incident;
+    incident.id = id;
+    incident.service = "s" + std::to_string(id);
+    incident.start = WallTime{} + std::chrono::minutes(end_minute - 1);
+    incident.end = WallTime{} + std::chrono::minutes(end_minute);
+    incident.last_seen = *incident.end;
+    return incident;
+  };
+  IncidentRecorder restored(&clock_, nullptr, options);
+  restored.Restore({ended(1, 50), ended(2, 10), ended(3, 20), ended(4, 40)}, false);
+  std::vector<int64_t> kept;
+  for (const Incident& incident : restored.List({})) kept.push_back(incident.id);
+  EXPECT_EQ(kept, (std::vector<int64_t>{1, 4}));  // newest start first
+}
+
 }  // namespace
 }  // namespace outage

@@ -256,6 +256,21 @@ TEST(ParseFlagsTest, StatusPageAndHistoryFlags) {
   }
 }
 
+TEST(ParseFlagsTest, StorageMemoryIncidents) {
+  const FlagsOutcome defaults = Parse({});
+  ASSERT_TRUE(defaults.flags.has_value());
+  EXPECT_EQ(defaults.flags->storage_memory_incidents, 1000u);
+  const FlagsOutcome out = Parse({"--storage.memory-incidents=20"});
+  ASSERT_TRUE(out.flags.has_value()) << out.message;
+  EXPECT_EQ(out.flags->storage_memory_incidents, 20u);
+  for (const char* arg : {"--storage.memory-incidents=0", "--storage.memory-incidents=1000001"}) {
+    SCOPED_TRACE(arg);
+    const FlagsOutcome bad = Parse({arg});
+    EXPECT_FALSE(bad.flags.has_value());
+    EXPECT_EQ(bad.exit_code, 1);
+  }
+}
+
 TEST(ParseSecondsTest, AcceptedForms) {
   EXPECT_THAT(ParseSeconds("0.5"), Optional(milliseconds(500)));
   EXPECT_THAT(ParseSeconds("0.5s"), Optional(milliseconds(500)));
