@@ -66,6 +66,19 @@ constexpr long kMaxRefreshSeconds = 3600;
 // A status page fetch gets this long at most, within the scrape's budget.
 constexpr std::chrono::milliseconds kStatusPageTimeout{5000};
 
+// TimedOutInWindow is the result of a /metrics probe whose deadline passed
+// while it waited for a place in the scrape's window: it never ran.
+std::future<ProbeResult> TimedOutInWindow() {
+  ProbeResult result;
+  result.Fail(FailureReason::kTimeout,
+              "Deadline passed while the probe waited for a place in the scrape "
+              "(--targets.max-concurrent)",
+              "");
+  std::promise<ProbeResult> ready;
+  ready.set_value(std::move(result));
+  return ready.get_future();
+}
+
 }  // namespace
 
 Handlers::Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats,
@@ -201,7 +214,7 @@ std::optional<HttpResponse> Handlers::StartProbe(const HttpRequest& request,
   // The answer is made on the engine's loop thread when the probe ends; no
   // thread waits for it meanwhile. `config` keeps `module` alive.
   engine_->Probe(std::move(probe), [this, respond, target = *target, module_name, config,
-                                    module = &module, debug, timeout](ProbeResult result) {
+                                    module = &module, debug, timeout](const ProbeResult& result) {
     respond.Send(ProbeAnswer(target, module_name, *module, debug, timeout, result));
   });
   return std::nullopt;
@@ -263,15 +276,16 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   for (const Target& t : config->targets) {
     const Module& module = config->modules.at(t.module);  // validated on load
     const auto deadline = start + ProbeTimeout(header, timeout_offset_, module.timeout);
-    window->Enter(deadline);
+    const bool in_time = window->Enter(deadline);
     bool started = false;
     leases.push_back(diagnosis_->results().Acquire(t, [&] {
+      if (!in_time) return TimedOutInWindow();  // its deadline passed while it waited
       started = true;
       return engine_->Probe(
           ProbeRequest{t.target, config, &module, nullptr, deadline, false, {}, scrape_deadline},
           [window] { window->Leave(); });
     }));
-    if (!started) window->Leave();  // shared a result: nothing of ours in flight
+    if (!started) window->Leave();  // shared a result, or none started: nothing in flight
   }
   if (pages_fetched.valid()) pages_fetched.get();
   const std::vector<StatusPageView> pages = status_pages_->Views(config->status_pages);
