@@ -136,10 +136,14 @@ std::optional<std::string> AvailabilityJson(const Config& config, const std::str
     json targets = json::array();
     for (const Target& t : config.targets) {
       if (t.control || ServiceName(t, group_label) != service) continue;
-      if (!query.target.empty() && t.target != query.target) continue;
+      // Asked for by the target as shown (its URL password redacted) or as
+      // configured; answered with the shown form only.
+      if (!query.target.empty() && t.target != query.target && t.identity.display != query.target) {
+        continue;
+      }
       const Period window = RollingWindow(t.objective ? t.objective->window : kDefaultWindow, now);
       targets.push_back(
-          {{"target", t.target},
+          {{"target", t.identity.display},
            {"module", t.module},
            {"objective", ObjectiveJson(t.objective)},
            {"month",
