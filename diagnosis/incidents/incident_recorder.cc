@@ -4,10 +4,15 @@
 #include <algorithm>
 
 #include "config/target_identity.h"
+#include "config/url.h"
 #include "diagnosis/service_name.h"
 
 namespace outage {
 namespace {
+
+// IncidentKey finds a target's open part: its shown form and module (what a
+// part stores, so a restored record finds its parts the same way).
+std::string IncidentKey(const Target& t) { return TargetKey(t.identity.display, t.module); }
 
 // Probe logs kept in a record are cut to this size.
 constexpr size_t kMaxLogBytes = 16 * 1024;
@@ -54,6 +59,9 @@ void IncidentRecorder::Restore(std::vector<Incident> incidents, bool file_unread
   }
   for (Incident& incident : incidents) {
     next_id_ = std::max(next_id_, incident.id + 1);
+    // A record written before targets were kept redacted shows them so too.
+    for (IncidentPart& p : incident.parts) p.target = RedactUrlPassword(p.target);
+    for (StateChange& c : incident.changes) c.target = RedactUrlPassword(c.target);
     if (incident.open()) {
       if (now > incident.last_seen) AddSpan(&incident.gaps, incident.last_seen, now);
       incident.last_seen = now;
@@ -81,7 +89,9 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
   for (const TargetEvent& e : event.targets) {
     const Target& t = *e.target;
     if (t.control) continue;  // canaries of our own network, not a service
-    const std::string& key = t.identity.key;
+    // The record keeps a target as it is shown (its URL password redacted),
+    // since reports and the API show what it keeps; it finds it by that too.
+    const std::string key = IncidentKey(t);
     auto open = open_parts_.find(key);
     if (open == open_parts_.end()) {
       if (e.result->success && e.after == OutageState::kUp) {
@@ -103,7 +113,7 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
       }
       Incident& incident = incidents_[by_service->second];
       IncidentPart part;
-      part.target = t.target;
+      part.target = t.identity.display;
       part.module = t.module;
       part.start = now;
       part.first_reason = ReasonOf(e);
@@ -140,7 +150,8 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
     }
     if (e.before != e.after) {
       changed = true;
-      incident.changes.push_back(StateChange{now, t.target, std::string(OutageStateName(e.before)),
+      incident.changes.push_back(StateChange{now, t.identity.display,
+                                             std::string(OutageStateName(e.before)),
                                              std::string(OutageStateName(e.after))});
     }
     if (e.after == OutageState::kUp) {
@@ -217,8 +228,9 @@ std::vector<Incident> IncidentRecorder::List(const IncidentFilter& filter) const
     for (const auto& [id, incident] : incidents_) {
       if (!filter.service.empty() && incident.service != filter.service) continue;
       if (!filter.target.empty() &&
-          std::none_of(incident.parts.begin(), incident.parts.end(),
-                       [&](const IncidentPart& p) { return p.target == filter.target; })) {
+          std::none_of(incident.parts.begin(), incident.parts.end(), [&](const IncidentPart& p) {
+            return p.target == filter.target || p.target == RedactUrlPassword(filter.target);
+          })) {
         continue;
       }
       if (filter.open && incident.open() != *filter.open) continue;

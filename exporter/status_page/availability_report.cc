@@ -147,10 +147,12 @@ std::optional<std::string> AvailabilityJson(const Config& config, const std::str
            {"module", t.module},
            {"objective", ObjectiveJson(t.objective)},
            {"month",
-            FiguresJson(query.month, TargetDowntime(own, t.target, t.module, query.month, now),
+            FiguresJson(query.month,
+                        TargetDowntime(own, t.identity.display, t.module, query.month, now),
                         t.objective)},
-           {"window", FiguresJson(window, TargetDowntime(own, t.target, t.module, window, now),
-                                  t.objective)}});
+           {"window",
+            FiguresJson(window, TargetDowntime(own, t.identity.display, t.module, window, now),
+                        t.objective)}});
     }
     if (!query.target.empty() && targets.empty()) continue;
     const std::optional<Objective> objective = ServiceObjective(config, service);

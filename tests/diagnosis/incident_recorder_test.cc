@@ -124,6 +124,45 @@ TEST_F(IncidentRecorderTest, OpensOnDownAndClosesOnUp) {
   EXPECT_EQ(stats.durations.at("https://a/").counts[0], 1);  // 30 s <= 60 s
 }
 
+TEST_F(IncidentRecorderTest, ATargetsUrlPasswordIsNeverKept) {
+  Configure({MakeTarget("https://probe:s3cret@a/")});
+  Scrape({Ok()});
+  Scrape({Fail(FailureReason::kHttp5xx)});
+  Scrape({Fail(FailureReason::kHttp5xx)});
+  ASSERT_EQ(All().size(), 1u);
+  const Incident open = All()[0];
+  ASSERT_EQ(open.parts.size(), 1u);
+  EXPECT_EQ(open.parts[0].target, config_.targets[0].identity.display);
+  EXPECT_EQ(open.parts[0].target.find("s3cret"), std::string::npos) << open.parts[0].target;
+  ASSERT_FALSE(open.changes.empty());
+  EXPECT_EQ(open.changes[0].target.find("s3cret"), std::string::npos);
+  IncidentFilter by_target;
+  by_target.target = "https://probe:s3cret@a/";
+  EXPECT_EQ(recorder_.List(by_target).size(), 1u) << "found by the target as configured too";
+
+  // A record written with the password in it is shown without it, and its
+  // open part still continues.
+  Incident old = open;
+  old.parts[0].target = "https://probe:s3cret@a/";
+  old.changes[0].target = "https://probe:s3cret@a/";
+  IncidentRecorder restored(&clock_, nullptr, IncidentRecorderOptions{});
+  restored.Restore({old}, false);
+  const Incident back = *restored.Get(old.id);
+  EXPECT_EQ(back.parts[0].target, config_.targets[0].identity.display);
+  EXPECT_EQ(back.changes[0].target.find("s3cret"), std::string::npos);
+  Diagnosis diagnosis(&clock_);
+  diagnosis.Sync(config_);
+  diagnosis.SetObserver(&restored);
+  for (int i = 0; i < 2; ++i) {
+    clock_.Advance(kStep);
+    ProbeResult r = Ok();
+    std::vector<ScrapedTarget> scrape{{&config_.targets[0], &r, true}};
+    diagnosis.Diagnose(config_, {}, &scrape);
+  }
+  EXPECT_FALSE(restored.Get(old.id)->open()) << "the restored part was found and closed";
+  EXPECT_EQ(restored.List({}).size(), 1u);
+}
+
 TEST_F(IncidentRecorderTest, AFlapOpensNothing) {
   Configure({MakeTarget("https://a/")});
   for (int i = 0; i < 5; ++i) {
