@@ -352,6 +352,9 @@ struct TargetIdentity {
   // display is the target with any URL password redacted: the only form
   // labels, logs and pages show.
   std::string display;
+  // shown_key is display + '\0' + module: what a record that keeps only the
+  // shown form (the incident record, which stores it) finds the target by.
+  std::string shown_key;
   // labels are target=display, module, then the target's own labels: every
   // series of the target carries them.
   LabelPairs labels;

@@ -17,6 +17,7 @@ void IdentifyTarget(Target* target) {
   id.key = TargetKey(target->target, target->module);
   // A password in the target URL never reaches a label, a log or a page.
   id.display = RedactUrlPassword(target->target);
+  id.shown_key = TargetKey(id.display, target->module);
   id.labels = {{"target", id.display}, {"module", target->module}};
   id.labels.insert(id.labels.end(), target->labels.begin(), target->labels.end());
 }

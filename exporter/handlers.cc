@@ -229,8 +229,9 @@ HttpResponse Handlers::ProbeAnswer(const std::string& target, const std::string&
                                    std::chrono::milliseconds timeout,
                                    const ProbeResult& result) const {
   history_->Record(target, module_name, result, diagnosis_->clock().Now());
+  const std::string shown = RedactUrlPassword(target);
   Log().Debug(result.success ? "Probe succeeded" : "Probe failed",
-              {{"target", RedactUrlPassword(target)},
+              {{"target", shown},
                {"module", module_name},
                {"reason", std::string(FailureReasonName(result.success ? FailureReason::kNone
                                                                        : result.reason))},
@@ -238,7 +239,7 @@ HttpResponse Handlers::ProbeAnswer(const std::string& target, const std::string&
   if (Log().Enabled(prober_log_level_)) {
     for (const std::string& line : result.log.lines()) {
       Log().Log(prober_log_level_, "Probe log line",
-                {{"module", module_name}, {"target", RedactUrlPassword(target)}, {"line", line}});
+                {{"module", module_name}, {"target", shown}, {"line", line}});
     }
   }
   FamilySet families;

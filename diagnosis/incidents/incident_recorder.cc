@@ -10,10 +10,6 @@
 namespace outage {
 namespace {
 
-// IncidentKey finds a target's open part: its shown form and module (what a
-// part stores, so a restored record finds its parts the same way).
-std::string IncidentKey(const Target& t) { return TargetKey(t.identity.display, t.module); }
-
 // Probe logs kept in a record are cut to this size.
 constexpr size_t kMaxLogBytes = 16 * 1024;
 
@@ -91,7 +87,7 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
     if (t.control) continue;  // canaries of our own network, not a service
     // The record keeps a target as it is shown (its URL password redacted),
     // since reports and the API show what it keeps; it finds it by that too.
-    const std::string key = IncidentKey(t);
+    const std::string& key = t.identity.shown_key;
     auto open = open_parts_.find(key);
     if (open == open_parts_.end()) {
       if (e.result->success && e.after == OutageState::kUp) {

@@ -14,9 +14,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <deque>
 #include <exception>
 #include <functional>

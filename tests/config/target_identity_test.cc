@@ -24,6 +24,7 @@ TEST(TargetIdentityTest, KeyDisplayAndLabels) {
   EXPECT_EQ(t.identity.key, "https://user:hunter2@example.com/x\0http_2xx"s);
   EXPECT_EQ(t.identity.key, TargetKey(t.target, t.module));
   EXPECT_EQ(t.identity.display, "https://user:<secret>@example.com/x");
+  EXPECT_EQ(t.identity.shown_key, "https://user:<secret>@example.com/x\0http_2xx"s);
   const LabelPairs want = {
       {"target", "https://user:<secret>@example.com/x"}, {"module", "http_2xx"}, {"team", "edge"}};
   EXPECT_EQ(t.identity.labels, want);
