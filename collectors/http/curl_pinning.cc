@@ -1,26 +1,57 @@
 #include "collectors/http/curl_pinning.h"
 
+#include <idn2.h>
+
+#include <cstdint>
+
 namespace outage {
 
 namespace {
 
-std::string Part(CURLU* parsed, CURLUPart part, unsigned int flags) {
-  char* value = nullptr;
-  if (curl_url_get(parsed, part, &value, flags) != CURLUE_OK || value == nullptr) return "";
-  std::string out(value);
-  curl_free(value);
+bool IsAscii(const std::string& s) {
+  for (const unsigned char c : s) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+// PunycodeHost converts a host in UTF-8 to the ASCII name that is looked up
+// and sent, as Go's idna.Lookup does. libidn2's UTF-8 entry point is used
+// rather than libcurl's conversion, which goes through the process locale
+// and fails for every non-ASCII name in the "C" locale a daemon runs in.
+std::string PunycodeHost(const std::string& host, std::string* error) {
+  uint8_t* ascii = nullptr;
+  const int rc = idn2_lookup_u8(reinterpret_cast<const uint8_t*>(host.c_str()), &ascii,
+                                IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+  std::string out;
+  if (rc == IDN2_OK && ascii != nullptr) {
+    out = reinterpret_cast<const char*>(ascii);
+  } else if (error != nullptr) {
+    *error = std::string("invalid international host name: ") + idn2_strerror(rc);
+  }
+  idn2_free(ascii);
   return out;
 }
 
 }  // namespace
 
-ParsedUrl ParseUrl(CURLU* parsed, const std::string& url) {
+ParsedUrl ParseUrl(CURLU* parsed, const std::string& url, std::string* error) {
   ParsedUrl out;
   out.text = url;
-  out.scheme = Part(parsed, CURLUPART_SCHEME, 0);
-  out.host = Part(parsed, CURLUPART_HOST, 0);
-  out.connect_host = Part(parsed, CURLUPART_HOST, CURLU_PUNYCODE);
-  out.port = Part(parsed, CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  out.host = CurlUrlPart(parsed, CURLUPART_HOST);
+  out.connect_host = out.host;
+  if (!IsAscii(out.host)) {
+    out.connect_host = PunycodeHost(out.host, error);
+    if (out.connect_host.empty() ||
+        curl_url_set(parsed, CURLUPART_HOST, out.connect_host.c_str(), 0) != CURLUE_OK) {
+      ParsedUrl bad;
+      bad.text = url;
+      return bad;
+    }
+    out.text = CurlUrlPart(parsed, CURLUPART_URL);
+  }
+  out.scheme = CurlUrlPart(parsed, CURLUPART_SCHEME);
+  out.port = CurlUrlPart(parsed, CURLUPART_PORT, CURLU_DEFAULT_PORT);
   return out;
 }
 

@@ -437,7 +437,7 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
       ok = ok && set(CURLOPT_URL, request_url.text.c_str());  // curl copies it
       bool has_host = false;
       for (const auto& [name, value] : config_.headers) has_host |= LowerAscii(name) == "host";
-      if (!has_host) list = curl_slist_append(list, ("Host: " + url_.host).c_str());
+      if (!has_host) list = curl_slist_append(list, ("Host: " + url_.connect_host).c_str());
     }
   }
   request_headers_.reset(list);

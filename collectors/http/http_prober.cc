@@ -35,18 +35,16 @@ NormalizedTarget NormalizeHttpTarget(std::string_view target) {
     out.error = std::string("invalid target URL: ") + curl_url_strerror(rc);
     return out;
   }
-  char* scheme = nullptr;
-  curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0);
-  const std::string s = scheme ? scheme : "";
-  curl_free(scheme);
+  const std::string s = CurlUrlPart(u.get(), CURLUPART_SCHEME);
   if (s != "http" && s != "https") {
     out.error = "unsupported URL scheme \"" + s + "\": only http and https are probed";
     return out;
   }
-  out.parsed = ParseUrl(u.get(), url);
+  std::string host_error;
+  out.parsed = ParseUrl(u.get(), url, &host_error);
   if (out.parsed.host.empty()) {
     out.parsed = ParsedUrl{};
-    out.error = "invalid target URL: no host";
+    out.error = "invalid target URL: " + (host_error.empty() ? "no host" : host_error);
     return out;
   }
   out.url = std::move(url);

@@ -9,15 +9,6 @@
 namespace outage {
 namespace {
 
-// UrlPart returns one part of a parsed URL, or "" when it is absent.
-std::string UrlPart(CURLU* url, CURLUPart part) {
-  char* text = nullptr;
-  if (curl_url_get(url, part, &text, 0) != CURLUE_OK || text == nullptr) return "";
-  std::string out(text);
-  curl_free(text);
-  return out;
-}
-
 std::string TrimSlashes(std::string_view s) {
   while (!s.empty() && s.front() == '/') s.remove_prefix(1);
   while (!s.empty() && s.back() == '/') s.remove_suffix(1);
@@ -49,19 +40,19 @@ std::variant<WebPaths, std::string> ComputeWebPaths(const std::string& external_
   if (url == nullptr || curl_url_set(url.get(), CURLUPART_URL, given.c_str(), 0) != CURLUE_OK) {
     return "--web.external-url: \"" + given + "\" is not an absolute URL";
   }
-  const std::string scheme = UrlPart(url.get(), CURLUPART_SCHEME);
+  const std::string scheme = CurlUrlPart(url.get(), CURLUPART_SCHEME);
   if (scheme != "http" && scheme != "https") {
     return "--web.external-url: \"" + given + "\" must be an http or https URL";
   }
-  if (!UrlPart(url.get(), CURLUPART_QUERY).empty() ||
-      !UrlPart(url.get(), CURLUPART_FRAGMENT).empty()) {
+  if (!CurlUrlPart(url.get(), CURLUPART_QUERY).empty() ||
+      !CurlUrlPart(url.get(), CURLUPART_FRAGMENT).empty()) {
     return "--web.external-url: \"" + given + "\" must not have a query or fragment";
   }
   WebPaths paths;
-  const std::string path = TrimSlashes(UrlPart(url.get(), CURLUPART_PATH));
+  const std::string path = TrimSlashes(CurlUrlPart(url.get(), CURLUPART_PATH));
   paths.external_path = path.empty() ? "" : "/" + path;
-  std::string port = UrlPart(url.get(), CURLUPART_PORT);
-  paths.external_url = scheme + "://" + UrlPart(url.get(), CURLUPART_HOST) +
+  std::string port = CurlUrlPart(url.get(), CURLUPART_PORT);
+  paths.external_url = scheme + "://" + CurlUrlPart(url.get(), CURLUPART_HOST) +
                        (port.empty() ? "" : ":" + port) + paths.external_path;
 
   const std::string prefix = route_prefix.empty() ? path : TrimSlashes(route_prefix);
