@@ -40,14 +40,21 @@ EventLoop::~EventLoop() {
   close(epoll_fd_);
 }
 
+namespace {
+// The loop running on this thread, if any: a post from inside it needs no
+// wake-up, since Run() looks at the queue before it waits again.
+thread_local const EventLoop* running_loop = nullptr;
+}  // namespace
+
 void EventLoop::Post(std::function<void()> fn) {
   bool wake = false;
   {
     std::lock_guard<std::mutex> lock(posted_mu_);
-    // Work already queued means a wake-up is already on its way and the loop
-    // has not taken the queue yet: it will take this too. (A /metrics scrape
-    // posts one probe per target; one write wakes the loop for all.)
-    wake = posted_.empty();
+    // Work already queued means a wake-up is already on its way (or the loop
+    // will see the queue before it waits) and the loop has not taken the
+    // queue yet: it will take this too. (A /metrics scrape posts one probe
+    // per target; one write wakes the loop for all.)
+    wake = posted_.empty() && running_loop != this;
     posted_.push_back(std::move(fn));
   }
   if (!wake) return;
@@ -125,11 +132,20 @@ void EventLoop::RunDueTimers() {
   }
 }
 
+bool EventLoop::HasPosted() {
+  std::lock_guard<std::mutex> lock(posted_mu_);
+  return !posted_.empty();
+}
+
 void EventLoop::Run() {
   constexpr int kMaxEvents = 256;
   epoll_event events[kMaxEvents];
+  running_loop = this;
   while (!stopping_) {
-    const int n = epoll_wait(epoll_fd_, events, kMaxEvents, MillisUntilNextTimer());
+    // Work the loop posted to itself has no wake-up write behind it (nor has
+    // a post from elsewhere that found it queued): poll, do not sleep.
+    const int n =
+        epoll_wait(epoll_fd_, events, kMaxEvents, HasPosted() ? 0 : MillisUntilNextTimer());
     if (n < 0 && errno != EINTR) std::abort();  // a broken epoll fd is a bug
     for (int i = 0; i < n; ++i) {
       const int fd = static_cast<int32_t>(events[i].data.u64 & 0xffffffffu);
@@ -148,6 +164,7 @@ void EventLoop::Run() {
     RunDueTimers();
     RunPosted();
   }
+  running_loop = nullptr;
 }
 
 }  // namespace outage

@@ -61,12 +61,13 @@ class EventLoop {
   };
 
   void RunPosted();
+  bool HasPosted();
   void RunDueTimers();
   int MillisUntilNextTimer() const;
 
   NowFunction now_;
   int epoll_fd_ = -1;
-  int wake_fd_ = -1;       // eventfd that interrupts epoll_wait for Post/Stop
+  int wake_fd_ = -1;       // eventfd that interrupts epoll_wait for a Post from another thread
   bool stopping_ = false;  // loop thread only; set from the posted stop task
 
   std::unordered_map<int, Watch> watches_;

@@ -205,8 +205,10 @@ class HttpServer::Loop {
   void Accept(size_t listener);
   void OnEvent(Connection* c, uint32_t events);
   void ReadAndServe(Connection* c);
-  // Parse serves every complete request in c->in, one at a time.
-  void Parse(Connection* c);
+  // Parse serves the first complete request in c->in. It returns whether it
+  // answered or handed on a request (then `c` may be gone); false means it
+  // waits for more of the request.
+  bool Parse(Connection* c);
   void Dispatch(Connection* c, RequestHead head);
   // Answer sends a response decided on the event thread.
   void Answer(Connection* c, HttpResponse response, bool http10, bool keep_alive, bool head_only,
@@ -505,8 +507,11 @@ void HttpServer::Loop::ReadAndServe(Connection* c) {
     if (c->in.size() > kMaxRequestHeadBytes) break;  // Parse answers 431
   }
   if (!eof) {
-    Watch(c, EPOLLIN | (c->ssl_wants_write ? EPOLLOUT : 0u));
-    return Parse(c);
+    // Parse first: a complete request leaves the epoll set while it is
+    // handled, so watching it now would be undone at once.
+    const uint32_t events = EPOLLIN | (c->ssl_wants_write ? EPOLLOUT : 0u);
+    if (!Parse(c)) Watch(c, events);
+    return;
   }
   // The client finished sending (a half-close): what it sent in full is
   // still answered, then the connection closes. Not watched any more, as a
@@ -523,17 +528,18 @@ void HttpServer::Loop::ReadAndServe(Connection* c) {
   }
 }
 
-void HttpServer::Loop::Parse(Connection* c) {
-  if (c->in.empty() || c->state == ConnState::kHandling || !c->out.empty()) return;
+bool HttpServer::Loop::Parse(Connection* c) {
+  if (c->in.empty() || c->state == ConnState::kHandling || !c->out.empty()) return false;
   if (c->state == ConnState::kIdle) {
     SetState(c, ConnState::kReading, Clock::now() + options_.head_timeout);
   }
   RequestHead head = ParseRequestHead(c->in);
-  if (head.status == RequestHead::Status::kIncomplete) return;
+  if (head.status == RequestHead::Status::kIncomplete) return false;
   if (head.status == RequestHead::Status::kError) {
     const bool too_large = head.error_status == 431;
-    return Answer(c, HttpResponse::Text(head.error_status, head.error + "\n"), false, false, false,
-                  too_large ? CloseReason::kHeadTooLarge : CloseReason::kBadRequest);
+    Answer(c, HttpResponse::Text(head.error_status, head.error + "\n"), false, false, false,
+           too_large ? CloseReason::kHeadTooLarge : CloseReason::kBadRequest);
+    return true;
   }
   if (head.has_body) {
     // A route that takes a body gets it whole, or not at all.
@@ -542,15 +548,17 @@ void HttpServer::Loop::Parse(Connection* c) {
     const unsigned long long length =
         length_text ? std::strtoull(length_text->c_str(), nullptr, 10) : 0;
     if (route != nullptr && length_text && length <= route->options.max_body_bytes) {
-      if (c->in.size() - head.head_bytes < length) return;  // the head timeout bounds the wait
+      if (c->in.size() - head.head_bytes < length) return false;  // the head timeout bounds it
       head.request.body = c->in.substr(head.head_bytes, length);
       head.has_body = false;
       c->in.erase(0, head.head_bytes + length);
-      return Dispatch(c, std::move(head));
+      Dispatch(c, std::move(head));
+      return true;
     }
   }
   c->in.erase(0, head.head_bytes);
   Dispatch(c, std::move(head));
+  return true;
 }
 
 void HttpServer::Loop::Dispatch(Connection* c, RequestHead head) {
