@@ -27,6 +27,10 @@ using std::chrono::seconds;
 
 constexpr int kLeafValidDays = 45;
 constexpr int64_t kHugeBodyBytes = int64_t{32} * 1024 * 1024;  // vs a 1 KiB limit
+// 200 KiB whose only "all good" starts 4 bytes before 8 KiB: the match spans
+// the prober's receive buffers, whatever their size below 8 KiB.
+const std::string kDeepGoodBody =
+    std::string(8188, 'x') + "all good" + std::string(200 * 1024 - 8196, 'y');
 
 // The modules every test may use; CA_FILE is replaced with the generated CA.
 constexpr char kConfigTemplate[] = R"(modules:
@@ -254,6 +258,7 @@ class HttpProbeTest : public ::testing::Test {
     s.Route("/status/302", RedirectTo("/ok"));
     s.Route("/body/maintenance", Reply(200, text, "<p>site is in maintenance mode</p>\n"));
     s.Route("/body/good", Reply(200, text, "status: all good\n"));
+    s.Route("/body/good-deep", Reply(200, text, kDeepGoodBody));
     s.Route("/header/degraded", Reply(200, {{"X-Status", "degraded"}}, "ok\n"));
     s.Route("/header/healthy", Reply(200, {{"X-Status", "healthy"}}, "ok\n"));
     s.Route("/last-modified",
@@ -446,6 +451,13 @@ TEST_F(HttpProbeTest, BodyNotMatchesRegexpMatchingSucceeds) {
   const ProbeOutcome p = Probe(Url("/body/good"), "body_must_match");
   ExpectSuccess(p);
   EXPECT_EQ(Val(p, "probe_failed_due_to_regex"), 0);
+}
+
+TEST_F(HttpProbeTest, BodyRegexpFindsTextAcrossReads) {
+  const ProbeOutcome p = Probe(Url("/body/good-deep"), "body_must_match");
+  ExpectSuccess(p);
+  EXPECT_EQ(Val(p, "probe_failed_due_to_regex"), 0);
+  EXPECT_EQ(Val(p, "probe_http_content_length"), static_cast<double>(kDeepGoodBody.size()));
 }
 
 TEST_F(HttpProbeTest, BodyNotMatchesRegexpMissingFailsWithContent) {
