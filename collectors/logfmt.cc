@@ -1,5 +1,6 @@
 #include "collectors/logfmt.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -68,15 +69,37 @@ void AppendLogfmtField(std::string* out, std::string_view key, std::string_view 
 std::string Rfc3339Millis(std::chrono::system_clock::time_point t) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
-  const auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
+  const int64_t ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
+  int64_t secs = ms / 1000;
+  int millis = static_cast<int>(ms % 1000);
+  if (millis < 0) {  // before 1970: the second below, plus a positive part
+    millis += 1000;
+    --secs;
+  }
+  // Every probe log line is stamped, mostly within the same second: the
+  // date and time up to the second are formatted once per second per thread.
+  struct Second {
+    int64_t secs = INT64_MIN;
+    char text[32] = {};
+    int length = 0;
+  };
+  thread_local Second second;
+  if (second.secs != secs) {
+    const auto time = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&time, &tm);
+    second.length = std::snprintf(second.text, sizeof second.text, "%04d-%02d-%02dT%02d:%02d:%02d",
+                                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                                  tm.tm_min, tm.tm_sec);
+    second.secs = secs;
+  }
+  std::string out(second.text, static_cast<size_t>(second.length));
+  out += '.';
+  out += static_cast<char>('0' + millis / 100);
+  out += static_cast<char>('0' + millis / 10 % 10);
+  out += static_cast<char>('0' + millis % 10);
+  out += 'Z';
+  return out;
 }
 
 }  // namespace outage

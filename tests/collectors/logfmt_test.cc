@@ -88,6 +88,17 @@ TEST(Rfc3339MillisTest, PadsEveryField) {
   EXPECT_EQ(Rfc3339Millis(FromMillis(1'000'000'000'050)), "2001-09-09T01:46:40.050Z");
 }
 
+TEST(Rfc3339MillisTest, SecondsFollowEachOtherInEitherOrder) {
+  // The seconds part is reused within a second: a change either way shows.
+  EXPECT_EQ(Rfc3339Millis(FromMillis(1'000'000'000'999)), "2001-09-09T01:46:40.999Z");
+  EXPECT_EQ(Rfc3339Millis(FromMillis(1'000'000'001'000)), "2001-09-09T01:46:41.000Z");
+  EXPECT_EQ(Rfc3339Millis(FromMillis(1'000'000'000'001)), "2001-09-09T01:46:40.001Z");
+}
+
+TEST(Rfc3339MillisTest, BeforeTheEpochCountsMillisecondsUp) {
+  EXPECT_EQ(Rfc3339Millis(FromMillis(-1)), "1969-12-31T23:59:59.999Z");
+}
+
 TEST(Rfc3339MillisTest, TruncatesSubMillisecondPrecision) {
   const auto t = FromMillis(1'709'211'845'678) + std::chrono::microseconds(999);
   EXPECT_EQ(Rfc3339Millis(t), "2024-02-29T13:04:05.678Z");
