@@ -68,9 +68,12 @@ void AppendSummary(std::string_view name, const prometheus::ClientMetric& m, std
 
 FamilySet::Family& FamilySet::FamilyFor(std::string_view name, std::string_view help,
                                         prometheus::MetricType type) {
-  auto it = index_.find(std::string(name));
-  if (it != index_.end()) return families_[it->second];
-  index_.emplace(std::string(name), families_.size());
+  // Samples of one family mostly come together, and a set holds tens of
+  // families: the last family, then a scan, beats hashing a copied name.
+  if (!families_.empty() && families_.back().name == name) return families_.back();
+  for (Family& f : families_) {
+    if (f.name == name) return f;
+  }
   families_.push_back(Family{std::string(name), std::string(help), type, {}});
   return families_.back();
 }

@@ -14,7 +14,6 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "config/config.h"
@@ -57,7 +56,6 @@ class FamilySet : public SampleSink {
   void Append(Family* family);
 
   std::vector<Family> families_;
-  std::unordered_map<std::string, size_t> index_;
   std::string line_;  // the line being written, reused
 };
 
