@@ -88,7 +88,7 @@ void AddressFanOut::Start(Prober* prober, ProbeRequest request, ProbeCallback do
   run->request = std::move(request);
   run->done = std::move(done);
   run->log = ProbeLog(run->request.debug);
-  const std::optional<std::string> host = prober->TargetHost(run->request.target);
+  const std::optional<std::string> host = prober->CheckTarget(run->request.target).host;
   const std::string name = Unbracketed(host.value_or(run->request.target));
   if (!TargetPolicy(run->request.config->probe_policy).Allows(name)) {
     ProbeUnpinned(run);  // which refuses it, saying why

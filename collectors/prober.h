@@ -42,23 +42,25 @@ struct ProbeRequest {
 
 using ProbeCallback = std::function<void(ProbeResult)>;
 
+// TargetCheck is what a prober reads from a target before it probes it.
+struct TargetCheck {
+  // A one-line reason why the target can never be probed (a request error,
+  // answered with 400); nullopt when it is acceptable.
+  std::optional<std::string> problem;
+  // The host name or IP literal (a unix prober: the socket path) a probe of
+  // an acceptable target connects to, for the probe_policy check that
+  // answers /probe with 403; nullopt when there is none to check up front.
+  std::optional<std::string> host;
+};
+
 // Prober runs probes of one kind on the engine's event loop. Start and the
 // callback run on the loop thread only; CheckTarget is thread-safe.
 class Prober {
  public:
   virtual ~Prober() = default;
 
-  // CheckTarget returns a one-line reason why `target` can never be probed
-  // (a request error, answered with 400), or nullopt when it is acceptable.
-  virtual std::optional<std::string> CheckTarget(std::string_view target) const = 0;
-
-  // TargetHost returns the host name or IP literal a probe of `target` (an
-  // accepted one) connects to, for the probe_policy check that answers
-  // /probe with 403; nullopt when the prober has none to check up front.
-  virtual std::optional<std::string> TargetHost(std::string_view target) const {
-    (void)target;
-    return std::nullopt;
-  }
+  // CheckTarget reads `target` once, before any probe of it.
+  virtual TargetCheck CheckTarget(std::string_view target) const = 0;
 
   // Start begins a probe. `done` is called exactly once, on the loop thread,
   // no later than shortly after request.deadline.

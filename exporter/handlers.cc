@@ -181,15 +181,16 @@ std::optional<HttpResponse> Handlers::StartProbe(const HttpRequest& request,
   if (const std::string problem = TargetTextProblem(*target); !problem.empty()) {
     return HttpResponse::Text(400, "Invalid target: the target " + problem + "\n");
   }
-  if (auto problem = prober->CheckTarget(*target)) {
+  const TargetCheck check = prober->CheckTarget(*target);
+  if (check.problem) {
     return HttpResponse::Text(
-        400, "Invalid target \"" + RedactUrlPassword(*target) + "\": " + *problem + "\n");
+        400, "Invalid target \"" + RedactUrlPassword(*target) + "\": " + *check.problem + "\n");
   }
   // probe_policy: a denied host glob or IP literal is never fetched. Names
   // are checked again, on every address, when the probe connects.
-  if (auto host = prober->TargetHost(*target)) {
+  if (check.host) {
     std::string why;
-    if (!TargetPolicy(config->probe_policy).Allows(*host, &why)) {
+    if (!TargetPolicy(config->probe_policy).Allows(*check.host, &why)) {
       Log().Info("Probe refused by probe_policy", {{"module", module_name}, {"why", why}});
       return HttpResponse::Text(403, "Target not allowed by probe_policy: " + why + "\n");
     }

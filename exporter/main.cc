@@ -61,7 +61,7 @@ std::optional<std::string> ValidateTargets(const Config& config, const ProbeEngi
       return where + ": module \"" + t.module + "\" uses prober \"" + module.prober +
              "\", which this build does not have";
     }
-    if (auto problem = prober->CheckTarget(t.target)) {
+    if (auto problem = prober->CheckTarget(t.target).problem) {
       return where + ".target: \"" + t.identity.display + "\": " + *problem;
     }
   }

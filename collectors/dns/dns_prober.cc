@@ -10,17 +10,12 @@ namespace outage {
 
 DnsProber::DnsProber(const ProbeContext& context) : RunProber(context) {}
 
-std::optional<std::string> DnsProber::CheckTarget(std::string_view target) const {
-  std::string error;
-  if (!ParseDnsServerAddress(target, &error)) return error;
-  return std::nullopt;
-}
-
-std::optional<std::string> DnsProber::TargetHost(std::string_view target) const {
+TargetCheck DnsProber::CheckTarget(std::string_view target) const {
   std::string error;
   auto address = ParseDnsServerAddress(target, &error);
-  if (!address || address->system) return std::nullopt;
-  return address->host;
+  if (!address) return {std::move(error), std::nullopt};
+  if (address->system) return {};  // the system's resolvers: nothing to check up front
+  return {std::nullopt, std::move(address->host)};
 }
 
 void DnsProber::Start(ProbeRequest request, ProbeCallback done) {

@@ -17,8 +17,7 @@ class DnsProber : public RunProber {
  public:
   explicit DnsProber(const ProbeContext& context);
 
-  std::optional<std::string> CheckTarget(std::string_view target) const override;
-  std::optional<std::string> TargetHost(std::string_view target) const override;
+  TargetCheck CheckTarget(std::string_view target) const override;
   void Start(ProbeRequest request, ProbeCallback done) override;
 };
 

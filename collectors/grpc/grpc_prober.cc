@@ -18,16 +18,10 @@ HostPort SplitGrpcTarget(std::string_view target) {
 
 GrpcProber::GrpcProber(const ProbeContext& context) : CurlProber(context) {}
 
-std::optional<std::string> GrpcProber::CheckTarget(std::string_view target) const {
+TargetCheck GrpcProber::CheckTarget(std::string_view target) const {
   HostPort parsed = SplitGrpcTarget(target);
-  if (!parsed.error.empty()) return parsed.error;
-  return std::nullopt;
-}
-
-std::optional<std::string> GrpcProber::TargetHost(std::string_view target) const {
-  HostPort parsed = SplitGrpcTarget(target);
-  if (!parsed.error.empty()) return std::nullopt;
-  return parsed.host;
+  if (!parsed.error.empty()) return {std::move(parsed.error), std::nullopt};
+  return {std::nullopt, std::move(parsed.host)};
 }
 
 void GrpcProber::Start(ProbeRequest request, ProbeCallback done) {

@@ -10,7 +10,7 @@
 // carries it, and the protobuf is a few bytes encoded by hand (grpc_wire.h).
 // libgrpc++ is used only by the tests, as the real server to probe.
 //
-// Thread-safety: loop thread only, except CheckTarget and TargetHost
+// Thread-safety: loop thread only, except CheckTarget
 // (thread-safe).
 #pragma once
 
@@ -34,8 +34,7 @@ class GrpcProber : public CurlProber<GrpcProbeRun> {
   // Defined where the run is complete (CurlProber needs it).
   explicit GrpcProber(const ProbeContext& context);
 
-  std::optional<std::string> CheckTarget(std::string_view target) const override;
-  std::optional<std::string> TargetHost(std::string_view target) const override;
+  TargetCheck CheckTarget(std::string_view target) const override;
   void Start(ProbeRequest request, ProbeCallback done) override;
 };
 

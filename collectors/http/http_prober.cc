@@ -53,16 +53,10 @@ NormalizedTarget NormalizeHttpTarget(std::string_view target) {
 
 HttpProber::HttpProber(const ProbeContext& context) : CurlProber(context) {}
 
-std::optional<std::string> HttpProber::CheckTarget(std::string_view target) const {
+TargetCheck HttpProber::CheckTarget(std::string_view target) const {
   NormalizedTarget t = NormalizeHttpTarget(target);
-  if (!t.error.empty()) return t.error;
-  return std::nullopt;
-}
-
-std::optional<std::string> HttpProber::TargetHost(std::string_view target) const {
-  NormalizedTarget t = NormalizeHttpTarget(target);
-  if (!t.error.empty()) return std::nullopt;
-  return std::move(t.parsed.host);
+  if (!t.error.empty()) return {std::move(t.error), std::nullopt};
+  return {std::nullopt, std::move(t.parsed.host)};
 }
 
 void HttpProber::Start(ProbeRequest request, ProbeCallback done) {

@@ -34,8 +34,7 @@ class HttpProber : public CurlProber<HttpProbeRun> {
   // Defined where the run is complete (CurlProber needs it).
   explicit HttpProber(const ProbeContext& context);
 
-  std::optional<std::string> CheckTarget(std::string_view target) const override;
-  std::optional<std::string> TargetHost(std::string_view target) const override;
+  TargetCheck CheckTarget(std::string_view target) const override;
   void Start(ProbeRequest request, ProbeCallback done) override;
 
  private:

@@ -35,15 +35,11 @@ std::optional<std::string> IcmpTargetHost(std::string_view target, std::string* 
 IcmpProber::IcmpProber(const ProbeContext& context)
     : RunProber(context), random_(std::random_device{}()) {}
 
-std::optional<std::string> IcmpProber::CheckTarget(std::string_view target) const {
+TargetCheck IcmpProber::CheckTarget(std::string_view target) const {
   std::string why;
-  if (!IcmpTargetHost(target, &why)) return why;
-  return std::nullopt;
-}
-
-std::optional<std::string> IcmpProber::TargetHost(std::string_view target) const {
-  std::string why;
-  return IcmpTargetHost(target, &why);
+  std::optional<std::string> host = IcmpTargetHost(target, &why);
+  if (!host) return {std::move(why), std::nullopt};
+  return {std::nullopt, std::move(host)};
 }
 
 void IcmpProber::Start(ProbeRequest request, ProbeCallback done) {

@@ -2,7 +2,7 @@
 // non-blocking sockets driven by the engine's epoll loop, extended with
 // `packets` and `interval` for loss and jitter.
 //
-// Thread-safety: loop thread only, except CheckTarget and TargetHost
+// Thread-safety: loop thread only, except CheckTarget
 // (thread-safe).
 #pragma once
 
@@ -20,8 +20,7 @@ class IcmpProber : public RunProber {
  public:
   explicit IcmpProber(const ProbeContext& context);
 
-  std::optional<std::string> CheckTarget(std::string_view target) const override;
-  std::optional<std::string> TargetHost(std::string_view target) const override;
+  TargetCheck CheckTarget(std::string_view target) const override;
   void Start(ProbeRequest request, ProbeCallback done) override;
 
  private:

@@ -13,30 +13,26 @@ namespace outage {
 TcpProber::TcpProber(const ProbeContext& context, StreamTransport transport)
     : RunProber(context), transport_(transport) {}
 
-std::optional<std::string> TcpProber::CheckTarget(std::string_view target) const {
-  std::string error;
+TargetCheck TcpProber::CheckTarget(std::string_view target) const {
+  HostPort parsed;
   switch (transport_) {
     case StreamTransport::kTcp:
-      error = SplitHostPort(target).error;
+      parsed = SplitHostPort(target);
       break;
     case StreamTransport::kUnix:
-      return UnixPathProblem(target);
-    case StreamTransport::kWebsocket:
-      error = ParseWebsocketUrl(target).error;
+      // probe_policy's path globs ("/run/app/*.sock") govern socket paths.
+      if (auto problem = UnixPathProblem(target)) return {std::move(problem), std::nullopt};
+      return {std::nullopt, std::string(target)};
+    case StreamTransport::kWebsocket: {
+      WebsocketUrl url = ParseWebsocketUrl(target);
+      parsed.error = std::move(url.error);
+      parsed.host = std::move(url.host);
       break;
+    }
   }
-  if (!error.empty()) return error;
-  return std::nullopt;
-}
-
-std::optional<std::string> TcpProber::TargetHost(std::string_view target) const {
-  // probe_policy's path globs ("/run/app/*.sock") govern socket paths.
-  if (transport_ == StreamTransport::kUnix) return std::string(target);
-  const HostPort parsed = transport_ == StreamTransport::kTcp
-                              ? SplitHostPort(target)
-                              : HostPort{ParseWebsocketUrl(target).host, 0, ""};
-  if (!parsed.error.empty() || parsed.host.empty()) return std::nullopt;
-  return parsed.host;
+  if (!parsed.error.empty()) return {std::move(parsed.error), std::nullopt};
+  if (parsed.host.empty()) return {};
+  return {std::nullopt, std::move(parsed.host)};
 }
 
 void TcpProber::Start(ProbeRequest request, ProbeCallback done) {

@@ -30,8 +30,7 @@ class TcpProber : public RunProber {
   explicit TcpProber(const ProbeContext& context,
                      StreamTransport transport = StreamTransport::kTcp);
 
-  std::optional<std::string> CheckTarget(std::string_view target) const override;
-  std::optional<std::string> TargetHost(std::string_view target) const override;
+  TargetCheck CheckTarget(std::string_view target) const override;
   void Start(ProbeRequest request, ProbeCallback done) override;
 
  private:

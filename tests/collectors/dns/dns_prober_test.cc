@@ -260,12 +260,16 @@ TEST_F(DnsProberTest, OneSilentResolverFailsTheProbeAndIsNamed) {
 TEST_F(DnsProberTest, CheckTargetRejectsUnusableTargets) {
   const Prober* prober = engine_.FindProber("dns");
   ASSERT_NE(prober, nullptr);
-  EXPECT_EQ(prober->CheckTarget(""), "empty DNS server address");
-  EXPECT_EQ(prober->CheckTarget("host:0"), "invalid port \"0\" (want 1-65535)");
-  EXPECT_EQ(prober->CheckTarget("host:dns"), "invalid port \"dns\" (want 1-65535)");
-  EXPECT_EQ(prober->CheckTarget("system"), std::nullopt);
-  EXPECT_EQ(prober->CheckTarget("dns.google"), std::nullopt);
-  EXPECT_EQ(prober->CheckTarget("[::1]:5353"), std::nullopt);
+  EXPECT_EQ(prober->CheckTarget("").problem, "empty DNS server address");
+  EXPECT_EQ(prober->CheckTarget("host:0").problem, "invalid port \"0\" (want 1-65535)");
+  EXPECT_EQ(prober->CheckTarget("host:dns").problem, "invalid port \"dns\" (want 1-65535)");
+  EXPECT_EQ(prober->CheckTarget("system").problem, std::nullopt);
+  EXPECT_EQ(prober->CheckTarget("dns.google").problem, std::nullopt);
+  EXPECT_EQ(prober->CheckTarget("[::1]:5353").problem, std::nullopt);
+  // The host probe_policy checks up front; the system's resolvers have none.
+  EXPECT_EQ(prober->CheckTarget("dns.google").host, "dns.google");
+  EXPECT_EQ(prober->CheckTarget("system").host, std::nullopt);
+  EXPECT_EQ(prober->CheckTarget("host:0").host, std::nullopt);
 }
 
 TEST_F(DnsProberTest, CancelAllEndsRunningProbes) {

@@ -278,10 +278,10 @@ TEST_F(GrpcProberTest, TargetForms) {
   EXPECT_TRUE(Probe("", "grpc://" + server->Target()).result.success);
   const Prober* grpc = engine_.FindProber("grpc");
   ASSERT_NE(grpc, nullptr);
-  EXPECT_FALSE(grpc->CheckTarget("localhost:50051").has_value());
-  EXPECT_FALSE(grpc->CheckTarget("https://[::1]:443/").has_value());
-  EXPECT_EQ(grpc->TargetHost("https://[::1]:443/"), "::1");
-  EXPECT_TRUE(grpc->CheckTarget("localhost").has_value());  // no port
+  EXPECT_FALSE(grpc->CheckTarget("localhost:50051").problem.has_value());
+  EXPECT_FALSE(grpc->CheckTarget("https://[::1]:443/").problem.has_value());
+  EXPECT_EQ(grpc->CheckTarget("https://[::1]:443/").host, "::1");
+  EXPECT_TRUE(grpc->CheckTarget("localhost").problem.has_value());  // no port
 }
 
 }  // namespace

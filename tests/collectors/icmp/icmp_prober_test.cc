@@ -149,15 +149,15 @@ TEST_F(IcmpProberTest, ProbePolicyBlocksTheAddressBeforeAnyPacket) {
 TEST_F(IcmpProberTest, TargetsAreBareHosts) {
   const Prober* icmp = engine_.FindProber("icmp");
   ASSERT_NE(icmp, nullptr);
-  EXPECT_FALSE(icmp->CheckTarget("127.0.0.1").has_value());
-  EXPECT_FALSE(icmp->CheckTarget("example.com").has_value());
-  EXPECT_FALSE(icmp->CheckTarget("[::1]").has_value());
-  EXPECT_EQ(icmp->TargetHost("[::1]"), "::1");
-  EXPECT_EQ(icmp->CheckTarget("127.0.0.1:80"),
+  EXPECT_FALSE(icmp->CheckTarget("127.0.0.1").problem.has_value());
+  EXPECT_FALSE(icmp->CheckTarget("example.com").problem.has_value());
+  EXPECT_FALSE(icmp->CheckTarget("[::1]").problem.has_value());
+  EXPECT_EQ(icmp->CheckTarget("[::1]").host, "::1");
+  EXPECT_EQ(icmp->CheckTarget("127.0.0.1:80").problem,
             "invalid ICMP target \"127.0.0.1:80\" (want a host name or IP address, without port "
             "or scheme)");
-  EXPECT_TRUE(icmp->CheckTarget("http://example.com").has_value());
-  EXPECT_EQ(icmp->CheckTarget(""), "empty target (want a host name or IP address)");
+  EXPECT_TRUE(icmp->CheckTarget("http://example.com").problem.has_value());
+  EXPECT_EQ(icmp->CheckTarget("").problem, "empty target (want a host name or IP address)");
 }
 
 TEST_F(IcmpProberTest, DeadlineBoundsEchoesThatCannotAllBeSent) {

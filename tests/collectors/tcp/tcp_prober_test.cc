@@ -467,15 +467,16 @@ TEST_F(TcpProberTest, SourceAddressIsUsed) {
 TEST_F(TcpProberTest, CheckTarget) {
   const Prober* prober = engine_.FindProber("tcp");
   ASSERT_NE(prober, nullptr);
-  EXPECT_EQ(prober->CheckTarget("example.com:25"), std::nullopt);
-  EXPECT_EQ(prober->CheckTarget("[::1]:993"), std::nullopt);
-  EXPECT_EQ(prober->CheckTarget("example.com"), "missing port in target (want host:port)");
-  EXPECT_EQ(prober->CheckTarget("::1:993"),
+  EXPECT_EQ(prober->CheckTarget("example.com:25").problem, std::nullopt);
+  EXPECT_EQ(prober->CheckTarget("[::1]:993").problem, std::nullopt);
+  EXPECT_EQ(prober->CheckTarget("example.com").problem, "missing port in target (want host:port)");
+  EXPECT_EQ(prober->CheckTarget("::1:993").problem,
             "too many colons in target (write an IPv6 address as [addr]:port)");
-  EXPECT_EQ(prober->CheckTarget("example.com:0"), "invalid port \"0\" in target (want 1-65535)");
-  EXPECT_EQ(prober->CheckTarget("example.com:smtp"),
+  EXPECT_EQ(prober->CheckTarget("example.com:0").problem,
+            "invalid port \"0\" in target (want 1-65535)");
+  EXPECT_EQ(prober->CheckTarget("example.com:smtp").problem,
             "invalid port \"smtp\" in target (want 1-65535)");
-  EXPECT_EQ(prober->CheckTarget(":25"), "missing host in target (want host:port)");
+  EXPECT_EQ(prober->CheckTarget(":25").problem, "missing host in target (want host:port)");
 }
 
 }  // namespace

@@ -147,12 +147,12 @@ TEST_F(UnixProberTest, TlsOverTheSocketVerifiesTheConfiguredName) {
 TEST_F(UnixProberTest, RelativeOrOverlongPathsAreRequestErrors) {
   const Prober* prober = engine_.FindProber("unix");
   ASSERT_NE(prober, nullptr);
-  EXPECT_EQ(prober->CheckTarget("run/app.sock"),
+  EXPECT_EQ(prober->CheckTarget("run/app.sock").problem,
             "a unix target must be an absolute path to a socket");
-  EXPECT_TRUE(prober->CheckTarget("/" + std::string(200, 'a')).has_value());
-  EXPECT_EQ(prober->CheckTarget(socket_path_), std::nullopt);
+  EXPECT_TRUE(prober->CheckTarget("/" + std::string(200, 'a')).problem.has_value());
+  EXPECT_EQ(prober->CheckTarget(socket_path_).problem, std::nullopt);
   // probe_policy checks the path against its path globs.
-  EXPECT_EQ(prober->TargetHost(socket_path_), socket_path_);
+  EXPECT_EQ(prober->CheckTarget(socket_path_).host, socket_path_);
 }
 
 TEST_F(UnixProberTest, ProbePolicyPathGlobsGovernSockets) {

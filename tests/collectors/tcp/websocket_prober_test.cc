@@ -194,11 +194,12 @@ TEST_F(WebsocketProberTest, ProbePolicyGovernsTheConnection) {
 TEST_F(WebsocketProberTest, TargetsMustBeWebsocketUrls) {
   const Prober* prober = engine_.FindProber("websocket");
   ASSERT_NE(prober, nullptr);
-  EXPECT_EQ(prober->CheckTarget("http://example.com/"), "the target must be a ws:// or wss:// URL");
-  EXPECT_EQ(prober->CheckTarget("ws://user:pw@example.com/"),
+  EXPECT_EQ(prober->CheckTarget("http://example.com/").problem,
+            "the target must be a ws:// or wss:// URL");
+  EXPECT_EQ(prober->CheckTarget("ws://user:pw@example.com/").problem,
             "credentials in the URL are not supported (use http_config.basic_auth)");
-  EXPECT_EQ(prober->CheckTarget("wss://example.com/feed"), std::nullopt);
-  EXPECT_EQ(prober->TargetHost("wss://[::1]:8443/feed"), "::1");
+  EXPECT_EQ(prober->CheckTarget("wss://example.com/feed").problem, std::nullopt);
+  EXPECT_EQ(prober->CheckTarget("wss://[::1]:8443/feed").host, "::1");
 }
 
 }  // namespace
