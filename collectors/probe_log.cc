@@ -1,8 +1,23 @@
 #include "collectors/probe_log.h"
 
+#include <algorithm>
+
 #include "collectors/logfmt.h"
 
 namespace outage {
+
+namespace {
+
+// Values are cut to a fair share of the line, so that whole fields, not
+// halves, are what a long line loses.
+constexpr size_t kMaxValueBytes = ProbeLog::kMaxLineBytes / 4;
+
+void AppendClipped(std::string* line, std::string_view key, std::string_view value) {
+  if (value.size() <= kMaxValueBytes) return AppendLogfmtField(line, key, value);
+  AppendLogfmtField(line, key, std::string(value.substr(0, kMaxValueBytes)) + "...");
+}
+
+}  // namespace
 
 void ProbeLog::Append(std::string_view level, std::string_view msg,
                       const std::vector<LogField>& fields) {
@@ -10,30 +25,28 @@ void ProbeLog::Append(std::string_view level, std::string_view msg,
     ++dropped_;
     return;
   }
-  // Values are cut to a fair share of the line and whole fields are dropped
-  // past the line limit, so a line is always valid logfmt.
-  constexpr size_t kMaxValueBytes = kMaxLineBytes / 4;
-  auto clip = [](std::string_view v) {
-    return v.size() <= kMaxValueBytes ? std::string(v)
-                                      : std::string(v.substr(0, kMaxValueBytes)) + "...";
-  };
+  // Reserved once for the usual line (quoting may add a little), and shrunk
+  // only when far off: a scrape holds thousands of logs until their probes
+  // are recorded.
+  size_t expected = 48 + level.size() + msg.size();
+  for (const auto& [key, value] : fields) expected += key.size() + value.size() + 2;
   std::string line;
+  line.reserve(std::min(expected, kMaxLineBytes));
   AppendLogfmtField(&line, "ts", Rfc3339Millis(std::chrono::system_clock::now()));
   AppendLogfmtField(&line, "level", level);
-  AppendLogfmtField(&line, "msg", clip(msg));
+  AppendClipped(&line, "msg", msg);
+  // Whole fields are dropped past the line limit, so a line is always valid
+  // logfmt.
   for (const auto& [key, value] : fields) {
-    std::string field;
-    AppendLogfmtField(&field, key, clip(value));
-    if (line.size() + 1 + field.size() > kMaxLineBytes) {
+    const size_t before = line.size();
+    AppendClipped(&line, key, value);
+    if (line.size() > kMaxLineBytes) {
+      line.resize(before);
       AppendLogfmtField(&line, "truncated", "true");
       break;
     }
-    line.push_back(' ');
-    line.append(field);
   }
-  // Built by appending, a line has up to twice its length reserved; a
-  // scrape holds thousands of logs until their probes are recorded.
-  line.shrink_to_fit();
+  if (line.capacity() > line.size() + 64) line.shrink_to_fit();
   lines_.push_back(std::move(line));
 }
 
