@@ -66,10 +66,6 @@ constexpr long kMaxRefreshSeconds = 3600;
 // A status page fetch gets this long at most, within the scrape's budget.
 constexpr std::chrono::milliseconds kStatusPageTimeout{5000};
 
-// kMinWindowBudget is the least time left before its deadline with which a
-// /metrics probe that waited in the scrape's window is still started.
-constexpr std::chrono::milliseconds kMinWindowBudget{10};
-
 // TimedOutInWindow is the result of a /metrics probe whose deadline passed
 // while it waited for a place in the scrape's window: it never ran.
 std::future<ProbeResult> TimedOutInWindow() {
@@ -282,10 +278,7 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   for (const Target& t : config->targets) {
     const Module& module = config->modules.at(t.module);  // validated on load
     const auto deadline = start + ProbeTimeout(header, timeout_offset_, module.timeout);
-    // A place that comes (almost) at the deadline leaves the probe no time to
-    // run: it would fail at its first step (the lookup), which would blame DNS.
-    const bool in_time =
-        window->Enter(deadline) && deadline - SteadyClock::now() >= kMinWindowBudget;
+    const bool in_time = window->Enter(deadline);
     bool started = false;
     leases.push_back(diagnosis_->results().Acquire(t, [&] {
       if (!in_time) return TimedOutInWindow();  // its deadline passed while it waited

@@ -4,10 +4,12 @@
 namespace outage {
 
 bool ProbeWindow::Enter(std::chrono::steady_clock::time_point deadline) {
+  const auto latest = deadline - kMinProbeBudget;
   std::unique_lock<std::mutex> lock(mu_);
-  const bool in_time = left_.wait_until(lock, deadline, [this] { return in_flight_ < width_; });
+  const bool got_in = left_.wait_until(lock, latest, [this] { return in_flight_ < width_; });
   ++in_flight_;
-  return in_time;
+  // A free place does not make up for a deadline that has (nearly) passed.
+  return got_in && std::chrono::steady_clock::now() <= latest;
 }
 
 void ProbeWindow::Leave() {

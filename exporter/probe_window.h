@@ -19,6 +19,11 @@ namespace outage {
 // in well under 100 MiB.
 inline constexpr size_t kScrapeProbesInFlight = 256;  // --targets.max-concurrent
 
+// kMinProbeBudget is the least time before its deadline with which a probe
+// still starts: one started later would fail at its first step (the
+// lookup), which would blame DNS for a full window.
+inline constexpr std::chrono::milliseconds kMinProbeBudget{10};
+
 class ProbeWindow {
  public:
   explicit ProbeWindow(size_t width) : width_(width == 0 ? 1 : width) {}
@@ -26,9 +31,10 @@ class ProbeWindow {
   ProbeWindow& operator=(const ProbeWindow&) = delete;
 
   // Enter waits until fewer than width() probes are in flight, or until
-  // `deadline`, and counts one more in flight either way: a probe let in at
-  // its deadline ends at once, and every target still gets a result.
-  // Returns whether it got in before the deadline.
+  // kMinProbeBudget before `deadline`, and counts one more in flight either
+  // way, so that every Enter is balanced by a Leave. Returns whether the
+  // probe got in with at least kMinProbeBudget left; when not, it must not
+  // start (its target's result is a timeout).
   bool Enter(std::chrono::steady_clock::time_point deadline);
 
   // Leave counts one probe out (it finished, or it never started).
