@@ -181,6 +181,23 @@ TEST(IncidentStoreTest, ACorruptFileIsRefusedUntouched) {
   EXPECT_EQ(test::TempDir::ReadFile(corrupt), bytes);
 }
 
+TEST(IncidentStoreTest, TheWritersMemoryStaysSmallAsTheFileGrows) {
+  test::TempDir dir;
+  const std::string path = dir.PathOf("outage.db");
+  auto store = OpenOrFail(path);
+  ASSERT_NE(store, nullptr);
+  const int64_t before = sqlite3_memory_used();
+  for (int batch = 0; batch < 40; ++batch) {
+    std::vector<Incident> incidents;
+    for (int i = 1; i <= 100; ++i) incidents.push_back(Sample(batch * 100 + i));
+    ASSERT_EQ(store->Save(incidents, WallTime()), std::nullopt);
+  }
+  const auto file_bytes =
+      std::filesystem::file_size(path) + std::filesystem::file_size(path + "-wal");
+  ASSERT_GT(file_bytes, 3u << 20) << "too small a file to fill SQLite's default 2 MiB cache";
+  EXPECT_LT(sqlite3_memory_used() - before, 1 << 20);
+}
+
 TEST(IncidentStoreTest, AnOlderSchemaIsMigratedKeepingItsIncidents) {
   test::TempDir dir;
   const std::string path = dir.PathOf("outage.db");
