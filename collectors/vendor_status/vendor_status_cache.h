@@ -1,4 +1,4 @@
-// VendorStatusCache: the last good summary of each configured status page.
+// VendorStatusCache: the last good summary of each configured vendor status page.
 // Scrapes call Refresh, which fetches the pages whose refresh_interval has
 // passed (each page at most once per interval, however many scrapes run),
 // and keeps serving the last good summary when a fetch fails.

@@ -19,7 +19,7 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-// As many redirects as a browser-ish client needs for a status page.
+// As many redirects as a browser-ish client needs for a vendor's status page.
 constexpr int kMaxRedirects = 3;
 
 struct Transfer {

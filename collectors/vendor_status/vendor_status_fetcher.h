@@ -1,4 +1,4 @@
-// Fetches status-page documents over HTTP(S) with libcurl: all URLs at once
+// Fetches vendors' status documents over HTTP(S) with libcurl: all URLs at once
 // in one curl multi loop on the calling thread, bounded by a deadline.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Renders the diagnosis (outage_state and friends) and the status pages
+// Renders the diagnosis (outage_state and friends) and the vendor status pages
 // (statuspage_*) into exposition samples for /metrics.
 #pragma once
 

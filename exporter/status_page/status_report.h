@@ -37,6 +37,7 @@ struct TargetReport {
 
 struct ServiceReport {
   std::string name;
+  // The service's state by BuildStatusReport's rules; the API calls it "verdict".
   OutageState state = OutageState::kUnknown;
   // Why it is down (or in maintenance); kNone otherwise.
   FailureReason reason = FailureReason::kNone;
@@ -44,7 +45,7 @@ struct ServiceReport {
   std::vector<TargetReport> targets;             // config order
   std::vector<std::string> vendor_status_pages;  // vendor pages its targets link to
 
-  // Headline is the verdict in words: "Up", "Degraded", "Down — DNS",
+  // Headline is the state in words: "Up", "Degraded", "Down — DNS",
   // "Maintenance", "No data yet".
   std::string Headline() const;
 };
@@ -91,7 +92,7 @@ struct StatusReport {
   std::optional<bool> vantage_network_up;
   Placement placement;        // shard and vantage of this exporter
   size_t served_targets = 0;  // this shard's targets, control targets included
-  // Worst verdict first (down, degraded, maintenance, unknown, up), then
+  // Worst state first (down, degraded, maintenance, unknown, up), then
   // in the config order of their first targets.
   std::vector<ServiceReport> services;
   std::vector<VendorStatusView> vendor_status_pages;
@@ -115,7 +116,7 @@ struct StatusInputs {
 // BuildStatusReport groups the targets by `group_label` (a target without
 // the label is a service of its own, named by its target; control targets
 // without it share kControlServiceName) and gives each
-// service a verdict:
+// service a state:
 // - down with reason local_network when a target's latest probe failed
 //   because our own network did (every control target failed too);
 // - else maintenance when every target is in maintenance;
@@ -123,7 +124,7 @@ struct StatusInputs {
 //   reason among their latest failures;
 // - else degraded when any target is down, degraded or in maintenance;
 // - else up when any target is up; else unknown (no data yet).
-// `since` is the latest state change among the targets that set the verdict.
+// `since` is the latest state change among the targets that set the state.
 StatusReport BuildStatusReport(const StatusInputs& in);
 
 }  // namespace outage
