@@ -79,9 +79,9 @@ TEST(NormalizeHttpTargetTest, HandsOverTheParsedUrl) {
 }
 
 TEST(NormalizeHttpTargetTest, InternationalHostIsProbedInPunycode) {
-  const NormalizedTarget t = NormalizeHttpTarget("B\xC3\xBC" "cher.example:8080/pfad?q=1");
+  const NormalizedTarget t = NormalizeHttpTarget("B\u00FCcher.example:8080/pfad?q=1");
   ASSERT_EQ(t.error, "");
-  EXPECT_EQ(t.parsed.host, "B\xC3\xBC" "cher.example");  // as written, for people
+  EXPECT_EQ(t.parsed.host, "B\u00FCcher.example");  // as written, for people
   EXPECT_EQ(t.parsed.connect_host, "xn--bcher-kva.example");
   EXPECT_EQ(t.parsed.text, "http://xn--bcher-kva.example:8080/pfad?q=1");  // for libcurl
   EXPECT_EQ(t.parsed.port, "8080");
@@ -89,7 +89,7 @@ TEST(NormalizeHttpTargetTest, InternationalHostIsProbedInPunycode) {
 
 TEST(NormalizeHttpTargetTest, HostThatIsNoInternationalNameIsRejected) {
   // Not UTF-8; and a label with a disallowed character (U+2028).
-  for (const char* target : {"http://exampl\xC3.com/", "http://a\xE2\x80\xA8" "b.example/"}) {
+  for (const char* target : {"http://exampl\xC3.com/", "http://a\u2028b.example/"}) {
     SCOPED_TRACE(target);
     const NormalizedTarget t = NormalizeHttpTarget(target);
     EXPECT_THAT(t.error, StartsWith("invalid target URL: invalid international host name: "));
