@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "collectors/probe_result.h"
-#include "collectors/statuspage/statuspage_cache.h"
+#include "collectors/vendor_status/vendor_status_cache.h"
 #include "config/config.h"
 #include "diagnosis/clock.h"
 #include "diagnosis/diagnosis_observer.h"
@@ -64,10 +64,10 @@ class Diagnosis {
   // Diagnose takes every target of one scrape of `config`. A failing
   // non-control target gets reason local_network when every control target
   // failed in this scrape, else maintenance when a window is open (global,
-  // its own, or announced by its linked status page in `pages`). Then the
+  // its own, or announced by its linked vendor status page in `pages`). Then the
   // fresh results advance their targets' states. Targets unknown to the
   // last Sync (a scrape that raced a reload) keep no state.
-  void Diagnose(const Config& config, const std::vector<StatusPageView>& pages,
+  void Diagnose(const Config& config, const std::vector<VendorStatusView>& pages,
                 std::vector<ScrapedTarget>* scrape);
 
   // Snapshot reads the diagnosis of `config`'s targets now.

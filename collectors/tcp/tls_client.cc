@@ -9,16 +9,10 @@
 #include <future>
 #include <memory>
 
+#include "config/tls_version.h"
+
 namespace outage {
 namespace {
-
-int ProtocolVersion(const std::string& name) {
-  if (name == "TLS10") return TLS1_VERSION;
-  if (name == "TLS11") return TLS1_1_VERSION;
-  if (name == "TLS12") return TLS1_2_VERSION;
-  if (name == "TLS13") return TLS1_3_VERSION;
-  return 0;  // OpenSSL's default bound
-}
 
 std::string QueueText() {
   const unsigned long code = ERR_get_error();
@@ -145,8 +139,8 @@ SslCtxPtr NewContext(const TlsConfig& config, TlsFacts* facts, std::string* erro
              (config.cert.empty() ? config.cert_file : "(inline cert)") + ": " + QueueText();
     return nullptr;
   }
-  SSL_CTX_set_min_proto_version(ctx.get(), ProtocolVersion(config.min_version));
-  SSL_CTX_set_max_proto_version(ctx.get(), ProtocolVersion(config.max_version));
+  SSL_CTX_set_min_proto_version(ctx.get(), OpenSslTlsVersion(config.min_version));
+  SSL_CTX_set_max_proto_version(ctx.get(), OpenSslTlsVersion(config.max_version));
   // Verification still runs (and records facts) when skipped; only its
   // verdict is ignored.
   SSL_CTX_set_verify(ctx.get(), config.insecure_skip_verify ? SSL_VERIFY_NONE : SSL_VERIFY_PEER,

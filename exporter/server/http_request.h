@@ -100,7 +100,4 @@ using AsyncHttpHandler = std::function<void(HttpRequest request, HttpResponder r
 // escapes and '+' for a space. A malformed escape is kept as it is.
 std::string DecodeQueryComponent(std::string_view text);
 
-// StatusText is the reason phrase of `status` ("OK", "Not Found", ...).
-const char* StatusText(int status);
-
 }  // namespace outage

@@ -7,6 +7,8 @@
 #include <ctime>
 #include <utility>
 
+#include "exporter/server/http_status_text.h"
+
 namespace outage {
 namespace {
 

@@ -2,16 +2,10 @@
 
 #include <openssl/err.h>
 
+#include "config/tls_version.h"
+
 namespace outage {
 namespace {
-
-int TlsVersion(const std::string& name) {
-  if (name == "TLS10") return TLS1_VERSION;
-  if (name == "TLS11") return TLS1_1_VERSION;
-  if (name == "TLS12") return TLS1_2_VERSION;
-  if (name == "TLS13") return TLS1_3_VERSION;
-  return 0;  // OpenSSL's own bound
-}
 
 std::string OpenSslError(const std::string& doing) {
   const unsigned long code = ERR_get_error();
@@ -35,8 +29,8 @@ std::string ConfigureServerContext(const WebTlsConfig& tls, SSL_CTX* ctx) {
     error = OpenSslError("cannot load key_file " + tls.key_file);
   } else if (SSL_CTX_check_private_key(ctx) != 1) {
     error = OpenSslError("key_file does not match cert_file");
-  } else if (SSL_CTX_set_min_proto_version(ctx, TlsVersion(tls.min_version)) != 1 ||
-             SSL_CTX_set_max_proto_version(ctx, TlsVersion(tls.max_version)) != 1) {
+  } else if (SSL_CTX_set_min_proto_version(ctx, OpenSslTlsVersion(tls.min_version)) != 1 ||
+             SSL_CTX_set_max_proto_version(ctx, OpenSslTlsVersion(tls.max_version)) != 1) {
     error = OpenSslError("cannot set the TLS version range");
   }
   const std::string& auth = tls.client_auth_type;

@@ -23,6 +23,13 @@ inline std::string ErrorText(const ConfigResult& result) {
   return "loaded";
 }
 
+// LoadModule loads a config of one module, `m`, of `prober`, whose section
+// (under the prober's own key) is `section`, its lines indented six spaces.
+inline ConfigResult LoadModule(const std::string& prober, const std::string& section) {
+  return LoadConfigString(
+      "modules:\n  m:\n    prober: " + prober + "\n    " + prober + ":\n" + section, "t.yml");
+}
+
 // ExpectLoaded returns the loaded config, failing the test (and returning an
 // empty LoadedConfig) if `result` is an error.
 inline LoadedConfig ExpectLoaded(const ConfigResult& result) {

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/probe_assertions.h"
-#include "tests/integration/security_netns.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/probe_assertions.h"
+#include "tests/support/security_netns.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"
 #include "tests/support/test_http_server.h"

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/security_netns.h"
 #include "tests/support/blackbox_reference.h"
 #include "tests/support/connect_proxy.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/security_netns.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"

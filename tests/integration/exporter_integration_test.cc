@@ -13,11 +13,11 @@
 #include <string>
 #include <thread>
 
-#include "tests/integration/probe_assertions.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/probe_assertions.h"
 #include "tests/support/sanitizer_allowance.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"

@@ -9,11 +9,11 @@
 #include <memory>
 #include <string>
 
-#include "tests/integration/probe_assertions.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/probe_assertions.h"
 #include "tests/support/raw_tcp_server.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"

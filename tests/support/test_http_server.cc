@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstring>
 
+#include "exporter/server/http_status_text.h"
 #include "tests/support/loopback_socket.h"
 
 namespace outage::test {
@@ -31,55 +32,6 @@ std::string Lower(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return std::tolower(c); });
   return out;
-}
-
-const char* ReasonPhrase(int status) {
-  switch (status) {
-    case 100:
-      return "Continue";
-    case 200:
-      return "OK";
-    case 201:
-      return "Created";
-    case 204:
-      return "No Content";
-    case 301:
-      return "Moved Permanently";
-    case 302:
-      return "Found";
-    case 303:
-      return "See Other";
-    case 304:
-      return "Not Modified";
-    case 307:
-      return "Temporary Redirect";
-    case 308:
-      return "Permanent Redirect";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 429:
-      return "Too Many Requests";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return "Status";
-  }
 }
 
 bool HasHeader(const HeaderList& headers, std::string_view name) {
@@ -163,7 +115,7 @@ ResponseWriter::ResponseWriter(Connection* connection, const ServerRequest* requ
 }
 
 bool ResponseWriter::WriteHead(int status, const HeaderList& headers, int64_t content_length) {
-  std::string head = "HTTP/1.1 " + std::to_string(status) + " " + ReasonPhrase(status) + "\r\n";
+  std::string head = "HTTP/1.1 " + std::to_string(status) + " " + StatusText(status) + "\r\n";
   for (const auto& [k, v] : headers) head.append(k).append(": ").append(v).append("\r\n");
   if (content_length >= 0 && !HasHeader(headers, "content-length")) {
     head += "Content-Length: " + std::to_string(content_length) + "\r\n";

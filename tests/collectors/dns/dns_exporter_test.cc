@@ -9,6 +9,7 @@
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/probe_assertions.h"
 #include "tests/support/temp_dir.h"
 
 namespace outage::test {
@@ -57,12 +58,6 @@ targets:
   HttpResponse GetProbe(const std::string& target, const std::string& module) {
     return HttpGet(exporter_->BaseUrl() + "/probe?target=" + UrlEncode(target) +
                    "&module=" + module);
-  }
-
-  static void ExpectPromtoolClean(const std::string& text) {
-    const PromtoolResult lint = PromtoolCheckMetrics(text);
-    EXPECT_TRUE(lint.ok) << lint.output << "\non:\n" << text;
-    EXPECT_TRUE(MetricsText::Parse(text).errors().empty()) << text;
   }
 
   TempDir dir_;

@@ -9,11 +9,11 @@
 
 #include "tests/collectors/dns/dns_test_server.h"
 #include "tests/collectors/dns/dot_test_front.h"
-#include "tests/integration/probe_assertions.h"
 #include "tests/support/blackbox_reference.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/probe_assertions.h"
 #include "tests/support/raw_tcp_server.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "tests/collectors/grpc/grpc_health_server.h"
-#include "tests/integration/probe_assertions.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/probe_assertions.h"
 #include "tests/support/raw_tcp_server.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"
@@ -35,11 +35,8 @@ class GrpcExporterTest : public ::testing::Test {
   }
 
   MetricsText Probe(const std::string& target, const std::string& module) {
-    const HttpResponse r =
-        HttpGet(exporter_->BaseUrl() + "/probe?target=" + UrlEncode(target) + "&module=" + module);
-    EXPECT_EQ(r.status, 200) << r.body;
-    ExpectPromtoolClean(r.body);
-    return MetricsText::Parse(r.body);
+    return GetExposition(exporter_->BaseUrl() + "/probe?target=" + UrlEncode(target) +
+                         "&module=" + module);
   }
 
   std::string Config() const {

@@ -6,10 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "tests/integration/probe_assertions.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/probe_assertions.h"
 #include "tests/support/temp_dir.h"
 
 namespace outage::test {
@@ -24,11 +24,8 @@ class IcmpExporterTest : public ::testing::Test {
   }
 
   MetricsText Probe(const std::string& target, const std::string& module) {
-    const HttpResponse r =
-        HttpGet(exporter_->BaseUrl() + "/probe?target=" + UrlEncode(target) + "&module=" + module);
-    EXPECT_EQ(r.status, 200) << r.body;
-    ExpectPromtoolClean(r.body);
-    return MetricsText::Parse(r.body);
+    return GetExposition(exporter_->BaseUrl() + "/probe?target=" + UrlEncode(target) +
+                         "&module=" + module);
   }
 
   TempDir dir_;

@@ -20,8 +20,8 @@
 #include "collectors/probe_engine.h"
 #include "config/config_loader.h"
 #include "tests/collectors/probe_outcome.h"
-#include "tests/integration/security_netns.h"
 #include "tests/support/sanitizer_allowance.h"
+#include "tests/support/security_netns.h"
 
 namespace outage::test {
 namespace {

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "tests/collectors/tcp/tcp_test_servers.h"
-#include "tests/integration/probe_assertions.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/probe_assertions.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"
 

@@ -8,10 +8,10 @@
 
 #include "tests/collectors/tcp/tcp_test_servers.h"
 #include "tests/collectors/tcp/websocket_test_server.h"
-#include "tests/integration/probe_assertions.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/probe_assertions.h"
 #include "tests/support/temp_dir.h"
 
 namespace outage::test {

@@ -8,22 +8,17 @@
 
 #include "config/config_loader.h"
 #include "config/dns_address.h"
+#include "tests/config/config_test_util.h"
 
 namespace outage {
 namespace {
 
-std::string ModuleYaml(const std::string& dns_section) {
-  return "modules:\n  m:\n    prober: dns\n    dns:\n" + dns_section;
-}
-
 std::string ErrorOf(const std::string& dns_section) {
-  const ConfigResult result = LoadConfigString(ModuleYaml(dns_section), "t.yml");
-  if (const auto* error = std::get_if<ConfigError>(&result)) return error->ToString();
-  return "loaded";
+  return testing::ErrorText(testing::LoadModule("dns", dns_section));
 }
 
 const DnsProbe& Loaded(const std::string& dns_section, LoadedConfig* keep) {
-  const ConfigResult result = LoadConfigString(ModuleYaml(dns_section), "t.yml");
+  const ConfigResult result = testing::LoadModule("dns", dns_section);
   if (const auto* error = std::get_if<ConfigError>(&result)) {
     ADD_FAILURE() << error->ToString();
     static const DnsProbe kEmpty;

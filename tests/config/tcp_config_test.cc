@@ -7,20 +7,16 @@
 #include <variant>
 
 #include "config/config_loader.h"
+#include "tests/config/config_test_util.h"
 #include "tests/support/readme_example.h"
 
 namespace outage {
 namespace {
 
-constexpr char kHeader[] = "modules:\n  m:\n    prober: tcp\n    tcp:\n";
+using testing::ErrorText;
 
 ConfigResult Load(const std::string& tcp_section) {
-  return LoadConfigString(kHeader + tcp_section, "t.yml");
-}
-
-std::string ErrorOf(const ConfigResult& result) {
-  if (const auto* error = std::get_if<ConfigError>(&result)) return error->ToString();
-  return "loaded";
+  return testing::LoadModule("tcp", tcp_section);
 }
 
 TEST(TcpConfigTest, EveryOption) {
@@ -43,7 +39,7 @@ TEST(TcpConfigTest, EveryOption) {
         - send: "STARTTLS"
           starttls: true
 )yaml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const auto& config = std::get<LoadedConfig>(result).config;
   const Module& m = config->modules.at("m");
   const TcpProbe& tcp = m.tcp;
@@ -63,7 +59,7 @@ TEST(TcpConfigTest, EveryOption) {
 
 TEST(TcpConfigTest, Defaults) {
   ConfigResult result = LoadConfigString("modules:\n  m:\n    prober: tcp\n", "t.yml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const TcpProbe& tcp = std::get<LoadedConfig>(result).config->modules.at("m").tcp;
   EXPECT_EQ(tcp.preferred_ip_protocol, IpProtocol::kIp6);
   EXPECT_TRUE(tcp.ip_protocol_fallback);
@@ -101,7 +97,7 @@ TEST(TcpConfigTest, DebianBlackboxModulesLoad) {
       - expect: "^:[^ ]+ 001"
 )yaml",
                                          "blackbox.yml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const auto& loaded = std::get<LoadedConfig>(result);
   EXPECT_TRUE(loaded.warnings.empty());
   EXPECT_EQ(loaded.config->modules.at("irc_banner").tcp.query_response[2].send, "PONG ${1}");
@@ -113,7 +109,7 @@ TEST(TcpConfigTest, ReadmeExampleLoads) {
       test::ReadmeYamlExample(OUTAGE_REFERENCE_DOC, "### TCP, TLS and STARTTLS");
   ASSERT_FALSE(example.empty());
   ConfigResult result = LoadConfigString(example, "docs/reference.md");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const auto& modules = std::get<LoadedConfig>(result).config->modules;
   EXPECT_EQ(modules.at("smtp_starttls").tcp.query_response[1].send, "EHLO prober.example.com\r");
   EXPECT_EQ(modules.at("imaps").tcp.query_response[0].expect->pattern, "^\\* OK");
@@ -173,7 +169,7 @@ constexpr BadSection kBadSections[] = {
 
 TEST(TcpConfigTest, BadSectionsFailWithExactErrors) {
   for (const BadSection& bad : kBadSections) {
-    EXPECT_EQ(ErrorOf(Load(bad.yaml)), bad.expected) << bad.yaml;
+    EXPECT_EQ(ErrorText(Load(bad.yaml)), bad.expected) << bad.yaml;
   }
 }
 

@@ -7,20 +7,16 @@
 #include <variant>
 
 #include "config/config_loader.h"
+#include "tests/config/config_test_util.h"
 #include "tests/support/readme_example.h"
 
 namespace outage {
 namespace {
 
-constexpr char kHeader[] = "modules:\n  m:\n    prober: icmp\n    icmp:\n";
+using testing::ErrorText;
 
 ConfigResult Load(const std::string& icmp_section) {
-  return LoadConfigString(kHeader + icmp_section, "t.yml");
-}
-
-std::string ErrorOf(const ConfigResult& result) {
-  if (const auto* error = std::get_if<ConfigError>(&result)) return error->ToString();
-  return "loaded";
+  return testing::LoadModule("icmp", icmp_section);
 }
 
 TEST(IcmpConfigTest, EveryOption) {
@@ -33,7 +29,7 @@ TEST(IcmpConfigTest, EveryOption) {
       packets: 5
       interval: 200ms
 )yaml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const LoadedConfig& loaded = std::get<LoadedConfig>(result);
   EXPECT_TRUE(loaded.warnings.empty());
   const Module& m = loaded.config->modules.at("m");
@@ -50,7 +46,7 @@ TEST(IcmpConfigTest, EveryOption) {
 
 TEST(IcmpConfigTest, DefaultsAreBlackboxsAndOneEcho) {
   ConfigResult result = LoadConfigString("modules:\n  m:\n    prober: icmp\n", "t.yml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const LoadedConfig& loaded = std::get<LoadedConfig>(result);
   EXPECT_TRUE(loaded.warnings.empty());
   const IcmpProbe& icmp = loaded.config->modules.at("m").icmp;
@@ -75,7 +71,7 @@ TEST(IcmpConfigTest, DebianBlackboxModulesLoad) {
       ttl: 5
 )yaml",
                                          "blackbox.yml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const LoadedConfig& loaded = std::get<LoadedConfig>(result);
   EXPECT_TRUE(loaded.warnings.empty());
   EXPECT_EQ(loaded.config->modules.at("icmp_ttl5").icmp.ttl, 5);
@@ -86,7 +82,7 @@ TEST(IcmpConfigTest, ReadmeExampleLoads) {
   const std::string example = test::ReadmeYamlExample(OUTAGE_REFERENCE_DOC, "### ICMP");
   ASSERT_FALSE(example.empty());
   ConfigResult result = LoadConfigString(example, "docs/reference.md");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const IcmpProbe& icmp = std::get<LoadedConfig>(result).config->modules.at("ping").icmp;
   EXPECT_EQ(icmp.packets, 5);
   EXPECT_EQ(icmp.interval, Duration(200));
@@ -124,7 +120,7 @@ TEST(IcmpConfigTest, MistakesAreErrorsWithPositions) {
        "\"ip6\")"},
   };
   for (const BadCase& c : cases) {
-    EXPECT_EQ(ErrorOf(Load(c.section)), c.error) << c.section;
+    EXPECT_EQ(ErrorText(Load(c.section)), c.error) << c.section;
   }
 }
 
@@ -137,16 +133,16 @@ TEST(IcmpConfigTest, PacketsMustFitInTheModuleTimeout) {
       packets: 5
       interval: 500ms
 )yaml";
-  EXPECT_EQ(ErrorOf(LoadConfigString(yaml, "t.yml")),
+  EXPECT_EQ(ErrorText(LoadConfigString(yaml, "t.yml")),
             "t.yml:6:16: modules.m.icmp.packets: 5 packets 500ms apart do not fit in timeout 2s");
   // 4 packets 500ms apart are all sent by 1.5s: fine.
   std::string fits = yaml;
   fits.replace(fits.find("packets: 5"), 10, "packets: 4");
-  EXPECT_EQ(ErrorOf(LoadConfigString(fits, "t.yml")), "loaded");
+  EXPECT_EQ(ErrorText(LoadConfigString(fits, "t.yml")), "loaded");
 }
 
 TEST(IcmpConfigTest, SectionOfAnotherProberIsIgnored) {
-  EXPECT_EQ(ErrorOf(LoadConfigString(
+  EXPECT_EQ(ErrorText(LoadConfigString(
                 "modules:\n  m:\n    prober: icmp\n    tcp:\n      tls: true\n", "t.yml")),
             "loaded");
 }

@@ -1,4 +1,4 @@
-#include "tests/integration/probe_assertions.h"
+#include "tests/support/probe_assertions.h"
 
 #include <gtest/gtest.h>
 

@@ -7,20 +7,16 @@
 #include <variant>
 
 #include "config/config_loader.h"
+#include "tests/config/config_test_util.h"
 #include "tests/support/readme_example.h"
 
 namespace outage {
 namespace {
 
-constexpr char kHeader[] = "modules:\n  m:\n    prober: grpc\n    grpc:\n";
+using testing::ErrorText;
 
 ConfigResult Load(const std::string& grpc_section) {
-  return LoadConfigString(kHeader + grpc_section, "t.yml");
-}
-
-std::string ErrorOf(const ConfigResult& result) {
-  if (const auto* error = std::get_if<ConfigError>(&result)) return error->ToString();
-  return "loaded";
+  return testing::LoadModule("grpc", grpc_section);
 }
 
 TEST(GrpcConfigTest, EveryOption) {
@@ -35,7 +31,7 @@ TEST(GrpcConfigTest, EveryOption) {
         x-team: [sre, oncall]
         x-region: eu
 )yaml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const LoadedConfig& loaded = std::get<LoadedConfig>(result);
   EXPECT_TRUE(loaded.warnings.empty());
   const Module& m = loaded.config->modules.at("m");
@@ -51,7 +47,7 @@ TEST(GrpcConfigTest, EveryOption) {
 
 TEST(GrpcConfigTest, Defaults) {
   ConfigResult result = LoadConfigString("modules:\n  m:\n    prober: grpc\n", "t.yml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const GrpcProbe& grpc = std::get<LoadedConfig>(result).config->modules.at("m").grpc;
   EXPECT_EQ(grpc.service, "");
   EXPECT_FALSE(grpc.tls);
@@ -75,7 +71,7 @@ TEST(GrpcConfigTest, DebianBlackboxModulesLoad) {
       service: "service1"
 )yaml",
                                          "blackbox.yml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const LoadedConfig& loaded = std::get<LoadedConfig>(result);
   EXPECT_TRUE(loaded.warnings.empty());
   EXPECT_TRUE(loaded.config->modules.at("grpc").grpc.tls);
@@ -87,7 +83,7 @@ TEST(GrpcConfigTest, ReadmeExampleLoads) {
   const std::string example = test::ReadmeYamlExample(OUTAGE_REFERENCE_DOC, "### gRPC health");
   ASSERT_FALSE(example.empty());
   ConfigResult result = LoadConfigString(example, "docs/reference.md");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const GrpcProbe& grpc = std::get<LoadedConfig>(result).config->modules.at("grpc_checkout").grpc;
   EXPECT_EQ(grpc.service, "checkout");
   EXPECT_EQ(grpc.metadata, (LabelPairs{{"authorization", "Bearer xyz"}, {"x-team", "sre"}}));
@@ -116,7 +112,7 @@ TEST(GrpcConfigTest, MistakesAreErrorsWithPositions) {
        "t.yml:6:9: modules.m.grpc.tls_config.ca_fil: unknown key \"ca_fil\""},
   };
   for (const auto& [section, error] : cases) {
-    EXPECT_EQ(ErrorOf(Load(section)), error) << section;
+    EXPECT_EQ(ErrorText(Load(section)), error) << section;
   }
 }
 

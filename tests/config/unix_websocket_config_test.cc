@@ -6,27 +6,21 @@
 #include <variant>
 
 #include "config/config_loader.h"
+#include "tests/config/config_test_util.h"
 #include "tests/support/readme_example.h"
 
 namespace outage {
 namespace {
 
-ConfigResult Load(const std::string& prober, const std::string& section) {
-  return LoadConfigString(
-      "modules:\n  m:\n    prober: " + prober + "\n    " + prober + ":\n" + section, "t.yml");
-}
-
-std::string ErrorOf(const ConfigResult& result) {
-  if (const auto* error = std::get_if<ConfigError>(&result)) return error->ToString();
-  return "loaded";
-}
+using testing::ErrorText;
+using testing::LoadModule;
 
 const Module& ModuleOf(const ConfigResult& result) {
   return std::get<LoadedConfig>(result).config->modules.at("m");
 }
 
 TEST(UnixConfigTest, EveryOption) {
-  ConfigResult result = Load("unix", R"yaml(      tls: true
+  ConfigResult result = LoadModule("unix", R"yaml(      tls: true
       tls_config:
         server_name: app.internal
         ca_file: /etc/ca.pem
@@ -37,7 +31,7 @@ TEST(UnixConfigTest, EveryOption) {
         - send: "PING"
         - expect_bytes: "PONG"
 )yaml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const UnixProbe& unix_socket = ModuleOf(result).unix_socket;
   EXPECT_TRUE(unix_socket.tls);
   EXPECT_EQ(unix_socket.tls_config.server_name, "app.internal");
@@ -48,12 +42,12 @@ TEST(UnixConfigTest, EveryOption) {
 
 TEST(UnixConfigTest, ModuleWithoutSectionConnectsOnly) {
   ConfigResult result = LoadConfigString("modules:\n  m:\n    prober: unix\n", "t.yml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   EXPECT_TRUE(ModuleOf(result).unix_socket.query_response.empty());
 }
 
 TEST(WebsocketConfigTest, EveryOption) {
-  ConfigResult result = Load("websocket", R"yaml(      http_config:
+  ConfigResult result = LoadModule("websocket", R"yaml(      http_config:
         bearer_token: abc123
         headers:
           Origin: https://app.example
@@ -65,7 +59,7 @@ TEST(WebsocketConfigTest, EveryOption) {
           send: "subscribe ticker"
         - expect: "^ticker"
 )yaml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const WebsocketProbe& ws = ModuleOf(result).websocket;
   EXPECT_EQ(ws.bearer_token, "abc123");
   EXPECT_EQ(ws.headers,
@@ -84,7 +78,7 @@ TEST(UnixWebsocketConfigTest, ReferenceExamplesLoad) {
     const std::string example = test::ReadmeYamlExample(OUTAGE_REFERENCE_DOC, heading);
     ASSERT_FALSE(example.empty()) << heading;
     ConfigResult result = LoadConfigString(example, "docs/reference.md");
-    EXPECT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+    EXPECT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   }
 }
 
@@ -135,13 +129,13 @@ constexpr BadSection kBadSections[] = {
 // them: its files load here too, with a warning per key, and a step left
 // with nothing to do is dropped.
 TEST(WebsocketConfigTest, ExpectBytesAndStarttlsAreIgnoredWithAWarning) {
-  const ConfigResult result = Load("websocket", R"yaml(      query_response:
+  const ConfigResult result = LoadModule("websocket", R"yaml(      query_response:
         - expect_bytes: "x"
         - send: hello
           starttls: true
         - expect: "^hi"
 )yaml");
-  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorOf(result);
+  ASSERT_TRUE(std::holds_alternative<LoadedConfig>(result)) << ErrorText(result);
   const WebsocketProbe& ws = ModuleOf(result).websocket;
   ASSERT_EQ(ws.query_response.size(), 2u);
   EXPECT_EQ(ws.query_response[0].send, "hello");
@@ -159,7 +153,7 @@ TEST(WebsocketConfigTest, ExpectBytesAndStarttlsAreIgnoredWithAWarning) {
 
 TEST(UnixWebsocketConfigTest, BadSectionsFailWithExactErrors) {
   for (const BadSection& bad : kBadSections) {
-    EXPECT_EQ(ErrorOf(Load(bad.prober, bad.yaml)), bad.expected) << bad.yaml;
+    EXPECT_EQ(ErrorText(LoadModule(bad.prober, bad.yaml)), bad.expected) << bad.yaml;
   }
 }
 

@@ -1,4 +1,4 @@
-#include "tests/integration/security_netns.h"
+#include "tests/support/security_netns.h"
 
 #include <gtest/gtest.h>
 #include <sys/mount.h>
