@@ -4,9 +4,11 @@
 //
 // Thread-safe: one mutex guards every record. Concurrent scrapes, /probe,
 // the status page and reloads all reach it; each takes the lock for one
-// target's operation (Update, Read), never for a whole scrape, and a
-// callback run under it must not block: no I/O, no waiting on a future, no
-// other lock but what it only enqueues with (ProbeResultCache's start).
+// target's operation (Update, Read), never for a whole scrape. A callback
+// run under it must not block: no I/O, no waiting on a future, no other
+// lock than a queue's (ProbeResultCache's start enqueues a probe). Callers
+// may hold their own locks (Diagnosis, IncidentRecorder); it is always the
+// last one taken.
 #pragma once
 
 #include <map>
