@@ -322,14 +322,14 @@ struct Hysteresis {
   Duration degraded_latency{0};  // 0 = never "degraded"
 };
 
-// StatusPageLink ties a target to a vendor status page and components.
-struct StatusPageLink {
+// VendorStatusLink ties a target to a vendor status page and components.
+struct VendorStatusLink {
   std::string page;                     // a status_pages[].name
   std::vector<std::string> components;  // empty: the page as a whole
 };
 
-// StatusPage is one entry of `status_pages:` (Atlassian Statuspage v2).
-struct StatusPage {
+// VendorStatusPage is one entry of `status_pages:` (Atlassian Statuspage v2).
+struct VendorStatusPage {
   std::string name;
   std::string url;  // base URL or the full .../api/v2/summary.json
   Duration refresh_interval{60'000};
@@ -368,7 +368,7 @@ struct Target {
   // Diagnosis. Hysteresis is resolved against global defaults.
   bool control = false;  // a canary of the exporter's own connectivity
   Hysteresis hysteresis;
-  std::optional<StatusPageLink> status_page;
+  std::optional<VendorStatusLink> vendor_status_link;
   std::vector<MaintenanceWindow> maintenance;  // this target's own windows
   Duration min_interval{0};                    // reuse a result younger than this
   std::optional<Objective> objective;
@@ -435,7 +435,7 @@ struct Config {
   std::map<std::string, Module> modules;
   std::vector<Target> targets;  // this shard's, control targets included
   Placement placement;
-  std::vector<StatusPage> status_pages;
+  std::vector<VendorStatusPage> vendor_status_pages;
   std::vector<MaintenanceWindow> maintenance;  // applies to every target
   // `services:`: objectives by service (the status page's grouping label).
   std::map<std::string, Objective> service_objectives;

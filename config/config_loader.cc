@@ -103,7 +103,7 @@ bool ParseDocument(YamlReader& reader, const YAML::Node& root, Config* config,
   YAML::Node global;
   YAML::Node modules;
   YAML::Node targets;
-  YAML::Node status_pages;
+  YAML::Node vendor_status_pages;
   YAML::Node maintenance;
   YAML::Node probe_policy;
   YAML::Node services;
@@ -115,7 +115,7 @@ bool ParseDocument(YamlReader& reader, const YAML::Node& root, Config* config,
     } else if (entry.name == "targets") {
       targets = entry.value;
     } else if (entry.name == "status_pages") {
-      status_pages = entry.value;
+      vendor_status_pages = entry.value;
     } else if (entry.name == "maintenance") {
       maintenance = entry.value;
     } else if (entry.name == "probe_policy") {
@@ -138,11 +138,12 @@ bool ParseDocument(YamlReader& reader, const YAML::Node& root, Config* config,
   return ParseGlobal(reader, global, &config->global) &&
          config_internal::ParseProbePolicy(reader, probe_policy, &config->probe_policy) &&
          config_internal::ParseModules(reader, modules, &config->modules, warnings) &&
-         config_internal::ParseStatusPages(reader, status_pages, &config->status_pages) &&
+         config_internal::ParseVendorStatusPages(reader, vendor_status_pages,
+                                                 &config->vendor_status_pages) &&
          config_internal::ParseMaintenanceWindows(reader, maintenance, "maintenance",
                                                   &config->maintenance) &&
          config_internal::ParseTargets(reader, targets, config->modules, config->global,
-                                       config->status_pages, &config->targets) &&
+                                       config->vendor_status_pages, &config->targets) &&
          config_internal::ParseServices(reader, services, &config->service_objectives);
 }
 

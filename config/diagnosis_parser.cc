@@ -187,8 +187,8 @@ bool ParseWindow(YamlReader& reader, const YAML::Node& node, const std::string& 
   return true;
 }
 
-bool ParseStatusPageLink(YamlReader& reader, const MapEntry& link,
-                         const std::vector<StatusPage>& pages, StatusPageLink* out) {
+bool ParseVendorStatusLink(YamlReader& reader, const MapEntry& link,
+                           const std::vector<VendorStatusPage>& pages, VendorStatusLink* out) {
   if (!link.value.IsMap()) {
     return reader.Fail(ErrorNode(link), link.path, "expected a map, got " + Describe(link.value));
   }
@@ -211,7 +211,7 @@ bool ParseStatusPageLink(YamlReader& reader, const MapEntry& link,
   }
   if (page == nullptr) return reader.MissingKey(link.value, link.path, "page");
   if (!ReadRequiredString(reader, *page, &out->page)) return false;
-  for (const StatusPage& p : pages) {
+  for (const VendorStatusPage& p : pages) {
     if (p.name == out->page) return true;
   }
   return reader.Fail(page->value, page->path,
@@ -234,7 +234,8 @@ bool ParseHysteresisEntry(YamlReader& reader, const MapEntry& entry, Hysteresis*
   return ReadDuration(reader, entry, &out->degraded_latency);
 }
 
-bool ParseStatusPages(YamlReader& reader, const YAML::Node& node, std::vector<StatusPage>* out) {
+bool ParseVendorStatusPages(YamlReader& reader, const YAML::Node& node,
+                            std::vector<VendorStatusPage>* out) {
   std::vector<YAML::Node> items;
   if (!reader.Items(node, "status_pages", &items)) return false;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -244,7 +245,7 @@ bool ParseStatusPages(YamlReader& reader, const YAML::Node& node, std::vector<St
     }
     std::vector<MapEntry> entries;
     if (!reader.Entries(items[i], path, &entries)) return false;
-    StatusPage page;
+    VendorStatusPage page;
     const MapEntry* name = nullptr;
     const MapEntry* url = nullptr;
     for (const MapEntry& entry : entries) {
@@ -263,7 +264,7 @@ bool ParseStatusPages(YamlReader& reader, const YAML::Node& node, std::vector<St
     }
     if (name == nullptr) return reader.MissingKey(items[i], path, "name");
     if (!ReadRequiredString(reader, *name, &page.name)) return false;
-    for (const StatusPage& earlier : *out) {
+    for (const VendorStatusPage& earlier : *out) {
       if (earlier.name == page.name) {
         return reader.Fail(name->value, name->path, "duplicate status page " + Quote(page.name));
       }
@@ -292,7 +293,8 @@ bool ParseMaintenanceWindows(YamlReader& reader, const YAML::Node& node, const s
 }
 
 bool ParseTargetDiagnosisEntry(YamlReader& reader, const MapEntry& entry,
-                               const std::vector<StatusPage>& pages, Target* out, bool* known) {
+                               const std::vector<VendorStatusPage>& pages, Target* out,
+                               bool* known) {
   *known = true;
   if (entry.name == "control") return reader.ReadBool(entry.value, entry.path, &out->control);
   if (IsHysteresisKey(entry.name)) return ParseHysteresisEntry(reader, entry, &out->hysteresis);
@@ -301,9 +303,9 @@ bool ParseTargetDiagnosisEntry(YamlReader& reader, const MapEntry& entry,
     return ParseMaintenanceWindows(reader, entry.value, entry.path, &out->maintenance);
   }
   if (entry.name == "status_page") {
-    StatusPageLink link;
-    if (!ParseStatusPageLink(reader, entry, pages, &link)) return false;
-    out->status_page = std::move(link);
+    VendorStatusLink link;
+    if (!ParseVendorStatusLink(reader, entry, pages, &link)) return false;
+    out->vendor_status_link = std::move(link);
     return true;
   }
   *known = false;

@@ -20,9 +20,10 @@ bool IsHysteresisKey(const std::string& name);
 // *out; thresholds are integers >= 1, degraded_latency a duration (0 = off).
 bool ParseHysteresisEntry(YamlReader& reader, const MapEntry& entry, Hysteresis* out);
 
-// ParseStatusPages reads the top-level `status_pages:` list: unique names,
+// ParseVendorStatusPages reads the top-level `status_pages:` list: unique names,
 // http(s) URLs, refresh_interval > 0 (default 60s).
-bool ParseStatusPages(YamlReader& reader, const YAML::Node& node, std::vector<StatusPage>* out);
+bool ParseVendorStatusPages(YamlReader& reader, const YAML::Node& node,
+                            std::vector<VendorStatusPage>* out);
 
 // ParseMaintenanceWindows reads a `maintenance:` list at `path`. Each entry
 // is one-off {name, start, end} (RFC 3339, end after start) or recurring
@@ -36,7 +37,8 @@ bool ParseMaintenanceWindows(YamlReader& reader, const YAML::Node& node, const s
 // *known to false, and returns true, for any other key. status_page must
 // name one of `pages`.
 bool ParseTargetDiagnosisEntry(YamlReader& reader, const MapEntry& entry,
-                               const std::vector<StatusPage>& pages, Target* out, bool* known);
+                               const std::vector<VendorStatusPage>& pages, Target* out,
+                               bool* known);
 
 // ParseRfc3339 parses "2024-05-01T10:00:00Z" or "...+02:00" (fraction
 // ignored) into unix seconds; false when malformed.

@@ -43,8 +43,8 @@ bool ReadRequiredString(YamlReader& reader, const MapEntry& entry, std::string* 
 }
 
 bool ParseTarget(YamlReader& reader, const YAML::Node& node, const std::string& path,
-                 const std::map<std::string, Module>& modules, const std::vector<StatusPage>& pages,
-                 Target* out) {
+                 const std::map<std::string, Module>& modules,
+                 const std::vector<VendorStatusPage>& pages, Target* out) {
   if (!node.IsMap()) {
     return reader.Fail(node, path, "expected a map, got " + Describe(node));
   }
@@ -115,7 +115,7 @@ std::string LabelNameProblem(const std::string& name) {
 
 bool ParseTargets(YamlReader& reader, const YAML::Node& node,
                   const std::map<std::string, Module>& modules, const Global& global,
-                  const std::vector<StatusPage>& pages, std::vector<Target>* out) {
+                  const std::vector<VendorStatusPage>& pages, std::vector<Target>* out) {
   std::vector<YAML::Node> items;
   if (!reader.Items(node, "targets", &items)) return false;
   // (target, module) -> 1-based line of its first occurrence.

@@ -16,7 +16,7 @@ namespace outage::config_internal {
 // Hysteresis starts from `global`'s; a status_page names one of `pages`.
 bool ParseTargets(YamlReader& reader, const YAML::Node& node,
                   const std::map<std::string, Module>& modules, const Global& global,
-                  const std::vector<StatusPage>& pages, std::vector<Target>* out);
+                  const std::vector<VendorStatusPage>& pages, std::vector<Target>* out);
 
 // LabelNameProblem explains why `name` cannot be a target label, or returns
 // "" when it can.

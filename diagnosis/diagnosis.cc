@@ -9,11 +9,11 @@
 namespace outage {
 namespace {
 
-VendorStatus VendorStatusOf(const Target& target, const std::vector<StatusPageView>& pages) {
-  if (!target.status_page) return {};
-  for (const StatusPageView& page : pages) {
-    if (page.name == target.status_page->page && page.summary) {
-      return VendorStatusFor(*target.status_page, *page.summary);
+VendorStatus VendorStatusOf(const Target& target, const std::vector<VendorStatusView>& pages) {
+  if (!target.vendor_status_link) return {};
+  for (const VendorStatusView& page : pages) {
+    if (page.name == target.vendor_status_link->page && page.summary) {
+      return VendorStatusFor(*target.vendor_status_link, *page.summary);
     }
   }
   return {};
@@ -30,7 +30,7 @@ ProbeOutcome SuccessOutcome(const Target& target, const ProbeResult& result) {
 Diagnosis::Diagnosis(const Clock* clock, TargetStore* store)
     : clock_(clock), store_(store), results_(clock, store) {}
 
-void Diagnosis::Diagnose(const Config& config, const std::vector<StatusPageView>& pages,
+void Diagnosis::Diagnose(const Config& config, const std::vector<VendorStatusView>& pages,
                          std::vector<ScrapedTarget>* scrape) {
   const WallTime now = clock_->Now();
   int controls = 0;

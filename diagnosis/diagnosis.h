@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "collectors/probe_result.h"
-#include "collectors/statuspage/statuspage_cache.h"
+#include "collectors/vendor_status/vendor_status_cache.h"
 #include "config/config.h"
 #include "diagnosis/clock.h"
 #include "diagnosis/diagnosis_observer.h"
@@ -65,7 +65,7 @@ class Diagnosis {
   // its own, or announced by its linked status page in `pages`). Then the
   // fresh results advance their targets' states. Targets unknown to the
   // store's last Sync (a scrape that raced a reload) keep no state.
-  void Diagnose(const Config& config, const std::vector<StatusPageView>& pages,
+  void Diagnose(const Config& config, const std::vector<VendorStatusView>& pages,
                 std::vector<ScrapedTarget>* scrape);
 
   // Snapshot reads the diagnosis of `config`'s targets now; a target the

@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "collectors/statuspage/statuspage_summary.h"
+#include "collectors/vendor_status/vendor_status_summary.h"
 #include "config/config.h"
 
 namespace outage {
@@ -14,12 +14,12 @@ struct VendorStatus {
   bool outage = false;       // a linked component has a partial or major outage
   // The vendor's first unresolved incident on a linked component (or any,
   // for a link to the whole page), for the incident record.
-  std::optional<StatusPageIncident> incident;
+  std::optional<VendorStatusIncident> incident;
 };
 
 // VendorStatusFor reads `summary` for the components `link` names (a group's
 // name covers its members). A link without components covers the page as a
 // whole: any maintenance in progress, any component in outage.
-VendorStatus VendorStatusFor(const StatusPageLink& link, const StatusPageSummary& summary);
+VendorStatus VendorStatusFor(const VendorStatusLink& link, const VendorStatusSummary& summary);
 
 }  // namespace outage

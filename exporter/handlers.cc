@@ -86,13 +86,14 @@ std::future<ProbeResult> TimedOutInWindow() {
 }  // namespace
 
 Handlers::Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats,
-                   Diagnosis* diagnosis, StatusPageCache* status_pages, ProbeHistory* history,
-                   std::chrono::milliseconds timeout_offset, StatusPageSettings page)
+                   Diagnosis* diagnosis, VendorStatusCache* vendor_status_pages,
+                   ProbeHistory* history, std::chrono::milliseconds timeout_offset,
+                   StatusPageSettings page)
     : engine_(engine),
       config_(config),
       stats_(stats),
       diagnosis_(diagnosis),
-      status_pages_(status_pages),
+      vendor_status_pages_(vendor_status_pages),
       history_(history),
       timeout_offset_(timeout_offset),
       page_(std::move(page)) {}
@@ -271,10 +272,11 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
   // Status pages are fetched beside the probes, not after the last one
   // got a place in the window.
   std::future<void> pages_fetched;
-  if (!config->status_pages.empty()) {
+  if (!config->vendor_status_pages.empty()) {
     pages_fetched = std::async(std::launch::async, [&] {
-      status_pages_->Refresh(config->status_pages, config->probe_policy, diagnosis_->clock().Now(),
-                             start + ProbeTimeout(header, timeout_offset_, kStatusPageTimeout));
+      vendor_status_pages_->Refresh(
+          config->vendor_status_pages, config->probe_policy, diagnosis_->clock().Now(),
+          start + ProbeTimeout(header, timeout_offset_, kStatusPageTimeout));
     });
   }
   auto window = std::make_shared<ProbeWindow>(scrape_window_);
@@ -296,7 +298,8 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
     if (!started) window->Leave();  // shared a result, or none started: nothing in flight
   }
   if (pages_fetched.valid()) pages_fetched.get();
-  const std::vector<StatusPageView> pages = status_pages_->Views(config->status_pages);
+  const std::vector<VendorStatusView> pages =
+      vendor_status_pages_->Views(config->vendor_status_pages);
 
   // The scrape's results are held until the last slice of the body is
   // written; a result shared with the cache (min_interval) is copied, since
@@ -343,7 +346,7 @@ HttpResponse Handlers::Metrics(const HttpRequest& request) {
       }};
   FamilySet tail;
   AddVantage(scrape->diagnosis, VantageLabels(config->placement), &tail);
-  AddStatusPages(pages, &tail);
+  AddVendorStatusPages(pages, &tail);
   AddPlacement(config->placement, config->targets.size(), &tail);
   if (more_metrics_) more_metrics_(&tail);
   AddSelfMetrics(&tail);
@@ -401,11 +404,12 @@ HttpResponse Handlers::ShowConfig(const HttpRequest&) {
 StatusReport Handlers::Report() const {
   std::shared_ptr<const Config> config = config_->Current();
   const DiagnosisSnapshot diagnosis = diagnosis_->Snapshot(*config);
-  const std::vector<StatusPageView> pages = status_pages_->Views(config->status_pages);
+  const std::vector<VendorStatusView> pages =
+      vendor_status_pages_->Views(config->vendor_status_pages);
   StatusInputs in;
   in.config = config.get();
   in.diagnosis = &diagnosis;
-  in.status_pages = &pages;
+  in.vendor_status_pages = &pages;
   in.history = history_;
   in.group_label = page_.group_label;
   in.now = diagnosis_->clock().Now();

@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "collectors/probe_engine.h"
-#include "collectors/statuspage/statuspage_cache.h"
+#include "collectors/vendor_status/vendor_status_cache.h"
 #include "diagnosis/diagnosis.h"
 #include "exporter/exposition/family_set.h"
 #include "exporter/logger.h"
@@ -37,7 +37,7 @@ class Handlers {
  public:
   // Every probe (/probe and /metrics) is recorded in `history`.
   Handlers(ProbeEngine* engine, ConfigState* config, TargetStats* stats, Diagnosis* diagnosis,
-           StatusPageCache* status_pages, ProbeHistory* history,
+           VendorStatusCache* vendor_status_pages, ProbeHistory* history,
            std::chrono::milliseconds timeout_offset, StatusPageSettings page = {});
 
   // Register routes every endpoint on `server`, under `paths.route_prefix`.
@@ -92,7 +92,7 @@ class Handlers {
   ConfigState* config_;
   TargetStats* stats_;
   Diagnosis* diagnosis_;
-  StatusPageCache* status_pages_;
+  VendorStatusCache* vendor_status_pages_;
   ProbeHistory* history_;
   const std::chrono::milliseconds timeout_offset_;
   LogLevel prober_log_level_ = LogLevel::kDebug;

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "collectors/probe_engine.h"
-#include "collectors/statuspage/statuspage_cache.h"
+#include "collectors/vendor_status/vendor_status_cache.h"
 #include "config/config_loader.h"
 #include "config/web_config_loader.h"
 #include "diagnosis/clock.h"
@@ -221,16 +221,16 @@ int Run(const Flags& flags) {
                               std::chrono::milliseconds(1000), flags.storage_memory_incidents});
   recorder.Restore(std::move(stored), store_writer != nullptr && !store_writer->up());
   diagnosis.SetObserver(&recorder);
-  StatusPageCache status_pages(
-      FetchStatusPages, [](const std::string& page, const std::string& error) {
+  VendorStatusCache vendor_status_pages(
+      FetchVendorStatusPages, [](const std::string& page, const std::string& error) {
         Log().Warn("status page fetch failed", {{"page", page}, {"err", error}});
       });
   ProbeHistory history(flags.history_limit, &targets);
   ConfigState config(flags.config_file, flags.placement,
                      [&engine](const Config& c) { return ValidateTargets(c, engine); });
-  config.SetListener([&targets, &status_pages](const Config& c) {
+  config.SetListener([&targets, &vendor_status_pages](const Config& c) {
     targets.Sync(c);
-    status_pages.Sync(c.status_pages);
+    vendor_status_pages.Sync(c.vendor_status_pages);
   });
   if (config.Reload()) return 1;  // the error is logged
   IncidentHandlers incident_handlers(&recorder, store_writer.get(), &clock, &config,
@@ -242,7 +242,7 @@ int Run(const Flags& flags) {
   }
 
   HttpServer server;
-  Handlers handlers(&engine, &config, &stats, &diagnosis, &status_pages, &history,
+  Handlers handlers(&engine, &config, &stats, &diagnosis, &vendor_status_pages, &history,
                     flags.timeout_offset,
                     StatusPageSettings{flags.status_group_label, flags.status_refresh_seconds});
   ProbeLimiter probe_limiter(flags.probe_max_concurrent);

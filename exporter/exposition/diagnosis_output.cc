@@ -59,7 +59,7 @@ void AddTargetDiagnosis(const TargetDiagnosis& d, const LabelPairs& labels, Samp
 
 namespace {
 
-void AddPage(const StatusPageView& page, FamilySet* out) {
+void AddPage(const VendorStatusView& page, FamilySet* out) {
   const LabelPairs labels = {{"page", page.name}};
   out->AddGauge("statuspage_up", "Whether the last fetch of the status page worked", labels,
                 page.up ? 1 : 0);
@@ -67,11 +67,11 @@ void AddPage(const StatusPageView& page, FamilySet* out) {
                 "When the status page was last fetched successfully (0: never)", labels,
                 page.last_success_seconds);
   if (!page.summary) return;
-  const StatusPageSummary& s = *page.summary;
+  const VendorStatusSummary& s = *page.summary;
   AddOneHot(out, "statuspage_indicator", "Overall status indicator of the status page (one-hot)",
-            labels, "indicator", kStatusPageIndicators, s.indicator);
+            labels, "indicator", kVendorStatusIndicators, s.indicator);
   bool maintenance = !s.maintenances.empty();
-  for (const StatusPageComponent& c : s.components) {
+  for (const VendorStatusComponent& c : s.components) {
     const LabelPairs component = {{"page", page.name}, {"component", c.name}, {"group", c.group}};
     AddOneHot(out, "statuspage_component_status",
               "Status of a component on the status page (one-hot)", component, "status",
@@ -80,12 +80,12 @@ void AddPage(const StatusPageView& page, FamilySet* out) {
   }
   for (const std::string_view impact : kIncidentImpacts) {
     double count = 0;
-    for (const StatusPageIncident& i : s.incidents) count += i.impact == impact ? 1 : 0;
+    for (const VendorStatusIncident& i : s.incidents) count += i.impact == impact ? 1 : 0;
     out->AddGauge("statuspage_incidents", "Unresolved incidents on the status page, by impact",
                   labels, "impact", impact, count);
   }
   std::set<std::tuple<std::string, std::string, std::string, std::string>> seen;
-  for (const StatusPageIncident& i : s.incidents) {
+  for (const VendorStatusIncident& i : s.incidents) {
     if (!seen.emplace(i.name, i.impact, i.status, i.shortlink).second) continue;
     out->AddGauge("statuspage_incident_info", "An unresolved incident on the status page",
                   {{"page", page.name},
@@ -112,8 +112,8 @@ void AddVantage(const DiagnosisSnapshot& snapshot, const LabelPairs& vantage_lab
   }
 }
 
-void AddStatusPages(const std::vector<StatusPageView>& pages, FamilySet* out) {
-  for (const StatusPageView& page : pages) AddPage(page, out);
+void AddVendorStatusPages(const std::vector<VendorStatusView>& pages, FamilySet* out) {
+  for (const VendorStatusView& page : pages) AddPage(page, out);
 }
 
 }  // namespace outage

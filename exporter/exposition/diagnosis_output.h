@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "collectors/statuspage/statuspage_cache.h"
+#include "collectors/vendor_status/vendor_status_cache.h"
 #include "diagnosis/diagnosis.h"
 #include "exporter/exposition/family_set.h"
 #include "exporter/exposition/sample_sink.h"
@@ -24,11 +24,11 @@ void AddTargetDiagnosis(const TargetDiagnosis& diagnosis, const LabelPairs& labe
 void AddVantage(const DiagnosisSnapshot& snapshot, const LabelPairs& vantage_labels,
                 FamilySet* out);
 
-// AddStatusPages appends statuspage_up, _last_success_timestamp_seconds,
+// AddVendorStatusPages appends statuspage_up, _last_success_timestamp_seconds,
 // and, once a page was read, statuspage_indicator{indicator} one-hot,
 // statuspage_component_status{component,group,status} one-hot,
 // statuspage_incidents{impact}, statuspage_incident_info and
 // statuspage_maintenance_active, all labelled with `page`.
-void AddStatusPages(const std::vector<StatusPageView>& pages, FamilySet* out);
+void AddVendorStatusPages(const std::vector<VendorStatusView>& pages, FamilySet* out);
 
 }  // namespace outage

@@ -121,7 +121,7 @@ void AppendVerdicts(const StatusReport& report, std::string* out) {
   *out += "<ul class=\"verdicts\">\n";
   for (size_t i = 0; i < report.services.size(); ++i) {
     const ServiceReport& s = report.services[i];
-    const std::string v(VerdictName(s.verdict));
+    const std::string v(OutageStateName(s.state));
     *out += "<li class=\"verdict v-" + v + "\" data-verdict=\"" + v + "\" data-service=\"" +
             HtmlEscape(s.name) + "\"><a href=\"#service-" + std::to_string(i) + "\">" +
             HtmlEscape(s.name) + "</a><strong class=\"state s-" + v + "\">" +
@@ -137,9 +137,9 @@ void AppendVerdicts(const StatusReport& report, std::string* out) {
 
 // AppendVendorLine says what the vendor pages `s` links to say, with a link
 // to each page's section.
-void AppendVendorLine(const ServiceReport& s, const std::vector<StatusPageView>& pages,
+void AppendVendorLine(const ServiceReport& s, const std::vector<VendorStatusView>& pages,
                       std::string* out) {
-  for (const std::string& name : s.status_pages) {
+  for (const std::string& name : s.vendor_status_pages) {
     for (size_t i = 0; i < pages.size(); ++i) {
       if (pages[i].name != name) continue;
       *out += "<p class=\"vendor\">Vendor status page <a href=\"#page-" + std::to_string(i) +
@@ -189,11 +189,11 @@ void AppendService(const ServiceReport& s, size_t index, const StatusReport& rep
                    std::string* out) {
   const double now = report.generated_seconds;
   const std::string id = "service-" + std::to_string(index);
-  const std::string v(VerdictName(s.verdict));
+  const std::string v(OutageStateName(s.state));
   *out += "<section id=\"" + id + "\" aria-labelledby=\"" + id + "-h\"><h2 id=\"" + id + "-h\">" +
           HtmlEscape(s.name) + ": <span class=\"s-" + v + "\">" + HtmlEscape(s.Headline()) +
           "</span></h2>\n";
-  AppendVendorLine(s, report.status_pages, out);
+  AppendVendorLine(s, report.vendor_status_pages, out);
   *out +=
       "<div class=\"scroll\"><table>"
       "<caption>Targets of " +
@@ -219,7 +219,8 @@ void AppendService(const ServiceReport& s, size_t index, const StatusReport& rep
   *out += "</tbody></table></div></section>\n";
 }
 
-void AppendStatusPage(const StatusPageView& page, size_t index, double now, std::string* out) {
+void AppendVendorStatusPage(const VendorStatusView& page, size_t index, double now,
+                            std::string* out) {
   *out += "<h3 id=\"page-" + std::to_string(index) + "\">" + HtmlEscape(page.name) + "</h3>\n<p>";
   // The fetch error is vendor- and network-controlled text: escaped like the rest.
   const std::string failure =
@@ -229,7 +230,7 @@ void AppendStatusPage(const StatusPageView& page, size_t index, double now, std:
     *out += "</p>\n";
     return;
   }
-  const StatusPageSummary& s = *page.summary;
+  const VendorStatusSummary& s = *page.summary;
   *out += "Overall: <strong>" + HtmlEscape(s.indicator) + "</strong>. Last read " +
           Time(page.last_success_seconds, now) +
           (page.up ? "" : "; the latest fetch failed" + failure) + ".</p>\n";
@@ -237,7 +238,7 @@ void AppendStatusPage(const StatusPageView& page, size_t index, double now, std:
     *out += "<div class=\"scroll\"><table><caption>Components of " + HtmlEscape(page.name) +
             "</caption><thead><tr><th scope=\"col\">Component</th><th scope=\"col\">Group</th>"
             "<th scope=\"col\">Status</th></tr></thead><tbody>\n";
-    for (const StatusPageComponent& c : s.components) {
+    for (const VendorStatusComponent& c : s.components) {
       *out += "<tr><th scope=\"row\">" + HtmlEscape(c.name) + "</th><td>" + HtmlEscape(c.group) +
               "</td><td>" + HtmlEscape(c.status) + "</td></tr>\n";
     }
@@ -248,7 +249,7 @@ void AppendStatusPage(const StatusPageView& page, size_t index, double now, std:
     return;
   }
   *out += "<ul class=\"incidents\">\n";
-  for (const StatusPageIncident& i : s.incidents) {
+  for (const VendorStatusIncident& i : s.incidents) {
     const std::string link = SafeLinkUrl(i.shortlink);
     *out += "<li>Incident: <strong>" + HtmlEscape(i.name) + "</strong> (impact " +
             HtmlEscape(i.impact) + ", " + HtmlEscape(i.status) + ")";
@@ -258,7 +259,7 @@ void AppendStatusPage(const StatusPageView& page, size_t index, double now, std:
     }
     *out += "</li>\n";
   }
-  for (const StatusPageMaintenance& m : s.maintenances) {
+  for (const VendorStatusMaintenance& m : s.maintenances) {
     *out += "<li>Maintenance in progress: <strong>" + HtmlEscape(m.name) + "</strong></li>\n";
   }
   *out += "</ul>\n";
@@ -369,8 +370,8 @@ std::string Title(const StatusReport& report) {
   int down = 0;
   int troubled = 0;
   for (const ServiceReport& s : report.services) {
-    down += s.verdict == Verdict::kDown ? 1 : 0;
-    troubled += s.verdict == Verdict::kDegraded || s.verdict == Verdict::kMaintenance ? 1 : 0;
+    down += s.state == OutageState::kDown ? 1 : 0;
+    troubled += s.state == OutageState::kDegraded || s.state == OutageState::kMaintenance ? 1 : 0;
   }
   if (down > 0) return std::to_string(down) + " down \u2014 outage_exporter";
   if (troubled > 0) return std::to_string(troubled) + " degraded \u2014 outage_exporter";
@@ -421,10 +422,10 @@ std::string RenderStatusHtml(const StatusReport& report, const StatusPageOptions
   for (size_t i = 0; i < report.services.size(); ++i) {
     AppendService(report.services[i], i, report, &out);
   }
-  if (!report.status_pages.empty()) {
+  if (!report.vendor_status_pages.empty()) {
     out += "<section aria-labelledby=\"vendors\"><h2 id=\"vendors\">Vendor status pages</h2>\n";
-    for (size_t i = 0; i < report.status_pages.size(); ++i) {
-      AppendStatusPage(report.status_pages[i], i, now, &out);
+    for (size_t i = 0; i < report.vendor_status_pages.size(); ++i) {
+      AppendVendorStatusPage(report.vendor_status_pages[i], i, now, &out);
     }
     out += "</section>\n";
   }

@@ -59,15 +59,15 @@ json Service(const ServiceReport& s, const std::string& logs_path) {
   json targets = json::array();
   for (const TargetReport& t : s.targets) targets.push_back(Target(t, logs_path));
   return {{"name", s.name},
-          {"verdict", VerdictName(s.verdict)},
+          {"verdict", OutageStateName(s.state)},
           {"reason", FailureReasonName(s.reason)},
           {"headline", s.Headline()},
           {"since", TimeOrNull(s.since_seconds)},
-          {"status_pages", s.status_pages},
+          {"status_pages", s.vendor_status_pages},
           {"targets", targets}};
 }
 
-json Page(const StatusPageView& page) {
+json Page(const VendorStatusView& page) {
   json out = {{"name", page.name},
               {"up", page.up},
               {"last_success", TimeOrNull(page.last_success_seconds)},
@@ -78,18 +78,18 @@ json Page(const StatusPageView& page) {
               {"maintenances", json::array()}};
   if (!page.summary) return out;
   out["indicator"] = page.summary->indicator;
-  for (const StatusPageComponent& c : page.summary->components) {
+  for (const VendorStatusComponent& c : page.summary->components) {
     out["components"].push_back(
         {{"name", c.name}, {"group", c.group}, {"is_group", c.is_group}, {"status", c.status}});
   }
-  for (const StatusPageIncident& i : page.summary->incidents) {
+  for (const VendorStatusIncident& i : page.summary->incidents) {
     out["incidents"].push_back({{"name", i.name},
                                 {"impact", i.impact},
                                 {"status", i.status},
                                 {"shortlink", i.shortlink},
                                 {"components", i.components}});
   }
-  for (const StatusPageMaintenance& m : page.summary->maintenances) {
+  for (const VendorStatusMaintenance& m : page.summary->maintenances) {
     out["maintenances"].push_back({{"name", m.name}, {"components", m.components}});
   }
   return out;
@@ -126,7 +126,7 @@ std::string StatusJson(const StatusReport& report, const std::string& logs_path)
   json services = json::array();
   for (const ServiceReport& s : report.services) services.push_back(Service(s, logs_path));
   json pages = json::array();
-  for (const StatusPageView& p : report.status_pages) pages.push_back(Page(p));
+  for (const VendorStatusView& p : report.vendor_status_pages) pages.push_back(Page(p));
   json recent = json::array();
   for (const auto& r : report.recent) recent.push_back(Probe(*r, logs_path));
   const json out = {

@@ -62,59 +62,43 @@ void Judge(ServiceReport* s) {
     }
   }
   if (!local.empty()) {
-    s->verdict = Verdict::kDown;
+    s->state = OutageState::kDown;
     s->reason = FailureReason::kLocalNetwork;
     s->since_seconds = LatestSince(local);
   } else if (!maintenance.empty() && maintenance.size() == known.size()) {
-    s->verdict = Verdict::kMaintenance;
+    s->state = OutageState::kMaintenance;
     s->reason = FailureReason::kMaintenance;
     s->since_seconds = LatestSince(maintenance);
   } else if (!down.empty() && down.size() == known.size()) {
-    s->verdict = Verdict::kDown;
+    s->state = OutageState::kDown;
     s->reason = MostCommonReason(down);
     s->since_seconds = LatestSince(down);
   } else if (!troubled.empty()) {
-    s->verdict = Verdict::kDegraded;
+    s->state = OutageState::kDegraded;
     s->since_seconds = LatestSince(troubled);
   } else if (!up.empty()) {
-    s->verdict = Verdict::kUp;
+    s->state = OutageState::kUp;
     s->since_seconds = LatestSince(up);
   }
 }
 
-int Severity(Verdict v) {
+int Severity(OutageState v) {
   switch (v) {
-    case Verdict::kDown:
+    case OutageState::kDown:
       return 0;
-    case Verdict::kDegraded:
+    case OutageState::kDegraded:
       return 1;
-    case Verdict::kMaintenance:
+    case OutageState::kMaintenance:
       return 2;
-    case Verdict::kUnknown:
+    case OutageState::kUnknown:
       return 3;
-    case Verdict::kUp:
+    case OutageState::kUp:
       return 4;
   }
   return 4;
 }
 
 }  // namespace
-
-std::string_view VerdictName(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::kUp:
-      return "up";
-    case Verdict::kDegraded:
-      return "degraded";
-    case Verdict::kDown:
-      return "down";
-    case Verdict::kMaintenance:
-      return "maintenance";
-    case Verdict::kUnknown:
-      return "unknown";
-  }
-  return "unknown";
-}
 
 std::string_view ReasonText(FailureReason reason) {
   switch (reason) {
@@ -147,16 +131,16 @@ std::string_view ReasonText(FailureReason reason) {
 }
 
 std::string ServiceReport::Headline() const {
-  switch (verdict) {
-    case Verdict::kUp:
+  switch (state) {
+    case OutageState::kUp:
       return "Up";
-    case Verdict::kDegraded:
+    case OutageState::kDegraded:
       return "Degraded";
-    case Verdict::kMaintenance:
+    case OutageState::kMaintenance:
       return "Maintenance";
-    case Verdict::kUnknown:
+    case OutageState::kUnknown:
       return "No data yet";
-    case Verdict::kDown:
+    case OutageState::kDown:
       break;
   }
   if (reason == FailureReason::kNone) return "Down";
@@ -175,7 +159,7 @@ StatusReport BuildStatusReport(const StatusInputs& in) {
   report.vantage_network_up = in.diagnosis->vantage_network_up;
   report.placement = in.config->placement;
   report.served_targets = in.config->targets.size();
-  report.status_pages = *in.status_pages;
+  report.vendor_status_pages = *in.vendor_status_pages;
   report.incidents = in.incidents;
   report.recent = in.history->Recent();
 
@@ -204,16 +188,17 @@ StatusReport BuildStatusReport(const StatusInputs& in) {
     }
     ServiceReport& service = report.services[it->second];
     service.targets.push_back(std::move(r));
-    if (t.status_page && std::find(service.status_pages.begin(), service.status_pages.end(),
-                                   t.status_page->page) == service.status_pages.end()) {
-      service.status_pages.push_back(t.status_page->page);
+    if (t.vendor_status_link &&
+        std::find(service.vendor_status_pages.begin(), service.vendor_status_pages.end(),
+                  t.vendor_status_link->page) == service.vendor_status_pages.end()) {
+      service.vendor_status_pages.push_back(t.vendor_status_link->page);
     }
   }
   for (ServiceReport& s : report.services) Judge(&s);
   // Worst first, so what is down is at the top; config order otherwise.
   std::stable_sort(report.services.begin(), report.services.end(),
                    [](const ServiceReport& a, const ServiceReport& b) {
-                     return Severity(a.verdict) < Severity(b.verdict);
+                     return Severity(a.state) < Severity(b.state);
                    });
   return report;
 }

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/statuspage/statuspage_cache.h"
+#include "collectors/vendor_status/vendor_status_cache.h"
 #include "config/config.h"
 #include "diagnosis/clock.h"
 #include "diagnosis/diagnosis.h"
@@ -18,13 +18,6 @@
 #include "exporter/state/probe_history.h"
 
 namespace outage {
-
-// Verdict is a service's one-word state on the page.
-enum class Verdict { kUp, kDegraded, kDown, kMaintenance, kUnknown };
-
-// VerdictName is the stable API value: "up", "degraded", "down",
-// "maintenance", "unknown".
-std::string_view VerdictName(Verdict verdict);
 
 // ReasonText is a failure reason in words for people: "DNS", "our
 // network", "server errors (5xx)", ...; "" for kNone.
@@ -44,12 +37,12 @@ struct TargetReport {
 
 struct ServiceReport {
   std::string name;
-  Verdict verdict = Verdict::kUnknown;
+  OutageState state = OutageState::kUnknown;
   // Why it is down (or in maintenance); kNone otherwise.
   FailureReason reason = FailureReason::kNone;
-  double since_seconds = 0;               // unix time; 0 when unknown
-  std::vector<TargetReport> targets;      // config order
-  std::vector<std::string> status_pages;  // vendor pages its targets link to
+  double since_seconds = 0;                      // unix time; 0 when unknown
+  std::vector<TargetReport> targets;             // config order
+  std::vector<std::string> vendor_status_pages;  // vendor pages its targets link to
 
   // Headline is the verdict in words: "Up", "Degraded", "Down — DNS",
   // "Maintenance", "No data yet".
@@ -101,7 +94,7 @@ struct StatusReport {
   // Worst verdict first (down, degraded, maintenance, unknown, up), then
   // in the config order of their first targets.
   std::vector<ServiceReport> services;
-  std::vector<StatusPageView> status_pages;
+  std::vector<VendorStatusView> vendor_status_pages;
   std::vector<std::shared_ptr<const ProbeRecord>> recent;  // newest first
   IncidentOverview incidents;
 };
@@ -110,7 +103,7 @@ struct StatusReport {
 struct StatusInputs {
   const Config* config = nullptr;
   const DiagnosisSnapshot* diagnosis = nullptr;
-  const std::vector<StatusPageView>* status_pages = nullptr;
+  const std::vector<VendorStatusView>* vendor_status_pages = nullptr;
   const ProbeHistory* history = nullptr;
   std::string group_label = "service";
   WallTime now;

@@ -40,9 +40,9 @@ TEST(DiagnosisConfigTest, DefaultsWithoutAnyDiagnosisKey) {
   EXPECT_EQ(t.hysteresis.recovery_threshold, 2);
   EXPECT_EQ(t.hysteresis.degraded_latency, Duration(0));
   EXPECT_FALSE(t.control);
-  EXPECT_FALSE(t.status_page.has_value());
+  EXPECT_FALSE(t.vendor_status_link.has_value());
   EXPECT_EQ(t.min_interval, Duration(0));
-  EXPECT_TRUE(c->status_pages.empty());
+  EXPECT_TRUE(c->vendor_status_pages.empty());
   EXPECT_TRUE(c->maintenance.empty());
 }
 
@@ -88,9 +88,9 @@ TEST(DiagnosisConfigTest, LoadsEveryKey) {
   EXPECT_EQ(t.hysteresis.recovery_threshold, 4);
   EXPECT_EQ(t.hysteresis.degraded_latency, Duration(750));
   EXPECT_EQ(t.min_interval, Duration(30000));
-  ASSERT_TRUE(t.status_page.has_value());
-  EXPECT_EQ(t.status_page->page, "github");
-  EXPECT_EQ(t.status_page->components,
+  ASSERT_TRUE(t.vendor_status_link.has_value());
+  EXPECT_EQ(t.vendor_status_link->page, "github");
+  EXPECT_EQ(t.vendor_status_link->components,
             (std::vector<std::string>{"API Requests", "Git Operations"}));
   ASSERT_EQ(t.maintenance.size(), 2u);
   EXPECT_EQ(t.maintenance[0].weekdays, (std::vector<int>{0, 6}));
@@ -100,8 +100,8 @@ TEST(DiagnosisConfigTest, LoadsEveryKey) {
   EXPECT_EQ(t.maintenance[0].zone->name(), "Europe/Stockholm");
   EXPECT_EQ(t.maintenance[1].weekdays.size(), 7u);
   EXPECT_EQ(t.maintenance[1].timezone, "UTC");
-  ASSERT_EQ(c->status_pages.size(), 1u);
-  EXPECT_EQ(c->status_pages[0].refresh_interval, Duration(120000));
+  ASSERT_EQ(c->vendor_status_pages.size(), 1u);
+  EXPECT_EQ(c->vendor_status_pages[0].refresh_interval, Duration(120000));
   ASSERT_EQ(c->maintenance.size(), 1u);
   EXPECT_EQ(c->maintenance[0].name, "migration");
   EXPECT_EQ(*c->maintenance[0].start_unix, 1714593600);  // 20:00Z

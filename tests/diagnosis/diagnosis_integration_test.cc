@@ -91,7 +91,7 @@ class DiagnosisIntegrationTest : public ::testing::Test {
     server_->Route("/control", control_.AsHandler());
     server_->Route("/target", target_.AsHandler());
     server_->Route("/shared", Reply(200, {}, "ok\n"));
-    server_->Route("/vendor/api/v2/summary.json", status_page_.AsHandler());
+    server_->Route("/vendor/api/v2/summary.json", vendor_status_.AsHandler());
   }
 
   void TearDown() override {
@@ -144,7 +144,7 @@ class DiagnosisIntegrationTest : public ::testing::Test {
   TempDir tmp_;
   Switch control_;
   Switch target_;
-  Switch status_page_{200, Summary("operational")};
+  Switch vendor_status_{200, Summary("operational")};
   std::unique_ptr<TestHttpServer> server_;
   std::unique_ptr<ExporterProcess> exporter_;
 };
@@ -261,7 +261,7 @@ TEST_F(DiagnosisIntegrationTest, VendorStatusPage) {
   EXPECT_EQ(Value(m, "outage_vendor_confirmed", "/target"), 0);
 
   // The vendor announces maintenance on the linked component.
-  status_page_.Set(200, Summary("under_maintenance", "maintenance"));
+  vendor_status_.Set(200, Summary("under_maintenance", "maintenance"));
   target_.Set(503);
   std::this_thread::sleep_for(milliseconds(300));  // past refresh_interval
   m = Scrape();
@@ -271,7 +271,7 @@ TEST_F(DiagnosisIntegrationTest, VendorStatusPage) {
   EXPECT_EQ(Value(m, "outage_maintenance_active", "/target"), 1);
 
   // Now it confirms an outage, with an incident.
-  status_page_.Set(200, Summary("major_outage", "major", true));
+  vendor_status_.Set(200, Summary("major_outage", "major", true));
   std::this_thread::sleep_for(milliseconds(300));
   m = Scrape();
   EXPECT_EQ(Reason(m, "/target"), "http_5xx");
@@ -286,7 +286,7 @@ TEST_F(DiagnosisIntegrationTest, VendorStatusPage) {
             1);
 
   // The page breaks: the last good copy is still served, marked stale.
-  status_page_.Set(200, "{\"status\": {\"indica");
+  vendor_status_.Set(200, "{\"status\": {\"indica");
   std::this_thread::sleep_for(milliseconds(300));
   m = Scrape();
   EXPECT_EQ(m.Value("statuspage_up", {{"page", "vendor"}}), 0);
@@ -298,7 +298,7 @@ TEST_F(DiagnosisIntegrationTest, VendorStatusPage) {
   EXPECT_NE(log.find("page=vendor err=\"unparsable summary:"), std::string::npos) << log;
 }
 
-TEST_F(DiagnosisIntegrationTest, StatusPageFetchedAtMostOncePerRefreshInterval) {
+TEST_F(DiagnosisIntegrationTest, VendorStatusFetchedAtMostOncePerRefreshInterval) {
   ASSERT_TRUE(Start("", "", "1h"));
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(Scrape().Value("statuspage_up", {{"page", "vendor"}}), 1);

@@ -44,7 +44,7 @@ class DiagnosisTest : public ::testing::Test {
   // Scrape runs one scrape with one result per target (config order) and
   // returns the results as rewritten.
   std::vector<ProbeResult> Scrape(std::vector<ProbeResult> results, bool fresh = true,
-                                  const std::vector<StatusPageView>& pages = {}) {
+                                  const std::vector<VendorStatusView>& pages = {}) {
     clock_.Advance(std::chrono::seconds(15));
     std::vector<ScrapedTarget> scrape;
     for (size_t i = 0; i < results.size(); ++i) {
@@ -121,18 +121,18 @@ TEST_F(DiagnosisTest, GlobalWindowCoversEveryTarget) {
 }
 
 TEST_F(DiagnosisTest, VendorMaintenanceAndConfirmedOutage) {
-  auto summary = std::make_shared<StatusPageSummary>();
+  auto summary = std::make_shared<VendorStatusSummary>();
   summary->components = {{"Web Player", "", false, "under_maintenance"},
                          {"Web API", "", false, "major_outage"}};
-  StatusPageView page{"spotify", true, 1, summary, ""};
-  config_.targets[1].status_page = StatusPageLink{"spotify", {"Web Player"}};
+  VendorStatusView page{"spotify", true, 1, summary, ""};
+  config_.targets[1].vendor_status_link = VendorStatusLink{"spotify", {"Web Player"}};
   auto results = Scrape({Result(true), Result(false, FailureReason::kHttp5xx)}, true, {page});
   EXPECT_EQ(results[1].reason, FailureReason::kMaintenance);
   DiagnosisSnapshot s = diagnosis_.Snapshot(config_);
   EXPECT_TRUE(Of(s, 1).maintenance_active);
   EXPECT_FALSE(Of(s, 1).vendor_confirmed);
 
-  config_.targets[1].status_page = StatusPageLink{"spotify", {"Web API"}};
+  config_.targets[1].vendor_status_link = VendorStatusLink{"spotify", {"Web API"}};
   results = Scrape({Result(true), Result(false, FailureReason::kHttp5xx)}, true, {page});
   EXPECT_EQ(results[1].reason, FailureReason::kHttp5xx);
   s = diagnosis_.Snapshot(config_);

@@ -28,7 +28,7 @@ Target MakeTarget(const std::string& name, const std::string& service = "", bool
   t.hysteresis.failure_threshold = 2;
   t.hysteresis.recovery_threshold = 2;
   t.hysteresis.degraded_latency = Duration(1000);
-  t.status_page = StatusPageLink{"vendor", {}};
+  t.vendor_status_link = VendorStatusLink{"vendor", {}};
   IdentifyTarget(&t);
   return t;
 }
@@ -49,15 +49,15 @@ ProbeResult Fail(FailureReason reason, std::string_view phase = "connect") {
 }
 
 // A vendor summary: whole page in `status`, with an unresolved incident.
-StatusPageView Vendor(const std::string& status, bool incident) {
-  auto summary = std::make_shared<StatusPageSummary>();
+VendorStatusView Vendor(const std::string& status, bool incident) {
+  auto summary = std::make_shared<VendorStatusSummary>();
   summary->indicator = status == "under_maintenance" ? "maintenance" : "major";
-  summary->components = {StatusPageComponent{"API", "", false, status}};
+  summary->components = {VendorStatusComponent{"API", "", false, status}};
   if (incident) {
     summary->incidents = {
-        StatusPageIncident{"API errors", "major", "investigating", "https://stspg.io/x1", {}}};
+        VendorStatusIncident{"API errors", "major", "investigating", "https://stspg.io/x1", {}}};
   }
-  return StatusPageView{"vendor", true, 1, summary, ""};
+  return VendorStatusView{"vendor", true, 1, summary, ""};
 }
 
 class IncidentRecorderTest : public ::testing::Test {
@@ -69,7 +69,7 @@ class IncidentRecorderTest : public ::testing::Test {
   }
 
   // Scrape advances the clock and runs one scrape, one result per target.
-  void Scrape(std::vector<ProbeResult> results, const std::vector<StatusPageView>& pages = {}) {
+  void Scrape(std::vector<ProbeResult> results, const std::vector<VendorStatusView>& pages = {}) {
     clock_.Advance(kStep);
     std::vector<ScrapedTarget> scrape;
     for (size_t i = 0; i < results.size(); ++i) {

@@ -56,7 +56,7 @@ class StatusFixture {
   // MarkLastControl makes the target added last a control target.
   void MarkLastControl() { config_.targets.back().control = true; }
   void SetPlacement(const Placement& placement) { config_.placement = placement; }
-  void AddPage(StatusPageView page) { pages_.push_back(std::move(page)); }
+  void AddPage(VendorStatusView page) { pages_.push_back(std::move(page)); }
   void SetVantageNetworkUp(bool up) { vantage_ = up; }
   ProbeHistory& history() { return history_; }
   const Target& target(size_t i) const { return config_.targets[i]; }
@@ -71,7 +71,7 @@ class StatusFixture {
     StatusInputs in;
     in.config = &config_;
     in.diagnosis = &snapshot_;
-    in.status_pages = &pages_;
+    in.vendor_status_pages = &pages_;
     in.history = &history_;
     in.group_label = group_label;
     in.now = Now();
@@ -85,7 +85,7 @@ class StatusFixture {
  private:
   Config config_;
   std::vector<TargetDiagnosis> states_;
-  std::vector<StatusPageView> pages_;
+  std::vector<VendorStatusView> pages_;
   std::optional<bool> vantage_;
   DiagnosisSnapshot snapshot_;
   FakeClock clock_;

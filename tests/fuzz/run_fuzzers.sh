@@ -9,7 +9,7 @@ seconds=${1:?usage: $0 SECONDS}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build_dir=${BUILD_DIR:-$root/build-fuzz}
 jobs=${JOBS:-$(nproc)}
-targets=(fuzz_config_loader fuzz_dns_message fuzz_statuspage_parser fuzz_query_response
+targets=(fuzz_config_loader fuzz_dns_message fuzz_vendor_status_parser fuzz_query_response
          fuzz_probe_query fuzz_request_head fuzz_target_text)
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -174,7 +174,7 @@ TEST_F(HostileInputTest, NoSpellingOfATargetPasswordIsEverShown) {
   EXPECT_FALSE(Contains(shown, "PaSs")) << shown;
 }
 
-TEST_F(HostileInputTest, StatusPageRedirectToADeniedAddressIsNeverConnected) {
+TEST_F(HostileInputTest, VendorStatusRedirectToADeniedAddressIsNeverConnected) {
   std::string error;
   auto internal = CountingListener::Start("127.0.0.2", &error);
   ASSERT_NE(internal, nullptr) << error;

@@ -123,12 +123,12 @@ TEST(StatusHtmlTest, EveryValueWeDoNotControlIsEscaped) {
   StatusFixture f;
   f.AddTarget(std::string("https://x.example/?q=") + kEvil, kEvil, OutageState::kDown,
               FailureReason::kContent);
-  auto summary = std::make_shared<StatusPageSummary>();
+  auto summary = std::make_shared<VendorStatusSummary>();
   summary->indicator = "major";
   summary->components.push_back({kEvil, kEvil, false, "major_outage"});
   summary->incidents.push_back({kEvil, "major", "investigating", "javascript:alert(1)", {}});
   summary->maintenances.push_back({kEvil, {}});
-  f.AddPage(StatusPageView{kEvil, true, StatusFixture::kNow, summary, ""});
+  f.AddPage(VendorStatusView{kEvil, true, StatusFixture::kNow, summary, ""});
   const std::string html = Render(f);
   EXPECT_THAT(html, Not(HasSubstr("<script")));
   EXPECT_THAT(html, Not(HasSubstr("javascript:")));
@@ -139,10 +139,10 @@ TEST(StatusHtmlTest, EveryValueWeDoNotControlIsEscaped) {
 
 TEST(StatusHtmlTest, AFailedFetchShowsItsEscapedCause) {
   StatusFixture f;
-  f.AddPage(StatusPageView{"never", false, 0, nullptr, kEvil});
-  auto summary = std::make_shared<StatusPageSummary>();
+  f.AddPage(VendorStatusView{"never", false, 0, nullptr, kEvil});
+  auto summary = std::make_shared<VendorStatusSummary>();
   summary->indicator = "none";
-  f.AddPage(StatusPageView{"stale", false, StatusFixture::kNow, summary, "HTTP status 503"});
+  f.AddPage(VendorStatusView{"stale", false, StatusFixture::kNow, summary, "HTTP status 503"});
   const std::string html = Render(f);
   EXPECT_THAT(html, Not(HasSubstr("<script")));
   EXPECT_THAT(html, HasSubstr("Could not be read yet (" + std::string(kEvilEscaped) + ")."));
@@ -151,10 +151,10 @@ TEST(StatusHtmlTest, AFailedFetchShowsItsEscapedCause) {
 
 TEST(StatusHtmlTest, IncidentLinksAreKeptWhenTheyAreHttp) {
   StatusFixture f;
-  auto summary = std::make_shared<StatusPageSummary>();
+  auto summary = std::make_shared<VendorStatusSummary>();
   summary->incidents.push_back(
       {"API errors", "major", "identified", "https://stspg.io/x?a=1&b=2", {}});
-  f.AddPage(StatusPageView{"vendor", true, StatusFixture::kNow, summary, ""});
+  f.AddPage(VendorStatusView{"vendor", true, StatusFixture::kNow, summary, ""});
   EXPECT_THAT(Render(f), HasSubstr("href=\"https://stspg.io/x?a=1&amp;b=2\">details</a>"));
 }
 

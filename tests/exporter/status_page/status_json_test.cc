@@ -16,11 +16,11 @@ TEST(StatusJsonTest, HasTheDocumentedShape) {
   StatusFixture f;
   f.AddTarget("https://api.example/", "api", OutageState::kDown, FailureReason::kDns, 300);
   f.AddTarget("https://new.example/", "api", OutageState::kUnknown, std::nullopt);
-  auto summary = std::make_shared<StatusPageSummary>();
+  auto summary = std::make_shared<VendorStatusSummary>();
   summary->indicator = "minor";
   summary->components.push_back({"API", "Platform", false, "partial_outage"});
   summary->incidents.push_back({"API errors", "major", "investigating", "https://s/x", {"API"}});
-  f.AddPage(StatusPageView{"vendor", true, StatusFixture::kNow, summary, ""});
+  f.AddPage(VendorStatusView{"vendor", true, StatusFixture::kNow, summary, ""});
   f.SetVantageNetworkUp(true);
   const json j = json::parse(StatusJson(f.Build()));
 
@@ -82,9 +82,9 @@ TEST(StatusJsonTest, HasTheDocumentedShape) {
 
 TEST(StatusJsonTest, InvalidUtf8FromAVendorIsReplacedNotFatal) {
   StatusFixture f;
-  auto summary = std::make_shared<StatusPageSummary>();
+  auto summary = std::make_shared<VendorStatusSummary>();
   summary->components.push_back({"bad \xff name", "", false, "operational"});
-  f.AddPage(StatusPageView{"vendor", true, StatusFixture::kNow, summary, ""});
+  f.AddPage(VendorStatusView{"vendor", true, StatusFixture::kNow, summary, ""});
   const json j = json::parse(StatusJson(f.Build()));
   EXPECT_EQ(j["status_pages"][0]["components"][0]["name"], "bad \ufffd name");
   EXPECT_TRUE(j["vantage_network_up"].is_null());
@@ -92,7 +92,7 @@ TEST(StatusJsonTest, InvalidUtf8FromAVendorIsReplacedNotFatal) {
 
 TEST(StatusJsonTest, AFailedFetchSaysWhy) {
   StatusFixture f;
-  f.AddPage(StatusPageView{"vendor", false, 0, nullptr, "HTTP status 404"});
+  f.AddPage(VendorStatusView{"vendor", false, 0, nullptr, "HTTP status 404"});
   const json page = json::parse(StatusJson(f.Build()))["status_pages"][0];
   EXPECT_EQ(page["up"], false);
   EXPECT_EQ(page["last_error"], "HTTP status 404");

@@ -63,7 +63,7 @@ TEST(StatusReportTest, GroupLabelIsConfigurable) {
 struct VerdictCase {
   const char* name;
   std::vector<std::pair<OutageState, FailureReason>> targets;
-  Verdict verdict;
+  OutageState state;
   const char* headline;
 };
 
@@ -77,7 +77,7 @@ TEST_P(VerdictTest, HeadlineFollowsTheRules) {
   }
   const StatusReport r = f.Build();
   ASSERT_EQ(r.services.size(), 1u);
-  EXPECT_EQ(r.services[0].verdict, GetParam().verdict);
+  EXPECT_EQ(r.services[0].state, GetParam().state);
   EXPECT_EQ(r.services[0].Headline(), GetParam().headline);
 }
 
@@ -86,29 +86,30 @@ using R = FailureReason;
 INSTANTIATE_TEST_SUITE_P(
     Verdicts, VerdictTest,
     ::testing::Values(
-        VerdictCase{"AllUp", {{S::kUp, R::kNone}, {S::kUp, R::kNone}}, Verdict::kUp, "Up"},
+        VerdictCase{"AllUp", {{S::kUp, R::kNone}, {S::kUp, R::kNone}}, OutageState::kUp, "Up"},
         VerdictCase{"AllDownByDns",
                     {{S::kDown, R::kDns}, {S::kDown, R::kDns}, {S::kDown, R::kTimeout}},
-                    Verdict::kDown,
+                    OutageState::kDown,
                     "Down \u2014 DNS"},
         VerdictCase{"SomeDown",
                     {{S::kDown, R::kHttp5xx}, {S::kUp, R::kNone}},
-                    Verdict::kDegraded,
+                    OutageState::kDegraded,
                     "Degraded"},
-        VerdictCase{"SlowIsDegraded", {{S::kDegraded, R::kNone}}, Verdict::kDegraded, "Degraded"},
+        VerdictCase{
+            "SlowIsDegraded", {{S::kDegraded, R::kNone}}, OutageState::kDegraded, "Degraded"},
         VerdictCase{"Maintenance",
                     {{S::kMaintenance, R::kMaintenance}},
-                    Verdict::kMaintenance,
+                    OutageState::kMaintenance,
                     "Maintenance"},
         VerdictCase{"OurNetwork",
                     {{S::kUnknown, R::kLocalNetwork}, {S::kUp, R::kNone}},
-                    Verdict::kDown,
+                    OutageState::kDown,
                     "Down \u2014 our network"},
-        VerdictCase{"NoDataYet", {{S::kUnknown, R::kNone}}, Verdict::kUnknown, "No data yet"},
-        VerdictCase{"DownRecovering", {{S::kDown, R::kNone}}, Verdict::kDown, "Down"},
+        VerdictCase{"NoDataYet", {{S::kUnknown, R::kNone}}, OutageState::kUnknown, "No data yet"},
+        VerdictCase{"DownRecovering", {{S::kDown, R::kNone}}, OutageState::kDown, "Down"},
         VerdictCase{"UnknownDoesNotHideDown",
                     {{S::kDown, R::kTls}, {S::kUnknown, R::kNone}},
-                    Verdict::kDown,
+                    OutageState::kDown,
                     "Down \u2014 TLS"}),
     [](const auto& info) { return std::string(info.param.name); });
 

@@ -1,7 +1,7 @@
-// See statuspage_fetcher.h: per redirect hop, resolve every host with c-ares
+// See vendor_status_fetcher.h: per redirect hop, resolve every host with c-ares
 // (libcurl never resolves a name), then perform, drain finished transfers
 // and poll, until every transfer ends or the deadline passes.
-#include "collectors/statuspage/statuspage_fetcher.h"
+#include "collectors/vendor_status/vendor_status_fetcher.h"
 
 #include <curl/curl.h>
 #include <sys/socket.h>
@@ -30,7 +30,7 @@ struct Transfer {
   int redirects = 0;
   CurlEasy easy;
   CurlSlist connect_to;
-  StatusPageFetch* result = nullptr;
+  VendorStatusFetch* result = nullptr;
   bool too_big = false;
   bool done = false;
 };
@@ -38,7 +38,7 @@ struct Transfer {
 extern "C" size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t n = size * count;
-  if (transfer->result->body.size() + n > kMaxStatusPageBytes) {
+  if (transfer->result->body.size() + n > kMaxVendorStatusBytes) {
     transfer->too_big = true;
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR
   }
@@ -75,7 +75,7 @@ bool Configure(Transfer* t, const std::string& address, SteadyClock::time_point 
   if (h == nullptr) return false;
   bool ok = curl_easy_setopt(h, CURLOPT_URL, t->url.text.c_str()) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK;
-  // Redirects are followed in FetchStatusPages, so each hop's host is
+  // Redirects are followed in FetchVendorStatusPages, so each hop's host is
   // resolved by us too.
   ok = ok && curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
   ok = ok && curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
@@ -125,7 +125,7 @@ bool Finish(Transfer* t, CURLcode code) {
   if (!t->blocked_address.empty()) {
     Fail(t, "connection blocked by probe_policy: " + t->blocked_address);
   } else if (t->too_big) {
-    Fail(t, "document larger than " + std::to_string(kMaxStatusPageBytes) + " bytes");
+    Fail(t, "document larger than " + std::to_string(kMaxVendorStatusBytes) + " bytes");
   } else if (code != CURLE_OK) {
     Fail(t, curl_easy_strerror(code));
   } else if (status != 200) {
@@ -206,10 +206,10 @@ std::vector<Transfer*> RunHop(const std::vector<Transfer*>& hop, SteadyClock::ti
 
 }  // namespace
 
-std::vector<StatusPageFetch> FetchStatusPages(const std::vector<std::string>& urls,
-                                              const ProbePolicy& policy,
-                                              SteadyClock::time_point deadline) {
-  std::vector<StatusPageFetch> results(urls.size());
+std::vector<VendorStatusFetch> FetchVendorStatusPages(const std::vector<std::string>& urls,
+                                                      const ProbePolicy& policy,
+                                                      SteadyClock::time_point deadline) {
+  std::vector<VendorStatusFetch> results(urls.size());
   std::vector<std::unique_ptr<Transfer>> transfers;
   std::vector<Transfer*> hop;
   for (size_t i = 0; i < urls.size(); ++i) {

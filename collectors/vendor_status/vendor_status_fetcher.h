@@ -10,21 +10,21 @@
 
 namespace outage {
 
-struct StatusPageFetch {
+struct VendorStatusFetch {
   bool ok = false;  // HTTP 200 with a body within the size cap
   std::string body;
   std::string error;  // why not, when !ok
 };
 
-// kMaxStatusPageBytes caps a document (real ones are tens of KiB).
-inline constexpr size_t kMaxStatusPageBytes = 4 * 1024 * 1024;
+// kMaxVendorStatusBytes caps a document (real ones are tens of KiB).
+inline constexpr size_t kMaxVendorStatusBytes = 4 * 1024 * 1024;
 
-// FetchStatusPages GETs every URL (http and https only, up to 3 redirects)
+// FetchVendorStatusPages GETs every URL (http and https only, up to 3 redirects)
 // and returns one result per URL, in order, by `deadline`. Every hop's host
 // and every address connected to pass `policy`, as a probe's do. Thread-safe
 // (curl_global_init must have run).
-std::vector<StatusPageFetch> FetchStatusPages(const std::vector<std::string>& urls,
-                                              const ProbePolicy& policy,
-                                              std::chrono::steady_clock::time_point deadline);
+std::vector<VendorStatusFetch> FetchVendorStatusPages(
+    const std::vector<std::string>& urls, const ProbePolicy& policy,
+    std::chrono::steady_clock::time_point deadline);
 
 }  // namespace outage

@@ -5,15 +5,16 @@
 #include <string>
 #include <string_view>
 
-#include "collectors/statuspage/statuspage_summary.h"
+#include "collectors/vendor_status/vendor_status_summary.h"
 
 namespace outage {
 
-// ParseStatusPageSummary reads `json`. Malformed or truncated JSON, or a
+// ParseVendorStatusSummary reads `json`. Malformed or truncated JSON, or a
 // document that is not a summary (no "status" object), returns nullopt with
 // *error set; unexpected field types and unknown enum values are tolerated
 // ("unknown", ""), so a vendor's schema drift never drops the page. Never
 // throws.
-std::optional<StatusPageSummary> ParseStatusPageSummary(std::string_view json, std::string* error);
+std::optional<VendorStatusSummary> ParseVendorStatusSummary(std::string_view json,
+                                                            std::string* error);
 
 }  // namespace outage

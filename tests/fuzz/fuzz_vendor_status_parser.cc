@@ -5,11 +5,11 @@
 #include <string>
 #include <string_view>
 
-#include "collectors/statuspage/statuspage_parser.h"
+#include "collectors/vendor_status/vendor_status_parser.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string error;
-  (void)outage::ParseStatusPageSummary(std::string_view(reinterpret_cast<const char*>(data), size),
-                                       &error);
+  (void)outage::ParseVendorStatusSummary(
+      std::string_view(reinterpret_cast<const char*>(data), size), &error);
   return 0;
 }

@@ -1,4 +1,4 @@
-// StatusPageSummary: what an Atlassian Statuspage v2 summary.json says, as
+// VendorStatusSummary: what an Atlassian Statuspage v2 summary.json says, as
 // plain data with every vendor enum normalised to a fixed set ("unknown"
 // for values we do not know), so label values stay bounded.
 #pragma once
@@ -10,8 +10,8 @@
 
 namespace outage {
 
-// kStatusPageIndicators are the values of status.indicator.
-inline constexpr std::array<std::string_view, 6> kStatusPageIndicators = {
+// kVendorStatusIndicators are the values of status.indicator.
+inline constexpr std::array<std::string_view, 6> kVendorStatusIndicators = {
     "none", "minor", "major", "critical", "maintenance", "unknown"};
 // kComponentStatuses are the values of components[].status.
 inline constexpr std::array<std::string_view, 6> kComponentStatuses = {
@@ -24,15 +24,15 @@ inline constexpr std::array<std::string_view, 5> kIncidentImpacts = {"none", "mi
 inline constexpr std::array<std::string_view, 6> kIncidentStatuses = {
     "investigating", "identified", "monitoring", "resolved", "postmortem", "unknown"};
 
-struct StatusPageComponent {
+struct VendorStatusComponent {
   std::string name;
   std::string group;  // name of the group it belongs to; "" at the top level
   bool is_group = false;
   std::string status;  // one of kComponentStatuses
 };
 
-// StatusPageIncident is an unresolved incident.
-struct StatusPageIncident {
+// VendorStatusIncident is an unresolved incident.
+struct VendorStatusIncident {
   std::string name;
   std::string impact;  // one of kIncidentImpacts
   std::string status;  // one of kIncidentStatuses
@@ -40,18 +40,18 @@ struct StatusPageIncident {
   std::vector<std::string> components;  // names of affected components
 };
 
-// StatusPageMaintenance is a scheduled maintenance in progress.
-struct StatusPageMaintenance {
+// VendorStatusMaintenance is a scheduled maintenance in progress.
+struct VendorStatusMaintenance {
   std::string name;
   std::vector<std::string> components;  // names of affected components
 };
 
-struct StatusPageSummary {
-  std::string page_name;                        // page.name, for logs
-  std::string indicator = "unknown";            // one of kStatusPageIndicators
-  std::vector<StatusPageComponent> components;  // unique by (group, name)
-  std::vector<StatusPageIncident> incidents;
-  std::vector<StatusPageMaintenance> maintenances;
+struct VendorStatusSummary {
+  std::string page_name;                          // page.name, for logs
+  std::string indicator = "unknown";              // one of kVendorStatusIndicators
+  std::vector<VendorStatusComponent> components;  // unique by (group, name)
+  std::vector<VendorStatusIncident> incidents;
+  std::vector<VendorStatusMaintenance> maintenances;
 };
 
 }  // namespace outage

@@ -1,6 +1,6 @@
-// See statuspage_parser.h. Field names follow the public Statuspage API
+// See vendor_status_parser.h. Field names follow the public Statuspage API
 // (https://metastatuspage.com/api).
-#include "collectors/statuspage/statuspage_parser.h"
+#include "collectors/vendor_status/vendor_status_parser.h"
 
 #include <algorithm>
 #include <map>
@@ -52,7 +52,7 @@ std::vector<std::string> ComponentNames(const json& obj) {
   return names;
 }
 
-void ParseComponents(const json& doc, StatusPageSummary* out) {
+void ParseComponents(const json& doc, VendorStatusSummary* out) {
   const std::vector<const json*> components = Objects(doc, "components");
   std::map<std::string, std::string> group_names;  // group id -> name
   for (const json* c : components) {
@@ -60,7 +60,7 @@ void ParseComponents(const json& doc, StatusPageSummary* out) {
   }
   std::set<std::pair<std::string, std::string>> seen;  // (group, name)
   for (const json* c : components) {
-    StatusPageComponent component;
+    VendorStatusComponent component;
     component.name = Text(*c, "name");
     const auto group = group_names.find(Text(*c, "group_id"));
     if (group != group_names.end()) component.group = group->second;
@@ -72,9 +72,9 @@ void ParseComponents(const json& doc, StatusPageSummary* out) {
   }
 }
 
-void ParseIncidents(const json& doc, StatusPageSummary* out) {
+void ParseIncidents(const json& doc, VendorStatusSummary* out) {
   for (const json* i : Objects(doc, "incidents")) {
-    StatusPageIncident incident;
+    VendorStatusIncident incident;
     incident.name = Text(*i, "name");
     incident.impact = Normalized(*i, "impact", kIncidentImpacts);
     incident.status = Normalized(*i, "status", kIncidentStatuses);
@@ -85,18 +85,18 @@ void ParseIncidents(const json& doc, StatusPageSummary* out) {
   }
 }
 
-void ParseMaintenances(const json& doc, StatusPageSummary* out) {
+void ParseMaintenances(const json& doc, VendorStatusSummary* out) {
   for (const json* m : Objects(doc, "scheduled_maintenances")) {
     const std::string status = Text(*m, "status");
     if (status != "in_progress" && status != "verifying") continue;  // not yet, or over
-    out->maintenances.push_back(StatusPageMaintenance{Text(*m, "name"), ComponentNames(*m)});
+    out->maintenances.push_back(VendorStatusMaintenance{Text(*m, "name"), ComponentNames(*m)});
   }
 }
 
 }  // namespace
 
-std::optional<StatusPageSummary> ParseStatusPageSummary(std::string_view text,
-                                                        std::string* error) try {
+std::optional<VendorStatusSummary> ParseVendorStatusSummary(std::string_view text,
+                                                            std::string* error) try {
   const json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     *error = "malformed JSON";
@@ -107,10 +107,10 @@ std::optional<StatusPageSummary> ParseStatusPageSummary(std::string_view text,
     *error = "not a Statuspage summary (no \"status\" object)";
     return std::nullopt;
   }
-  StatusPageSummary summary;
+  VendorStatusSummary summary;
   const auto page = doc.find("page");
   if (page != doc.end() && page->is_object()) summary.page_name = Text(*page, "name");
-  summary.indicator = Normalized(*status, "indicator", kStatusPageIndicators);
+  summary.indicator = Normalized(*status, "indicator", kVendorStatusIndicators);
   ParseComponents(doc, &summary);
   ParseIncidents(doc, &summary);
   ParseMaintenances(doc, &summary);

@@ -1,19 +1,19 @@
-// See statuspage_cache.h.
-#include "collectors/statuspage/statuspage_cache.h"
+// See vendor_status_cache.h.
+#include "collectors/vendor_status/vendor_status_cache.h"
 
 #include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "collectors/statuspage/statuspage_parser.h"
+#include "collectors/vendor_status/vendor_status_parser.h"
 
 namespace outage {
 
-StatusPageCache::StatusPageCache(Fetcher fetcher, FailureReporter on_failure)
+VendorStatusCache::VendorStatusCache(Fetcher fetcher, FailureReporter on_failure)
     : fetcher_(std::move(fetcher)), on_failure_(std::move(on_failure)) {}
 
-std::string StatusPageCache::SummaryUrl(const std::string& url) {
+std::string VendorStatusCache::SummaryUrl(const std::string& url) {
   constexpr std::string_view kJson = ".json";
   if (url.size() >= kJson.size() &&
       url.compare(url.size() - kJson.size(), kJson.size(), kJson) == 0) {
@@ -24,10 +24,10 @@ std::string StatusPageCache::SummaryUrl(const std::string& url) {
   return base + "/api/v2/summary.json";
 }
 
-void StatusPageCache::Sync(const std::vector<StatusPage>& pages) {
+void VendorStatusCache::Sync(const std::vector<VendorStatusPage>& pages) {
   std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, Entry> kept;
-  for (const StatusPage& page : pages) {
+  for (const VendorStatusPage& page : pages) {
     const std::string url = SummaryUrl(page.url);
     auto it = entries_.find(page.name);
     // An entry being fetched stays: its fetch will store into it.
@@ -38,14 +38,15 @@ void StatusPageCache::Sync(const std::vector<StatusPage>& pages) {
   entries_ = std::move(kept);
 }
 
-void StatusPageCache::Refresh(const std::vector<StatusPage>& pages, const ProbePolicy& policy,
-                              std::chrono::system_clock::time_point now,
-                              std::chrono::steady_clock::time_point deadline) {
+void VendorStatusCache::Refresh(const std::vector<VendorStatusPage>& pages,
+                                const ProbePolicy& policy,
+                                std::chrono::system_clock::time_point now,
+                                std::chrono::steady_clock::time_point deadline) {
   std::vector<std::string> names;
   std::vector<std::string> urls;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const StatusPage& page : pages) {
+    for (const VendorStatusPage& page : pages) {
       Entry& e = entries_[page.name];
       const std::string url = SummaryUrl(page.url);
       if (e.url != url && !e.fetching) e = Entry{url, false, false, {}, {}};
@@ -60,7 +61,7 @@ void StatusPageCache::Refresh(const std::vector<StatusPage>& pages, const ProbeP
     }
   }
   if (!urls.empty()) {
-    std::vector<StatusPageFetch> fetched;
+    std::vector<VendorStatusFetch> fetched;
     try {
       fetched = fetcher_(urls, policy, deadline);
     } catch (const std::exception&) {
@@ -74,9 +75,9 @@ void StatusPageCache::Refresh(const std::vector<StatusPage>& pages, const ProbeP
         Entry& e = entries_[names[i]];
         e.fetching = false;
         std::string error;
-        std::optional<StatusPageSummary> summary;
+        std::optional<VendorStatusSummary> summary;
         if (fetched[i].ok) {
-          summary = ParseStatusPageSummary(fetched[i].body, &error);
+          summary = ParseVendorStatusSummary(fetched[i].body, &error);
           if (!summary) error = "unparsable summary: " + error;
         } else {
           error = fetched[i].error.empty() ? "fetch failed" : fetched[i].error;
@@ -84,7 +85,7 @@ void StatusPageCache::Refresh(const std::vector<StatusPage>& pages, const ProbeP
         e.view.up = summary.has_value();
         e.view.last_error = error;
         if (summary) {
-          e.view.summary = std::make_shared<const StatusPageSummary>(std::move(*summary));
+          e.view.summary = std::make_shared<const VendorStatusSummary>(std::move(*summary));
           e.view.last_success_seconds =
               std::chrono::duration<double>(now.time_since_epoch()).count();
         } else {
@@ -100,7 +101,7 @@ void StatusPageCache::Refresh(const std::vector<StatusPage>& pages, const ProbeP
   // Wait for pages other scrapes are fetching, so this scrape sees them.
   std::unique_lock<std::mutex> lock(mu_);
   fetched_.wait_until(lock, deadline, [&] {
-    for (const StatusPage& page : pages) {
+    for (const VendorStatusPage& page : pages) {
       auto it = entries_.find(page.name);
       if (it != entries_.end() && it->second.fetching) return false;
     }
@@ -108,11 +109,12 @@ void StatusPageCache::Refresh(const std::vector<StatusPage>& pages, const ProbeP
   });
 }
 
-std::vector<StatusPageView> StatusPageCache::Views(const std::vector<StatusPage>& pages) const {
+std::vector<VendorStatusView> VendorStatusCache::Views(
+    const std::vector<VendorStatusPage>& pages) const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<StatusPageView> views;
-  for (const StatusPage& page : pages) {
-    StatusPageView view;
+  std::vector<VendorStatusView> views;
+  for (const VendorStatusPage& page : pages) {
+    VendorStatusView view;
     auto it = entries_.find(page.name);
     if (it != entries_.end()) view = it->second.view;
     view.name = page.name;

@@ -1,7 +1,7 @@
-// Tests for ParseStatusPageSummary with real Statuspage v2 summary.json
+// Tests for ParseVendorStatusSummary with real Statuspage v2 summary.json
 // shapes: groups, unresolved incidents, maintenance in progress, unknown
 // enum values, truncated and foreign documents.
-#include "collectors/statuspage/statuspage_parser.h"
+#include "collectors/vendor_status/vendor_status_parser.h"
 
 #include <gtest/gtest.h>
 
@@ -12,21 +12,21 @@ namespace outage {
 namespace {
 
 std::string Testdata(const std::string& name) {
-  std::ifstream in(std::string(OUTAGE_STATUSPAGE_TESTDATA_DIR) + "/" + name);
+  std::ifstream in(std::string(OUTAGE_VENDOR_STATUS_TESTDATA_DIR) + "/" + name);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
-StatusPageSummary MustParse(const std::string& json) {
+VendorStatusSummary MustParse(const std::string& json) {
   std::string error;
-  auto summary = ParseStatusPageSummary(json, &error);
+  auto summary = ParseVendorStatusSummary(json, &error);
   EXPECT_TRUE(summary.has_value()) << error;
-  return summary.value_or(StatusPageSummary{});
+  return summary.value_or(VendorStatusSummary{});
 }
 
-TEST(StatusPageParserTest, ReadsARealSummary) {
-  const StatusPageSummary s = MustParse(Testdata("summary_incident.json"));
+TEST(VendorStatusParserTest, ReadsARealSummary) {
+  const VendorStatusSummary s = MustParse(Testdata("summary_incident.json"));
   EXPECT_EQ(s.page_name, "GitHub");
   EXPECT_EQ(s.indicator, "major");
   ASSERT_EQ(s.components.size(), 5u);
@@ -44,8 +44,8 @@ TEST(StatusPageParserTest, ReadsARealSummary) {
   EXPECT_EQ(s.components[4].status, "unknown");  // "melting"
 }
 
-TEST(StatusPageParserTest, KeepsOnlyUnresolvedIncidents) {
-  const StatusPageSummary s = MustParse(Testdata("summary_incident.json"));
+TEST(VendorStatusParserTest, KeepsOnlyUnresolvedIncidents) {
+  const VendorStatusSummary s = MustParse(Testdata("summary_incident.json"));
   ASSERT_EQ(s.incidents.size(), 2u);
   EXPECT_EQ(s.incidents[0].name, "Incident with API Requests");
   EXPECT_EQ(s.incidents[0].impact, "major");
@@ -56,15 +56,15 @@ TEST(StatusPageParserTest, KeepsOnlyUnresolvedIncidents) {
   EXPECT_EQ(s.incidents[1].status, "monitoring");
 }
 
-TEST(StatusPageParserTest, KeepsOnlyMaintenancesInProgress) {
-  const StatusPageSummary s = MustParse(Testdata("summary_incident.json"));
+TEST(VendorStatusParserTest, KeepsOnlyMaintenancesInProgress) {
+  const VendorStatusSummary s = MustParse(Testdata("summary_incident.json"));
   ASSERT_EQ(s.maintenances.size(), 1u);
   EXPECT_EQ(s.maintenances[0].name, "Webhooks database upgrade");
   EXPECT_EQ(s.maintenances[0].components, std::vector<std::string>{"Webhooks"});
 }
 
-TEST(StatusPageParserTest, UnknownValuesAndOddTypesBecomeUnknown) {
-  const StatusPageSummary s = MustParse(R"({
+TEST(VendorStatusParserTest, UnknownValuesAndOddTypesBecomeUnknown) {
+  const VendorStatusSummary s = MustParse(R"({
     "status": {"indicator": "apocalyptic"},
     "components": [
       {"id": "a", "name": "Search", "status": 3, "group": "yes"},
@@ -85,8 +85,8 @@ TEST(StatusPageParserTest, UnknownValuesAndOddTypesBecomeUnknown) {
   EXPECT_TRUE(s.maintenances.empty());
 }
 
-TEST(StatusPageParserTest, AllOperational) {
-  const StatusPageSummary s = MustParse(R"({"page": {"name": "Example"},
+TEST(VendorStatusParserTest, AllOperational) {
+  const VendorStatusSummary s = MustParse(R"({"page": {"name": "Example"},
     "status": {"indicator": "none", "description": "All Systems Operational"},
     "components": [], "incidents": [], "scheduled_maintenances": []})");
   EXPECT_EQ(s.indicator, "none");
@@ -94,27 +94,27 @@ TEST(StatusPageParserTest, AllOperational) {
   EXPECT_TRUE(s.incidents.empty());
 }
 
-TEST(StatusPageParserTest, TruncatedDocumentIsAFailedFetch) {
+TEST(VendorStatusParserTest, TruncatedDocumentIsAFailedFetch) {
   const std::string full = Testdata("summary_incident.json");
   for (size_t cut : {size_t{0}, size_t{1}, full.size() / 3, full.size() / 2, full.size() - 3}) {
     std::string error;
-    EXPECT_FALSE(ParseStatusPageSummary(full.substr(0, cut), &error).has_value()) << cut;
+    EXPECT_FALSE(ParseVendorStatusSummary(full.substr(0, cut), &error).has_value()) << cut;
     EXPECT_EQ(error, "malformed JSON");
   }
 }
 
-TEST(StatusPageParserTest, ForeignDocumentsAreRejected) {
+TEST(VendorStatusParserTest, ForeignDocumentsAreRejected) {
   for (const char* json : {"[]", "{}", R"({"status": "ok"})", "42", "null"}) {
     std::string error;
-    EXPECT_FALSE(ParseStatusPageSummary(json, &error).has_value()) << json;
+    EXPECT_FALSE(ParseVendorStatusSummary(json, &error).has_value()) << json;
     EXPECT_EQ(error, "not a Statuspage summary (no \"status\" object)");
   }
 }
 
-TEST(StatusPageParserTest, DeepNestingDoesNotCrash) {
+TEST(VendorStatusParserTest, DeepNestingDoesNotCrash) {
   std::string error;
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  EXPECT_FALSE(ParseStatusPageSummary(deep, &error).has_value());
+  EXPECT_FALSE(ParseVendorStatusSummary(deep, &error).has_value());
 }
 
 }  // namespace

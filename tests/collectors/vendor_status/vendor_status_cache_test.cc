@@ -1,6 +1,6 @@
-// Tests for StatusPageCache: refresh intervals, serving the last good
+// Tests for VendorStatusCache: refresh intervals, serving the last good
 // summary when a fetch fails, single-flight between scrapes, reload.
-#include "collectors/statuspage/statuspage_cache.h"
+#include "collectors/vendor_status/vendor_status_cache.h"
 
 #include <gtest/gtest.h>
 
@@ -23,13 +23,13 @@ struct ScriptedFetcher {
   std::string body = kOperational;
   std::vector<std::string> asked;
 
-  StatusPageCache::Fetcher Fn() {
+  VendorStatusCache::Fetcher Fn() {
     return
         [this](const std::vector<std::string>& urls, const ProbePolicy&, SteadyClock::time_point) {
-          std::vector<StatusPageFetch> out;
+          std::vector<VendorStatusFetch> out;
           for (const auto& url : urls) {
             asked.push_back(url);
-            StatusPageFetch f;
+            VendorStatusFetch f;
             f.ok = !body.empty();
             f.body = body;
             if (!f.ok) f.error = "connection refused";
@@ -40,8 +40,8 @@ struct ScriptedFetcher {
   }
 };
 
-std::vector<StatusPage> Pages() {
-  StatusPage page;
+std::vector<VendorStatusPage> Pages() {
+  VendorStatusPage page;
   page.name = "spotify";
   page.url = "https://status.example.com/";
   page.refresh_interval = seconds(60);
@@ -53,19 +53,19 @@ std::chrono::system_clock::time_point At(int s) {
 }
 SteadyClock::time_point Soon() { return SteadyClock::now() + seconds(5); }
 
-TEST(StatusPageCacheTest, SummaryUrl) {
-  EXPECT_EQ(StatusPageCache::SummaryUrl("https://www.githubstatus.com"),
+TEST(VendorStatusCacheTest, SummaryUrl) {
+  EXPECT_EQ(VendorStatusCache::SummaryUrl("https://www.githubstatus.com"),
             "https://www.githubstatus.com/api/v2/summary.json");
-  EXPECT_EQ(StatusPageCache::SummaryUrl("https://www.githubstatus.com/"),
+  EXPECT_EQ(VendorStatusCache::SummaryUrl("https://www.githubstatus.com/"),
             "https://www.githubstatus.com/api/v2/summary.json");
-  EXPECT_EQ(StatusPageCache::SummaryUrl("http://127.0.0.1:8080/custom/summary.json"),
+  EXPECT_EQ(VendorStatusCache::SummaryUrl("http://127.0.0.1:8080/custom/summary.json"),
             "http://127.0.0.1:8080/custom/summary.json");
 }
 
-TEST(StatusPageCacheTest, ReportsEachFailedFetchWithItsCause) {
+TEST(VendorStatusCacheTest, ReportsEachFailedFetchWithItsCause) {
   ScriptedFetcher fetcher;
   std::vector<std::string> reported;
-  StatusPageCache cache(fetcher.Fn(), [&](const std::string& page, const std::string& error) {
+  VendorStatusCache cache(fetcher.Fn(), [&](const std::string& page, const std::string& error) {
     reported.push_back(page + ": " + error);
   });
   cache.Refresh(Pages(), {}, At(0), Soon());
@@ -89,9 +89,9 @@ TEST(StatusPageCacheTest, ReportsEachFailedFetchWithItsCause) {
   EXPECT_EQ(cache.Views(Pages())[0].last_error, "");
 }
 
-TEST(StatusPageCacheTest, NeverFetchedIsDown) {
+TEST(VendorStatusCacheTest, NeverFetchedIsDown) {
   ScriptedFetcher fetcher;
-  StatusPageCache cache(fetcher.Fn());
+  VendorStatusCache cache(fetcher.Fn());
   const auto views = cache.Views(Pages());
   ASSERT_EQ(views.size(), 1u);
   EXPECT_EQ(views[0].name, "spotify");
@@ -99,9 +99,9 @@ TEST(StatusPageCacheTest, NeverFetchedIsDown) {
   EXPECT_EQ(views[0].summary, nullptr);
 }
 
-TEST(StatusPageCacheTest, FetchesAtMostOncePerRefreshInterval) {
+TEST(VendorStatusCacheTest, FetchesAtMostOncePerRefreshInterval) {
   ScriptedFetcher fetcher;
-  StatusPageCache cache(fetcher.Fn());
+  VendorStatusCache cache(fetcher.Fn());
   cache.Refresh(Pages(), {}, At(0), Soon());
   cache.Refresh(Pages(), {}, At(30), Soon());
   cache.Refresh(Pages(), {}, At(59), Soon());
@@ -116,9 +116,9 @@ TEST(StatusPageCacheTest, FetchesAtMostOncePerRefreshInterval) {
   EXPECT_EQ(views[0].summary->indicator, "none");
 }
 
-TEST(StatusPageCacheTest, FailedFetchKeepsTheLastGoodSummary) {
+TEST(VendorStatusCacheTest, FailedFetchKeepsTheLastGoodSummary) {
   ScriptedFetcher fetcher;
-  StatusPageCache cache(fetcher.Fn());
+  VendorStatusCache cache(fetcher.Fn());
   cache.Refresh(Pages(), {}, At(0), Soon());
   fetcher.body = "";  // the vendor's page is unreachable
   cache.Refresh(Pages(), {}, At(60), Soon());
@@ -139,14 +139,14 @@ TEST(StatusPageCacheTest, FailedFetchKeepsTheLastGoodSummary) {
   EXPECT_EQ(views[0].summary->indicator, "major");
 }
 
-TEST(StatusPageCacheTest, ConcurrentScrapesFetchOnce) {
+TEST(VendorStatusCacheTest, ConcurrentScrapesFetchOnce) {
   std::atomic<int> fetches{0};
-  StatusPageCache cache(
-      [&](const std::vector<std::string>& urls, const ProbePolicy&, SteadyClock::time_point) {
-        ++fetches;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        return std::vector<StatusPageFetch>(urls.size(), StatusPageFetch{true, kOperational, ""});
-      });
+  VendorStatusCache cache([&](const std::vector<std::string>& urls, const ProbePolicy&,
+                              SteadyClock::time_point) {
+    ++fetches;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return std::vector<VendorStatusFetch>(urls.size(), VendorStatusFetch{true, kOperational, ""});
+  });
   std::vector<std::thread> scrapes;
   std::atomic<int> saw_summary{0};
   for (int i = 0; i < 4; ++i) {
@@ -160,9 +160,9 @@ TEST(StatusPageCacheTest, ConcurrentScrapesFetchOnce) {
   EXPECT_EQ(saw_summary.load(), 4);  // the others waited for the one fetch
 }
 
-TEST(StatusPageCacheTest, SyncForgetsRemovedAndMovedPages) {
+TEST(VendorStatusCacheTest, SyncForgetsRemovedAndMovedPages) {
   ScriptedFetcher fetcher;
-  StatusPageCache cache(fetcher.Fn());
+  VendorStatusCache cache(fetcher.Fn());
   cache.Refresh(Pages(), {}, At(0), Soon());
   auto moved = Pages();
   moved[0].url = "https://elsewhere.example.com";

@@ -1,5 +1,5 @@
-// Tests for FetchStatusPages against a real loopback HTTP server.
-#include "collectors/statuspage/statuspage_fetcher.h"
+// Tests for FetchVendorStatusPages against a real loopback HTTP server.
+#include "collectors/vendor_status/vendor_status_fetcher.h"
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@ namespace {
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
 
-class StatusPageFetcherTest : public ::testing::Test {
+class VendorStatusFetcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string error;
@@ -22,13 +22,14 @@ class StatusPageFetcherTest : public ::testing::Test {
   std::unique_ptr<test::TestHttpServer> server_;
 };
 
-TEST_F(StatusPageFetcherTest, FetchesEveryUrlInOrder) {
+TEST_F(VendorStatusFetcherTest, FetchesEveryUrlInOrder) {
   server_->Route("/a.json", test::Reply(200, {}, "A"));
   server_->Route("/b.json", test::Reply(503, {}, "busy"));
   server_->Route("/moved.json", test::RedirectTo("/a.json"));
-  const auto results = FetchStatusPages({server_->Url("/a.json"), server_->Url("/b.json"),
-                                         server_->Url("/moved.json"), "ftp://127.0.0.1/x.json"},
-                                        ProbePolicy{}, SteadyClock::now() + milliseconds(5000));
+  const auto results =
+      FetchVendorStatusPages({server_->Url("/a.json"), server_->Url("/b.json"),
+                              server_->Url("/moved.json"), "ftp://127.0.0.1/x.json"},
+                             ProbePolicy{}, SteadyClock::now() + milliseconds(5000));
   ASSERT_EQ(results.size(), 4u);
   EXPECT_TRUE(results[0].ok);
   EXPECT_EQ(results[0].body, "A");
@@ -40,21 +41,21 @@ TEST_F(StatusPageFetcherTest, FetchesEveryUrlInOrder) {
   EXPECT_EQ(results[3].error, curl_easy_strerror(CURLE_UNSUPPORTED_PROTOCOL));
 }
 
-TEST_F(StatusPageFetcherTest, CapsTheBody) {
-  server_->Route("/huge.json", test::HugeBody(kMaxStatusPageBytes + 1));
-  const auto results = FetchStatusPages({server_->Url("/huge.json")}, ProbePolicy{},
-                                        SteadyClock::now() + milliseconds(10000));
+TEST_F(VendorStatusFetcherTest, CapsTheBody) {
+  server_->Route("/huge.json", test::HugeBody(kMaxVendorStatusBytes + 1));
+  const auto results = FetchVendorStatusPages({server_->Url("/huge.json")}, ProbePolicy{},
+                                              SteadyClock::now() + milliseconds(10000));
   ASSERT_EQ(results.size(), 1u);
   EXPECT_FALSE(results[0].ok);
   EXPECT_EQ(results[0].error, "document larger than 4194304 bytes");
   EXPECT_TRUE(results[0].body.empty());
 }
 
-TEST_F(StatusPageFetcherTest, StopsAtTheDeadline) {
+TEST_F(VendorStatusFetcherTest, StopsAtTheDeadline) {
   server_->Route("/slow.json", test::Delay(milliseconds(5000), test::Reply(200, {}, "late")));
   const auto start = SteadyClock::now();
-  const auto results =
-      FetchStatusPages({server_->Url("/slow.json")}, ProbePolicy{}, start + milliseconds(300));
+  const auto results = FetchVendorStatusPages({server_->Url("/slow.json")}, ProbePolicy{},
+                                              start + milliseconds(300));
   EXPECT_LT(SteadyClock::now() - start, milliseconds(2000));
   ASSERT_EQ(results.size(), 1u);
   EXPECT_FALSE(results[0].ok);

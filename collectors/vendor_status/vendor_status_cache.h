@@ -1,4 +1,4 @@
-// StatusPageCache: the last good summary of each configured status page.
+// VendorStatusCache: the last good summary of each configured status page.
 // Scrapes call Refresh, which fetches the pages whose refresh_interval has
 // passed (each page at most once per interval, however many scrapes run),
 // and keeps serving the last good summary when a fetch fails.
@@ -16,24 +16,24 @@
 #include <string>
 #include <vector>
 
-#include "collectors/statuspage/statuspage_fetcher.h"
-#include "collectors/statuspage/statuspage_summary.h"
+#include "collectors/vendor_status/vendor_status_fetcher.h"
+#include "collectors/vendor_status/vendor_status_summary.h"
 #include "config/config.h"
 
 namespace outage {
 
-// StatusPageView is one page as the metrics show it.
-struct StatusPageView {
+// VendorStatusView is one page as the metrics show it.
+struct VendorStatusView {
   std::string name;
-  bool up = false;                                   // the last fetch worked
-  double last_success_seconds = 0;                   // unix time; 0 = never
-  std::shared_ptr<const StatusPageSummary> summary;  // last good one; null = never
-  std::string last_error;                            // why the last fetch failed; "" when up
+  bool up = false;                                     // the last fetch worked
+  double last_success_seconds = 0;                     // unix time; 0 = never
+  std::shared_ptr<const VendorStatusSummary> summary;  // last good one; null = never
+  std::string last_error;                              // why the last fetch failed; "" when up
 };
 
-class StatusPageCache {
+class VendorStatusCache {
  public:
-  using Fetcher = std::function<std::vector<StatusPageFetch>(
+  using Fetcher = std::function<std::vector<VendorStatusFetch>(
       const std::vector<std::string>& urls, const ProbePolicy& policy,
       std::chrono::steady_clock::time_point deadline)>;
 
@@ -41,21 +41,22 @@ class StatusPageCache {
   // page's name and why (no URL, which may carry credentials).
   using FailureReporter = std::function<void(const std::string& page, const std::string& error)>;
 
-  explicit StatusPageCache(Fetcher fetcher = FetchStatusPages, FailureReporter on_failure = {});
-  StatusPageCache(const StatusPageCache&) = delete;
-  StatusPageCache& operator=(const StatusPageCache&) = delete;
+  explicit VendorStatusCache(Fetcher fetcher = FetchVendorStatusPages,
+                             FailureReporter on_failure = {});
+  VendorStatusCache(const VendorStatusCache&) = delete;
+  VendorStatusCache& operator=(const VendorStatusCache&) = delete;
 
   // Sync forgets pages no longer configured (or whose URL changed).
-  void Sync(const std::vector<StatusPage>& pages);
+  void Sync(const std::vector<VendorStatusPage>& pages);
 
   // Refresh fetches every page of `pages` not fetched within its
   // refresh_interval before `now`, under `policy`, returning by `deadline`.
-  void Refresh(const std::vector<StatusPage>& pages, const ProbePolicy& policy,
+  void Refresh(const std::vector<VendorStatusPage>& pages, const ProbePolicy& policy,
                std::chrono::system_clock::time_point now,
                std::chrono::steady_clock::time_point deadline);
 
   // Views returns `pages` in order as last fetched.
-  std::vector<StatusPageView> Views(const std::vector<StatusPage>& pages) const;
+  std::vector<VendorStatusView> Views(const std::vector<VendorStatusPage>& pages) const;
 
   // SummaryUrl is the summary.json URL of a configured `url`: itself when it
   // ends in ".json", else url + "/api/v2/summary.json".
@@ -67,7 +68,7 @@ class StatusPageCache {
     bool fetching = false;
     bool attempted = false;
     std::chrono::system_clock::time_point last_attempt;
-    StatusPageView view;
+    VendorStatusView view;
   };
 
   const Fetcher fetcher_;
