@@ -2,8 +2,6 @@
 #include "diagnosis/diagnosis.h"
 
 #include <algorithm>
-#include <set>
-#include <string_view>
 
 #include "diagnosis/maintenance_window.h"
 #include "diagnosis/vendor_status.h"
@@ -29,24 +27,8 @@ ProbeOutcome SuccessOutcome(const Target& target, const ProbeResult& result) {
 
 }  // namespace
 
-Diagnosis::Diagnosis(const Clock* clock) : clock_(clock), results_(clock) {}
-
-void Diagnosis::Sync(const Config& config) {
-  results_.Sync(config);
-  const WallTime now = clock_->Now();
-  std::lock_guard<std::mutex> lock(mu_);
-  std::set<std::string_view> wanted;
-  bool has_control = false;
-  for (const Target& t : config.targets) {
-    wanted.insert(t.identity.key);
-    entries_.emplace(t.identity.key, Entry(now));
-    has_control |= t.control;
-  }
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    it = wanted.count(it->first) != 0 ? std::next(it) : entries_.erase(it);
-  }
-  if (!has_control) vantage_network_up_.reset();
-}
+Diagnosis::Diagnosis(const Clock* clock, TargetStore* store)
+    : clock_(clock), store_(store), results_(clock, store) {}
 
 void Diagnosis::Diagnose(const Config& config, const std::vector<VendorStatusView>& pages,
                          std::vector<ScrapedTarget>* scrape) {
@@ -83,15 +65,15 @@ void Diagnosis::Diagnose(const Config& config, const std::vector<VendorStatusVie
       result.reason = FailureReason::kMaintenance;
       outcome = ProbeOutcome::kMaintenance;
     }
-    auto it = entries_.find(t.identity.key);
-    if (it == entries_.end()) continue;
-    it->second.vendor_confirmed = vendor.outage;
-    it->second.maintenance_active = maintenance;
-    if (!s.fresh) continue;
-    const OutageState before = it->second.state.state();
-    it->second.state.Observe(outcome, t.hysteresis, now);
-    event.targets.push_back(
-        TargetEvent{&t, &result, before, it->second.state.state(), vendor, maintenance});
+    store_->Update(t, [&](TargetRecord& record) {
+      record.vendor_confirmed = vendor.outage;
+      record.maintenance_active = maintenance;
+      if (!s.fresh) return;
+      const OutageState before = record.state.state();
+      record.state.Observe(outcome, t.hysteresis, now);
+      event.targets.push_back(
+          TargetEvent{&t, &result, before, record.state.state(), vendor, maintenance});
+    });
   }
   if (observer_ == nullptr || event.targets.empty()) return;
   const uint64_t ticket = observer_->OnScrape(event);
@@ -104,26 +86,28 @@ void Diagnosis::Diagnose(const Config& config, const std::vector<VendorStatusVie
 DiagnosisSnapshot Diagnosis::Snapshot(const Config& config) const {
   const WallTime now = clock_->Now();
   DiagnosisSnapshot snapshot;
-  std::vector<std::optional<WallTime>> last_runs;
-  for (const Target& t : config.targets) last_runs.push_back(results_.LastRun(t));
-  std::lock_guard<std::mutex> lock(mu_);
-  snapshot.vantage_network_up = vantage_network_up_;
-  for (size_t i = 0; i < config.targets.size(); ++i) {
-    const Target& t = config.targets[i];
-    auto it = entries_.find(t.identity.key);
-    if (it == entries_.end()) continue;
-    const TargetState& state = it->second.state;
-    TargetDiagnosis d;
-    d.target = &t;
-    d.state = state.state();
-    d.consecutive_failures = state.consecutive_failures();
-    d.state_changes = state.state_changes();
-    d.last_change_seconds = UnixSeconds(state.last_change());
-    d.down_seconds = state.DownSeconds(now);
-    d.vendor_confirmed = it->second.vendor_confirmed;
-    d.maintenance_active = it->second.maintenance_active;
-    if (last_runs[i]) d.last_run_seconds = UnixSeconds(*last_runs[i]);
-    snapshot.targets.push_back(d);
+  const bool has_control = std::any_of(config.targets.begin(), config.targets.end(),
+                                       [](const Target& t) { return t.control; });
+  if (has_control) {
+    std::lock_guard<std::mutex> lock(mu_);
+    snapshot.vantage_network_up = vantage_network_up_;
+  }
+  snapshot.targets.reserve(config.targets.size());
+  for (const Target& t : config.targets) {
+    store_->Read(t, [&](const TargetRecord& record) {
+      const TargetState& state = record.state;
+      TargetDiagnosis d;
+      d.target = &t;
+      d.state = state.state();
+      d.consecutive_failures = state.consecutive_failures();
+      d.state_changes = state.state_changes();
+      d.last_change_seconds = UnixSeconds(state.last_change());
+      d.down_seconds = state.DownSeconds(now);
+      d.vendor_confirmed = record.vendor_confirmed;
+      d.maintenance_active = record.maintenance_active;
+      if (record.shared.started) d.last_run_seconds = UnixSeconds(*record.shared.started);
+      snapshot.targets.push_back(d);
+    });
   }
   return snapshot;
 }

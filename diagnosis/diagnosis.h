@@ -1,17 +1,17 @@
 // Diagnosis: the exporter's answer to "is it down, since when, and why" for
-// each configured target. It owns every target's state machine across
-// scrapes, explains a scrape's failures before they are rendered (our own
-// network: local_network; planned work: maintenance), and shares probe
-// results between scrapes (min_interval).
+// each configured target. It advances every target's state machine (kept in
+// its TargetStore record), explains a scrape's failures before they are
+// rendered (our own network: local_network; planned work: maintenance), and
+// shares probe results between scrapes (min_interval).
 //
-// Thread-safe: concurrent scrapes may Diagnose at once; Sync (on reload)
-// serialises with them.
+// Thread-safe: concurrent scrapes may Diagnose at once; one Diagnose runs at
+// a time, so an observer receives state changes in the order they happened.
+// A target's state is read and written under the store's lock, one target
+// at a time.
 #pragma once
 
-#include <map>
 #include <mutex>
 #include <optional>
-#include <string>
 #include <vector>
 
 #include "collectors/probe_result.h"
@@ -21,6 +21,7 @@
 #include "diagnosis/diagnosis_observer.h"
 #include "diagnosis/probe_result_cache.h"
 #include "diagnosis/target_state.h"
+#include "diagnosis/target_store.h"
 
 namespace outage {
 
@@ -53,24 +54,22 @@ struct DiagnosisSnapshot {
 
 class Diagnosis {
  public:
-  explicit Diagnosis(const Clock* clock);
+  // `store` must outlive this; its Sync decides which targets have a state.
+  Diagnosis(const Clock* clock, TargetStore* store);
   Diagnosis(const Diagnosis&) = delete;
   Diagnosis& operator=(const Diagnosis&) = delete;
-
-  // Sync makes the states match `config`: gone targets are dropped, new
-  // ones start unknown, kept ones keep their state (by target and module).
-  void Sync(const Config& config);
 
   // Diagnose takes every target of one scrape of `config`. A failing
   // non-control target gets reason local_network when every control target
   // failed in this scrape, else maintenance when a window is open (global,
   // its own, or announced by its linked vendor status page in `pages`). Then the
   // fresh results advance their targets' states. Targets unknown to the
-  // last Sync (a scrape that raced a reload) keep no state.
+  // store's last Sync (a scrape that raced a reload) keep no state.
   void Diagnose(const Config& config, const std::vector<VendorStatusView>& pages,
                 std::vector<ScrapedTarget>* scrape);
 
-  // Snapshot reads the diagnosis of `config`'s targets now.
+  // Snapshot reads the diagnosis of `config`'s targets now; a target the
+  // store does not know is left out.
   DiagnosisSnapshot Snapshot(const Config& config) const;
 
   // SetObserver hands every later scrape's state changes to `observer`
@@ -81,18 +80,12 @@ class Diagnosis {
   const Clock& clock() const { return *clock_; }
 
  private:
-  struct Entry {
-    explicit Entry(WallTime created) : state(created) {}
-    TargetState state;
-    bool vendor_confirmed = false;
-    bool maintenance_active = false;
-  };
-
   const Clock* clock_;
+  TargetStore* const store_;
   DiagnosisObserver* observer_ = nullptr;
   ProbeResultCache results_;
-  mutable std::mutex mu_;                              // guards the fields below
-  std::map<std::string, Entry, std::less<>> entries_;  // by Target::identity.key
+  // Guards vantage_network_up_ and serialises Diagnose with its observer.
+  mutable std::mutex mu_;
   std::optional<bool> vantage_network_up_;
 };
 

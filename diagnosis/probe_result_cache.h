@@ -2,27 +2,27 @@
 // min_interval is probed at most once per interval, however many
 // Prometheus servers scrape, and a probe still running is joined instead of
 // started again (single-flight). Targets without min_interval are probed on
-// every scrape; their last run is still recorded.
+// every scrape; their last run is still recorded. Both are kept in the
+// target's TargetStore record.
 //
-// Thread-safe.
+// Thread-safe: under the store's lock, one target at a time.
 #pragma once
 
 #include <functional>
 #include <future>
-#include <map>
-#include <mutex>
 #include <optional>
-#include <string>
 
 #include "collectors/probe_result.h"
 #include "config/config.h"
 #include "diagnosis/clock.h"
+#include "diagnosis/target_store.h"
 
 namespace outage {
 
 class ProbeResultCache {
  public:
-  explicit ProbeResultCache(const Clock* clock) : clock_(clock) {}
+  // `store` must outlive this; its Sync decides whose results are kept.
+  ProbeResultCache(const Clock* clock, TargetStore* store) : clock_(clock), store_(store) {}
   ProbeResultCache(const ProbeResultCache&) = delete;
   ProbeResultCache& operator=(const ProbeResultCache&) = delete;
 
@@ -44,24 +44,17 @@ class ProbeResultCache {
 
   // Acquire returns the result of the last probe of `target` if it started
   // less than min_interval ago or is still running, else starts one with
-  // `start` (called under the cache's lock: it must only enqueue).
+  // `start` (called under the store's lock: it must only enqueue). A target
+  // unknown to the store's last Sync (a scrape that raced a reload) is
+  // probed, its result shared with nobody.
   Lease Acquire(const Target& target, const StartProbe& start);
 
   // LastRun is when the latest probe of `target` started.
   std::optional<WallTime> LastRun(const Target& target) const;
 
-  // Sync forgets targets that are no longer configured.
-  void Sync(const Config& config);
-
  private:
-  struct Entry {
-    std::shared_future<ProbeResult> result;  // only for targets with min_interval
-    WallTime started;
-  };
-
   const Clock* clock_;
-  mutable std::mutex mu_;
-  std::map<std::string, Entry, std::less<>> entries_;  // by Target::identity.key
+  TargetStore* const store_;
 };
 
 }  // namespace outage

@@ -4,7 +4,7 @@
 // consecutive successes, so one lost probe never pages anyone. Maintenance
 // and "our own network is down" are explained at once, without hysteresis.
 //
-// Not thread-safe: Diagnosis guards every TargetState with its mutex.
+// Not thread-safe: TargetStore guards every TargetState with its mutex.
 #pragma once
 
 #include <array>

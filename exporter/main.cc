@@ -27,6 +27,7 @@
 #include "diagnosis/diagnosis.h"
 #include "diagnosis/incidents/incident_recorder.h"
 #include "diagnosis/incidents/store_writer.h"
+#include "diagnosis/target_store.h"
 #include "exporter/flags.h"
 #include "exporter/handlers.h"
 #include "exporter/incident_handlers.h"
@@ -205,16 +206,17 @@ int Run(const Flags& flags) {
   signal(SIGPIPE, SIG_IGN);
 
   ProbeEngine engine;
-  TargetStats stats;
   SystemClock clock;
-  Diagnosis diagnosis(&clock);
+  TargetStore targets(&clock);
+  TargetStats stats(&targets);
+  Diagnosis diagnosis(&clock, &targets);
   std::vector<Incident> stored;
   bool refused = false;
   const std::unique_ptr<StoreWriter> store_writer =
       OpenIncidentFile(flags, &clock, &stored, &refused);
   if (refused) return 1;
   IncidentRecorder recorder(
-      &clock, store_writer.get(),
+      &clock, &targets, store_writer.get(),
       IncidentRecorderOptions{flags.status_group_label, flags.storage_retention,
                               std::chrono::milliseconds(1000), flags.storage_memory_incidents});
   recorder.Restore(std::move(stored), store_writer != nullptr && !store_writer->up());
@@ -223,13 +225,11 @@ int Run(const Flags& flags) {
       FetchVendorStatusPages, [](const std::string& page, const std::string& error) {
         Log().Warn("status page fetch failed", {{"page", page}, {"err", error}});
       });
-  ProbeHistory history(flags.history_limit);
+  ProbeHistory history(flags.history_limit, &targets);
   ConfigState config(flags.config_file, flags.placement,
                      [&engine](const Config& c) { return ValidateTargets(c, engine); });
-  config.SetListener([&stats, &diagnosis, &vendor_status_pages, &history](const Config& c) {
-    stats.Sync(c);
-    history.Sync(c);
-    diagnosis.Sync(c);
+  config.SetListener([&targets, &vendor_status_pages](const Config& c) {
+    targets.Sync(c);
     vendor_status_pages.Sync(c.vendor_status_pages);
   });
   if (config.Reload()) return 1;  // the error is logged

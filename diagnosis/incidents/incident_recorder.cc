@@ -42,9 +42,13 @@ void CountReason(Incident* incident, const std::string& reason, WallTime now) {
 
 }  // namespace
 
-IncidentRecorder::IncidentRecorder(const Clock* clock, StoreWriter* writer,
+IncidentRecorder::IncidentRecorder(const Clock* clock, TargetStore* store, StoreWriter* writer,
                                    IncidentRecorderOptions options)
-    : clock_(clock), writer_(writer), options_(std::move(options)), last_forget_(clock->Now()) {}
+    : clock_(clock),
+      store_(store),
+      writer_(writer),
+      options_(std::move(options)),
+      last_forget_(clock->Now()) {}
 
 void IncidentRecorder::Restore(std::vector<Incident> incidents, bool file_unread) {
   const WallTime now = clock_->Now();
@@ -90,9 +94,7 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
     const std::string& key = t.identity.shown_key;
     auto open = open_parts_.find(key);
     if (open == open_parts_.end()) {
-      if (e.result->success && e.after == OutageState::kUp) {
-        latency_before_[key] = e.result->duration_seconds;
-      }
+      if (e.result->success && e.after == OutageState::kUp) KeepLatency(t, *e.result);
       if (!Failing(e.after)) continue;
       // The target left up (or unknown) for down or degraded: its part opens.
       const std::string service = ServiceName(t, options_.group_label);
@@ -116,9 +118,8 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
       if (!e.result->success && !e.result->phases.empty()) {
         part.first_phase = std::string(e.result->phases.back().phase);
       }
-      if (auto it = latency_before_.find(key); it != latency_before_.end()) {
-        part.latency_before_seconds = it->second;
-      }
+      store_->Read(t,
+                   [&](const TargetRecord& r) { part.latency_before_seconds = r.latency_before; });
       incident.parts.push_back(std::move(part));
       open = open_parts_.emplace(key, PartRef{incident.id, incident.parts.size() - 1}).first;
     }
@@ -153,7 +154,7 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
     if (e.after == OutageState::kUp) {
       // Recovered: the part closes, and the incident with its last part.
       part.end = now;
-      if (e.result->success) latency_before_[key] = e.result->duration_seconds;
+      if (e.result->success) KeepLatency(t, *e.result);
       open_parts_.erase(open);
       const bool last = std::all_of(incident.parts.begin(), incident.parts.end(),
                                     [](const IncidentPart& p) { return p.end.has_value(); });
@@ -186,6 +187,10 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
   TrimClosed();
   if (now - last_forget_ >= kForgetInterval) Forget(now);
   return seq;
+}
+
+void IncidentRecorder::KeepLatency(const Target& target, const ProbeResult& result) {
+  store_->Update(target, [&](TargetRecord& r) { r.latency_before = result.duration_seconds; });
 }
 
 void IncidentRecorder::AfterScrape(uint64_t ticket) {

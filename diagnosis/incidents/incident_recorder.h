@@ -4,12 +4,15 @@
 // closes when the target is up again, and the incident when its last part
 // closes. While a part is open every probe of it adds to the record: reasons
 // with their first time and counts, maintenance and our-own-network time,
-// the vendor's confirmation, the last failure's log. The diagnosis owns the
-// states; this class owns the incidents and hands each change to the
-// StoreWriter, if any. Memory holds every open incident and the latest ended
-// `max_closed` within retention; the file keeps every one within retention.
+// the vendor's confirmation, the last failure's log. A target's states and
+// its latency before an incident are kept in its TargetStore record; this
+// class owns the incidents, which outlive the config, and hands each change
+// to the StoreWriter, if any. Memory holds every open incident and the
+// latest ended `max_closed` within retention; the file keeps every one
+// within retention.
 //
-// Thread-safe.
+// Thread-safe: its own mutex guards the incidents; a target's record is
+// reached under it (never the other way round).
 #pragma once
 
 #include <chrono>
@@ -25,6 +28,7 @@
 #include "diagnosis/diagnosis_observer.h"
 #include "diagnosis/incidents/incident.h"
 #include "diagnosis/incidents/store_writer.h"
+#include "diagnosis/target_store.h"
 
 namespace outage {
 
@@ -69,8 +73,10 @@ inline const std::vector<double>& IncidentDurationBuckets() {
 
 class IncidentRecorder : public DiagnosisObserver {
  public:
-  // `writer` may be null (storage in memory only).
-  IncidentRecorder(const Clock* clock, StoreWriter* writer, IncidentRecorderOptions options);
+  // `writer` may be null (storage in memory only); `store` must outlive
+  // this.
+  IncidentRecorder(const Clock* clock, TargetStore* store, StoreWriter* writer,
+                   IncidentRecorderOptions options);
   IncidentRecorder(const IncidentRecorder&) = delete;
   IncidentRecorder& operator=(const IncidentRecorder&) = delete;
 
@@ -100,20 +106,26 @@ class IncidentRecorder : public DiagnosisObserver {
     int64_t incident;
     size_t part;
   };
+  // KeepLatency keeps `result`'s duration as the target's latency before
+  // an incident that may open later.
+  void KeepLatency(const Target& target, const ProbeResult& result);
   void Save(const Incident& incident, bool durable, uint64_t* seq);
   void Forget(WallTime now);
   // TrimClosed drops the earliest ended incidents past max_closed.
   void TrimClosed();
 
   const Clock* clock_;
+  TargetStore* const store_;
   StoreWriter* const writer_;
   const IncidentRecorderOptions options_;
 
   mutable std::mutex mu_;  // guards the fields below
   std::map<int64_t, Incident> incidents_;
   std::map<std::string, int64_t> open_by_service_;
-  std::map<std::string, PartRef> open_parts_;      // by target key
-  std::map<std::string, double> latency_before_;   // last success, by target key
+  // The open part of each target, by TargetIdentity::shown_key: an index
+  // into incidents_, restored with them, found again when a target that
+  // left the config returns while its part is open.
+  std::map<std::string, PartRef> open_parts_;
   std::set<std::pair<WallTime, int64_t>> closed_;  // (end, id) of closed ones in memory
   int64_t next_id_ = 1;
   WallTime last_forget_;

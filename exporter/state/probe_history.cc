@@ -3,8 +3,6 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <set>
-#include <string_view>
 #include <utility>
 
 #include "collectors/metric_catalog.h"
@@ -82,26 +80,47 @@ std::shared_ptr<ProbeRecord> NewRecord(std::string display, const std::string& m
   return record;
 }
 
+// AddToTrend makes `record` the latest of `trend` and adds its point.
+void AddToTrend(std::shared_ptr<const ProbeRecord> record, ProbeTrend* trend) {
+  const TrendPoint point{record->duration_seconds, record->success};
+  // Two scrapes may record the same target at once: the newer record wins.
+  if (trend->latest == nullptr || trend->latest->id < record->id) trend->latest = std::move(record);
+  if (trend->ring.size() < ProbeTrend::kPoints) {
+    if (trend->ring.empty()) trend->ring.reserve(ProbeTrend::kPoints);
+    trend->ring.push_back(point);
+  } else {
+    trend->ring[trend->oldest] = point;
+    trend->oldest = (trend->oldest + 1) % ProbeTrend::kPoints;
+  }
+}
+
+bool IsOf(const ProbeRecord& r, const std::string& redacted_target, const std::string& module) {
+  return r.target == redacted_target && r.module == module;
+}
+
 }  // namespace
 
 uint64_t ProbeHistory::Record(const std::string& target, const std::string& module,
                               const ProbeResult& result,
                               std::chrono::system_clock::time_point time) {
-  return Add(NewRecord(RedactUrlPassword(target), module, result, time), nullptr);
+  return Add(NewRecord(RedactUrlPassword(target), module, result, time))->id;
 }
 
 uint64_t ProbeHistory::RecordConfigured(const Target& target, const ProbeResult& result,
                                         std::chrono::system_clock::time_point time) {
-  return Add(NewRecord(target.identity.display, target.module, result, time), &target.identity.key);
+  std::shared_ptr<const ProbeRecord> record =
+      Add(NewRecord(target.identity.display, target.module, result, time));
+  const uint64_t id = record->id;
+  store_->Update(target, [&](TargetRecord& r) { AddToTrend(std::move(record), &r.trend); });
+  return id;
 }
 
-uint64_t ProbeHistory::Add(std::shared_ptr<ProbeRecord> record, const std::string* configured_key) {
+std::shared_ptr<const ProbeRecord> ProbeHistory::Add(std::shared_ptr<ProbeRecord> record) {
   const bool success = record->success;
-  const double duration_seconds = record->duration_seconds;
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t id = next_id_++;
   record->id = id;
-  by_id_[id].record = std::move(record);
+  by_id_[id].record = record;
   Hold(id);
   all_.push_back(id);
   Trim(&all_);
@@ -110,21 +129,7 @@ uint64_t ProbeHistory::Add(std::shared_ptr<ProbeRecord> record, const std::strin
     failures_.push_back(id);
     Trim(&failures_);
   }
-  if (configured_key != nullptr) {
-    Configured& c = configured_[*configured_key];
-    if (c.latest != 0) Release(c.latest);
-    Hold(id);
-    c.latest = id;
-    const TrendPoint point{duration_seconds, success};
-    if (c.trend.size() < kTrendPoints) {
-      if (c.trend.empty()) c.trend.reserve(kTrendPoints);
-      c.trend.push_back(point);
-    } else {
-      c.trend[c.oldest] = point;
-      c.oldest = (c.oldest + 1) % kTrendPoints;
-    }
-  }
-  return id;
+  return record;
 }
 
 void ProbeHistory::Hold(uint64_t id) { ++by_id_.at(id).holders; }
@@ -141,48 +146,51 @@ void ProbeHistory::Trim(std::deque<uint64_t>* ids) {
   }
 }
 
-void ProbeHistory::Sync(const Config& config) {
-  std::set<std::string_view> wanted;
-  for (const Target& t : config.targets) wanted.insert(t.identity.key);
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto it = configured_.begin(); it != configured_.end();) {
-    if (wanted.count(it->first) != 0) {
-      ++it;
-      continue;
-    }
-    if (it->second.latest != 0) Release(it->second.latest);
-    it = configured_.erase(it);
-  }
-}
-
 std::shared_ptr<const ProbeRecord> ProbeHistory::Get(uint64_t id) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : it->second.record;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = by_id_.find(id);
+    if (it != by_id_.end()) return it->second.record;
+  }
+  // A configured target's latest outlives the ring, in its record.
+  std::shared_ptr<const ProbeRecord> found;
+  store_->ReadAll([&](const TargetRecord& r) {
+    if (r.trend.latest != nullptr && r.trend.latest->id == id) found = r.trend.latest;
+  });
+  return found;
 }
 
 std::shared_ptr<const ProbeRecord> ProbeHistory::Latest(const std::string& target,
                                                         const std::string& module) const {
   const std::string redacted = RedactUrlPassword(target);
-  std::lock_guard<std::mutex> lock(mu_);
-  // by_id_ holds every kept record; the newest match is the one wanted.
-  for (auto it = by_id_.rbegin(); it != by_id_.rend(); ++it) {
-    const ProbeRecord& r = *it->second.record;
-    if (r.target == redacted && r.module == module) return it->second.record;
+  std::shared_ptr<const ProbeRecord> newest;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // by_id_ is in id order; the newest match is the one wanted.
+    for (auto it = by_id_.rbegin(); it != by_id_.rend() && newest == nullptr; ++it) {
+      if (IsOf(*it->second.record, redacted, module)) newest = it->second.record;
+    }
   }
-  return nullptr;
+  store_->ReadAll([&](const TargetRecord& r) {
+    const std::shared_ptr<const ProbeRecord>& latest = r.trend.latest;
+    if (latest != nullptr && IsOf(*latest, redacted, module) &&
+        (newest == nullptr || latest->id > newest->id)) {
+      newest = latest;
+    }
+  });
+  return newest;
 }
 
 TargetHistory ProbeHistory::OfTarget(const Target& target) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = configured_.find(target.identity.key);
-  if (it == configured_.end()) return {};
   TargetHistory out;
-  out.latest = by_id_.at(it->second.latest).record;
-  const Configured& c = it->second;
-  const auto oldest = c.trend.begin() + static_cast<std::ptrdiff_t>(c.oldest);
-  out.trend.assign(oldest, c.trend.end());
-  out.trend.insert(out.trend.end(), c.trend.begin(), oldest);
+  store_->Read(target, [&](const TargetRecord& r) {
+    const ProbeTrend& t = r.trend;
+    out.latest = t.latest;
+    const auto oldest = t.ring.begin() + static_cast<std::ptrdiff_t>(t.oldest);
+    out.trend.reserve(t.ring.size());
+    out.trend.assign(oldest, t.ring.end());
+    out.trend.insert(out.trend.end(), t.ring.begin(), oldest);
+  });
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "config/target_identity.h"
+#include "diagnosis/target_store.h"
 
 namespace outage {
 namespace {
@@ -37,7 +38,7 @@ class DiagnosisTest : public ::testing::Test {
   void SetUp() override {
     config_.targets = {MakeTarget("https://cdn.example/", true),
                        MakeTarget("https://open.spotify.com/")};
-    diagnosis_.Sync(config_);
+    store_.Sync(config_);
   }
 
   // Scrape runs one scrape with one result per target (config order) and
@@ -57,7 +58,8 @@ class DiagnosisTest : public ::testing::Test {
 
   FakeClock clock_;
   Config config_;
-  Diagnosis diagnosis_{&clock_};
+  TargetStore store_{&clock_};
+  Diagnosis diagnosis_{&clock_, &store_};
 };
 
 TEST_F(DiagnosisTest, EveryControlFailingMeansLocalNetwork) {
@@ -83,7 +85,7 @@ TEST_F(DiagnosisTest, OneControlSucceedingBlamesTheTarget) {
 
 TEST_F(DiagnosisTest, NoControlTargetsMeansNoVantageVerdict) {
   config_.targets = {MakeTarget("https://open.spotify.com/")};
-  diagnosis_.Sync(config_);
+  store_.Sync(config_);
   auto results = Scrape({Result(false, FailureReason::kNetwork)});
   EXPECT_EQ(results[0].reason, FailureReason::kNetwork);
   EXPECT_FALSE(diagnosis_.Snapshot(config_).vantage_network_up.has_value());
@@ -182,7 +184,7 @@ TEST_F(DiagnosisTest, ReloadDropsGoneTargetsAndKeepsTheRest) {
   Scrape({Result(true), Result(false, FailureReason::kDns)});
   Config next;
   next.targets = {config_.targets[1], MakeTarget("https://new.example/")};
-  diagnosis_.Sync(next);
+  store_.Sync(next);
   const DiagnosisSnapshot s = diagnosis_.Snapshot(next);
   ASSERT_EQ(s.targets.size(), 2u);
   EXPECT_EQ(Of(s, 0).state, OutageState::kDown);

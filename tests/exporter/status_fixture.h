@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "config/target_identity.h"
+#include "diagnosis/clock.h"
+#include "diagnosis/target_store.h"
 #include "exporter/state/probe_history.h"
 #include "exporter/status_page/status_report.h"
 
@@ -17,7 +19,7 @@ class StatusFixture {
  public:
   static constexpr double kNow = 1'700'000'000;
 
-  StatusFixture() : history_(100) { config_.source = "test.yml"; }
+  StatusFixture() : history_(100, &store_) { config_.source = "test.yml"; }
 
   // AddTarget configures a target in `service` ("" : no service label) with
   // `state`, since kNow - age_seconds; with a probe when `reason` is given
@@ -31,6 +33,7 @@ class StatusFixture {
     if (!service.empty()) t.labels = {{"service", service}};
     IdentifyTarget(&t);
     config_.targets.push_back(t);
+    store_.Sync(config_);
     TargetDiagnosis d;
     d.state = state;
     d.last_change_seconds = kNow - age_seconds;
@@ -85,6 +88,8 @@ class StatusFixture {
   std::vector<VendorStatusView> pages_;
   std::optional<bool> vantage_;
   DiagnosisSnapshot snapshot_;
+  FakeClock clock_;
+  TargetStore store_{&clock_};  // every configured target's latest and trend
   ProbeHistory history_;
 };
 

@@ -10,6 +10,7 @@
 
 #include "config/target_identity.h"
 #include "diagnosis/diagnosis.h"
+#include "diagnosis/target_store.h"
 
 namespace outage {
 namespace {
@@ -63,7 +64,7 @@ class IncidentRecorderTest : public ::testing::Test {
  protected:
   void Configure(std::vector<Target> targets) {
     config_.targets = std::move(targets);
-    diagnosis_.Sync(config_);
+    store_.Sync(config_);
     diagnosis_.SetObserver(&recorder_);
   }
 
@@ -81,8 +82,9 @@ class IncidentRecorderTest : public ::testing::Test {
 
   FakeClock clock_;
   Config config_;
-  Diagnosis diagnosis_{&clock_};
-  IncidentRecorder recorder_{&clock_, nullptr, IncidentRecorderOptions{}};
+  TargetStore store_{&clock_};
+  Diagnosis diagnosis_{&clock_, &store_};
+  IncidentRecorder recorder_{&clock_, &store_, nullptr, IncidentRecorderOptions{}};
 };
 
 TEST_F(IncidentRecorderTest, OpensOnDownAndClosesOnUp) {
@@ -124,6 +126,23 @@ TEST_F(IncidentRecorderTest, OpensOnDownAndClosesOnUp) {
   EXPECT_EQ(stats.durations.at("https://a/").counts[0], 1);  // 30 s <= 60 s
 }
 
+// What a target's incident reports as the latency before it belongs to the
+// target while it is configured: a target that left the config and came
+// back starts without one.
+TEST_F(IncidentRecorderTest, ALatencyBeforeIsForgottenWithItsTarget) {
+  const Target a = MakeTarget("https://a/");
+  Configure({a});
+  Scrape({Ok(0.2)});
+  Scrape({Ok(0.2)});  // up, at 0.2 s
+  Configure({});
+  Configure({a});
+  Scrape({Fail(FailureReason::kDns)});
+  Scrape({Fail(FailureReason::kDns)});
+  ASSERT_EQ(All().size(), 1u);
+  ASSERT_EQ(All()[0].parts.size(), 1u);
+  EXPECT_FALSE(All()[0].parts[0].latency_before_seconds.has_value());
+}
+
 TEST_F(IncidentRecorderTest, ATargetsUrlPasswordIsNeverKept) {
   Configure({MakeTarget("https://probe:s3cret@a/")});
   Scrape({Ok()});
@@ -145,13 +164,14 @@ TEST_F(IncidentRecorderTest, ATargetsUrlPasswordIsNeverKept) {
   Incident old = open;
   old.parts[0].target = "https://probe:s3cret@a/";
   old.changes[0].target = "https://probe:s3cret@a/";
-  IncidentRecorder restored(&clock_, nullptr, IncidentRecorderOptions{});
+  TargetStore store(&clock_);
+  IncidentRecorder restored(&clock_, &store, nullptr, IncidentRecorderOptions{});
   restored.Restore({old}, false);
   const Incident back = *restored.Get(old.id);
   EXPECT_EQ(back.parts[0].target, config_.targets[0].identity.display);
   EXPECT_EQ(back.changes[0].target.find("s3cret"), std::string::npos);
-  Diagnosis diagnosis(&clock_);
-  diagnosis.Sync(config_);
+  Diagnosis diagnosis(&clock_, &store);
+  store.Sync(config_);
   diagnosis.SetObserver(&restored);
   for (int i = 0; i < 2; ++i) {
     clock_.Advance(kStep);
@@ -301,10 +321,11 @@ TEST_F(IncidentRecorderTest, ARestoredOpenIncidentContinuesWithItsGap) {
 
   // A new process: the diagnosis starts unknown, the record comes from the file.
   clock_.Advance(seconds(300));
-  Diagnosis diagnosis(&clock_);
-  IncidentRecorder recorder(&clock_, nullptr, IncidentRecorderOptions{});
+  TargetStore store(&clock_);
+  Diagnosis diagnosis(&clock_, &store);
+  IncidentRecorder recorder(&clock_, &store, nullptr, IncidentRecorderOptions{});
   recorder.Restore({before}, false);
-  diagnosis.Sync(config_);
+  store.Sync(config_);
   diagnosis.SetObserver(&recorder);
   Incident restored = *recorder.Get(before.id);
   ASSERT_EQ(restored.gaps.size(), 1u);
@@ -367,11 +388,12 @@ TEST_F(IncidentRecorderTest, NotesAreKept) {
 
 TEST_F(IncidentRecorderTest, MemoryKeepsTheLatestEndedAndEveryOpenIncident) {
   Configure({MakeTarget("https://down/"), MakeTarget("https://flap/")});
-  Diagnosis diagnosis(&clock_);
+  TargetStore store(&clock_);
+  Diagnosis diagnosis(&clock_, &store);
   IncidentRecorderOptions options;
   options.max_closed = 2;
-  IncidentRecorder recorder(&clock_, nullptr, options);
-  diagnosis.Sync(config_);
+  IncidentRecorder recorder(&clock_, &store, nullptr, options);
+  store.Sync(config_);
   diagnosis.SetObserver(&recorder);
   auto scrape = [&](ProbeResult flap) {
     clock_.Advance(kStep);
@@ -408,7 +430,7 @@ TEST_F(IncidentRecorderTest, MemoryKeepsTheLatestEndedAndEveryOpenIncident) {
     incident.last_seen = *incident.end;
     return incident;
   };
-  IncidentRecorder restored(&clock_, nullptr, options);
+  IncidentRecorder restored(&clock_, &store, nullptr, options);
   restored.Restore({ended(1, 50), ended(2, 10), ended(3, 20), ended(4, 40)}, false);
   std::vector<int64_t> kept;
   for (const Incident& incident : restored.List({})) kept.push_back(incident.id);

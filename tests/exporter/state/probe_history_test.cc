@@ -10,6 +10,8 @@
 
 #include "collectors/metric_catalog.h"
 #include "config/target_identity.h"
+#include "diagnosis/clock.h"
+#include "diagnosis/target_store.h"
 
 namespace outage {
 namespace {
@@ -34,8 +36,22 @@ ProbeResult Result(bool success, double seconds = 0.1) {
   return r;
 }
 
-TEST(ProbeHistoryTest, IdsIncreaseAndRecordsKeepWhatTheProbeFound) {
-  ProbeHistory h(10);
+// ProbeHistoryTest keeps configured targets' latest and trend in a store of
+// its own, synced as a reload would.
+class ProbeHistoryTest : public ::testing::Test {
+ protected:
+  void Configure(std::vector<Target> targets) {
+    Config config;
+    config.targets = std::move(targets);
+    store_.Sync(config);
+  }
+
+  FakeClock clock_;
+  TargetStore store_{&clock_};
+};
+
+TEST_F(ProbeHistoryTest, IdsIncreaseAndRecordsKeepWhatTheProbeFound) {
+  ProbeHistory h(10, &store_);
   ProbeResult r = Result(false, 0.25);
   r.Add(metric::kSslEarliestCertExpiry, 1.8e9);
   EXPECT_EQ(h.Record("a.example", "dns", Result(true), kT0), 1u);
@@ -52,8 +68,8 @@ TEST(ProbeHistoryTest, IdsIncreaseAndRecordsKeepWhatTheProbeFound) {
   EXPECT_EQ(h.Get(3), nullptr);
 }
 
-TEST(ProbeHistoryTest, OldSuccessesAgeOutButFailuresAreKeptLonger) {
-  ProbeHistory h(3);
+TEST_F(ProbeHistoryTest, OldSuccessesAgeOutButFailuresAreKeptLonger) {
+  ProbeHistory h(3, &store_);
   h.Record("t", "m", Result(false), kT0);                             // id 1
   for (int i = 0; i < 5; ++i) h.Record("t", "m", Result(true), kT0);  // ids 2..6
   EXPECT_NE(h.Get(1), nullptr) << "the only failure is kept past the limit";
@@ -71,8 +87,8 @@ TEST(ProbeHistoryTest, OldSuccessesAgeOutButFailuresAreKeptLonger) {
   EXPECT_EQ(h.Recent().size(), 3u);
 }
 
-TEST(ProbeHistoryTest, MemoryStaysBoundedUnderManyProbes) {
-  ProbeHistory h(5);
+TEST_F(ProbeHistoryTest, MemoryStaysBoundedUnderManyProbes) {
+  ProbeHistory h(5, &store_);
   for (int i = 0; i < 10000; ++i) {
     h.Record("t" + std::to_string(i), "m", Result(i % 3 == 0), kT0);
   }
@@ -81,10 +97,11 @@ TEST(ProbeHistoryTest, MemoryStaysBoundedUnderManyProbes) {
 
 // Scrapes, /probe requests, page renders and reloads all touch the history
 // at once (run it under `make test-tsan` to check the locking).
-TEST(ProbeHistoryTest, ConcurrentRecordsReadsAndSyncs) {
-  ProbeHistory h(20);
+TEST_F(ProbeHistoryTest, ConcurrentRecordsReadsAndSyncs) {
+  ProbeHistory h(20, &store_);
   std::vector<Target> targets;
   for (int i = 0; i < 10; ++i) targets.push_back(Configured("t" + std::to_string(i), "m"));
+  Configure(targets);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&h, &targets, t] {
@@ -97,13 +114,13 @@ TEST(ProbeHistoryTest, ConcurrentRecordsReadsAndSyncs) {
       }
     });
   }
-  threads.emplace_back([&h, &targets] {
+  threads.emplace_back([this, &h, &targets] {
     for (int i = 0; i < 500; ++i) {
       const auto recent = h.Recent();
       for (size_t k = 1; k < recent.size(); ++k) EXPECT_GT(recent[k - 1]->id, recent[k]->id);
       h.OfTarget(targets[1]);
       h.Latest("t2", "m");
-      if (i % 50 == 0) h.Sync(Config{});
+      if (i % 50 == 0) Configure(i % 100 == 0 ? std::vector<Target>{} : targets);
     }
   });
   for (std::thread& t : threads) t.join();
@@ -111,8 +128,8 @@ TEST(ProbeHistoryTest, ConcurrentRecordsReadsAndSyncs) {
   EXPECT_LE(h.Recent().size(), 40u);
 }
 
-TEST(ProbeHistoryTest, HugeLogsAreCutOnALineBoundary) {
-  ProbeHistory h(2);
+TEST_F(ProbeHistoryTest, HugeLogsAreCutOnALineBoundary) {
+  ProbeHistory h(2, &store_);
   ProbeResult r = Result(false);
   for (size_t i = 0; i < ProbeLog::kMaxLines; ++i) r.log.Info(std::string(1500, 'x'));
   ASSERT_GT(r.log.Text().size(), ProbeHistory::kMaxLogBytes);
@@ -125,9 +142,10 @@ TEST(ProbeHistoryTest, HugeLogsAreCutOnALineBoundary) {
   EXPECT_EQ(log[note - 1], '\n');
 }
 
-TEST(ProbeHistoryTest, ConfiguredTargetsKeepTheirLatestAndTrendUntilSync) {
-  ProbeHistory h(2);
+TEST_F(ProbeHistoryTest, ConfiguredTargetsKeepTheirLatestAndTrendUntilSync) {
+  ProbeHistory h(2, &store_);
   const Target target = Configured("web", "http_2xx");
+  Configure({target});
   for (int i = 1; i <= 50; ++i) h.RecordConfigured(target, Result(i != 50, i * 0.01), kT0);
   for (int i = 0; i < 5; ++i) h.Record("other", "m", Result(true), kT0);
   TargetHistory web = h.OfTarget(target);
@@ -142,15 +160,14 @@ TEST(ProbeHistoryTest, ConfiguredTargetsKeepTheirLatestAndTrendUntilSync) {
   EXPECT_FALSE(web.trend.back().success);
   EXPECT_TRUE(web.trend.front().success);
 
-  Config config;  // "web" is no longer configured
-  h.Sync(config);
+  Configure({});  // "web" is no longer configured
   EXPECT_EQ(h.OfTarget(target).latest, nullptr);
   EXPECT_EQ(h.Get(49), nullptr);
   EXPECT_NE(h.Get(50), nullptr) << "still among the latest failures";
 }
 
-TEST(ProbeHistoryTest, LatestFindsTheNewestOfATargetAndModule) {
-  ProbeHistory h(10);
+TEST_F(ProbeHistoryTest, LatestFindsTheNewestOfATargetAndModule) {
+  ProbeHistory h(10, &store_);
   h.Record("t", "a", Result(true), kT0);
   h.Record("t", "b", Result(true), kT0);
   h.Record("t", "a", Result(false), kT0);
@@ -161,9 +178,10 @@ TEST(ProbeHistoryTest, LatestFindsTheNewestOfATargetAndModule) {
   EXPECT_EQ(h.Latest("t", "c"), nullptr);
 }
 
-TEST(ProbeHistoryTest, PasswordsInTargetsAreNeverStored) {
-  ProbeHistory h(10);
+TEST_F(ProbeHistoryTest, PasswordsInTargetsAreNeverStored) {
+  ProbeHistory h(10, &store_);
   const Target target = Configured("https://user:hunter2@example.com/", "http_2xx");
+  Configure({target});
   h.RecordConfigured(target, Result(true), kT0);
   h.Record("https://user:hunter2@example.com/", "http_post", Result(true), kT0);
   for (uint64_t id : {1, 2}) {
@@ -178,10 +196,11 @@ TEST(ProbeHistoryTest, PasswordsInTargetsAreNeverStored) {
 
 // Two configured targets that differ only in their URL password look alike
 // once redacted; each keeps its own latest probe and trend.
-TEST(ProbeHistoryTest, TargetsDifferingOnlyInPasswordKeepTheirOwnTrend) {
-  ProbeHistory h(10);
+TEST_F(ProbeHistoryTest, TargetsDifferingOnlyInPasswordKeepTheirOwnTrend) {
+  ProbeHistory h(10, &store_);
   const Target alice = Configured("https://u:alice@example.com/", "http_2xx");
   const Target bob = Configured("https://u:bob@example.com/", "http_2xx");
+  Configure({alice, bob});
   h.RecordConfigured(alice, Result(true, 0.1), kT0);
   h.RecordConfigured(bob, Result(false, 0.2), kT0);
   h.RecordConfigured(alice, Result(true, 0.3), kT0);

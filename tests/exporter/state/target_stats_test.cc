@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "config/target_identity.h"
+#include "diagnosis/clock.h"
+#include "diagnosis/target_store.h"
 #include "exporter/exposition/family_set.h"
 #include "exporter/exposition/probe_output.h"
+#include "tests/support/configured_target.h"
 #include "tests/support/metrics_text.h"
 
 namespace outage {
@@ -21,23 +23,11 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
-Target MakeTarget(std::string target, std::string module, LabelPairs labels = {}) {
-  Target t;
-  t.target = std::move(target);
-  t.module = std::move(module);
-  t.labels = std::move(labels);
-  IdentifyTarget(&t);
-  return t;
-}
+using test::ConfiguredTarget;
+using test::ConfigWith;
 
-Config ConfigWith(std::vector<Target> targets) {
-  Config c;
-  c.targets = std::move(targets);
-  return c;
-}
-
-const Target kA = MakeTarget("https://a.example", "http_2xx", {{"team", "edge"}});
-const Target kB = MakeTarget("https://b.example", "http_2xx");
+const Target kA = ConfiguredTarget("https://a.example", "http_2xx", {{"team", "edge"}});
+const Target kB = ConfiguredTarget("https://b.example", "http_2xx");
 
 // Series is one histogram or counter series as the exposition shows it.
 struct Series {
@@ -91,7 +81,7 @@ std::vector<Series> Metrics(const TargetStats& stats, const std::string& name,
 
 std::vector<Series> Metrics(const TargetStats& stats, const std::string& name,
                             const std::string& target) {
-  return Metrics(stats, name, target, {kA, kB, MakeTarget(kA.target, "http_post")});
+  return Metrics(stats, name, target, {kA, kB, ConfiguredTarget(kA.target, "http_post")});
 }
 
 double Probes(const TargetStats& s, const Target& t) {
@@ -124,13 +114,21 @@ ProbeResult Result(bool success, FailureReason reason, double seconds,
   return r;
 }
 
-TEST(TargetStatsTest, SyncAddsZeroedSeriesForEachTarget) {
-  TargetStats stats;
-  stats.Sync(ConfigWith({kA, kB}));
+// TargetStatsTest keeps the stats over a store of their own, synced as a
+// reload would.
+class TargetStatsTest : public ::testing::Test {
+ protected:
+  FakeClock clock_;
+  TargetStore store_{&clock_};
+  TargetStats stats_{&store_};
+};
+
+TEST_F(TargetStatsTest, SyncAddsZeroedSeriesForEachTarget) {
+  store_.Sync(ConfigWith({kA, kB}));
   for (const Target& t : {kA, kB}) {
     SCOPED_TRACE(t.target);
-    EXPECT_EQ(Probes(stats, t), 0);
-    const auto failures = Failures(stats, t);
+    EXPECT_EQ(Probes(stats_, t), 0);
+    const auto failures = Failures(stats_, t);
     EXPECT_THAT(failures, SizeIs(11));
     EXPECT_EQ(failures.count("none"), 0u);
     for (FailureReason r : kAllFailureReasons) {
@@ -138,47 +136,44 @@ TEST(TargetStatsTest, SyncAddsZeroedSeriesForEachTarget) {
       EXPECT_EQ(failures.count(std::string(FailureReasonName(r))), 1u) << FailureReasonName(r);
     }
     for (const auto& [reason, value] : failures) EXPECT_EQ(value, 0) << reason;
-    const auto h = Duration(stats, t);
+    const auto h = Duration(stats_, t);
     EXPECT_EQ(h.count, 0);
     EXPECT_THAT(h.le, SizeIs(DefaultHistogramBuckets().size()));  // and the +Inf bucket
   }
-  EXPECT_THAT(Metrics(stats, "outage_probe_phase_duration_seconds", kA.target), IsEmpty());
+  EXPECT_THAT(Metrics(stats_, "outage_probe_phase_duration_seconds", kA.target), IsEmpty());
 }
 
-TEST(TargetStatsTest, SeriesCarryTargetModuleAndOwnLabels) {
-  TargetStats stats;
-  stats.Sync(ConfigWith({kA}));
-  const auto m = Metrics(stats, "outage_probes_total", kA.target);
+TEST_F(TargetStatsTest, SeriesCarryTargetModuleAndOwnLabels) {
+  store_.Sync(ConfigWith({kA}));
+  const auto m = Metrics(stats_, "outage_probes_total", kA.target);
   ASSERT_THAT(m, SizeIs(1));
   EXPECT_EQ(Label(m[0], "module"), "http_2xx");
   EXPECT_EQ(Label(m[0], "team"), "edge");
 }
 
-TEST(TargetStatsTest, RecordCountsProbesAndTheFailureReason) {
-  TargetStats stats;
-  stats.Sync(ConfigWith({kA, kB}));
-  stats.Record(kA, Result(false, FailureReason::kDns, 0.1));
-  stats.Record(kA, Result(false, FailureReason::kHttp5xx, 0.1));
-  stats.Record(kA, Result(false, FailureReason::kDns, 0.1));
-  stats.Record(kA, Result(true, FailureReason::kNone, 0.1));
+TEST_F(TargetStatsTest, RecordCountsProbesAndTheFailureReason) {
+  store_.Sync(ConfigWith({kA, kB}));
+  stats_.Record(kA, Result(false, FailureReason::kDns, 0.1));
+  stats_.Record(kA, Result(false, FailureReason::kHttp5xx, 0.1));
+  stats_.Record(kA, Result(false, FailureReason::kDns, 0.1));
+  stats_.Record(kA, Result(true, FailureReason::kNone, 0.1));
 
-  EXPECT_EQ(Probes(stats, kA), 4);
-  const auto failures = Failures(stats, kA);
+  EXPECT_EQ(Probes(stats_, kA), 4);
+  const auto failures = Failures(stats_, kA);
   for (const auto& [reason, value] : failures) {
     const double want = reason == "dns" ? 2 : reason == "http_5xx" ? 1 : 0;
     EXPECT_EQ(value, want) << reason;
   }
   // The other target is untouched.
-  EXPECT_EQ(Probes(stats, kB), 0);
-  for (const auto& [reason, value] : Failures(stats, kB)) EXPECT_EQ(value, 0) << reason;
+  EXPECT_EQ(Probes(stats_, kB), 0);
+  for (const auto& [reason, value] : Failures(stats_, kB)) EXPECT_EQ(value, 0) << reason;
 }
 
-TEST(TargetStatsTest, DurationObservationsLandInTheRightBuckets) {
-  TargetStats stats;
-  stats.Sync(ConfigWith({kA}));
-  stats.Record(kA, Result(true, FailureReason::kNone, 0.2));
-  stats.Record(kA, Result(true, FailureReason::kNone, 3.0));
-  const auto h = Duration(stats, kA);
+TEST_F(TargetStatsTest, DurationObservationsLandInTheRightBuckets) {
+  store_.Sync(ConfigWith({kA}));
+  stats_.Record(kA, Result(true, FailureReason::kNone, 0.2));
+  stats_.Record(kA, Result(true, FailureReason::kNone, 3.0));
+  const auto h = Duration(stats_, kA);
   EXPECT_EQ(h.count, 2);
   EXPECT_DOUBLE_EQ(h.sum, 3.2);
   for (const auto& [le, count] : h.le) {
@@ -187,13 +182,13 @@ TEST(TargetStatsTest, DurationObservationsLandInTheRightBuckets) {
   }
 }
 
-TEST(TargetStatsTest, PhaseHistogramsAreCreatedOnFirstUse) {
-  TargetStats stats;
-  stats.Sync(ConfigWith({kA}));
-  stats.Record(kA, Result(true, FailureReason::kNone, 0.3, {{"resolve", 0.01}, {"connect", 0.02}}));
-  stats.Record(kA, Result(true, FailureReason::kNone, 0.3, {{"resolve", 0.03}}));
+TEST_F(TargetStatsTest, PhaseHistogramsAreCreatedOnFirstUse) {
+  store_.Sync(ConfigWith({kA}));
+  stats_.Record(kA,
+                Result(true, FailureReason::kNone, 0.3, {{"resolve", 0.01}, {"connect", 0.02}}));
+  stats_.Record(kA, Result(true, FailureReason::kNone, 0.3, {{"resolve", 0.03}}));
   std::map<std::string, Series> phases;
-  for (const auto& m : Metrics(stats, "outage_probe_phase_duration_seconds", kA.target)) {
+  for (const auto& m : Metrics(stats_, "outage_probe_phase_duration_seconds", kA.target)) {
     EXPECT_EQ(Label(m, "module"), "http_2xx");
     phases[Label(m, "phase")] = m;
   }
@@ -203,96 +198,89 @@ TEST(TargetStatsTest, PhaseHistogramsAreCreatedOnFirstUse) {
   EXPECT_EQ(phases["connect"].count, 1);
 }
 
-TEST(TargetStatsTest, SyncWithTheSameConfigKeepsCounts) {
-  TargetStats stats;
+TEST_F(TargetStatsTest, SyncWithTheSameConfigKeepsCounts) {
   const Config config = ConfigWith({kA});
-  stats.Sync(config);
-  stats.Record(kA, Result(false, FailureReason::kTimeout, 1, {{"connect", 0.5}}));
-  stats.Sync(config);
-  EXPECT_EQ(Probes(stats, kA), 1);
-  EXPECT_EQ(Failures(stats, kA)["timeout"], 1);
-  EXPECT_EQ(Duration(stats, kA).count, 1);
-  EXPECT_THAT(Metrics(stats, "outage_probe_phase_duration_seconds", kA.target), SizeIs(1));
+  store_.Sync(config);
+  stats_.Record(kA, Result(false, FailureReason::kTimeout, 1, {{"connect", 0.5}}));
+  store_.Sync(config);
+  EXPECT_EQ(Probes(stats_, kA), 1);
+  EXPECT_EQ(Failures(stats_, kA)["timeout"], 1);
+  EXPECT_EQ(Duration(stats_, kA).count, 1);
+  EXPECT_THAT(Metrics(stats_, "outage_probe_phase_duration_seconds", kA.target), SizeIs(1));
 }
 
-TEST(TargetStatsTest, SyncWithATargetRemovedDropsAllItsSeries) {
-  TargetStats stats;
-  stats.Sync(ConfigWith({kA, kB}));
-  stats.Record(kA, Result(true, FailureReason::kNone, 0.1, {{"resolve", 0.01}}));
-  stats.Record(kB, Result(false, FailureReason::kTls, 0.1));
-  stats.Sync(ConfigWith({kB}));
+TEST_F(TargetStatsTest, SyncWithATargetRemovedDropsAllItsSeries) {
+  store_.Sync(ConfigWith({kA, kB}));
+  stats_.Record(kA, Result(true, FailureReason::kNone, 0.1, {{"resolve", 0.01}}));
+  stats_.Record(kB, Result(false, FailureReason::kTls, 0.1));
+  store_.Sync(ConfigWith({kB}));
   for (const char* family :
        {"outage_probes_total", "outage_probe_failures_total", "outage_probe_duration_seconds",
         "outage_probe_phase_duration_seconds"}) {
-    EXPECT_THAT(Metrics(stats, family, kA.target), IsEmpty()) << family;
+    EXPECT_THAT(Metrics(stats_, family, kA.target), IsEmpty()) << family;
   }
-  EXPECT_EQ(Probes(stats, kB), 1);
-  EXPECT_EQ(Failures(stats, kB)["tls"], 1);
+  EXPECT_EQ(Probes(stats_, kB), 1);
+  EXPECT_EQ(Failures(stats_, kB)["tls"], 1);
 }
 
-TEST(TargetStatsTest, ChangedTargetLabelsReplaceTheSeries) {
-  TargetStats stats;
-  stats.Sync(ConfigWith({kA}));
-  stats.Record(kA, Result(true, FailureReason::kNone, 0.1));
-  const Target relabelled = MakeTarget(kA.target, kA.module, {{"team", "core"}});
-  stats.Sync(ConfigWith({relabelled}));
-  const auto m = Metrics(stats, "outage_probes_total", kA.target, {relabelled});
+TEST_F(TargetStatsTest, ChangedTargetLabelsReplaceTheSeries) {
+  store_.Sync(ConfigWith({kA}));
+  stats_.Record(kA, Result(true, FailureReason::kNone, 0.1));
+  const Target relabelled = ConfiguredTarget(kA.target, kA.module, {{"team", "core"}});
+  store_.Sync(ConfigWith({relabelled}));
+  const auto m = Metrics(stats_, "outage_probes_total", kA.target, {relabelled});
   ASSERT_THAT(m, SizeIs(1));
   EXPECT_EQ(Label(m[0], "team"), "core");
   EXPECT_EQ(m[0].value, 0);
 }
 
-TEST(TargetStatsTest, SameTargetInTwoModulesIsTwoSeries) {
-  TargetStats stats;
-  const Target other_module = MakeTarget(kA.target, "http_post");
-  stats.Sync(ConfigWith({kA, other_module}));
-  stats.Record(other_module, Result(true, FailureReason::kNone, 0.1));
+TEST_F(TargetStatsTest, SameTargetInTwoModulesIsTwoSeries) {
+  const Target other_module = ConfiguredTarget(kA.target, "http_post");
+  store_.Sync(ConfigWith({kA, other_module}));
+  stats_.Record(other_module, Result(true, FailureReason::kNone, 0.1));
   std::map<std::string, double> by_module;
-  for (const auto& m : Metrics(stats, "outage_probes_total", kA.target)) {
+  for (const auto& m : Metrics(stats_, "outage_probes_total", kA.target)) {
     by_module[Label(m, "module")] = m.value;
   }
   EXPECT_EQ(by_module, (std::map<std::string, double>{{"http_2xx", 0}, {"http_post", 1}}));
 }
 
-TEST(TargetStatsTest, BucketChangeRestartsHistogramsWithTheNewBuckets) {
-  TargetStats stats;
-  stats.Sync(ConfigWith({kA}));
-  stats.Record(kA, Result(true, FailureReason::kNone, 0.2, {{"resolve", 0.01}}));
+TEST_F(TargetStatsTest, BucketChangeRestartsHistogramsWithTheNewBuckets) {
+  store_.Sync(ConfigWith({kA}));
+  stats_.Record(kA, Result(true, FailureReason::kNone, 0.2, {{"resolve", 0.01}}));
 
   Config config = ConfigWith({kA});
   config.global.histogram_buckets = {0.1, 1};
-  stats.Sync(config);
-  const auto h = Duration(stats, kA);
+  store_.Sync(config);
+  const auto h = Duration(stats_, kA);
   EXPECT_EQ(h.count, 0);
   ASSERT_THAT(h.le, SizeIs(2));
   EXPECT_EQ(h.le[0].first, 0.1);
   EXPECT_EQ(h.le[1].first, 1);
-  EXPECT_THAT(Metrics(stats, "outage_probe_phase_duration_seconds", kA.target), IsEmpty());
+  EXPECT_THAT(Metrics(stats_, "outage_probe_phase_duration_seconds", kA.target), IsEmpty());
 
   // New phase histograms use the new buckets too.
-  stats.Record(kA, Result(true, FailureReason::kNone, 0.5, {{"resolve", 0.05}}));
-  const auto phases = Metrics(stats, "outage_probe_phase_duration_seconds", kA.target);
+  stats_.Record(kA, Result(true, FailureReason::kNone, 0.5, {{"resolve", 0.05}}));
+  const auto phases = Metrics(stats_, "outage_probe_phase_duration_seconds", kA.target);
   ASSERT_THAT(phases, SizeIs(1));
   ASSERT_THAT(phases[0].le, SizeIs(2));
   EXPECT_EQ(phases[0].le[0].second, 1);
-  const auto after = Duration(stats, kA);
+  const auto after = Duration(stats_, kA);
   EXPECT_EQ(after.count, 1);
   EXPECT_EQ(after.le[0].second, 0);
   EXPECT_EQ(after.le[1].second, 1);
 }
 
-TEST(TargetStatsTest, RecordForAnUnknownTargetIsIgnored) {
-  TargetStats stats;
-  stats.Sync(ConfigWith({kA}));
-  stats.Record(kB, Result(false, FailureReason::kDns, 0.1, {{"resolve", 0.1}}));
-  EXPECT_EQ(Exposition(stats, {kB}), "");
-  EXPECT_EQ(Probes(stats, kA), 0);
+TEST_F(TargetStatsTest, RecordForAnUnknownTargetIsIgnored) {
+  store_.Sync(ConfigWith({kA}));
+  stats_.Record(kB, Result(false, FailureReason::kDns, 0.1, {{"resolve", 0.1}}));
+  EXPECT_EQ(Exposition(stats_, {kB}), "");
+  EXPECT_EQ(Probes(stats_, kA), 0);
 }
 
-TEST(TargetStatsTest, RecordBeforeAnySyncIsIgnored) {
-  TargetStats stats;
-  stats.Record(kA, Result(true, FailureReason::kNone, 0.1));
-  EXPECT_EQ(Exposition(stats, {kA}), "");
+TEST_F(TargetStatsTest, RecordBeforeAnySyncIsIgnored) {
+  stats_.Record(kA, Result(true, FailureReason::kNone, 0.1));
+  EXPECT_EQ(Exposition(stats_, {kA}), "");
 }
 
 }  // namespace
