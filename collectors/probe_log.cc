@@ -1,7 +1,5 @@
 #include "collectors/probe_log.h"
 
-#include <algorithm>
-
 #include "collectors/logfmt.h"
 
 namespace outage {
@@ -17,21 +15,30 @@ void AppendClipped(std::string* line, std::string_view key, std::string_view val
   AppendLogfmtField(line, key, std::string(value.substr(0, kMaxValueBytes)) + "...");
 }
 
+// ForEachLine calls fn with each newline-terminated line of `text`, without
+// its newline.
+template <typename Fn>
+void ForEachLine(std::string_view text, Fn&& fn) {
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    fn(text.substr(0, end));
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+}
+
 }  // namespace
 
 void ProbeLog::Append(std::string_view level, std::string_view msg,
                       const std::vector<LogField>& fields) {
-  if (lines_.size() >= kMaxLines) {
+  if (line_count_ >= kMaxLines) {
     ++dropped_;
     return;
   }
-  // Reserved once for the usual line (quoting may add a little), and shrunk
-  // only when far off: a scrape holds thousands of logs until their probes
-  // are recorded.
-  size_t expected = 48 + level.size() + msg.size();
-  for (const auto& [key, value] : fields) expected += key.size() + value.size() + 2;
-  std::string line;
-  line.reserve(std::min(expected, kMaxLineBytes));
+  // Each line is made in one buffer per thread, then copied to the end of
+  // the text: no allocation per line once the buffer has grown.
+  thread_local std::string line;
+  line.clear();
   AppendLogfmtField(&line, "ts", Rfc3339Millis(std::chrono::system_clock::now()));
   AppendLogfmtField(&line, "level", level);
   AppendClipped(&line, "msg", msg);
@@ -46,8 +53,14 @@ void ProbeLog::Append(std::string_view level, std::string_view msg,
       break;
     }
   }
-  if (line.capacity() > line.size() + 64) line.shrink_to_fit();
-  lines_.push_back(std::move(line));
+  AddLine(line, {});
+}
+
+void ProbeLog::AddLine(std::string_view line, std::string_view suffix) {
+  text_.append(line);
+  if (line.size() + suffix.size() <= kMaxLineBytes) text_.append(suffix);
+  text_.push_back('\n');
+  ++line_count_;
 }
 
 void ProbeLog::Include(const ProbeLog& other, const std::vector<LogField>& fields) {
@@ -56,28 +69,26 @@ void ProbeLog::Include(const ProbeLog& other, const std::vector<LogField>& field
     suffix.push_back(' ');
     AppendLogfmtField(&suffix, key, value);
   }
-  for (const std::string& line : other.lines_) {
-    if (lines_.size() >= kMaxLines) {
+  ForEachLine(other.text_, [&](std::string_view line) {
+    if (line_count_ >= kMaxLines) {
       ++dropped_;
-      continue;
+      return;
     }
-    lines_.push_back(line.size() + suffix.size() <= kMaxLineBytes ? line + suffix : line);
-  }
+    AddLine(line, suffix);
+  });
   dropped_ += other.dropped_;
 }
 
-std::string ProbeLog::Text() const {
-  std::string out;
-  for (const auto& line : lines_) {
-    out.append(line);
-    out.push_back('\n');
-  }
-  if (dropped_ > 0) {
-    out.append("... ");
-    out.append(std::to_string(dropped_));
-    out.append(" more lines dropped\n");
-  }
+std::vector<std::string> ProbeLog::lines() const {
+  std::vector<std::string> out;
+  out.reserve(line_count_);
+  ForEachLine(text_, [&](std::string_view line) { out.emplace_back(line); });
   return out;
+}
+
+std::string ProbeLog::Text() const {
+  if (dropped_ == 0) return text_;
+  return text_ + "... " + std::to_string(dropped_) + " more lines dropped\n";
 }
 
 }  // namespace outage

@@ -36,17 +36,28 @@ class ProbeLog {
   // (within the same limits).
   void Include(const ProbeLog& other, const std::vector<LogField>& fields);
 
-  const std::vector<std::string>& lines() const { return lines_; }
+  // lines returns a copy of the lines, without their newlines.
+  std::vector<std::string> lines() const;
+  size_t line_count() const { return line_count_; }
   size_t dropped() const { return dropped_; }
   bool debug() const { return debug_; }
   // Text is every line, newline-terminated, plus a note of dropped lines.
   std::string Text() const;
 
+  // Compact gives back the text's spare capacity: a finished probe's log is
+  // kept, a scrape holds thousands of them.
+  void Compact() { text_.shrink_to_fit(); }
+
  private:
   void Append(std::string_view level, std::string_view msg, const std::vector<LogField>& fields);
+  // AddLine appends `line`, then `suffix` when the two fit in a line.
+  void AddLine(std::string_view line, std::string_view suffix);
 
   bool debug_;
-  std::vector<std::string> lines_;
+  // The lines, each newline-terminated, in one string: a string per line
+  // would cost an allocation and its overhead for each.
+  std::string text_;
+  size_t line_count_ = 0;
   size_t dropped_ = 0;
 };
 

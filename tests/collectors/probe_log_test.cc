@@ -82,7 +82,7 @@ TEST(ProbeLogTest, LongValuesAreClippedWithAnEllipsis) {
   ProbeLog log;
   log.Info("body", {{"body", std::string(3 * ProbeLog::kMaxLineBytes, 'x')}});
   ASSERT_EQ(log.lines().size(), 1u);
-  const std::string& line = log.lines()[0];
+  const std::string line = log.lines()[0];
   EXPECT_LE(line.size(), ProbeLog::kMaxLineBytes);
   EXPECT_THAT(line, StartsWith("ts="));
   EXPECT_THAT(line, EndsWith(" body=" + std::string(ProbeLog::kMaxLineBytes / 4, 'x') + "..."));
@@ -94,7 +94,7 @@ TEST(ProbeLogTest, FieldsPastTheLineLimitAreDroppedWhole) {
   const std::string value = "\"" + std::string(ProbeLog::kMaxLineBytes, 'q');
   log.Info("m", {{"a", value}, {"b", value}, {"c", value}, {"d", value}, {"e", value}});
   ASSERT_EQ(log.lines().size(), 1u);
-  const std::string& line = log.lines()[0];
+  const std::string line = log.lines()[0];
   EXPECT_LE(line.size(), ProbeLog::kMaxLineBytes + std::string(" truncated=true").size());
   EXPECT_THAT(line, EndsWith(" truncated=true"));
   EXPECT_THAT(line, Not(HasSubstr(" e=")));
