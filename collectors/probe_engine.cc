@@ -116,6 +116,7 @@ void ProbeEngine::Probe(ProbeRequest request, ProbeDone on_done) {
                                           {"duration_seconds", duration}});
       }
       in_flight_.fetch_sub(1, std::memory_order_relaxed);
+      result.log.Compact();  // its last line is written: a scrape holds thousands
       (*on_done)(std::move(result));
     };
     // After a failure the path may say where it broke, within the scrape's

@@ -87,7 +87,6 @@ void ProbeRun::Finish() {
   lookup_.Stop();
   Report(&result_);
   Stop();
-  result_.log.Compact();
   ProbeCallback done = std::move(done_);
   done(std::move(result_));
   if (release_) release_();
