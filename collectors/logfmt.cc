@@ -1,5 +1,6 @@
 #include "collectors/logfmt.h"
 
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
@@ -64,6 +65,14 @@ void AppendLogfmtField(std::string* out, std::string_view key, std::string_view 
   out->append(key);
   out->push_back('=');
   AppendLogfmtValue(out, value);
+}
+
+std::string SecondsText(double seconds) {
+  char text[64];
+  const auto [end, error] =
+      std::to_chars(text, text + sizeof text, seconds, std::chars_format::fixed, 6);
+  if (error != std::errc()) return std::to_string(seconds);  // not reached for a duration
+  return std::string(text, end);
 }
 
 std::string Rfc3339Millis(std::chrono::system_clock::time_point t) {

@@ -10,6 +10,7 @@
 #include "collectors/grpc/grpc_prober.h"
 #include "collectors/http/http_prober.h"
 #include "collectors/icmp/icmp_prober.h"
+#include "collectors/logfmt.h"
 #include "collectors/tcp/tcp_prober.h"
 
 namespace outage {
@@ -108,7 +109,7 @@ void ProbeEngine::Probe(ProbeRequest request, ProbeDone on_done) {
                    start](ProbeResult result) {
       result.duration_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const std::string duration = std::to_string(result.duration_seconds);
+      const std::string duration = SecondsText(result.duration_seconds);
       if (result.success) {
         result.log.Info("Probe succeeded", {{"duration_seconds", duration}});
       } else {

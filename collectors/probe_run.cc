@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/logfmt.h"
+
 namespace outage {
 
 ProbeRun::ProbeRun(const ProbeContext& context, ProbeRequest request, ProbeCallback done)
@@ -20,7 +22,7 @@ ProbeRun::~ProbeRun() {
 }
 
 std::string ProbeRun::TimeLeft() const {
-  return std::to_string(std::chrono::duration<double>(request_.deadline - Clock::now()).count());
+  return SecondsText(std::chrono::duration<double>(request_.deadline - Clock::now()).count());
 }
 
 void ProbeRun::Begin() {

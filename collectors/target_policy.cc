@@ -20,10 +20,17 @@ IpNetwork Unmap(IpNetwork ip) {
   IpNetwork v4;
   std::memcpy(v4.bytes.data(), ip.bytes.data() + 12, 4);
   v4.prefix_length = 32;
-  char text[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, v4.bytes.data(), text, sizeof text);
-  v4.text = text;
   return v4;
+}
+
+// AddressText is how an address is shown in a refusal: as written, or
+// formatted from its bytes. Formatting waits for a refusal because most
+// checks pass, and every probe makes two.
+std::string AddressText(const IpNetwork& ip) {
+  if (!ip.text.empty()) return ip.text;
+  char text[INET6_ADDRSTRLEN] = {};
+  inet_ntop(ip.ipv6 ? AF_INET6 : AF_INET, ip.bytes.data(), text, sizeof text);
+  return text;
 }
 
 bool GlobMatches(const std::string& glob, const std::string& host) {
@@ -74,7 +81,7 @@ bool TargetPolicy::Allows(std::string_view raw_host, std::string* why) const {
     // An IP literal named by no glob must be in an allowed network when the
     // allow list is in use at all.
     if (!policy_.allow_hosts.empty() && policy_.allow_networks.empty()) {
-      Say(why, "address " + ip.text + " matches no allowed host pattern");
+      Say(why, "address " + AddressText(ip) + " matches no allowed host pattern");
       return false;
     }
     return AllowsAddress(ip, false, why);
@@ -89,23 +96,19 @@ bool TargetPolicy::Allows(std::string_view raw_host, std::string* why) const {
 bool TargetPolicy::Allows(const sockaddr* addr, socklen_t len, bool host_listed,
                           std::string* why) const {
   IpNetwork ip;
-  char text[INET6_ADDRSTRLEN] = {};
   if (addr != nullptr && addr->sa_family == AF_INET && len >= sizeof(sockaddr_in)) {
     const auto* in = reinterpret_cast<const sockaddr_in*>(addr);
     std::memcpy(ip.bytes.data(), &in->sin_addr, 4);
     ip.prefix_length = 32;
-    inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
   } else if (addr != nullptr && addr->sa_family == AF_INET6 && len >= sizeof(sockaddr_in6)) {
     const auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
     ip.ipv6 = true;
     std::memcpy(ip.bytes.data(), &in6->sin6_addr, 16);
     ip.prefix_length = 128;
-    inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
   } else {
     Say(why, "not an IP address");
     return false;
   }
-  ip.text = text;
   return AllowsAddress(ip, host_listed, why);
 }
 
@@ -113,7 +116,7 @@ bool TargetPolicy::AllowsAddress(const IpNetwork& raw, bool host_listed, std::st
   const IpNetwork ip = Unmap(raw);
   for (const IpNetwork& net : policy_.deny_networks) {
     if (NetworkContains(net, ip)) {
-      Say(why, "address " + ip.text + " is in denied network " + net.text);
+      Say(why, "address " + AddressText(ip) + " is in denied network " + net.text);
       return false;
     }
   }
@@ -121,7 +124,7 @@ bool TargetPolicy::AllowsAddress(const IpNetwork& raw, bool host_listed, std::st
   for (const IpNetwork& net : policy_.allow_networks) {
     if (NetworkContains(net, ip)) return true;
   }
-  Say(why, "address " + ip.text + " is in no allowed network");
+  Say(why, "address " + AddressText(ip) + " is in no allowed network");
   return false;
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/logfmt.h"
 #include "collectors/metric_catalog.h"
 #include "collectors/target_policy.h"
 #include "config/target_text.h"
@@ -227,17 +228,24 @@ HttpResponse Handlers::ProbeAnswer(const std::string& target, const std::string&
                                    std::chrono::milliseconds timeout,
                                    const ProbeResult& result) const {
   history_->Record(target, module_name, result, diagnosis_->clock().Now());
-  const std::string shown = RedactUrlPassword(target);
-  Log().Debug(result.success ? "Probe succeeded" : "Probe failed",
-              {{"target", shown},
-               {"module", module_name},
-               {"reason", std::string(FailureReasonName(result.success ? FailureReason::kNone
-                                                                       : result.reason))},
-               {"duration_seconds", std::to_string(result.duration_seconds)}});
-  if (Log().Enabled(prober_log_level_)) {
-    for (const std::string& line : result.log.lines()) {
-      Log().Log(prober_log_level_, "Probe log line",
-                {{"module", module_name}, {"target", shown}, {"line", line}});
+  // The fields are built only when logged: at the default level, neither is.
+  const bool log_result = Log().Enabled(LogLevel::kDebug);
+  const bool log_lines = Log().Enabled(prober_log_level_);
+  if (log_result || log_lines) {
+    const std::string shown = RedactUrlPassword(target);
+    if (log_result) {
+      Log().Debug(result.success ? "Probe succeeded" : "Probe failed",
+                  {{"target", shown},
+                   {"module", module_name},
+                   {"reason", std::string(FailureReasonName(result.success ? FailureReason::kNone
+                                                                           : result.reason))},
+                   {"duration_seconds", SecondsText(result.duration_seconds)}});
+    }
+    if (log_lines) {
+      for (const std::string& line : result.log.lines()) {
+        Log().Log(prober_log_level_, "Probe log line",
+                  {{"module", module_name}, {"target", shown}, {"line", line}});
+      }
     }
   }
   FamilySet families;

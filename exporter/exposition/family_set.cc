@@ -1,6 +1,5 @@
 #include "exporter/exposition/family_set.h"
 
-#include <algorithm>
 #include <limits>
 #include <string>
 
@@ -8,12 +7,6 @@
 
 namespace outage {
 namespace {
-
-// A family's first chunk grows as a string does (most families of a /probe
-// answer hold one line); once it passes this size, the text goes on in new
-// chunks reserved at this size: no copies as a family grows, and at most one
-// chunk of slack per family.
-constexpr size_t kChunkBytes = 64 * 1024;
 
 // LabelsOf views a ClientMetric's labels as name/value pairs.
 struct LabelsOf {
@@ -66,99 +59,117 @@ void AppendSummary(std::string_view name, const prometheus::ClientMetric& m, std
 
 }  // namespace
 
+FamilySet::FamilySet() {
+  // What a /probe answer needs, so that building one rarely grows a buffer.
+  families_.reserve(32);
+  spans_.reserve(48);
+  names_.reserve(2048);
+  text_.reserve(4096);
+}
+
 FamilySet::Family& FamilySet::FamilyFor(std::string_view name, std::string_view help,
                                         prometheus::MetricType type) {
   // Samples of one family mostly come together, and a set holds tens of
   // families: the last family, then a scan, beats hashing a copied name.
-  if (!families_.empty() && families_.back().name == name) return families_.back();
+  if (!families_.empty() && NameOf(families_.back()) == name) return families_.back();
   for (Family& f : families_) {
-    if (f.name == name) return f;
+    if (NameOf(f) == name) return f;
   }
-  families_.push_back(Family{std::string(name), std::string(help), type, {}});
+  families_.push_back(Family{names_.size(), name.size(), help.size(), type});
+  names_.append(name).append(help);
   return families_.back();
 }
 
-void FamilySet::Append(Family* family) {
-  auto& chunks = family->chunks;
-  if (chunks.empty()) {
-    chunks.emplace_back();
-  } else if (chunks.back().size() + line_.size() >
-             std::max(kChunkBytes, chunks.back().capacity())) {
-    chunks.emplace_back().reserve(std::max(kChunkBytes, line_.size()));
+void FamilySet::Added(Family* family, size_t start) {
+  const size_t size = text_.size() - start;
+  if (family->last_span != kNone) {
+    Span& last = spans_[family->last_span];
+    // The family's previous samples end where these begin: one span.
+    if (last.at + last.size == start) {
+      last.size += size;
+      return;
+    }
+    last.next = spans_.size();
+  } else {
+    family->first_span = spans_.size();
   }
-  chunks.back().append(line_);
-  line_.clear();
+  family->last_span = spans_.size();
+  spans_.push_back(Span{start, size});
 }
 
 void FamilySet::AddGauge(std::string_view name, std::string_view help, const LabelPairs& labels,
                          double value) {
   Family& f = FamilyFor(name, help, prometheus::MetricType::Gauge);
-  SampleLine(&line_, f.name).Labels(labels).Value(value);
-  Append(&f);
+  const size_t start = text_.size();
+  SampleLine(&text_, NameOf(f)).Labels(labels).Value(value);
+  Added(&f, start);
 }
 
 void FamilySet::AddGauge(std::string_view name, std::string_view help, const LabelPairs& labels,
                          std::string_view extra_name, std::string_view extra_value, double value) {
   Family& f = FamilyFor(name, help, prometheus::MetricType::Gauge);
-  SampleLine(&line_, f.name).Labels(labels).Label(extra_name, extra_value).Value(value);
-  Append(&f);
+  const size_t start = text_.size();
+  SampleLine(&text_, NameOf(f)).Labels(labels).Label(extra_name, extra_value).Value(value);
+  Added(&f, start);
 }
 
 void FamilySet::AddCounter(std::string_view name, std::string_view help, const LabelPairs& labels,
                            double value, std::string_view extra_name,
                            std::string_view extra_value) {
   Family& f = FamilyFor(name, help, prometheus::MetricType::Counter);
-  SampleLine(&line_, f.name).Labels(labels).OptionalLabel(extra_name, extra_value).Value(value);
-  Append(&f);
+  const size_t start = text_.size();
+  SampleLine(&text_, NameOf(f)).Labels(labels).OptionalLabel(extra_name, extra_value).Value(value);
+  Added(&f, start);
 }
 
 void FamilySet::AddHistogram(std::string_view name, std::string_view help, const LabelPairs& labels,
                              const HistogramView& histogram, std::string_view extra_name,
                              std::string_view extra_value) {
   Family& f = FamilyFor(name, help, prometheus::MetricType::Histogram);
-  AppendHistogramLines(f.name, labels, extra_name, extra_value, histogram, &line_);
-  Append(&f);
+  const size_t start = text_.size();
+  AppendHistogramLines(NameOf(f), labels, extra_name, extra_value, histogram, &text_);
+  Added(&f, start);
 }
 
 void FamilySet::AddFamilies(const std::vector<prometheus::MetricFamily>& families) {
   for (const auto& in : families) {
     if (in.metric.empty()) continue;
     Family& f = FamilyFor(in.name, in.help, in.type);
+    const size_t start = text_.size();
     for (const auto& m : in.metric) {
       const LabelsOf labels{m.label};
       switch (in.type) {
         case prometheus::MetricType::Counter:
-          SampleLine(&line_, f.name).Labels(labels).Value(m.counter.value);
+          SampleLine(&text_, in.name).Labels(labels).Value(m.counter.value);
           break;
         case prometheus::MetricType::Gauge:
-          SampleLine(&line_, f.name).Labels(labels).Value(m.gauge.value);
+          SampleLine(&text_, in.name).Labels(labels).Value(m.gauge.value);
           break;
         case prometheus::MetricType::Untyped:
-          SampleLine(&line_, f.name).Labels(labels).Value(m.untyped.value);
+          SampleLine(&text_, in.name).Labels(labels).Value(m.untyped.value);
           break;
         case prometheus::MetricType::Histogram:
-          AppendHistogram(f.name, m, &line_);
+          AppendHistogram(in.name, m, &text_);
           break;
         case prometheus::MetricType::Summary:
-          AppendSummary(f.name, m, &line_);
+          AppendSummary(in.name, m, &text_);
           break;
       }
-      Append(&f);
     }
+    Added(&f, start);
   }
 }
 
 std::string FamilySet::Serialize() const {
-  size_t size = 0;
-  for (const Family& f : families_) {
-    size += f.name.size() * 2 + f.help.size() + 32;  // the two header lines
-    for (const std::string& chunk : f.chunks) size += chunk.size();
-  }
+  size_t size = text_.size();
+  for (const Family& f : families_) size += f.name_size * 2 + f.help_size + 32;  // the headers
   std::string body;
   body.reserve(size);
   for (const Family& f : families_) {
-    AppendFamilyHeader(f.name, f.help, f.type, &body);
-    for (const std::string& chunk : f.chunks) body.append(chunk);
+    AppendFamilyHeader(NameOf(f), HelpOf(f), f.type, &body);
+    for (size_t i = f.first_span; i != kNone; i = spans_[i].next) {
+      body.append(text_, spans_[i].at, spans_[i].size);
+    }
   }
   return body;
 }

@@ -134,6 +134,15 @@ if part probe; then
   done
   row[ours_hwm]=$(status_mib "$ours_pid" VmHWM)
   row[bb_hwm]=$(status_mib "$bb_pid" VmHWM)
+  # The libraries alone under the same load: the part of the peak that no
+  # change to the exporter's own code can remove (see library_floor.cc).
+  log "library floor: the exporter's libraries, 64 transfers at once, no exporter code"
+  # shellcheck disable=SC2046 # pkg-config prints several flags
+  c++ -O2 -std=c++17 -o "$work/library_floor" "$here/library_floor.cc" \
+    $(pkg-config --cflags --libs libcurl libcares libssl libcrypto sqlite3 yaml-cpp re2 libidn2) \
+    -lprometheus-cpp-core -lcrypt
+  row[floor_hwm]=$("$work/library_floor" "$target_url" |
+    awk '{for (i = 1; i <= NF; i++) if ($i ~ /^VmHWM:/) kib = substr($i, 7)} END {printf "%.1f", kib / 1024}')
   log "nginx ceiling: Connection: close at 64 clients"
   run_wrk - 64 "$target_url" -H "Connection: close"
   row[ceiling]=$rps
@@ -221,6 +230,8 @@ if part probe; then
   line "CPU per probe, 64 clients (ms)" "${row[ours_cpu_64]}" "${row[bb_cpu_64]}" "≤ 0.25"
   line "idle RSS (MiB)" "${row[ours_idle]}" "${row[bb_idle]}" ""
   line "peak RSS after 64 clients, VmHWM (MiB)" "${row[ours_hwm]}" "${row[bb_hwm]}" "≤ 0.5"
+  line "peak RSS of the libraries alone, same load, no exporter code (MiB)" "${row[floor_hwm]}" \
+    "${row[bb_hwm]}" ""
   line "idle file-backed RSS: binary + shared libraries (MiB)" "${row[ours_file]}" "${row[bb_file]}" ""
   line "peak anonymous RSS during 64 clients, sampled (MiB)" "${row[ours_anon]}" "${row[bb_anon]}" ""
   echo "| ceiling: wrk at nginx, \`Connection: close\`, 64 clients (req/s) | ${row[ceiling]} | | | |"

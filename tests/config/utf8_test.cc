@@ -38,6 +38,20 @@ TEST(Utf8Test, ReplacesEachMaximalInvalidSubsequence) {
   }
 }
 
+TEST(Utf8Test, FindsAnInvalidByteAtEveryOffsetOfALongAsciiRun) {
+  // ASCII is passed several bytes at a time: a bad byte anywhere in or after
+  // such a run, and a valid sequence straddling its end, are still seen.
+  const std::string ascii(40, 'a');
+  for (size_t at = 0; at <= ascii.size(); ++at) {
+    std::string bad = ascii;
+    bad.insert(at, "\xFF");
+    EXPECT_FALSE(IsValidUtf8(bad)) << "invalid byte at " << at;
+    std::string good = ascii;
+    good.insert(at, "\xF0\x9F\x8E\xB5");
+    EXPECT_TRUE(IsValidUtf8(good)) << "valid sequence at " << at;
+  }
+}
+
 TEST(TargetTextTest, RefusesControlCharactersAndInvalidUtf8) {
   EXPECT_EQ(TargetTextProblem("http://127.0.0.1:80/ok"), "");
   EXPECT_EQ(TargetTextProblem("http://b\xC3\xBC"

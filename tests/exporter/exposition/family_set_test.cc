@@ -75,6 +75,28 @@ TEST(FamilySetTest, SamplesAreGroupedByNameInFirstSeenOrder) {
             "alpha{i=\"1\"} 2\n");
 }
 
+TEST(FamilySetTest, ManyInterleavedFamiliesKeepEachFamilysSamplesInOrder) {
+  // More families, and longer names, than a /probe answer needs: every
+  // buffer grows while views into it are in use.
+  constexpr int kFamilies = 80;
+  FamilySet set;
+  std::string expected;
+  for (int round = 0; round < 3; ++round) {
+    for (int f = 0; f < kFamilies; ++f) {
+      const std::string name = "family_" + std::to_string(f) + std::string(40, 'x');
+      set.AddGauge(name, "Help of " + name + ".", {{"round", std::to_string(round)}}, f);
+    }
+  }
+  for (int f = 0; f < kFamilies; ++f) {
+    const std::string name = "family_" + std::to_string(f) + std::string(40, 'x');
+    expected += "# HELP " + name + " Help of " + name + ".\n# TYPE " + name + " gauge\n";
+    for (int round = 0; round < 3; ++round) {
+      expected += name + "{round=\"" + std::to_string(round) + "\"} " + std::to_string(f) + "\n";
+    }
+  }
+  EXPECT_EQ(set.Serialize(), expected);
+}
+
 TEST(FamilySetTest, CountersAreTypedAsCounters) {
   FamilySet set;
   set.AddCounter("process_cpu_seconds_total", "Total CPU time.", {}, 1.5);
