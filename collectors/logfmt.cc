@@ -75,7 +75,7 @@ std::string SecondsText(double seconds) {
   return std::string(text, end);
 }
 
-std::string Rfc3339Millis(std::chrono::system_clock::time_point t) {
+void AppendRfc3339Millis(std::chrono::system_clock::time_point t, std::string* out) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
   const int64_t ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
@@ -102,12 +102,16 @@ std::string Rfc3339Millis(std::chrono::system_clock::time_point t) {
                                   tm.tm_min, tm.tm_sec);
     second.secs = secs;
   }
-  std::string out(second.text, static_cast<size_t>(second.length));
-  out += '.';
-  out += static_cast<char>('0' + millis / 100);
-  out += static_cast<char>('0' + millis / 10 % 10);
-  out += static_cast<char>('0' + millis % 10);
-  out += 'Z';
+  const char fraction[] = {'.', static_cast<char>('0' + millis / 100),
+                           static_cast<char>('0' + millis / 10 % 10),
+                           static_cast<char>('0' + millis % 10), 'Z'};
+  out->append(second.text, static_cast<size_t>(second.length)).append(fraction, sizeof fraction);
+}
+
+std::string Rfc3339Millis(std::chrono::system_clock::time_point t) {
+  std::string out;
+  out.reserve(24);
+  AppendRfc3339Millis(t, &out);
   return out;
 }
 

@@ -20,5 +20,7 @@ std::string SecondsText(double seconds);
 
 // Rfc3339Millis formats a wall-clock time as 2006-01-02T15:04:05.000Z.
 std::string Rfc3339Millis(std::chrono::system_clock::time_point t);
+// AppendRfc3339Millis appends the same text to *out.
+void AppendRfc3339Millis(std::chrono::system_clock::time_point t, std::string* out);
 
 }  // namespace outage

@@ -39,7 +39,8 @@ void ProbeLog::Append(std::string_view level, std::string_view msg,
   // the text: no allocation per line once the buffer has grown.
   thread_local std::string line;
   line.clear();
-  AppendLogfmtField(&line, "ts", Rfc3339Millis(std::chrono::system_clock::now()));
+  line.append("ts=");  // a timestamp never needs quoting
+  AppendRfc3339Millis(std::chrono::system_clock::now(), &line);
   AppendLogfmtField(&line, "level", level);
   AppendClipped(&line, "msg", msg);
   // Whole fields are dropped past the line limit, so a line is always valid

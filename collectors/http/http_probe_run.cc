@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <utility>
 
 #include "collectors/http/curl_pinning.h"
@@ -781,6 +782,7 @@ void HttpProbeRun::Report(ProbeResult* result) {
                                                         {"tls", phases_.tls},
                                                         {"processing", phases_.processing},
                                                         {"transfer", phases_.transfer}};
+  r.phases.reserve(r.phases.size() + std::size(phases));
   for (const auto& [phase, seconds] : phases) {
     r.Add(metric::kHttpDuration, {{"phase", std::string(phase)}}, seconds);
     r.phases.push_back(PhaseTiming{phase, seconds});

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "config/utf8.h"
@@ -55,6 +56,15 @@ void AppendNumber(double value, std::string* out) {
     out->append("Nan");
   } else if (std::isinf(value)) {
     out->append(value < 0 ? "-Inf" : "+Inf");
+  } else if (value == std::trunc(value) && std::fabs(value) < 1e15 &&
+             !(value == 0 && std::signbit(value))) {
+    // Most values are counts, codes and flags. A whole number below 1e15
+    // has fewer than 16 digits, so "%.16g" writes it as an integer, which
+    // is cheaper to format as one. (-0 keeps its sign: "%.16g" says "-0".)
+    char buf[24];
+    const std::to_chars_result r =
+        std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(value));
+    out->append(buf, r.ptr);
   } else {
     // Exactly printf's "%.16g", without printf's cost (every probe writes
     // dozens of values).

@@ -32,9 +32,33 @@ size_t Count(const std::string& text, const std::string& needle) {
 TEST(AppendNumberTest, WritesWhatPrintfWritesWith16SignificantDigits) {
   // Values as probes produce them: integers, timings, hashes, tiny and huge
   // numbers, negatives, and what %.16g rounds.
-  for (const double value : {0.0, -0.0, 1.0, 200.0, 3668918509.0, 2.9093e-05, 0.000207, 1e-300,
-                             1.7976931348623157e308, -42.5, 0.1, 1.0 / 3.0, 123456789012345678.0,
-                             1e15, 1e16, 1e17, 5e-324, 0.30000000000000004}) {
+  for (const double value : {0.0,
+                             -0.0,
+                             1.0,
+                             200.0,
+                             3668918509.0,
+                             2.9093e-05,
+                             0.000207,
+                             1e-300,
+                             1.7976931348623157e308,
+                             -42.5,
+                             0.1,
+                             1.0 / 3.0,
+                             123456789012345678.0,
+                             1e15,
+                             1e16,
+                             1e17,
+                             5e-324,
+                             0.30000000000000004,
+                             -1.0,
+                             -7.0,
+                             42.0,
+                             999999999999999.0,
+                             -999999999999999.0,
+                             1e14 + 0.5,
+                             4503599627370497.0,
+                             -1e15,
+                             123456.0}) {
     char expected[64];
     std::snprintf(expected, sizeof expected, "%.16g", value);
     std::string got;
