@@ -39,9 +39,8 @@ bool PlausiblePop(const std::string& pop) {
 }
 
 std::optional<EdgeSite> Match(const ResponseHeaders& headers, const EdgeRule& rule) {
-  const auto it = headers.find(rule.header);
-  if (it == headers.end()) return std::nullopt;
-  for (auto value = it->second.rbegin(); value != it->second.rend(); ++value) {
+  const std::vector<std::string_view> values = headers.Values(rule.header);
+  for (auto value = values.rbegin(); value != values.rend(); ++value) {
     std::string pop;
     const bool matched = rule.regexp.re->NumberOfCapturingGroups() > 0
                              ? RE2::PartialMatch(*value, *rule.regexp.re, &pop)

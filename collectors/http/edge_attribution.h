@@ -1,13 +1,13 @@
 // Which CDN and which of its edge sites (points of presence) answered an HTTP
-// probe, read from the final response's headers. Pure functions over a
-// header map, unit-tested without a network.
+// probe, read from the final response's headers. Pure functions over the
+// headers, unit-tested without a network.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "collectors/http/response_headers.h"
 #include "config/config.h"
 
 namespace outage {
@@ -18,9 +18,6 @@ struct EdgeSite {
   std::string cdn;
   std::string pop;
 };
-
-// ResponseHeaders maps lower-case header names to their values, in order.
-using ResponseHeaders = std::map<std::string, std::vector<std::string>>;
 
 // AttributeEdge tries `module_rules` first, then the built-in rules (Fastly
 // X-Served-By, Cloudflare CF-RAY, CloudFront X-Amz-Cf-Pop, Akamai X-Cache,

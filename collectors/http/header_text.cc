@@ -18,11 +18,18 @@ std::string_view TrimSpace(std::string_view s) {
   return s;
 }
 
-bool SplitHeaderLine(std::string_view line, std::string* name, std::string_view* value) {
+bool SplitHeaderLine(std::string_view line, std::string_view* name, std::string_view* value) {
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos) return false;
-  *name = LowerAscii(TrimSpace(line.substr(0, colon)));
+  *name = TrimSpace(line.substr(0, colon));
   *value = TrimSpace(line.substr(colon + 1));
+  return true;
+}
+
+bool SplitHeaderLine(std::string_view line, std::string* name, std::string_view* value) {
+  std::string_view sent;
+  if (!SplitHeaderLine(line, &sent, value)) return false;
+  *name = LowerAscii(sent);
   return true;
 }
 

@@ -13,10 +13,12 @@ std::string LowerAscii(std::string_view s);
 // TrimSpace drops leading and trailing whitespace, CR and LF included.
 std::string_view TrimSpace(std::string_view s);
 
-// SplitHeaderLine splits "Name: value\r\n" into the lower-cased name and
-// the trimmed value; false for a line without a colon (a status line or the
-// blank end of the headers).
+// SplitHeaderLine splits "Name: value\r\n" into the trimmed name and value;
+// false for a line without a colon (a status line or the blank end of the
+// headers). The first form lower-cases the name; the second leaves it as
+// sent.
 bool SplitHeaderLine(std::string_view line, std::string* name, std::string_view* value);
+bool SplitHeaderLine(std::string_view line, std::string_view* name, std::string_view* value);
 
 // IsCredentialHeader reports whether a request header named `name` (any
 // case) carries credentials that must not follow a redirect to another host:

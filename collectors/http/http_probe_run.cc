@@ -262,7 +262,7 @@ curl_socket_t HttpProbeRun::OnOpenSocket(void* self, curlsocktype, curl_sockaddr
 }
 
 void HttpProbeRun::ResetHopState() {
-  headers_.clear();
+  headers_.Clear();
   header_count_ = 0;
   header_bytes_ = 0;
   body_.clear();
@@ -514,7 +514,7 @@ size_t HttpProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
   std::string_view line(data, len);
   if (line.rfind("HTTP/", 0) == 0) {
     // A new response (after 1xx, or a proxy's CONNECT reply) starts afresh.
-    run->headers_.clear();
+    run->headers_.Clear();
     run->header_count_ = 0;
     return len;
   }
@@ -524,9 +524,7 @@ size_t HttpProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
                         " headers or " + std::to_string(kMaxHeaderBytes) + " bytes";
     return 0;
   }
-  std::string name;
-  std::string_view value;
-  if (SplitHeaderLine(line, &name, &value)) run->headers_[name].emplace_back(value);
+  run->headers_.AddLine(line);
   return len;
 }
 
@@ -658,18 +656,15 @@ bool HttpProbeRun::CheckBodyRegexps() {
 }
 
 bool HttpProbeRun::CheckHeaderRegexps() {
-  auto values_of = [this](const HeaderMatch& m) -> const std::vector<std::string>* {
-    auto it = headers_.find(LowerAscii(m.header));
-    return it == headers_.end() ? nullptr : &it->second;
-  };
+  auto values_of = [this](const HeaderMatch& m) { return headers_.Values(LowerAscii(m.header)); };
   for (const auto& m : config_.fail_if_header_matches) {
-    const auto* values = values_of(m);
-    if (values == nullptr) {
+    const std::vector<std::string_view> values = values_of(m);
+    if (values.empty()) {
       if (m.allow_missing) continue;
       result().log.Error("Missing required header", {{"header", m.header}});
       return false;
     }
-    for (const auto& v : *values) {
+    for (const std::string_view v : values) {
       if (RE2::PartialMatch(v, *m.regexp.re)) {
         result().log.Error("Header matched regular expression",
                            {{"header", m.header}, {"regexp", m.regexp.pattern}});
@@ -678,13 +673,13 @@ bool HttpProbeRun::CheckHeaderRegexps() {
     }
   }
   for (const auto& m : config_.fail_if_header_not_matches) {
-    const auto* values = values_of(m);
-    if (values == nullptr) {
+    const std::vector<std::string_view> values = values_of(m);
+    if (values.empty()) {
       if (m.allow_missing) continue;
       result().log.Error("Missing required header", {{"header", m.header}});
       return false;
     }
-    const bool any = std::any_of(values->begin(), values->end(), [&](const std::string& v) {
+    const bool any = std::any_of(values.begin(), values.end(), [&](std::string_view v) {
       return RE2::PartialMatch(v, *m.regexp.re);
     });
     if (!any) {
@@ -701,8 +696,7 @@ bool HttpProbeRun::CheckContentEncoding() {
   // response says, so a body in another encoding (or none) fails there.
   const std::string& want = config_.compression;
   if (want.empty() || want == "identity") return true;
-  const auto it = headers_.find("content-encoding");
-  const std::string got = it == headers_.end() || it->second.empty() ? "" : it->second.back();
+  const std::string got(headers_.Last("content-encoding"));
   if (LowerAscii(std::string(TrimSpace(got))) == want) return true;
   if (got.empty() && body_bytes_ == 0) return true;  // nothing to decode
   result().log.Error("Failed to get decompressor for HTTP response body",
@@ -794,9 +788,8 @@ void HttpProbeRun::Report(ProbeResult* result) {
   r.Add(metric::kHttpSsl, got_response_ && url_.https() ? 1 : 0);
   r.Add(metric::kHttpVersion, HttpVersionNumber(version));
   if (got_response_) {
-    auto it = headers_.find("last-modified");
-    if (it != headers_.end() && !it->second.empty()) {
-      const time_t t = curl_getdate(it->second.front().c_str(), nullptr);
+    if (headers_.Has("last-modified")) {
+      const time_t t = curl_getdate(std::string(headers_.First("last-modified")).c_str(), nullptr);
       if (t >= 0) r.Add(metric::kHttpLastModified, static_cast<double>(t));
     }
   }

@@ -11,7 +11,6 @@
 #include <curl/curl.h>
 
 #include <chrono>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +19,7 @@
 #include "collectors/http/curl_pinning.h"
 #include "collectors/http/http_phases.h"
 #include "collectors/http/oauth2_token.h"
+#include "collectors/http/response_headers.h"
 #include "collectors/probe_run.h"
 #include "collectors/tls_facts.h"
 
@@ -122,7 +122,7 @@ class HttpProbeRun : public ProbeRun {
   bool resolving_ = false;      // the hop's lookup has not been counted yet
   double resolve_seconds_ = 0;  // this hop's lookup
   char error_buffer_[CURL_ERROR_SIZE] = {};
-  std::map<std::string, std::vector<std::string>> headers_;  // lower-case names
+  ResponseHeaders headers_;
   int header_count_ = 0;
   size_t header_bytes_ = 0;
   std::string body_;
