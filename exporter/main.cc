@@ -228,8 +228,11 @@ int Run(const Flags& flags) {
   ProbeHistory history(flags.history_limit, &targets);
   ConfigState config(flags.config_file, flags.placement,
                      [&engine](const Config& c) { return ValidateTargets(c, engine); });
-  config.SetListener([&targets, &vendor_status_pages](const Config& c) {
+  // The first load goes through here too: restored open parts of targets
+  // the config no longer has are closed then.
+  config.SetListener([&targets, &recorder, &vendor_status_pages](const Config& c) {
     targets.Sync(c);
+    recorder.SyncTargets(c);
     vendor_status_pages.Sync(c.vendor_status_pages);
   });
   if (config.Reload()) return 1;  // the error is logged

@@ -2,6 +2,7 @@
 #include "diagnosis/incidents/incident_recorder.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "config/target_identity.h"
 #include "config/url.h"
@@ -16,6 +17,10 @@ constexpr size_t kMaxLogBytes = 16 * 1024;
 // Closed incidents past retention leave memory at most this often.
 constexpr std::chrono::minutes kForgetInterval{1};
 
+// kRemoved is the `to` of the change that ends the part of a target the
+// config no longer has.
+constexpr std::string_view kRemoved = "removed";
+
 bool Failing(OutageState s) { return s == OutageState::kDown || s == OutageState::kDegraded; }
 
 std::string Truncated(std::string log) {
@@ -28,6 +33,16 @@ std::string Truncated(std::string log) {
 std::string ReasonOf(const TargetEvent& e) {
   if (e.result->success) return "slow";
   return std::string(FailureReasonName(e.result->reason));
+}
+
+// LatestState is the state `part`'s target is last recorded in: the `to` of
+// its latest change since the part opened ("unknown" when there is none).
+std::string LatestState(const Incident& incident, const IncidentPart& part) {
+  for (auto c = incident.changes.rbegin(); c != incident.changes.rend(); ++c) {
+    if (c->at < part.start) break;
+    if (c->target == part.target) return c->to;
+  }
+  return std::string(OutageStateName(OutageState::kUnknown));
 }
 
 void CountReason(Incident* incident, const std::string& reason, WallTime now) {
@@ -96,7 +111,12 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
     if (open == open_parts_.end()) {
       if (e.result->success && e.after == OutageState::kUp) KeepLatency(t, *e.result);
       if (!Failing(e.after)) continue;
-      // The target left up (or unknown) for down or degraded: its part opens.
+      // The target left up (or unknown) for down or degraded: its part opens,
+      // unless a reload took it out of the config while this scrape ran.
+      std::optional<double> latency_before;
+      if (!store_->Read(t, [&](const TargetRecord& r) { latency_before = r.latency_before; })) {
+        continue;
+      }
       const std::string service = ServiceName(t, options_.group_label);
       auto by_service = open_by_service_.find(service);
       if (by_service == open_by_service_.end()) {
@@ -118,8 +138,7 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
       if (!e.result->success && !e.result->phases.empty()) {
         part.first_phase = std::string(e.result->phases.back().phase);
       }
-      store_->Read(t,
-                   [&](const TargetRecord& r) { part.latency_before_seconds = r.latency_before; });
+      part.latency_before_seconds = latency_before;
       incident.parts.push_back(std::move(part));
       open = open_parts_.emplace(key, PartRef{incident.id, incident.parts.size() - 1}).first;
     }
@@ -153,24 +172,8 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
     }
     if (e.after == OutageState::kUp) {
       // Recovered: the part closes, and the incident with its last part.
-      part.end = now;
       if (e.result->success) KeepLatency(t, *e.result);
-      open_parts_.erase(open);
-      const bool last = std::all_of(incident.parts.begin(), incident.parts.end(),
-                                    [](const IncidentPart& p) { return p.end.has_value(); });
-      if (last) {
-        incident.end = now;
-        closed_.emplace(now, incident.id);
-        open_by_service_.erase(incident.service);
-        IncidentStats::Histogram& h = stats_.durations[incident.service];
-        const std::vector<double>& bounds = IncidentDurationBuckets();
-        h.counts.resize(bounds.size() + 1);
-        const double seconds = incident.DurationSeconds(now);
-        const auto bucket =
-            std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin();
-        ++h.counts[static_cast<size_t>(bucket)];
-        h.sum += seconds;
-      }
+      ClosePart(open, now);
     }
   }
   uint64_t seq = 0;
@@ -187,6 +190,57 @@ uint64_t IncidentRecorder::OnScrape(const ScrapeEvent& event) {
   TrimClosed();
   if (now - last_forget_ >= kForgetInterval) Forget(now);
   return seq;
+}
+
+void IncidentRecorder::SyncTargets(const Config& config) {
+  std::set<std::string_view> configured;
+  for (const Target& t : config.targets) {
+    if (!t.control) configured.insert(t.identity.shown_key);
+  }
+  const WallTime now = clock_->Now();
+  uint64_t seq = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::set<int64_t> touched;
+    for (auto open = open_parts_.begin(); open != open_parts_.end();) {
+      if (configured.count(open->first) != 0) {
+        ++open;
+        continue;
+      }
+      // Nothing probes the target any more: its part ends here, and the
+      // record says why.
+      Incident& incident = incidents_[open->second.incident];
+      const IncidentPart& part = incident.parts[open->second.part];
+      incident.changes.push_back(
+          StateChange{now, part.target, LatestState(incident, part), std::string(kRemoved)});
+      touched.insert(incident.id);
+      open = ClosePart(open, now);
+    }
+    for (int64_t id : touched) Save(incidents_[id], true, &seq);
+    TrimClosed();
+  }
+  if (seq != 0) writer_->WaitWritten(seq, options_.durable_wait);
+}
+
+IncidentRecorder::OpenParts::iterator IncidentRecorder::ClosePart(OpenParts::iterator open,
+                                                                  WallTime now) {
+  Incident& incident = incidents_[open->second.incident];
+  incident.parts[open->second.part].end = now;
+  const auto next = open_parts_.erase(open);
+  const bool last = std::all_of(incident.parts.begin(), incident.parts.end(),
+                                [](const IncidentPart& p) { return p.end.has_value(); });
+  if (!last) return next;
+  incident.end = now;
+  closed_.emplace(now, incident.id);
+  open_by_service_.erase(incident.service);
+  IncidentStats::Histogram& h = stats_.durations[incident.service];
+  const std::vector<double>& bounds = IncidentDurationBuckets();
+  h.counts.resize(bounds.size() + 1);
+  const double seconds = incident.DurationSeconds(now);
+  const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin();
+  ++h.counts[static_cast<size_t>(bucket)];
+  h.sum += seconds;
+  return next;
 }
 
 void IncidentRecorder::KeepLatency(const Target& target, const ProbeResult& result) {

@@ -2,14 +2,15 @@
 // target leaving up for down or degraded opens its part of its service's
 // open incident (opening the incident if the service has none); the part
 // closes when the target is up again, and the incident when its last part
-// closes. While a part is open every probe of it adds to the record: reasons
-// with their first time and counts, maintenance and our-own-network time,
-// the vendor's confirmation, the last failure's log. A target's states and
-// its latency before an incident are kept in its TargetStore record; this
-// class owns the incidents, which outlive the config, and hands each change
-// to the StoreWriter, if any. Memory holds every open incident and the
-// latest ended `max_closed` within retention; the file keeps every one
-// within retention.
+// closes. A target that leaves the config closes its part too, marked
+// "removed", since nothing probes it any more. While a part is open every
+// probe of it adds to the record: reasons with their first time and counts,
+// maintenance and our-own-network time, the vendor's confirmation, the last
+// failure's log. A target's states and its latency before an incident are
+// kept in its TargetStore record; this class owns the incidents, which
+// outlive the config, and hands each change to the StoreWriter, if any.
+// Memory holds every open incident and the latest ended `max_closed` within
+// retention; the file keeps every one within retention.
 //
 // Thread-safe: its own mutex guards the incidents; a target's record is
 // reached under it (never the other way round).
@@ -88,6 +89,15 @@ class IncidentRecorder : public DiagnosisObserver {
   // collide with the file's when it comes back.
   void Restore(std::vector<Incident> incidents, bool file_unread);
 
+  // SyncTargets makes the open parts match `config`, which the caller has
+  // just applied to the TargetStore (TargetStore::Sync): the open part of a
+  // target no longer configured (by shown key; a control target has none)
+  // ends now with a change to "removed", and the incident with its last
+  // part, as on recovery. A kept target keeps its part. The change is
+  // waited for on disk (bounded by durable_wait). Called with every config
+  // applied, the first one after Restore included.
+  void SyncTargets(const Config& config);
+
   // OnScrape records the scrape; its ticket is the write that must be on
   // disk before the scrape answers (a state changed), 0 when none must.
   uint64_t OnScrape(const ScrapeEvent& event) override;
@@ -106,6 +116,11 @@ class IncidentRecorder : public DiagnosisObserver {
     int64_t incident;
     size_t part;
   };
+  using OpenParts = std::map<std::string, PartRef>;
+  // ClosePart ends the open part `open` at `now` and drops it from
+  // open_parts_; the incident ends with its last open part. Returns the
+  // entry after `open`.
+  OpenParts::iterator ClosePart(OpenParts::iterator open, WallTime now);
   // KeepLatency keeps `result`'s duration as the target's latency before
   // an incident that may open later.
   void KeepLatency(const Target& target, const ProbeResult& result);
@@ -123,9 +138,10 @@ class IncidentRecorder : public DiagnosisObserver {
   std::map<int64_t, Incident> incidents_;
   std::map<std::string, int64_t> open_by_service_;
   // The open part of each target, by TargetIdentity::shown_key: an index
-  // into incidents_, restored with them, found again when a target that
-  // left the config returns while its part is open.
-  std::map<std::string, PartRef> open_parts_;
+  // into incidents_, restored with them from the file. It is the record's
+  // own (per-target probe state is the TargetStore's); SyncTargets drops
+  // the entries of targets the config no longer has.
+  OpenParts open_parts_;
   std::set<std::pair<WallTime, int64_t>> closed_;  // (end, id) of closed ones in memory
   int64_t next_id_ = 1;
   WallTime last_forget_;

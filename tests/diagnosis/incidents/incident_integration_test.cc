@@ -1,8 +1,9 @@
 // Runs the real exporter against a loopback target that fails and recovers,
 // and reads the incident record back: from /api/v1/incidents, the report
 // page and its Markdown draft, and /metrics; across a kill -9 and a restart
-// on the same file; with a file that is not ours (refused, untouched); and
-// with a read-only directory (served from memory, outage_storage_up 0).
+// on the same file; across a reload that removes the target; with a file
+// that is not ours (refused, untouched); and with a read-only directory
+// (served from memory, outage_storage_up 0).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -24,6 +25,12 @@ namespace {
 
 using nlohmann::json;
 
+constexpr char kModules[] = R"(modules:
+  http_2xx:
+    prober: http
+    timeout: 3s
+)";
+
 class IncidentIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -33,11 +40,7 @@ class IncidentIntegrationTest : public ::testing::Test {
     server_->Route("/player", [this](const ServerRequest&, ResponseWriter& w) {
       w.Respond(status_.load(), {}, "player\n");
     });
-    config_ = tmp_.WriteFile("config.yml", R"(modules:
-  http_2xx:
-    prober: http
-    timeout: 3s
-global:
+    config_ = tmp_.WriteFile("config.yml", std::string(kModules) + R"(global:
   failure_threshold: 2
   recovery_threshold: 2
 targets:
@@ -271,6 +274,31 @@ TEST_F(IncidentIntegrationTest, AnOpenIncidentSurvivesKillDashNine) {
   EXPECT_EQ(list["incidents"][0]["id"], incident["id"]);
   EXPECT_EQ(list["incidents"][0]["state"], "closed");
   EXPECT_EQ(list["incidents"][0]["start"], incident["start"]);
+}
+
+TEST_F(IncidentIntegrationTest, AReloadThatRemovesTheTargetClosesItsIncident) {
+  ASSERT_TRUE(Start(tmp_.PathOf("outage.db")));
+  Outage();
+  ASSERT_EQ(Get("/api/v1/incidents?state=open")["incidents"].size(), 1u);
+  tmp_.WriteFile("config.yml", kModules);  // no targets
+  const HttpResponse r = HttpPost(exporter_->BaseUrl() + "/-/reload", "");
+  EXPECT_EQ(r.status / 100, 2) << r.body;
+
+  EXPECT_TRUE(Get("/api/v1/incidents?state=open")["incidents"].empty());
+  const json list = Get("/api/v1/incidents?state=closed");
+  ASSERT_EQ(list["incidents"].size(), 1u) << list.dump(2);
+  const json incident = list["incidents"][0];
+  EXPECT_FALSE(incident["end"].is_null());
+  EXPECT_EQ(incident["parts"][0]["end"], incident["end"]);
+  EXPECT_EQ(incident["changes"].back()["from"], "down");
+  EXPECT_EQ(incident["changes"].back()["to"], "removed");
+  const MetricsText m = Scrape();
+  EXPECT_EQ(m.Value("outage_incident_open", {{"service", "Spotify <web> player"}}), 0);
+  EXPECT_EQ(
+      m.Value("outage_incident_duration_seconds_count", {{"service", "Spotify <web> player"}}), 1);
+  const std::string id = std::to_string(incident["id"].get<int64_t>());
+  const std::string md = GetText("/incidents/" + id + "?format=md");
+  EXPECT_NE(md.find("down → removed"), std::string::npos) << md;
 }
 
 TEST_F(IncidentIntegrationTest, AFileThatIsNotOursIsRefusedUntouched) {

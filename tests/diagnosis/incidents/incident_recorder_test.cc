@@ -3,14 +3,17 @@
 // targets of one service share an incident, reasons keep their first time
 // and counts, and the vendor's confirmation, maintenance and our own
 // network's outages are recorded apart; a restored open incident keeps going
-// with the gap marked.
+// with the gap marked; a target that leaves the config, by a reload or
+// while the exporter was not running, ends its part as "removed".
 #include "diagnosis/incidents/incident_recorder.h"
 
 #include <gtest/gtest.h>
 
 #include "config/target_identity.h"
 #include "diagnosis/diagnosis.h"
+#include "diagnosis/incidents/incident_store.h"
 #include "diagnosis/target_store.h"
+#include "tests/support/temp_dir.h"
 
 namespace outage {
 namespace {
@@ -60,22 +63,30 @@ VendorStatusView Vendor(const std::string& status, bool incident) {
   return VendorStatusView{"vendor", true, 1, summary, ""};
 }
 
+// ScrapeWith advances `clock` and runs one scrape of `config` through
+// `diagnosis`, one result per target.
+void ScrapeWith(FakeClock* clock, Diagnosis* diagnosis, const Config& config,
+                std::vector<ProbeResult> results, const std::vector<VendorStatusView>& pages = {}) {
+  clock->Advance(kStep);
+  std::vector<ScrapedTarget> scrape;
+  for (size_t i = 0; i < results.size(); ++i) {
+    scrape.push_back(ScrapedTarget{&config.targets[i], &results[i], true});
+  }
+  diagnosis->Diagnose(config, pages, &scrape);
+}
+
 class IncidentRecorderTest : public ::testing::Test {
  protected:
+  // Configure applies a config as main's reload listener does.
   void Configure(std::vector<Target> targets) {
     config_.targets = std::move(targets);
     store_.Sync(config_);
+    recorder_.SyncTargets(config_);
     diagnosis_.SetObserver(&recorder_);
   }
 
-  // Scrape advances the clock and runs one scrape, one result per target.
   void Scrape(std::vector<ProbeResult> results, const std::vector<VendorStatusView>& pages = {}) {
-    clock_.Advance(kStep);
-    std::vector<ScrapedTarget> scrape;
-    for (size_t i = 0; i < results.size(); ++i) {
-      scrape.push_back(ScrapedTarget{&config_.targets[i], &results[i], true});
-    }
-    diagnosis_.Diagnose(config_, pages, &scrape);
+    ScrapeWith(&clock_, &diagnosis_, config_, std::move(results), pages);
   }
 
   std::vector<Incident> All() const { return recorder_.List({}); }
@@ -357,6 +368,190 @@ TEST_F(IncidentRecorderTest, ARestoredOpenIncidentContinuesWithItsGap) {
   std::vector<ScrapedTarget> s2{{&config_.targets[0], &r2, true}};
   diagnosis.Diagnose(config_, {}, &s2);
   EXPECT_EQ(recorder.List({})[0].id, before.id + 1) << "new ids follow the restored ones";
+}
+
+TEST_F(IncidentRecorderTest, AReloadThatRemovesAFailingTargetClosesItsIncident) {
+  const Target a = MakeTarget("https://a/");
+  Configure({a});
+  Scrape({Ok()});
+  Scrape({Ok()});
+  Scrape({Fail(FailureReason::kDns)});
+  Scrape({Fail(FailureReason::kDns)});  // down
+  const WallTime down_at = clock_.Now();
+  clock_.Advance(seconds(40));
+  Configure({MakeTarget("https://b/")});
+  ASSERT_EQ(All().size(), 1u);
+  const Incident incident = All()[0];
+  EXPECT_FALSE(incident.open()) << "nothing probes its only target any more";
+  EXPECT_EQ(*incident.end, clock_.Now());
+  EXPECT_EQ(*incident.parts[0].end, clock_.Now());
+  ASSERT_EQ(incident.changes.size(), 2u);
+  EXPECT_EQ(incident.changes[1].at, clock_.Now());
+  EXPECT_EQ(incident.changes[1].target, "https://a/");
+  EXPECT_EQ(incident.changes[1].from, "down");
+  EXPECT_EQ(incident.changes[1].to, "removed");
+  EXPECT_TRUE(recorder_.List(IncidentFilter{"", "", {}, {}, true}).empty());
+  IncidentStats stats = recorder_.Stats();
+  EXPECT_FALSE(stats.open.at("https://a/"));
+  EXPECT_EQ(stats.durations.at("https://a/").counts[0], 1);  // 40 s <= 60 s
+  EXPECT_DOUBLE_EQ(stats.durations.at("https://a/").sum,
+                   std::chrono::duration<double>(clock_.Now() - down_at).count());
+
+  // Back in a later config, its next failure opens a new incident.
+  Configure({a});
+  Scrape({Fail(FailureReason::kDns)});
+  Scrape({Fail(FailureReason::kDns)});
+  ASSERT_EQ(All().size(), 2u);
+  EXPECT_TRUE(All()[0].open());
+  EXPECT_EQ(All()[0].changes[0].from, "unknown");
+  EXPECT_FALSE(All()[1].open());
+  EXPECT_EQ(recorder_.Stats().opened.at({"https://a/", "dns"}), 2);
+}
+
+TEST_F(IncidentRecorderTest, AReloadThatKeepsAFailingTargetKeepsItsPart) {
+  const Target a = MakeTarget("https://a/");
+  Configure({a});
+  Scrape({Fail(FailureReason::kDns)});
+  Scrape({Fail(FailureReason::kDns)});  // down
+  Configure({a, MakeTarget("https://b/")});
+  Incident incident = All()[0];
+  EXPECT_TRUE(incident.open());
+  EXPECT_FALSE(incident.parts[0].end.has_value());
+  EXPECT_EQ(incident.changes.back().to, "down");
+  Scrape({Fail(FailureReason::kDns), Ok()});
+  Scrape({Ok(), Ok()});
+  Scrape({Ok(), Ok()});  // up
+  ASSERT_EQ(All().size(), 1u) << "the same incident went on";
+  incident = All()[0];
+  EXPECT_FALSE(incident.open());
+  EXPECT_EQ(incident.parts[0].probes, 4);
+  EXPECT_EQ(incident.changes.back().to, "up");
+}
+
+TEST_F(IncidentRecorderTest, ARemovedTargetLeavesItsIncidentOpenWithTheOtherParts) {
+  const Target web = MakeTarget("https://web/", "spotify");
+  const Target api = MakeTarget("https://api/", "spotify");
+  Configure({web, api});
+  Scrape({Fail(FailureReason::kDns), Fail(FailureReason::kTls)});
+  Scrape({Fail(FailureReason::kDns), Fail(FailureReason::kTls)});  // both down
+  Configure({api});
+  Incident incident = All()[0];
+  EXPECT_TRUE(incident.open()) << "api still fails";
+  ASSERT_EQ(incident.parts.size(), 2u);
+  EXPECT_EQ(*incident.parts[0].end, clock_.Now());
+  EXPECT_FALSE(incident.parts[1].end.has_value());
+  EXPECT_EQ(incident.changes.back().target, "https://web/");
+  EXPECT_EQ(incident.changes.back().to, "removed");
+  IncidentStats stats = recorder_.Stats();
+  EXPECT_TRUE(stats.open.at("spotify"));
+  EXPECT_EQ(stats.durations.count("spotify"), 0u);
+
+  Scrape({Ok()});
+  Scrape({Ok()});  // api up
+  ASSERT_EQ(All().size(), 1u);
+  incident = All()[0];
+  EXPECT_FALSE(incident.open());
+  EXPECT_EQ(*incident.end, clock_.Now());
+  EXPECT_FALSE(recorder_.Stats().open.at("spotify"));
+}
+
+TEST_F(IncidentRecorderTest, AScrapeThatRacedTheReloadOpensNothingForARemovedTarget) {
+  const Target a = MakeTarget("https://a/");
+  Configure({a});
+  Scrape({Fail(FailureReason::kDns)});
+  Scrape({Fail(FailureReason::kDns)});
+  Configure({});
+  // A scrape of the old config reports after the reload.
+  ProbeResult failed = Fail(FailureReason::kDns);
+  ScrapeEvent late{clock_.Now(), std::nullopt, {}};
+  late.targets.push_back(
+      TargetEvent{&a, &failed, OutageState::kDown, OutageState::kDown, {}, false});
+  recorder_.OnScrape(late);
+  ASSERT_EQ(All().size(), 1u);
+  EXPECT_FALSE(All()[0].open());
+}
+
+// Exporter is what main wires up around the incident file at `path`, in
+// simulated time: the file is read back at construction.
+struct Exporter {
+  Exporter(FakeClock* clock, const std::string& path)
+      : store(clock),
+        diagnosis(clock, &store),
+        writer(clock, StoreWriterOptions{path, std::chrono::hours(24), seconds(1), 16, {}}),
+        recorder(clock, &store, &writer,
+                 IncidentRecorderOptions{"service", std::chrono::hours(24), seconds(10), 1000}) {
+    std::vector<Incident> loaded;
+    EXPECT_EQ(writer.Start(&loaded), std::nullopt);
+    recorder.Restore(std::move(loaded), false);
+    diagnosis.SetObserver(&recorder);
+  }
+  // Apply applies `config` as main's reload listener does.
+  void Apply(const Config& config) {
+    store.Sync(config);
+    recorder.SyncTargets(config);
+  }
+  int64_t OpenIncidentOf(const std::string& service) const {
+    const std::vector<Incident> open = recorder.List(IncidentFilter{service, "", {}, {}, true});
+    return open.empty() ? 0 : open[0].id;
+  }
+
+  TargetStore store;
+  Diagnosis diagnosis;
+  StoreWriter writer;
+  IncidentRecorder recorder;
+};
+
+TEST_F(IncidentRecorderTest, AtStartUpARestoredPartOfATargetNoLongerConfiguredEnds) {
+  test::TempDir dir;
+  const std::string path = dir.PathOf("outage.db");
+  Config config;
+  config.targets = {MakeTarget("https://kept/", "one"), MakeTarget("https://gone/", "two")};
+  int64_t kept = 0;
+  int64_t gone = 0;
+  {
+    Exporter first(&clock_, path);
+    first.Apply(config);
+    for (int i = 0; i < 2; ++i) {
+      ScrapeWith(&clock_, &first.diagnosis, config,
+                 {Fail(FailureReason::kDns), Fail(FailureReason::kTls)});
+    }
+    kept = first.OpenIncidentOf("one");
+    gone = first.OpenIncidentOf("two");
+    ASSERT_NE(kept, 0);
+    ASSERT_NE(gone, 0);
+  }
+
+  clock_.Advance(seconds(300));
+  config.targets.pop_back();
+  Exporter second(&clock_, path);
+  EXPECT_EQ(second.OpenIncidentOf("two"), gone) << "open as restored, before the first config";
+  second.Apply(config);
+  const Incident ended = *second.recorder.Get(gone);
+  EXPECT_FALSE(ended.open());
+  EXPECT_EQ(*ended.end, clock_.Now());
+  EXPECT_EQ(*ended.parts[0].end, clock_.Now());
+  EXPECT_EQ(ended.changes.back().from, "down");
+  EXPECT_EQ(ended.changes.back().to, "removed");
+  EXPECT_FALSE(second.recorder.Stats().open.at("two"));
+  EXPECT_EQ(second.OpenIncidentOf("one"), kept);
+
+  // On disk once the config is applied.
+  auto opened = IncidentStore::Open(path);
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<IncidentStore>>(opened));
+  auto loaded = std::get<std::unique_ptr<IncidentStore>>(opened)->Load();
+  ASSERT_TRUE(std::holds_alternative<std::vector<Incident>>(loaded));
+  for (const Incident& incident : std::get<std::vector<Incident>>(loaded)) {
+    EXPECT_EQ(incident.open(), incident.id == kept) << incident.id;
+  }
+
+  // The kept target's incident goes on and ends on its recovery.
+  ScrapeWith(&clock_, &second.diagnosis, config, {Fail(FailureReason::kDns)});
+  ScrapeWith(&clock_, &second.diagnosis, config, {Fail(FailureReason::kDns)});
+  EXPECT_EQ(second.OpenIncidentOf("one"), kept);
+  ScrapeWith(&clock_, &second.diagnosis, config, {Ok()});
+  ScrapeWith(&clock_, &second.diagnosis, config, {Ok()});
+  EXPECT_FALSE(second.recorder.Get(kept)->open());
+  EXPECT_EQ(second.recorder.List({}).size(), 2u);
 }
 
 TEST_F(IncidentRecorderTest, ListFiltersByServiceTargetStateAndTime) {
