@@ -588,7 +588,12 @@ void HttpServer::Loop::Dispatch(Connection* c, RequestHead head) {
   if (route != nullptr && route->options.on_event_thread && !auth &&
       Allows(route->options.methods, request.method)) {
     const auto start = Clock::now();
-    HttpResponse response = route->handler(request);
+    HttpResponse response;
+    try {
+      response = route->handler(request);
+    } catch (...) {
+      response = HandlerFailed(request.path);
+    }
     route->duration->Observe(std::chrono::duration<double>(Clock::now() - start).count());
     return Answer(c, std::move(response), head.http10, head.keep_alive, head_only);
   }
@@ -597,7 +602,13 @@ void HttpServer::Loop::Dispatch(Connection* c, RequestHead head) {
                     Clock::now()};
   const bool admitted = route != nullptr && !auth && Allows(route->options.methods, request.method);
   if (admitted && route->options.gate) {
-    if (std::optional<HttpResponse> refused = route->options.gate(&head.request)) {
+    std::optional<HttpResponse> refused;
+    try {
+      refused = route->options.gate(&head.request);
+    } catch (...) {
+      refused = HandlerFailed(request.path);
+    }
+    if (refused) {
       route->duration->Observe(std::chrono::duration<double>(Clock::now() - reply.start).count());
       return Answer(c, std::move(*refused), head.http10, head.keep_alive, head_only);
     }

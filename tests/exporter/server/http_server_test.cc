@@ -322,6 +322,29 @@ TEST(HttpServerEventThreadTest, CheapRoutesAndGateRefusalsAnswerWhileEveryWorker
   blocked.join();
 }
 
+TEST(HttpServerEventThreadTest, AThrowingCheapRouteOrGateIsA500AndTheServerKeepsServing) {
+  HttpServer server;
+  RouteOptions cheap;
+  cheap.on_event_thread = true;
+  server.Handle(
+      "/cheap-boom", [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("kaboom"); },
+      cheap);
+  RouteOptions gated;
+  gated.gate = [](HttpRequest*) -> std::optional<HttpResponse> { throw 42; };
+  server.Handle(
+      "/gate-boom", [](const HttpRequest&) { return HttpResponse::Text(200, "in"); }, gated);
+  server.Handle(
+      "/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); }, cheap);
+  ASSERT_EQ(server.Start({ListenAddress{"127.0.0.1", 0}}, Workers(1)), std::nullopt);
+  const Fetched cheap_boom = Get(server.port(), "/cheap-boom");
+  EXPECT_EQ(cheap_boom.status, 500);
+  EXPECT_EQ(cheap_boom.body, "internal error: kaboom\n");
+  const Fetched gate_boom = Get(server.port(), "/gate-boom");
+  EXPECT_EQ(gate_boom.status, 500);
+  EXPECT_EQ(gate_boom.body, "internal error\n");
+  EXPECT_EQ(Get(server.port(), "/-/healthy").status, 200);
+}
+
 // GatedBy is a route gated as /probe is: a slot of `limiter` per request,
 // 503 when none is free.
 RouteOptions GatedBy(ProbeLimiter* limiter) {
