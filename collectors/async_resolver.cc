@@ -155,7 +155,8 @@ void AsyncResolver::Cancel(RequestId id) {
   requests_.erase(it);
 }
 
-void AsyncResolver::OnAddrInfo(void* tag_arg, int status, int /*timeouts*/, ares_addrinfo* result) {
+void AsyncResolver::OnAddrInfo(void* tag_arg, int status, int /*timeouts*/,
+                               ares_addrinfo* result) noexcept {
   std::unique_ptr<Tag> tag(static_cast<Tag*>(tag_arg));
   std::vector<ResolvedAddress> found;
   if (result != nullptr) {
@@ -206,7 +207,7 @@ void AsyncResolver::Deliver(RequestId id, ResolveResult result) {
   done(std::move(result));
 }
 
-void AsyncResolver::OnSocketState(void* self_arg, int fd, int readable, int writable) {
+void AsyncResolver::OnSocketState(void* self_arg, int fd, int readable, int writable) noexcept {
   auto* self = static_cast<AsyncResolver*>(self_arg);
   if (!readable && !writable) {
     self->loop_->UnwatchFd(fd);

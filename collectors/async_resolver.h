@@ -66,8 +66,12 @@ class AsyncResolver {
     EventLoop::TimerId deadline_timer = 0;
   };
 
-  static void OnSocketState(void* self, int fd, int readable, int writable);
-  static void OnAddrInfo(void* tag, int status, int timeouts, ares_addrinfo* result);
+  // c-ares' callbacks keep the books of every lookup at once and hand
+  // results on from a posted task, so there is no probe to fail: they are
+  // noexcept (an exception, which only running out of memory could raise,
+  // ends the process instead of unwinding through c-ares).
+  static void OnSocketState(void* self, int fd, int readable, int writable) noexcept;
+  static void OnAddrInfo(void* tag, int status, int timeouts, ares_addrinfo* result) noexcept;
   void ProcessFd(int fd, uint32_t events);
   // RescheduleTimer arms one loop timer for c-ares' next internal timeout.
   void RescheduleTimer();

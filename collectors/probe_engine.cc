@@ -149,20 +149,25 @@ void ProbeEngine::Probe(ProbeRequest request, ProbeDone on_done) {
                       finish(std::move(result));
                     });
     };
+    std::string err;
     try {
       if (request.module->addresses.all) {
         fan_out_.Start(prober, std::move(request), std::move(done));
       } else {
         prober->Start(std::move(request), std::move(done));
       }
+      return;
     } catch (const std::exception& e) {
-      // Probers report failures as data; an exception here is a bug, but it
-      // must not take the loop thread (and every other probe) down with it.
-      ProbeResult result;
-      result.Fail(FailureReason::kProtocol);
-      result.log.Error("Internal error starting probe", {{"err", e.what()}});
-      finish(std::move(result));
+      err = e.what();
+    } catch (...) {
+      err = "unknown exception";
     }
+    // Probers report failures as data; an exception here is a bug, but it
+    // must not take the loop thread (and every other probe) down with it.
+    ProbeResult result;
+    result.Fail(FailureReason::kProtocol);
+    result.log.Error("Internal error starting probe", {{"err", err}});
+    finish(std::move(result));
   });
 }
 

@@ -13,6 +13,7 @@
 #include <ctime>
 #include <limits>
 #include <memory>
+#include <new>
 #include <vector>
 
 #include "collectors/metric_catalog.h"
@@ -93,10 +94,9 @@ CertFacts FactsOf(X509* cert) {
   return facts;
 }
 
-// VerifyAndCapture replaces OpenSSL's chain verification with "record the
-// peer's certificates, then verify exactly as OpenSSL would have".
-int VerifyAndCapture(X509_STORE_CTX* store_ctx, void* arg) {
-  auto* facts = static_cast<TlsFacts*>(arg);
+// CaptureAndVerify records the peer's certificates, then verifies exactly
+// as OpenSSL would have.
+int CaptureAndVerify(X509_STORE_CTX* store_ctx, TlsFacts* facts) {
   *facts = TlsFacts{};
   if (X509* leaf = X509_STORE_CTX_get0_cert(store_ctx)) {
     facts->peer_certs.push_back(FactsOf(leaf));
@@ -130,6 +130,19 @@ int VerifyAndCapture(X509_STORE_CTX* store_ctx, void* arg) {
     facts->verified_chain_expiry = sk_X509_num(chain) > 0 ? earliest : 0;
   }
   return ok;
+}
+
+// VerifyAndCapture replaces OpenSSL's chain verification with
+// CaptureAndVerify. OpenSSL calls it, so no exception may unwind out of it:
+// running out of memory while copying the facts fails the verification
+// with OpenSSL's own error for it.
+int VerifyAndCapture(X509_STORE_CTX* store_ctx, void* arg) noexcept {
+  try {
+    return CaptureAndVerify(store_ctx, static_cast<TlsFacts*>(arg));
+  } catch (const std::bad_alloc&) {
+    X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_OUT_OF_MEM);
+    return 0;
+  }
 }
 
 }  // namespace

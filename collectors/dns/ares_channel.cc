@@ -13,7 +13,7 @@ namespace {
 using Clock = EventLoop::Clock;
 
 // c-ares calls back with a void*; these own the std::function until then.
-void OnSendDone(void* arg, int status, int, unsigned char* abuf, int alen) {
+void OnSendDone(void* arg, int status, int, unsigned char* abuf, int alen) noexcept {
   std::unique_ptr<AresChannel::SendCallback> done(static_cast<AresChannel::SendCallback*>(arg));
   // During ares_destroy the owner is going away: nobody to tell.
   if (status == ARES_EDESTRUCTION) return;
@@ -102,7 +102,7 @@ void AresChannel::Cancel() {
   ScheduleTimer();
 }
 
-void AresChannel::OnSocketState(void* data, ares_socket_t fd, int readable, int writable) {
+void AresChannel::OnSocketState(void* data, ares_socket_t fd, int readable, int writable) noexcept {
   auto* self = static_cast<AresChannel*>(data);
   auto watched = std::find(self->watched_.begin(), self->watched_.end(), fd);
   if (!readable && !writable) {

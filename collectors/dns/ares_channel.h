@@ -55,7 +55,8 @@ class AresChannel {
   AresChannel& operator=(const AresChannel&) = delete;
 
   // Send sends a complete query message; `done` runs exactly once unless the
-  // channel is destroyed first.
+  // channel is destroyed first, from inside c-ares: an exception it lets out
+  // ends the process, since it must not unwind through c-ares.
   void Send(const std::vector<uint8_t>& query, SendCallback done);
   // Cancel ends pending work now: callbacks run with ARES_ECANCELLED.
   void Cancel();
@@ -67,7 +68,9 @@ class AresChannel {
  private:
   explicit AresChannel(EventLoop* loop) : loop_(loop) {}
 
-  static void OnSocketState(void* self, ares_socket_t fd, int readable, int writable);
+  // OnSocketState keeps the channel's books for c-ares; noexcept, as
+  // AsyncResolver's: an exception must not unwind through c-ares.
+  static void OnSocketState(void* self, ares_socket_t fd, int readable, int writable) noexcept;
   void OnSocketEvent(ares_socket_t fd, uint32_t events);
   // ScheduleTimer re-arms the loop timer to c-ares' next timeout.
   void ScheduleTimer();

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <exception>
 #include <utility>
 
 #include "collectors/dns/dns_validate.h"
@@ -134,7 +135,14 @@ void DnsProbeRun::SendQuery(Exchange& ex) {
                      {"class", config_.query_class}});
   ex.request_start = Clock::now();
   ex.query->Send(query_, [this, &ex](int status, const std::vector<uint8_t>& answer) {
-    OnAnswer(ex, status, answer);
+    // The probe's exception boundary: this runs from inside c-ares. Once
+    // the result is handed on there is no probe left to fail.
+    try {
+      OnAnswer(ex, status, answer);
+    } catch (const std::exception& e) {
+      if (finished()) throw;
+      Fail(FailureReason::kProtocol, "Internal error handling a DNS answer", e.what());
+    }
   });
 }
 

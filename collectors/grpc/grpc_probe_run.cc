@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "collectors/callback_boundary.h"
 #include "collectors/grpc/grpc_prober.h"
 #include "collectors/grpc/grpc_wire.h"
 #include "collectors/http/curl_tls_options.h"
@@ -134,37 +135,43 @@ bool GrpcProbeRun::Configure(const ResolvedAddress& address) {
 
 size_t GrpcProbeRun::OnBody(char* data, size_t size, size_t n, void* self) {
   auto* run = static_cast<GrpcProbeRun*>(self);
-  const size_t len = size * n;
-  if (run->body_.size() + len > kMaxBodyBytes) {
-    run->limit_error_ = "response body over " + std::to_string(kMaxBodyBytes) + " bytes";
-    return 0;  // aborts the transfer
-  }
-  run->body_.append(data, len);
-  return len;
+  return CallbackBoundary(size_t{0}, &run->limit_error_, [&]() -> size_t {
+    const size_t len = size * n;
+    if (run->body_.size() + len > kMaxBodyBytes) {
+      run->limit_error_ = "response body over " + std::to_string(kMaxBodyBytes) + " bytes";
+      return 0;  // aborts the transfer
+    }
+    run->body_.append(data, len);
+    return len;
+  });
 }
 
 size_t GrpcProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
   auto* run = static_cast<GrpcProbeRun*>(self);
-  const size_t len = size * n;
-  run->header_bytes_ += len;
-  if (run->header_bytes_ > kMaxHeaderBytes) {
-    run->limit_error_ = "response headers over " + std::to_string(kMaxHeaderBytes) + " bytes";
-    return 0;
-  }
-  // Trailers arrive here too, after the body: grpc-status usually is one.
-  std::string name;
-  std::string_view value;
-  if (!SplitHeaderLine(std::string_view(data, len), &name, &value)) return len;
-  if (name == "content-type") run->content_type_ = LowerAscii(value);
-  if (name == "grpc-status") run->grpc_status_ = std::string(value);
-  if (name == "grpc-message") run->grpc_message_ = PercentDecode(value);
-  return len;
+  return CallbackBoundary(size_t{0}, &run->limit_error_, [&]() -> size_t {
+    const size_t len = size * n;
+    run->header_bytes_ += len;
+    if (run->header_bytes_ > kMaxHeaderBytes) {
+      run->limit_error_ = "response headers over " + std::to_string(kMaxHeaderBytes) + " bytes";
+      return 0;
+    }
+    // Trailers arrive here too, after the body: grpc-status usually is one.
+    std::string name;
+    std::string_view value;
+    if (!SplitHeaderLine(std::string_view(data, len), &name, &value)) return len;
+    if (name == "content-type") run->content_type_ = LowerAscii(value);
+    if (name == "grpc-status") run->grpc_status_ = std::string(value);
+    if (name == "grpc-message") run->grpc_message_ = PercentDecode(value);
+    return len;
+  });
 }
 
 CURLcode GrpcProbeRun::OnSslContext(CURL*, void* ssl_ctx, void* self) {
   auto* run = static_cast<GrpcProbeRun*>(self);
-  InstallTlsFactsCapture(static_cast<SSL_CTX*>(ssl_ctx), &run->tls_);
-  return CURLE_OK;
+  return CallbackBoundary(CURLE_ABORTED_BY_CALLBACK, &run->limit_error_, [&] {
+    InstallTlsFactsCapture(static_cast<SSL_CTX*>(ssl_ctx), &run->tls_);
+    return CURLE_OK;
+  });
 }
 
 void GrpcProbeRun::OnTransferDone(CURLcode code) {

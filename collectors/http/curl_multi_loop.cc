@@ -43,14 +43,14 @@ void CurlMultiLoop::Forget(curl_socket_t s) {
   watched_.erase(it);
 }
 
-int CurlMultiLoop::OnCloseSocket(void* userp, curl_socket_t s) {
+int CurlMultiLoop::OnCloseSocket(void* userp, curl_socket_t s) noexcept {
   static_cast<CurlMultiLoop*>(userp)->Forget(s);
   return close(s);
 }
 
 void CurlMultiLoop::Remove(CURL* easy) { curl_multi_remove_handle(multi_.get(), easy); }
 
-int CurlMultiLoop::OnSocket(CURL*, curl_socket_t s, int what, void* userp, void*) {
+int CurlMultiLoop::OnSocket(CURL*, curl_socket_t s, int what, void* userp, void*) noexcept {
   auto* self = static_cast<CurlMultiLoop*>(userp);
   if (what == CURL_POLL_REMOVE) {
     self->Forget(s);
@@ -77,7 +77,7 @@ int CurlMultiLoop::OnSocket(CURL*, curl_socket_t s, int what, void* userp, void*
   return 0;
 }
 
-int CurlMultiLoop::OnTimer(CURLM*, long timeout_ms, void* userp) {
+int CurlMultiLoop::OnTimer(CURLM*, long timeout_ms, void* userp) noexcept {
   auto* self = static_cast<CurlMultiLoop*>(userp);
   if (self->timer_ != 0) {
     self->loop_->CancelTimer(self->timer_);

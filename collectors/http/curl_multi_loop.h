@@ -35,12 +35,16 @@ class CurlMultiLoop {
   void Remove(CURL* easy);
 
  private:
-  static int OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp);
+  // libcurl's callbacks keep the loop's books for every transfer at once, so
+  // there is no probe to fail: they are noexcept (an exception, which only
+  // running out of memory could raise, ends the process instead of
+  // unwinding through libcurl).
+  static int OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp) noexcept;
   // OnCloseSocket stops watching `s`, then closes it.
-  static int OnCloseSocket(void* self, curl_socket_t s);
+  static int OnCloseSocket(void* self, curl_socket_t s) noexcept;
   // Forget stops watching curl's socket `s` and closes our duplicate of it.
   void Forget(curl_socket_t s);
-  static int OnTimer(CURLM* multi, long timeout_ms, void* userp);
+  static int OnTimer(CURLM* multi, long timeout_ms, void* userp) noexcept;
   void OnSocketEvent(curl_socket_t s, uint32_t events);
   void OnCurlTimeout();
   // DrainFinished hands every completed transfer to on_done_.

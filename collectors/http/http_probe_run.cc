@@ -9,6 +9,7 @@
 #include <iterator>
 #include <utility>
 
+#include "collectors/callback_boundary.h"
 #include "collectors/http/curl_pinning.h"
 #include "collectors/http/curl_tls_options.h"
 #include "collectors/http/edge_attribution.h"
@@ -251,14 +252,16 @@ bool HttpProbeRun::AllowedHost(const ParsedUrl& url) {
 
 curl_socket_t HttpProbeRun::OnOpenSocket(void* self, curlsocktype, curl_sockaddr* address) {
   auto* run = static_cast<HttpProbeRun*>(self);
-  std::string why;
-  const TargetPolicy policy(run->policy());
-  if (!policy.Allows(&address->addr, static_cast<socklen_t>(address->addrlen), run->host_listed_,
-                     &why)) {
-    run->blocked_address_ = why;
-    return CURL_SOCKET_BAD;  // curl fails the connect: nothing is sent
-  }
-  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  return CallbackBoundary(CURL_SOCKET_BAD, &run->limit_error_, [&] {
+    std::string why;
+    const TargetPolicy policy(run->policy());
+    if (!policy.Allows(&address->addr, static_cast<socklen_t>(address->addrlen), run->host_listed_,
+                       &why)) {
+      run->blocked_address_ = why;
+      return CURL_SOCKET_BAD;  // curl fails the connect: nothing is sent
+    }
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  });
 }
 
 void HttpProbeRun::ResetHopState() {
@@ -494,44 +497,51 @@ void HttpProbeRun::SetProxyConnectHeaders(CURL* easy) {
 
 size_t HttpProbeRun::OnBody(char* data, size_t size, size_t n, void* self) {
   auto* run = static_cast<HttpProbeRun*>(self);
-  const size_t len = size * n;
-  run->body_bytes_ += static_cast<int64_t>(len);
-  const int64_t limit = run->config_.body_size_limit;
-  if (limit > 0 && run->body_bytes_ > limit) {
-    run->body_bytes_ = limit;  // what blackbox reports: the bytes it read
-    run->body_over_limit_ = true;
-    run->limit_error_ =
-        "response body exceeds body_size_limit of " + std::to_string(limit) + " bytes";
-    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
-  }
-  if (run->keep_body_ || run->fetching_token_) run->body_.append(data, len);
-  return len;
+  // 0 aborts the transfer with CURLE_WRITE_ERROR.
+  return CallbackBoundary(size_t{0}, &run->limit_error_, [&]() -> size_t {
+    const size_t len = size * n;
+    run->body_bytes_ += static_cast<int64_t>(len);
+    const int64_t limit = run->config_.body_size_limit;
+    if (limit > 0 && run->body_bytes_ > limit) {
+      run->body_bytes_ = limit;  // what blackbox reports: the bytes it read
+      run->body_over_limit_ = true;
+      run->limit_error_ =
+          "response body exceeds body_size_limit of " + std::to_string(limit) + " bytes";
+      return 0;
+    }
+    if (run->keep_body_ || run->fetching_token_) run->body_.append(data, len);
+    return len;
+  });
 }
 
 size_t HttpProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
   auto* run = static_cast<HttpProbeRun*>(self);
-  const size_t len = size * n;
-  std::string_view line(data, len);
-  if (line.rfind("HTTP/", 0) == 0) {
-    // A new response (after 1xx, or a proxy's CONNECT reply) starts afresh.
-    run->headers_.Clear();
-    run->header_count_ = 0;
+  return CallbackBoundary(size_t{0}, &run->limit_error_, [&]() -> size_t {
+    const size_t len = size * n;
+    std::string_view line(data, len);
+    if (line.rfind("HTTP/", 0) == 0) {
+      // A new response (after 1xx, or a proxy's CONNECT reply) starts afresh.
+      run->headers_.Clear();
+      run->header_count_ = 0;
+      return len;
+    }
+    run->header_bytes_ += len;
+    if (++run->header_count_ > kMaxHeaderCount || run->header_bytes_ > kMaxHeaderBytes) {
+      run->limit_error_ = "response headers exceed " + std::to_string(kMaxHeaderCount) +
+                          " headers or " + std::to_string(kMaxHeaderBytes) + " bytes";
+      return 0;
+    }
+    run->headers_.AddLine(line);
     return len;
-  }
-  run->header_bytes_ += len;
-  if (++run->header_count_ > kMaxHeaderCount || run->header_bytes_ > kMaxHeaderBytes) {
-    run->limit_error_ = "response headers exceed " + std::to_string(kMaxHeaderCount) +
-                        " headers or " + std::to_string(kMaxHeaderBytes) + " bytes";
-    return 0;
-  }
-  run->headers_.AddLine(line);
-  return len;
+  });
 }
 
 CURLcode HttpProbeRun::OnSslContext(CURL*, void* ssl_ctx, void* self) {
   auto* run = static_cast<HttpProbeRun*>(self);
-  InstallTlsFactsCapture(static_cast<SSL_CTX*>(ssl_ctx), &run->tls_);
-  return CURLE_OK;
+  return CallbackBoundary(CURLE_ABORTED_BY_CALLBACK, &run->limit_error_, [&] {
+    InstallTlsFactsCapture(static_cast<SSL_CTX*>(ssl_ctx), &run->tls_);
+    return CURLE_OK;
+  });
 }
 
 void HttpProbeRun::OnTransferDone(CURLcode code) {

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "collectors/async_resolver.h"
+#include "collectors/callback_boundary.h"
 #include "collectors/http/curl_handles.h"
 #include "collectors/http/curl_pinning.h"
 #include "collectors/target_policy.h"
@@ -32,18 +33,22 @@ struct Transfer {
   CurlSlist connect_to;
   VendorStatusFetch* result = nullptr;
   bool too_big = false;
+  std::string callback_error;  // what WriteBody or OpenSocket threw
   bool done = false;
 };
 
 extern "C" size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
-  const size_t n = size * count;
-  if (transfer->result->body.size() + n > kMaxVendorStatusBytes) {
-    transfer->too_big = true;
-    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
-  }
-  transfer->result->body.append(data, n);
-  return n;
+  // 0 aborts the transfer with CURLE_WRITE_ERROR.
+  return CallbackBoundary(size_t{0}, &transfer->callback_error, [&]() -> size_t {
+    const size_t n = size * count;
+    if (transfer->result->body.size() + n > kMaxVendorStatusBytes) {
+      transfer->too_big = true;
+      return 0;
+    }
+    transfer->result->body.append(data, n);
+    return n;
+  });
 }
 
 // OpenSocket applies probe_policy to every address curl connects to, as the
@@ -51,14 +56,16 @@ extern "C" size_t WriteBody(char* data, size_t size, size_t count, void* user) {
 // any connection that was not.
 extern "C" curl_socket_t OpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
   auto* t = static_cast<Transfer*>(user);
-  std::string why;
-  if (!TargetPolicy(*t->policy)
-           .Allows(&address->addr, static_cast<socklen_t>(address->addrlen), t->host_listed,
-                   &why)) {
-    t->blocked_address = why;
-    return CURL_SOCKET_BAD;
-  }
-  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  return CallbackBoundary(CURL_SOCKET_BAD, &t->callback_error, [&] {
+    std::string why;
+    if (!TargetPolicy(*t->policy)
+             .Allows(&address->addr, static_cast<socklen_t>(address->addrlen), t->host_listed,
+                     &why)) {
+      t->blocked_address = why;
+      return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  });
 }
 
 long RemainingMs(SteadyClock::time_point deadline) {
@@ -122,7 +129,9 @@ bool Finish(Transfer* t, CURLcode code) {
     t->result->body.clear();
     return false;
   }
-  if (!t->blocked_address.empty()) {
+  if (!t->callback_error.empty()) {
+    Fail(t, t->callback_error);
+  } else if (!t->blocked_address.empty()) {
     Fail(t, "connection blocked by probe_policy: " + t->blocked_address);
   } else if (t->too_big) {
     Fail(t, "document larger than " + std::to_string(kMaxVendorStatusBytes) + " bytes");
