@@ -62,12 +62,20 @@ void VendorStatusCache::Refresh(const std::vector<VendorStatusPage>& pages,
   }
   if (!urls.empty()) {
     std::vector<VendorStatusFetch> fetched;
+    // A fetcher that throws fails every fetch with its text; the flags must
+    // still be cleared below.
+    std::string thrown;
     try {
       fetched = fetcher_(urls, policy, deadline);
-    } catch (const std::exception&) {
-      // Counted as failed fetches below; the flags must still be cleared.
+    } catch (const std::exception& e) {
+      thrown = std::string("internal error: ") + e.what();
+    } catch (...) {
+      thrown = "internal error: unknown exception";
     }
     fetched.resize(urls.size());  // a fetcher that returned too few: failed fetches
+    if (!thrown.empty()) {
+      for (VendorStatusFetch& f : fetched) f = VendorStatusFetch{false, "", thrown};
+    }
     std::vector<std::pair<std::string, std::string>> failures;  // reported unlocked
     {
       std::lock_guard<std::mutex> lock(mu_);

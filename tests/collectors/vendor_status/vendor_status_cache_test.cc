@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 namespace outage {
@@ -87,6 +88,30 @@ TEST(VendorStatusCacheTest, ReportsEachFailedFetchWithItsCause) {
   cache.Refresh(Pages(), {}, At(180), Soon());
   EXPECT_EQ(reported.size(), 2u);
   EXPECT_EQ(cache.Views(Pages())[0].last_error, "");
+}
+
+TEST(VendorStatusCacheTest, AThrowingFetcherFailsEachFetchWithItsTextAndFetchesAgainLater) {
+  int calls = 0;
+  std::vector<std::string> reported;
+  VendorStatusCache cache(
+      [&](const std::vector<std::string>&, const ProbePolicy&,
+          SteadyClock::time_point) -> std::vector<VendorStatusFetch> {
+        if (++calls == 1) throw std::runtime_error("kaboom");
+        throw 42;
+      },
+      [&](const std::string& page, const std::string& error) {
+        reported.push_back(page + ": " + error);
+      });
+  cache.Refresh(Pages(), {}, At(0), Soon());
+  ASSERT_EQ(reported.size(), 1u);
+  EXPECT_EQ(reported[0], "spotify: internal error: kaboom");
+  EXPECT_EQ(cache.Views(Pages())[0].last_error, "internal error: kaboom");
+  // The page is not left "being fetched": the next interval fetches again.
+  cache.Refresh(Pages(), {}, At(60), Soon());
+  EXPECT_EQ(calls, 2);
+  ASSERT_EQ(reported.size(), 2u);
+  EXPECT_EQ(reported[1], "spotify: internal error: unknown exception");
+  EXPECT_FALSE(cache.Views(Pages())[0].up);
 }
 
 TEST(VendorStatusCacheTest, NeverFetchedIsDown) {
