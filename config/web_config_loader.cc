@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <vector>
 
 #include "config/bounded_file.h"
@@ -170,6 +171,8 @@ WebConfigResult LoadWebConfigString(const std::string& yaml, const std::string& 
   } catch (const YAML::Exception& e) {
     return ConfigError{source, e.mark.line < 0 ? 0 : e.mark.line + 1,
                        e.mark.column < 0 ? 0 : e.mark.column + 1, "yaml: " + e.msg};
+  } catch (const std::exception& e) {
+    return ConfigError{source, 0, 0, std::string("internal error: ") + e.what()};
   }
 }
 

@@ -3,6 +3,8 @@
 #include <malloc.h>
 
 #include <chrono>
+#include <exception>
+#include <string>
 #include <variant>
 
 #include "config/config_loader.h"
@@ -15,6 +17,26 @@ ConfigState::ConfigState(std::string path, PlacementFlags placement, Validator v
 
 std::optional<std::string> ConfigState::Reload() {
   std::lock_guard<std::mutex> reload_lock(reload_mu_);
+  // Reloads run on the main thread (SIGHUP), the auto-reload thread and a
+  // handler's: whatever a step throws is a failed reload, never their end.
+  std::optional<std::string> error;
+  try {
+    error = LoadAndSwap();
+  } catch (const std::exception& e) {
+    error = std::string("internal error: ") + e.what();
+  } catch (...) {
+    error = "internal error: unknown exception";
+  }
+  if (!error) return std::nullopt;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_reload_successful_ = false;
+  }
+  Log().Error("Error loading config", {{"err", *error}});
+  return error;
+}
+
+std::optional<std::string> ConfigState::LoadAndSwap() {
   ConfigResult loaded = path_.empty() ? LoadDefaultConfig() : LoadConfigFile(path_);
   std::optional<std::string> error;
   if (auto* e = std::get_if<ConfigError>(&loaded)) {
@@ -53,11 +75,6 @@ std::optional<std::string> ConfigState::Reload() {
       return std::nullopt;
     }
   }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    last_reload_successful_ = false;
-  }
-  Log().Error("Error loading config", {{"err", *error}});
   return error;
 }
 

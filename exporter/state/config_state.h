@@ -42,6 +42,10 @@ class ConfigState {
   const std::string& path() const { return path_; }
 
  private:
+  // LoadAndSwap is one reload: the error text, or nullopt once the new
+  // config is current and the listener has run.
+  std::optional<std::string> LoadAndSwap();
+
   const std::string path_;
   const PlacementFlags placement_;
   const Validator validator_;
