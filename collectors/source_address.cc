@@ -10,7 +10,7 @@
 
 namespace outage {
 
-bool BindSourceAddress(int fd, int family, const std::string& ip, std::string* error) {
+std::optional<std::string> BindSourceAddress(int fd, int family, const std::string& ip) {
   sockaddr_storage local{};
   socklen_t len = 0;
   bool parsed = false;
@@ -25,13 +25,9 @@ bool BindSourceAddress(int fd, int family, const std::string& ip, std::string* e
     len = sizeof(sockaddr_in6);
     parsed = inet_pton(AF_INET6, ip.c_str(), &in6->sin6_addr) == 1;
   }
-  if (!parsed) {
-    *error = "source_ip_address " + ip + " is not of the target's family";
-    return false;
-  }
-  if (bind(fd, reinterpret_cast<sockaddr*>(&local), len) == 0) return true;
-  *error = "binding source_ip_address " + ip + ": " + std::strerror(errno);
-  return false;
+  if (!parsed) return "source_ip_address " + ip + " is not of the target's family";
+  if (bind(fd, reinterpret_cast<sockaddr*>(&local), len) == 0) return std::nullopt;
+  return "binding source_ip_address " + ip + ": " + std::strerror(errno);
 }
 
 }  // namespace outage

@@ -4,13 +4,14 @@
 // Thread-safe: a pure function of its arguments.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace outage {
 
 // BindSourceAddress binds `fd`, a socket of `family`, to the IP literal
-// `ip`; false with *error when `ip` is of the other family or cannot be
-// bound.
-bool BindSourceAddress(int fd, int family, const std::string& ip, std::string* error);
+// `ip`; returns the problem when `ip` is of the other family or cannot be
+// bound, nullopt when bound.
+std::optional<std::string> BindSourceAddress(int fd, int family, const std::string& ip);
 
 }  // namespace outage

@@ -33,32 +33,38 @@ std::string SizeText(size_t bytes) {
 
 }  // namespace
 
-std::optional<std::string> ReadBoundedFile(const std::string& path, std::string* text,
+std::optional<std::string> ReadBoundedFile(const std::string& path, std::string* error,
                                            size_t max_bytes, std::chrono::milliseconds max_time) {
   const auto start = std::chrono::steady_clock::now();
+  const auto fail = [error](std::string why) {
+    *error = std::move(why);
+    return std::nullopt;
+  };
   const Fd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
-  if (fd.get() < 0) return std::string("cannot read file: ") + std::strerror(errno);
+  if (fd.get() < 0) return fail(std::string("cannot read file: ") + std::strerror(errno));
   struct stat st {};
-  if (fstat(fd.get(), &st) != 0) return std::string("cannot read file: ") + std::strerror(errno);
-  if (!S_ISREG(st.st_mode)) return std::string("not a regular file");
-  if (static_cast<unsigned long long>(st.st_size) > max_bytes) {
-    return "file is larger than " + SizeText(max_bytes);
+  if (fstat(fd.get(), &st) != 0) {
+    return fail(std::string("cannot read file: ") + std::strerror(errno));
   }
-  text->clear();
-  text->reserve(static_cast<size_t>(st.st_size));
+  if (!S_ISREG(st.st_mode)) return fail("not a regular file");
+  if (static_cast<unsigned long long>(st.st_size) > max_bytes) {
+    return fail("file is larger than " + SizeText(max_bytes));
+  }
+  std::string text;
+  text.reserve(static_cast<size_t>(st.st_size));
   char buffer[64 * 1024];
   for (;;) {
     const ssize_t n = read(fd.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return std::string("cannot read file: ") + std::strerror(errno);
-    if (n == 0) return std::nullopt;
+    if (n < 0) return fail(std::string("cannot read file: ") + std::strerror(errno));
+    if (n == 0) return text;
     // The file may grow while it is read.
-    if (text->size() + static_cast<size_t>(n) > max_bytes) {
-      return "file is larger than " + SizeText(max_bytes);
+    if (text.size() + static_cast<size_t>(n) > max_bytes) {
+      return fail("file is larger than " + SizeText(max_bytes));
     }
-    text->append(buffer, static_cast<size_t>(n));
+    text.append(buffer, static_cast<size_t>(n));
     if (std::chrono::steady_clock::now() - start > max_time) {
-      return "reading the file took longer than " + std::to_string(max_time.count()) + " ms";
+      return fail("reading the file took longer than " + std::to_string(max_time.count()) + " ms");
     }
   }
 }

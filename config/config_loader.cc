@@ -251,11 +251,10 @@ ConfigResult LoadConfigString(const std::string& yaml, const std::string& source
 }
 
 ConfigResult LoadConfigFile(const std::string& path) {
-  std::string text;
-  if (std::optional<std::string> error = ReadBoundedFile(path, &text)) {
-    return ConfigError{path, 0, 0, *error};
-  }
-  ConfigResult result = LoadConfigString(text, path);
+  std::string error;
+  const std::optional<std::string> text = ReadBoundedFile(path, &error);
+  if (!text) return ConfigError{path, 0, 0, error};
+  ConfigResult result = LoadConfigString(*text, path);
   // An empty file (or one with only comments) would turn every /probe into
   // a 400; at start-up or on reload it is a mistake, not a config.
   if (const auto* loaded = std::get_if<LoadedConfig>(&result);

@@ -177,13 +177,12 @@ WebConfigResult LoadWebConfigString(const std::string& yaml, const std::string& 
 }
 
 WebConfigResult LoadWebConfigFile(const std::string& path) {
-  std::string text;
-  if (std::optional<std::string> error = ReadBoundedFile(path, &text)) {
-    return ConfigError{path, 0, 0, *error};
-  }
+  std::string error;
+  const std::optional<std::string> text = ReadBoundedFile(path, &error);
+  if (!text) return ConfigError{path, 0, 0, error};
   const size_t slash = path.rfind('/');
   const std::string directory = slash == std::string::npos ? "." : path.substr(0, slash);
-  return LoadWebConfigString(text, path, directory.empty() ? "/" : directory);
+  return LoadWebConfigString(*text, path, directory.empty() ? "/" : directory);
 }
 
 }  // namespace outage

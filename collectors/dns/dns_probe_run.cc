@@ -239,10 +239,9 @@ void DnsProbeRun::Judge(Exchange& ex) {
                     {"Authority", {&m.authority, &config_.validate_authority_rrs}},
                     {"Additional", {&m.additional, &config_.validate_additional_rrs}}};
   for (const auto& [section, checked] : sections) {
-    std::string why;
-    if (!ValidRrs(*checked.first, *checked.second, &why)) {
+    if (std::optional<std::string> why = RrsProblem(*checked.first, *checked.second)) {
       result().log.Error(std::string(section) + " RRs validation failed",
-                         {{"resolver", ex.label}, {"err", why}});
+                         {{"resolver", ex.label}, {"err", *why}});
       EndExchange(ex, false, FailureReason::kDns);
       return;
     }

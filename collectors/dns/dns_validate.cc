@@ -23,14 +23,13 @@ bool ValidRcode(int rcode, const std::vector<std::string>& valid) {
   return false;
 }
 
-bool ValidRrs(const std::vector<ResourceRecord>& rrs, const DnsRrValidator& v, std::string* why) {
+std::optional<std::string> RrsProblem(const std::vector<ResourceRecord>& rrs,
+                                      const DnsRrValidator& v) {
   if (rrs.empty() && !v.fail_if_not_matches_regexp.empty()) {
-    *why = "fail_if_not_matches_regexp specified but no RRs returned";
-    return false;
+    return "fail_if_not_matches_regexp specified but no RRs returned";
   }
   if (rrs.empty() && !v.fail_if_none_matches_regexp.empty()) {
-    *why = "fail_if_none_matches_regexp specified but no RRs returned";
-    return false;
+    return "fail_if_none_matches_regexp specified but no RRs returned";
   }
   bool any_match = false;
   bool all_match = true;
@@ -38,8 +37,7 @@ bool ValidRrs(const std::vector<ResourceRecord>& rrs, const DnsRrValidator& v, s
     const std::string text = rr.ToString();
     for (const Regex& re : v.fail_if_matches_regexp) {
       if (Matches(re, text)) {
-        *why = "At least one RR matched regexp \"" + re.pattern + "\": " + text;
-        return false;
+        return "At least one RR matched regexp \"" + re.pattern + "\": " + text;
       }
     }
     for (const Regex& re : v.fail_if_all_match_regexp) {
@@ -47,8 +45,7 @@ bool ValidRrs(const std::vector<ResourceRecord>& rrs, const DnsRrValidator& v, s
     }
     for (const Regex& re : v.fail_if_not_matches_regexp) {
       if (!Matches(re, text)) {
-        *why = "At least one RR did not match regexp \"" + re.pattern + "\": " + text;
-        return false;
+        return "At least one RR did not match regexp \"" + re.pattern + "\": " + text;
       }
     }
     for (const Regex& re : v.fail_if_none_matches_regexp) {
@@ -58,14 +55,12 @@ bool ValidRrs(const std::vector<ResourceRecord>& rrs, const DnsRrValidator& v, s
   // Despite its name, blackbox fails this rule when NOT every RR matches;
   // we keep its behaviour so existing modules mean the same thing.
   if (!v.fail_if_all_match_regexp.empty() && !all_match) {
-    *why = "Not all RRs matched regexp";
-    return false;
+    return "Not all RRs matched regexp";
   }
   if (!v.fail_if_none_matches_regexp.empty() && !any_match) {
-    *why = "None of the RRs matched any regexp";
-    return false;
+    return "None of the RRs matched any regexp";
   }
-  return true;
+  return std::nullopt;
 }
 
 std::vector<std::string> AnswerSet(const std::vector<ResourceRecord>& rrs) {

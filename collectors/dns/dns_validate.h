@@ -3,6 +3,7 @@
 // blackbox) did several resolvers give the same answer.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,11 +15,11 @@ namespace outage::dns {
 // ValidRcode reports whether `rcode` is one of `valid` (rcode names).
 bool ValidRcode(int rcode, const std::vector<std::string>& valid);
 
-// ValidRrs applies a validator to one section's records, like blackbox's
-// validRRs (each RR rendered with ResourceRecord::ToString). On failure
-// *why says which rule failed (and for which record, when one did).
-bool ValidRrs(const std::vector<ResourceRecord>& rrs, const DnsRrValidator& validator,
-              std::string* why);
+// RrsProblem applies a validator to one section's records, like blackbox's
+// validRRs (each RR rendered with ResourceRecord::ToString). Returns which
+// rule failed (and for which record, when one did), nullopt when they pass.
+std::optional<std::string> RrsProblem(const std::vector<ResourceRecord>& rrs,
+                                      const DnsRrValidator& validator);
 
 // AnswerSet is a section's records, without TTLs, sorted and de-duplicated:
 // two resolvers agree when their sets are equal.

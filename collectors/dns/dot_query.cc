@@ -76,10 +76,11 @@ void DotQuery::Start(const std::string& ip, int port, const std::string& source_
   stream_ = std::make_unique<TcpStream>(fd);
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  std::string error;
-  if (!source_ip.empty() && !BindSourceAddress(fd, remote.ss_family, source_ip, &error)) {
-    End({false, FailureReason::kNetwork, error, {}});
-    return;
+  if (!source_ip.empty()) {
+    if (std::optional<std::string> problem = BindSourceAddress(fd, remote.ss_family, source_ip)) {
+      End({false, FailureReason::kNetwork, *problem, {}});
+      return;
+    }
   }
   if (connect(fd, reinterpret_cast<sockaddr*>(&remote), remote_len) != 0 && errno != EINPROGRESS) {
     End({false, FailureReason::kNetwork, std::strerror(errno), {}});

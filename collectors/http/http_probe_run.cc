@@ -114,13 +114,17 @@ void HttpProbeRun::Start() {
 void HttpProbeRun::BeginOAuth2() {
   const OAuth2& oauth2 = *config_.oauth2;
   std::string secret = oauth2.client_secret;
-  if (!oauth2.client_secret_file.empty() && !ReadSecretFile(oauth2.client_secret_file, &secret)) {
-    result().log.Error(
-        "Error fetching OAuth 2.0 token",
-        {{"err", "cannot read oauth2.client_secret_file " + oauth2.client_secret_file}});
-    result().Fail(FailureReason::kProtocol);
-    Finish();
-    return;
+  if (!oauth2.client_secret_file.empty()) {
+    std::optional<std::string> read = ReadSecretFile(oauth2.client_secret_file);
+    if (!read) {
+      result().log.Error(
+          "Error fetching OAuth 2.0 token",
+          {{"err", "cannot read oauth2.client_secret_file " + oauth2.client_secret_file}});
+      result().Fail(FailureReason::kProtocol);
+      Finish();
+      return;
+    }
+    secret = std::move(*read);
   }
   oauth2_key_ = OAuth2TokenCache::Key(module().name, oauth2, secret);
   if (const std::string* token = oauth2_tokens_->Find(oauth2_key_, Clock::now())) {
@@ -150,23 +154,23 @@ void HttpProbeRun::OnOAuth2TokenDone(CURLcode code) {
   curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &status);
   std::string err;
   FailureReason reason = FailureReason::kProtocol;
-  OAuth2Token token;
+  std::optional<OAuth2Token> token;
   if (code != CURLE_OK) {
     reason = HopFailure(code, &err);
   } else if (status < 200 || status > 299) {
     err = "token endpoint answered HTTP " + std::to_string(status);
   } else {
-    ParseOAuth2TokenResponse(body_, &token, &err);
+    token = ParseOAuth2TokenResponse(body_, &err);
   }
-  if (!err.empty()) {
+  if (!token) {
     result().log.Error("Error fetching OAuth 2.0 token",
                        {{"token_url", RedactUrlPassword(url_.text)}, {"err", err}});
     result().Fail(reason);
     Finish();
     return;
   }
-  oauth2_tokens_->Store(oauth2_key_, token, Clock::now());
-  oauth2_token_ = token.access_token;
+  oauth2_tokens_->Store(oauth2_key_, *token, Clock::now());
+  oauth2_token_ = token->access_token;
   transfers_->Remove(easy_.get());
   easy_.reset();
   url_ = probe_url_;
@@ -369,10 +373,14 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
   if (!config_.enable_http2) set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
 
   std::string body;
-  std::string error;
-  if (send_body_ && !ReadRequestBody(config_, &body, &error)) {
-    result().log.Error("Error creating request", {{"err", error}});
-    return false;
+  if (send_body_) {
+    std::string error;
+    std::optional<std::string> read = ReadRequestBody(config_, &error);
+    if (!read) {
+      result().log.Error("Error creating request", {{"err", error}});
+      return false;
+    }
+    body = std::move(*read);
   }
   if (method_ == "HEAD") {
     set(CURLOPT_NOBODY, 1L);
@@ -401,9 +409,10 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
     list = curl_slist_append(list, "User-Agent: outage_exporter/" OUTAGE_VERSION);
   }
   if (!has_content_type) list = curl_slist_append(list, "Content-Type:");
-  if (!AppendHttpHeaders(config_, send_credentials_, &list, &error) ||
-      (send_credentials_ && !AppendAuthorization(config_, &list, &error))) {
-    result().log.Error("Error creating request", {{"err", error}});
+  std::optional<std::string> problem = AppendHttpHeaders(config_, send_credentials_, &list);
+  if (!problem && send_credentials_) problem = AppendAuthorization(config_, &list);
+  if (problem) {
+    result().log.Error("Error creating request", {{"err", *problem}});
     curl_slist_free_all(list);
     return false;
   }
@@ -416,11 +425,14 @@ bool HttpProbeRun::Configure(CURL* easy, const std::string& address) {
     std::string password = auth.password;
     for (const auto& [file, value] :
          {std::pair{&auth.username_file, &username}, std::pair{&auth.password_file, &password}}) {
-      if (!file->empty() && !ReadSecretFile(*file, value)) {
+      if (file->empty()) continue;
+      std::optional<std::string> read = ReadSecretFile(*file);
+      if (!read) {
         result().log.Error("Cannot read basic_auth file", {{"file", *file}});
         curl_slist_free_all(list);
         return false;
       }
+      *value = std::move(*read);
     }
     set(CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
     set(CURLOPT_USERNAME, username.c_str());  // curl copies both

@@ -36,19 +36,19 @@ std::string OAuth2TokenForm(const OAuth2& config) {
   return form;
 }
 
-bool ParseOAuth2TokenResponse(const std::string& body, OAuth2Token* out, std::string* error) {
+std::optional<OAuth2Token> ParseOAuth2TokenResponse(const std::string& body, std::string* error) {
   const nlohmann::json root = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!root.is_object()) {
     *error = "token response is not a JSON object";
-    return false;
+    return std::nullopt;
   }
   const auto token = root.find("access_token");
   if (token == root.end() || !token->is_string() || token->get<std::string>().empty()) {
     *error = "token response has no access_token";
-    return false;
+    return std::nullopt;
   }
-  out->access_token = token->get<std::string>();
-  out->expires_in.reset();
+  OAuth2Token out;
+  out.access_token = token->get<std::string>();
   // RFC 6749 makes it a number; some servers send a string of digits.
   const auto expires = root.find("expires_in");
   int64_t seconds = 0;
@@ -57,8 +57,8 @@ bool ParseOAuth2TokenResponse(const std::string& body, OAuth2Token* out, std::st
   } else if (expires != root.end() && expires->is_string()) {
     seconds = std::strtoll(expires->get<std::string>().c_str(), nullptr, 10);
   }
-  if (seconds > 0) out->expires_in = std::chrono::seconds(seconds);
-  return true;
+  if (seconds > 0) out.expires_in = std::chrono::seconds(seconds);
+  return out;
 }
 
 std::string OAuth2TokenCache::Key(const std::string& module, const OAuth2& config,

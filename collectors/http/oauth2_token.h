@@ -33,9 +33,9 @@ struct OAuth2Token {
 };
 
 // ParseOAuth2TokenResponse reads a token endpoint's JSON answer. Returns
-// false with *error (which never holds the token) when it has no
+// nullopt with *error (which never holds the token) when it has no
 // access_token.
-bool ParseOAuth2TokenResponse(const std::string& body, OAuth2Token* out, std::string* error);
+std::optional<OAuth2Token> ParseOAuth2TokenResponse(const std::string& body, std::string* error);
 
 class OAuth2TokenCache {
  public:

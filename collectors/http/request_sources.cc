@@ -2,6 +2,7 @@
 #include "collectors/http/request_sources.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "collectors/http/header_text.h"
@@ -9,13 +10,12 @@
 namespace outage {
 namespace {
 
-bool ReadWholeFile(const std::string& path, std::string* out) {
+std::optional<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
+  if (!in) return std::nullopt;
   std::ostringstream buf;
   buf << in.rdbuf();
-  *out = buf.str();
-  return true;
+  return buf.str();
 }
 
 void Append(curl_slist** list, const std::string& name, const std::string& value) {
@@ -24,24 +24,20 @@ void Append(curl_slist** list, const std::string& name, const std::string& value
 
 }  // namespace
 
-bool ReadSecretFile(const std::string& path, std::string* out) {
-  std::string text;
-  if (!ReadWholeFile(path, &text)) return false;
-  *out = std::string(TrimSpace(text));
-  return true;
+std::optional<std::string> ReadSecretFile(const std::string& path) {
+  const std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) return std::nullopt;
+  return std::string(TrimSpace(*text));
 }
 
-bool ReadRequestBody(const HttpProbe& config, std::string* body, std::string* error) {
-  if (config.body_file.empty()) {
-    *body = config.body;
-    return true;
-  }
-  if (ReadWholeFile(config.body_file, body)) return true;
-  *error = "cannot read body_file " + config.body_file;
-  return false;
+std::optional<std::string> ReadRequestBody(const HttpProbe& config, std::string* error) {
+  if (config.body_file.empty()) return config.body;
+  std::optional<std::string> body = ReadWholeFile(config.body_file);
+  if (!body) *error = "cannot read body_file " + config.body_file;
+  return body;
 }
 
-bool AppendAuthorization(const HttpProbe& config, curl_slist** list, std::string* error) {
+std::optional<std::string> AppendAuthorization(const HttpProbe& config, curl_slist** list) {
   std::string type = "Bearer";
   std::string credentials = config.bearer_token;
   std::string file = config.bearer_token_file;
@@ -52,37 +48,34 @@ bool AppendAuthorization(const HttpProbe& config, curl_slist** list, std::string
     file = config.authorization->credentials_file;
     option = "authorization.credentials_file";
   }
-  if (!file.empty() && !ReadSecretFile(file, &credentials)) {
-    *error = std::string("cannot read ") + option + " " + file;
-    return false;
+  if (!file.empty()) {
+    std::optional<std::string> read = ReadSecretFile(file);
+    if (!read) return std::string("cannot read ") + option + " " + file;
+    credentials = std::move(*read);
   }
   // common sends "Authorization: <type> " even with empty credentials.
   if (config.authorization || !credentials.empty()) {
     Append(list, "Authorization", type + " " + credentials);
   }
-  return true;
+  return std::nullopt;
 }
 
-bool AppendHttpHeaders(const HttpProbe& config, bool credentials, curl_slist** list,
-                       std::string* error) {
+std::optional<std::string> AppendHttpHeaders(const HttpProbe& config, bool credentials,
+                                             curl_slist** list) {
   for (const HeaderValues& header : config.http_headers) {
     if (!credentials && IsCredentialHeader(header.name)) continue;
     for (const std::string& value : header.values) Append(list, header.name, value);
     for (const std::string& secret : header.secrets) Append(list, header.name, secret);
     for (const std::string& path : header.files) {
-      std::string value;
-      if (!ReadSecretFile(path, &value)) {
-        *error = "cannot read http_headers file " + path;
-        return false;
+      const std::optional<std::string> value = ReadSecretFile(path);
+      if (!value) return "cannot read http_headers file " + path;
+      if (value->find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+        return "http_headers file " + path + " holds more than one line";
       }
-      if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
-        *error = "http_headers file " + path + " holds more than one line";
-        return false;
-      }
-      Append(list, header.name, value);
+      Append(list, header.name, *value);
     }
   }
-  return true;
+  return std::nullopt;
 }
 
 }  // namespace outage

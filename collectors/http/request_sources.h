@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 
+#include <optional>
 #include <string>
 
 #include "config/config.h"
@@ -12,25 +13,26 @@
 namespace outage {
 
 // ReadSecretFile reads a credentials file the way Prometheus does: whole
-// file, surrounding whitespace trimmed. Returns false if it cannot be read.
-bool ReadSecretFile(const std::string& path, std::string* out);
+// file, surrounding whitespace trimmed. Returns nullopt if it cannot be
+// read (the caller names the option that gave the path).
+std::optional<std::string> ReadSecretFile(const std::string& path);
 
-// ReadRequestBody sets *body to the module's `body`, or to the whole of
-// `body_file` read now (blackbox reads it on every probe). On failure
-// returns false with *error naming the file.
-bool ReadRequestBody(const HttpProbe& config, std::string* body, std::string* error);
+// ReadRequestBody is the module's `body`, or the whole of `body_file` read
+// now (blackbox reads it on every probe); nullopt with *error naming the
+// file when it cannot be read.
+std::optional<std::string> ReadRequestBody(const HttpProbe& config, std::string* error);
 
 // AppendAuthorization appends the Authorization header that bearer_token,
 // bearer_token_file or `authorization` asks for (basic_auth is curl's job),
-// reading credential files now. Returns false with *error on an unreadable
-// file; appends nothing when none of them is set.
-bool AppendAuthorization(const HttpProbe& config, curl_slist** list, std::string* error);
+// reading credential files now; appends nothing when none of them is set.
+// Returns the problem (an unreadable file), nullopt when done.
+std::optional<std::string> AppendAuthorization(const HttpProbe& config, curl_slist** list);
 
 // AppendHttpHeaders appends one line per value, secret and file of
 // http_headers, files read now; with `credentials` false (a redirect left the
 // target's host) credential headers (IsCredentialHeader) are left out.
-// Returns false with *error on an unreadable file.
-bool AppendHttpHeaders(const HttpProbe& config, bool credentials, curl_slist** list,
-                       std::string* error);
+// Returns the problem (an unreadable file), nullopt when done.
+std::optional<std::string> AppendHttpHeaders(const HttpProbe& config, bool credentials,
+                                             curl_slist** list);
 
 }  // namespace outage

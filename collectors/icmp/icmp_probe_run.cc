@@ -44,8 +44,9 @@ void IcmpProbeRun::Setup(const ResolvedAddress& address) {
     return;
   }
   result().log.Info("Created socket", {{"kind", IcmpSocketKindName(kind_)}});
-  if (!ConfigureIcmpSocket(fd_, address.family(), kind_, config_, &error)) {
-    Fail(FailureReason::kNetwork, "Error configuring socket", error);
+  if (std::optional<std::string> problem =
+          ConfigureIcmpSocket(fd_, address.family(), kind_, config_)) {
+    Fail(FailureReason::kNetwork, "Error configuring socket", *problem);
     return;
   }
   if (!config_.source_ip_address.empty()) {
@@ -93,13 +94,13 @@ void IcmpProbeRun::OnReadable() {
   // Bounded: one wake-up reads at most this many packets (a raw socket may
   // see a flood of other hosts' replies); the rest wait for the next one.
   for (int i = 0; i < 64 && !finished(); ++i) {
-    ReceivedPacket packet;
     std::string error;
-    if (!ReceiveIcmp(fd_, &packet, &error)) {
+    const std::optional<ReceivedPacket> packet = ReceiveIcmp(fd_, &error);
+    if (!packet) {
       if (!error.empty()) result().log.Debug("Error reading from socket", {{"err", error}});
       return;
     }
-    Match(packet, Clock::now());
+    Match(*packet, Clock::now());
   }
 }
 

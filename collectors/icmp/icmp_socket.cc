@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "collectors/source_address.h"
 
@@ -25,25 +26,25 @@ std::string PingGroupRange() {
   return low + " " + high;
 }
 
-bool SetOption(int fd, int level, int name, int value, const char* what, std::string* error) {
-  if (setsockopt(fd, level, name, &value, sizeof value) == 0) return true;
-  *error = std::string("setting ") + what + ": " + std::strerror(errno);
-  return false;
+std::optional<std::string> SetOption(int fd, int level, int name, int value, const char* what) {
+  if (setsockopt(fd, level, name, &value, sizeof value) == 0) return std::nullopt;
+  return std::string("setting ") + what + ": " + std::strerror(errno);
 }
 
-bool FilterEchoReplies(int fd, int family, std::string* error) {
+std::optional<std::string> FilterEchoReplies(int fd, int family) {
   if (family == AF_INET) {
     icmp_filter filter{};
     filter.data = ~(1u << ICMP_ECHOREPLY);  // a set bit drops that type
-    if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter, sizeof filter) == 0) return true;
+    if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter, sizeof filter) == 0) return std::nullopt;
   } else {
     icmp6_filter filter;
     ICMP6_FILTER_SETBLOCKALL(&filter);
     ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
-    if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) == 0) return true;
+    if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) == 0) {
+      return std::nullopt;
+    }
   }
-  *error = std::string("setting the ICMP filter: ") + std::strerror(errno);
-  return false;
+  return std::string("setting the ICMP filter: ") + std::strerror(errno);
 }
 
 }  // namespace
@@ -81,36 +82,40 @@ int OpenIcmpSocket(int family, IcmpSocketKind* kind, std::string* error) {
   return -1;
 }
 
-bool ConfigureIcmpSocket(int fd, int family, IcmpSocketKind kind, const IcmpProbe& config,
-                         std::string* error) {
+std::optional<std::string> ConfigureIcmpSocket(int fd, int family, IcmpSocketKind kind,
+                                               const IcmpProbe& config) {
   const bool v4 = family == AF_INET;
-  if (kind == IcmpSocketKind::kRaw && !FilterEchoReplies(fd, family, error)) return false;
-  if (v4 ? !SetOption(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL", error)
-         : !SetOption(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT", error)) {
-    return false;
+  if (kind == IcmpSocketKind::kRaw) {
+    if (std::optional<std::string> problem = FilterEchoReplies(fd, family)) return problem;
   }
-  if (config.ttl > 0 && (v4 ? !SetOption(fd, IPPROTO_IP, IP_TTL, config.ttl, "IP_TTL", error)
-                            : !SetOption(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, config.ttl,
-                                         "IPV6_UNICAST_HOPS", error))) {
-    return false;
+  if (std::optional<std::string> problem =
+          v4 ? SetOption(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL")
+             : SetOption(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT")) {
+    return problem;
   }
-  if (config.dont_fragment &&
-      (v4 ? !SetOption(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO, "IP_MTU_DISCOVER", error)
-          : !SetOption(fd, IPPROTO_IPV6, IPV6_DONTFRAG, 1, "IPV6_DONTFRAG", error))) {
-    return false;
+  if (config.ttl > 0) {
+    if (std::optional<std::string> problem =
+            v4 ? SetOption(fd, IPPROTO_IP, IP_TTL, config.ttl, "IP_TTL")
+               : SetOption(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, config.ttl, "IPV6_UNICAST_HOPS")) {
+      return problem;
+    }
   }
-  if (!config.source_ip_address.empty() &&
-      !BindSourceAddress(fd, family, config.source_ip_address, error)) {
-    return false;
+  if (config.dont_fragment) {
+    if (std::optional<std::string> problem =
+            v4 ? SetOption(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO, "IP_MTU_DISCOVER")
+               : SetOption(fd, IPPROTO_IPV6, IPV6_DONTFRAG, 1, "IPV6_DONTFRAG")) {
+      return problem;
+    }
   }
-  return true;
+  if (config.source_ip_address.empty()) return std::nullopt;
+  return BindSourceAddress(fd, family, config.source_ip_address);
 }
 
-bool ReceiveIcmp(int fd, ReceivedPacket* out, std::string* error) {
+std::optional<ReceivedPacket> ReceiveIcmp(int fd, std::string* error) {
   error->clear();
-  out->bytes.resize(kMaxPacketBytes);
-  out->hop_limit = -1;
-  iovec iov{out->bytes.data(), out->bytes.size()};
+  ReceivedPacket packet;
+  packet.bytes.resize(kMaxPacketBytes);
+  iovec iov{packet.bytes.data(), packet.bytes.size()};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int)) * 4];
   msghdr msg{};
   msg.msg_iov = &iov;
@@ -120,17 +125,17 @@ bool ReceiveIcmp(int fd, ReceivedPacket* out, std::string* error) {
   const ssize_t n = recvmsg(fd, &msg, 0);
   if (n < 0) {
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) *error = std::strerror(errno);
-    return false;
+    return std::nullopt;
   }
-  out->bytes.resize(static_cast<size_t>(n));
+  packet.bytes.resize(static_cast<size_t>(n));
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
     const bool ttl = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL;
     const bool hops = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT;
     if ((ttl || hops) && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
-      std::memcpy(&out->hop_limit, CMSG_DATA(c), sizeof(int));
+      std::memcpy(&packet.hop_limit, CMSG_DATA(c), sizeof(int));
     }
   }
-  return true;
+  return packet;
 }
 
 }  // namespace outage

@@ -5,6 +5,7 @@
 
 #include <sys/socket.h>
 
+#include <optional>
 #include <string>
 
 #include "config/config.h"
@@ -23,9 +24,10 @@ int OpenIcmpSocket(int family, IcmpSocketKind* kind, std::string* error);
 
 // ConfigureIcmpSocket applies the module's ttl, dont_fragment and
 // source_ip_address, asks the kernel for each reply's hop limit, and (raw
-// sockets) filters out every ICMP type but echo replies.
-bool ConfigureIcmpSocket(int fd, int family, IcmpSocketKind kind, const IcmpProbe& config,
-                         std::string* error);
+// sockets) filters out every ICMP type but echo replies; returns the
+// problem when one of them fails, nullopt when all are set.
+std::optional<std::string> ConfigureIcmpSocket(int fd, int family, IcmpSocketKind kind,
+                                               const IcmpProbe& config);
 
 // ReceivedPacket is one datagram read from an ICMP socket.
 struct ReceivedPacket {
@@ -33,8 +35,8 @@ struct ReceivedPacket {
   int hop_limit = -1;  // TTL / hop limit of the reply; -1 when not reported
 };
 
-// ReceiveIcmp reads one datagram. Returns false when none is waiting
-// (EAGAIN) or on error (*error set, else empty).
-bool ReceiveIcmp(int fd, ReceivedPacket* out, std::string* error);
+// ReceiveIcmp reads one datagram. Returns nullopt when none is waiting
+// (EAGAIN, *error empty) or on error (*error set).
+std::optional<ReceivedPacket> ReceiveIcmp(int fd, std::string* error);
 
 }  // namespace outage

@@ -130,9 +130,9 @@ void TcpProbeRun::Connect(const ResolvedAddress& address) {
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (!config_.source_ip_address.empty()) {
-    std::string error;
-    if (!BindSourceAddress(fd, address.family(), config_.source_ip_address, &error)) {
-      Fail(FailureReason::kNetwork, "Error binding source address", error);
+    if (std::optional<std::string> problem =
+            BindSourceAddress(fd, address.family(), config_.source_ip_address)) {
+      Fail(FailureReason::kNetwork, "Error binding source address", *problem);
       return;
     }
     result().log.Info("Using local address", {{"srcIP", config_.source_ip_address}});

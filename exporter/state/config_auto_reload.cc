@@ -2,6 +2,7 @@
 #include "exporter/state/config_auto_reload.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "exporter/logger.h"
@@ -9,15 +10,14 @@
 namespace outage {
 namespace {
 
-// ReadContent returns false when the file cannot be read (mid-rename, say):
-// that check is skipped rather than reported as a change.
-bool ReadContent(const std::string& path, std::string* out) {
+// ReadContent returns nullopt when the file cannot be read (mid-rename,
+// say): that check is skipped rather than reported as a change.
+std::optional<std::string> ReadContent(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
+  if (!in) return std::nullopt;
   std::ostringstream text;
   text << in.rdbuf();
-  *out = text.str();
-  return true;
+  return text.str();
 }
 
 }  // namespace
@@ -25,7 +25,7 @@ bool ReadContent(const std::string& path, std::string* out) {
 ConfigAutoReload::ConfigAutoReload(ConfigState* config, std::chrono::milliseconds interval)
     : config_(config), interval_(interval) {
   // The caller has just loaded the file: that content is the baseline.
-  ReadContent(config_->path(), &loaded_);
+  loaded_ = ReadContent(config_->path()).value_or("");
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -42,10 +42,10 @@ void ConfigAutoReload::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
     lock.unlock();
-    std::string content;
-    if (ReadContent(config_->path(), &content) && content != loaded_) {
+    std::optional<std::string> content = ReadContent(config_->path());
+    if (content && *content != loaded_) {
       Log().Info("Config file has changed, reloading", {{"file", config_->path()}});
-      if (!config_->Reload()) loaded_ = std::move(content);
+      if (!config_->Reload()) loaded_ = std::move(*content);
     }
     lock.lock();
   }

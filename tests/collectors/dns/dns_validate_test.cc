@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,43 +29,39 @@ TEST(DnsValidateTest, RcodesByName) {
 
 TEST(DnsValidateTest, EachRuleAsBlackboxAppliesIt) {
   const std::vector<ResourceRecord> rrs = {A("192.0.2.1"), A("192.0.2.2")};
-  std::string why;
   DnsRrValidator v;
   v.fail_if_matches_regexp = {Re(R"(192\.0\.2\.2$)")};
-  EXPECT_FALSE(ValidRrs(rrs, v, &why));
-  EXPECT_EQ(why,
+  EXPECT_EQ(RrsProblem(rrs, v),
             "At least one RR matched regexp \"192\\.0\\.2\\.2$\": "
             "example.com.\t300\tIN\tA\t192.0.2.2");
 
   v = {};
   v.fail_if_not_matches_regexp = {Re(R"(192\.0\.2\.1$)")};
-  EXPECT_FALSE(ValidRrs(rrs, v, &why));
-  EXPECT_NE(why.find("did not match"), std::string::npos);
+  const std::optional<std::string> problem = RrsProblem(rrs, v);
+  ASSERT_NE(problem, std::nullopt);
+  EXPECT_NE(problem->find("did not match"), std::string::npos);
 
   v = {};
   v.fail_if_none_matches_regexp = {Re(R"(192\.0\.2\.2$)")};
-  EXPECT_TRUE(ValidRrs(rrs, v, &why));
+  EXPECT_EQ(RrsProblem(rrs, v), std::nullopt);
   v.fail_if_none_matches_regexp = {Re("198.51")};
-  EXPECT_FALSE(ValidRrs(rrs, v, &why));
-  EXPECT_EQ(why, "None of the RRs matched any regexp");
+  EXPECT_EQ(RrsProblem(rrs, v), "None of the RRs matched any regexp");
 
   // blackbox fails fail_if_all_match_regexp when NOT all records match.
   v = {};
   v.fail_if_all_match_regexp = {Re(R"(192\.0\.2\.1$)")};
-  EXPECT_FALSE(ValidRrs(rrs, v, &why));
+  EXPECT_NE(RrsProblem(rrs, v), std::nullopt);
   v.fail_if_all_match_regexp = {Re(R"(192\.0\.2\.)")};
-  EXPECT_TRUE(ValidRrs(rrs, v, &why));
+  EXPECT_EQ(RrsProblem(rrs, v), std::nullopt);
 }
 
 TEST(DnsValidateTest, RequiredMatchesFailOnEmptySections) {
-  std::string why;
   DnsRrValidator v;
-  EXPECT_TRUE(ValidRrs({}, v, &why));
+  EXPECT_EQ(RrsProblem({}, v), std::nullopt);
   v.fail_if_matches_regexp = {Re(".")};
-  EXPECT_TRUE(ValidRrs({}, v, &why)) << "nothing to match is fine";
+  EXPECT_EQ(RrsProblem({}, v), std::nullopt) << "nothing to match is fine";
   v.fail_if_not_matches_regexp = {Re(".")};
-  EXPECT_FALSE(ValidRrs({}, v, &why));
-  EXPECT_EQ(why, "fail_if_not_matches_regexp specified but no RRs returned");
+  EXPECT_EQ(RrsProblem({}, v), "fail_if_not_matches_regexp specified but no RRs returned");
 }
 
 TEST(DnsValidateTest, AnswerSetsIgnoreTtlOrderAndDuplicates) {
