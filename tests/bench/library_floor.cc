@@ -57,7 +57,7 @@ void Transfers(const char* url, int rounds, int parallel) {
       CURL* h = curl_easy_init();
       curl_easy_setopt(h, CURLOPT_URL, url);
       curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, Discard);
-      curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);  // each probe has its own connection
+      curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);   // each probe has its own connection
       curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 4096L);  // as the exporter's HTTP probe
       curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L);
       curl_multi_add_handle(multi, h);
@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
                "CREATE TABLE t(id INTEGER PRIMARY KEY, body TEXT);"
                "INSERT INTO t(body) VALUES('x'); SELECT body FROM t;",
                nullptr, nullptr, nullptr);
-  const YAML::Node config = YAML::Load("modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n");
+  const YAML::Node config =
+      YAML::Load("modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n");
   std::string scheme;
   RE2::PartialMatch(url, RE2("^(https?)://"), &scheme);
   std::ostringstream formatted;
