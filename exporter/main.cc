@@ -166,12 +166,13 @@ int DefaultMaxConnections(rlim_t open_files) {
 int Run(const Flags& flags) {
   std::vector<ListenAddress> addresses;
   for (const std::string& text : flags.listen_addresses) {
-    ListenAddress address;
-    if (auto error = ParseListenAddress(text, &address)) {
-      Log().Error("Invalid --web.listen-address", {{"err", *error}});
+    std::string error;
+    std::optional<ListenAddress> address = ParseListenAddress(text, &error);
+    if (!address) {
+      Log().Error("Invalid --web.listen-address", {{"err", error}});
       return 1;
     }
-    addresses.push_back(address);
+    addresses.push_back(*address);
   }
   WebConfig web;
   if (!flags.web_config_file.empty()) {
@@ -187,13 +188,15 @@ int Run(const Flags& flags) {
     }
   }
 
-  auto computed = ComputeWebPaths(flags.external_url, flags.route_prefix, addresses.front(),
-                                  web.tls.has_value(), Hostname());
-  if (auto* error = std::get_if<std::string>(&computed)) {
-    Log().Error("Invalid web path flags", {{"err", *error}});
+  std::string paths_error;
+  const std::optional<WebPaths> computed =
+      ComputeWebPaths(flags.external_url, flags.route_prefix, addresses.front(),
+                      web.tls.has_value(), Hostname(), &paths_error);
+  if (!computed) {
+    Log().Error("Invalid web path flags", {{"err", paths_error}});
     return 1;
   }
-  const WebPaths paths = std::get<WebPaths>(std::move(computed));
+  const WebPaths& paths = *computed;
 
   // Signals are handled by sigwait on the main thread only; every thread
   // started below inherits this mask.

@@ -43,33 +43,34 @@ int BindAndListen(int family, const sockaddr* addr, socklen_t len, bool dual_sta
 
 }  // namespace
 
-std::optional<std::string> ParseListenAddress(std::string_view text, ListenAddress* out) {
-  const std::string quoted = "invalid listen address \"" + std::string(text) + "\": ";
+std::optional<ListenAddress> ParseListenAddress(std::string_view text, std::string* error) {
+  const auto fail = [&](std::string_view why) -> std::optional<ListenAddress> {
+    *error = "invalid listen address \"" + std::string(text) + "\": " + std::string(why);
+    return std::nullopt;
+  };
   const size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos) return quoted + "want host:port or :port";
+  if (colon == std::string_view::npos) return fail("want host:port or :port");
   std::string host(text.substr(0, colon));
   const std::string port(text.substr(colon + 1));
   const bool digits = !port.empty() && port.size() <= 5 &&
                       port.find_first_not_of("0123456789") == std::string::npos;
   const long p = digits ? std::strtol(port.c_str(), nullptr, 10) : -1;
-  if (p < 0 || p > 65535) return quoted + "bad port";
+  if (p < 0 || p > 65535) return fail("bad port");
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
     in6_addr addr6{};
     if (inet_pton(AF_INET6, host.c_str(), &addr6) != 1) {
-      return quoted + "the host in brackets must be an IPv6 address";
+      return fail("the host in brackets must be an IPv6 address");
     }
   } else {
     if (host == "localhost") host = "127.0.0.1";
     if (host == "0.0.0.0") host.clear();
     in_addr addr{};
     if (!host.empty() && inet_pton(AF_INET, host.c_str(), &addr) != 1) {
-      return quoted + "host must be an IPv4 address or an IPv6 address in brackets";
+      return fail("host must be an IPv4 address or an IPv6 address in brackets");
     }
   }
-  out->host = host;
-  out->port = static_cast<int>(p);
-  return std::nullopt;
+  return ListenAddress{host, static_cast<int>(p)};
 }
 
 int ListenOn(const ListenAddress& address, int* port, std::string* error) {

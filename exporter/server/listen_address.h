@@ -16,8 +16,8 @@ struct ListenAddress {
 };
 
 // ParseListenAddress accepts "host:port", "[ipv6]:port", ":port" and
-// "localhost:port"; returns an error text for anything else.
-std::optional<std::string> ParseListenAddress(std::string_view text, ListenAddress* out);
+// "localhost:port"; nullopt with *error set for anything else.
+std::optional<ListenAddress> ParseListenAddress(std::string_view text, std::string* error);
 
 // ListenOn opens a non-blocking listening socket on `address` (every address:
 // IPv6 and IPv4 together where the host has IPv6, else IPv4); returns the fd,

@@ -26,10 +26,14 @@ std::string WebPaths::Link(std::string_view path) const {
   return external_path + (path.empty() || path.front() != '/' ? "/" : "") + std::string(path);
 }
 
-std::variant<WebPaths, std::string> ComputeWebPaths(const std::string& external_url,
-                                                    const std::string& route_prefix,
-                                                    const ListenAddress& first_address, bool tls,
-                                                    const std::string& hostname) {
+std::optional<WebPaths> ComputeWebPaths(const std::string& external_url,
+                                        const std::string& route_prefix,
+                                        const ListenAddress& first_address, bool tls,
+                                        const std::string& hostname, std::string* error) {
+  const auto fail = [&](std::string why) -> std::optional<WebPaths> {
+    *error = std::move(why);
+    return std::nullopt;
+  };
   const std::string given = !external_url.empty()
                                 ? external_url
                                 : std::string(tls ? "https://" : "http://") + hostname + ":" +
@@ -38,15 +42,15 @@ std::variant<WebPaths, std::string> ComputeWebPaths(const std::string& external_
   // Without CURLU_GUESS_SCHEME a URL lacking "scheme://" is an error, not a
   // guess: "example.org/outage" is a mistake worth reporting.
   if (url == nullptr || curl_url_set(url.get(), CURLUPART_URL, given.c_str(), 0) != CURLUE_OK) {
-    return "--web.external-url: \"" + given + "\" is not an absolute URL";
+    return fail("--web.external-url: \"" + given + "\" is not an absolute URL");
   }
   const std::string scheme = CurlUrlPart(url.get(), CURLUPART_SCHEME);
   if (scheme != "http" && scheme != "https") {
-    return "--web.external-url: \"" + given + "\" must be an http or https URL";
+    return fail("--web.external-url: \"" + given + "\" must be an http or https URL");
   }
   if (!CurlUrlPart(url.get(), CURLUPART_QUERY).empty() ||
       !CurlUrlPart(url.get(), CURLUPART_FRAGMENT).empty()) {
-    return "--web.external-url: \"" + given + "\" must not have a query or fragment";
+    return fail("--web.external-url: \"" + given + "\" must not have a query or fragment");
   }
   WebPaths paths;
   const std::string path = TrimSlashes(CurlUrlPart(url.get(), CURLUPART_PATH));
@@ -57,7 +61,7 @@ std::variant<WebPaths, std::string> ComputeWebPaths(const std::string& external_
 
   const std::string prefix = route_prefix.empty() ? path : TrimSlashes(route_prefix);
   if (prefix.find_first_of("?# \t") != std::string::npos) {
-    return "--web.route-prefix: \"" + route_prefix + "\" must be a plain path";
+    return fail("--web.route-prefix: \"" + route_prefix + "\" must be a plain path");
   }
   paths.route_prefix = prefix.empty() ? "/" : "/" + prefix + "/";
   return paths;

@@ -7,9 +7,9 @@
 // external form.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "exporter/server/listen_address.h"
 
@@ -34,12 +34,12 @@ struct WebPaths {
 
 // ComputeWebPaths applies the flags. An empty `external_url` is
 // "http(s)://<hostname>:<port of the first listen address>"; an empty
-// `route_prefix` is the external URL's path. Returns a one-line error for an
-// external URL that is not an absolute http(s) URL, or a prefix with a query
-// or fragment.
-std::variant<WebPaths, std::string> ComputeWebPaths(const std::string& external_url,
-                                                    const std::string& route_prefix,
-                                                    const ListenAddress& first_address, bool tls,
-                                                    const std::string& hostname);
+// `route_prefix` is the external URL's path. nullopt, with a one-line
+// *error, for an external URL that is not an absolute http(s) URL, or a
+// prefix with a query or fragment.
+std::optional<WebPaths> ComputeWebPaths(const std::string& external_url,
+                                        const std::string& route_prefix,
+                                        const ListenAddress& first_address, bool tls,
+                                        const std::string& hostname, std::string* error);
 
 }  // namespace outage

@@ -11,18 +11,20 @@ const ListenAddress kPort9115{"", 9115};
 
 WebPaths Compute(const std::string& external_url, const std::string& route_prefix,
                  bool tls = false) {
-  auto out = ComputeWebPaths(external_url, route_prefix, kPort9115, tls, "monitor-1");
-  if (auto* error = std::get_if<std::string>(&out)) {
-    ADD_FAILURE() << *error;
+  std::string error;
+  const std::optional<WebPaths> out =
+      ComputeWebPaths(external_url, route_prefix, kPort9115, tls, "monitor-1", &error);
+  if (!out) {
+    ADD_FAILURE() << error;
     return WebPaths{};
   }
-  return std::get<WebPaths>(out);
+  return *out;
 }
 
 std::string ErrorOf(const std::string& external_url, const std::string& route_prefix) {
-  auto out = ComputeWebPaths(external_url, route_prefix, kPort9115, false, "monitor-1");
-  auto* error = std::get_if<std::string>(&out);
-  return error ? *error : "";
+  std::string error;
+  return ComputeWebPaths(external_url, route_prefix, kPort9115, false, "monitor-1", &error) ? ""
+                                                                                            : error;
 }
 
 TEST(WebPathsTest, DefaultsToHostnameAndFirstPortAtTheRoot) {
