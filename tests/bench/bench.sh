@@ -29,34 +29,7 @@ part() { [[ $parts == *" $1 "* ]]; }
 source "$here/bench_lib.sh"
 
 # --- nginx: the target, one location, loopback only -------------------------
-nginx_port=$(free_port)
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<EOF
-worker_processes auto;
-worker_rlimit_nofile 65536;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 16384; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server {
-    # One scrape opens thousands of connections at once: the default
-    # backlog (511) would drop SYNs and turn them into probe timeouts.
-    listen 127.0.0.1:$nginx_port backlog=4096;
-    location / { default_type text/plain; return 200 "ok\n"; }
-  }
-}
-EOF
-ulimit -n 65536 2>/dev/null || true
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-pids+=($!)
-wait_http "http://127.0.0.1:$nginx_port/"
+start_nginx
 target_url="http://127.0.0.1:$nginx_port/"
 
 # --- the two exporters, same module ------------------------------------------

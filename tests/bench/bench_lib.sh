@@ -1,6 +1,7 @@
-# Shared by the benchmark scripts (bench.sh, spike/compare_listeners.sh):
-# a work folder removed at exit with every process in `pids`, progress
-# logging, ports, waiting for a server, and reading CPU and memory from /proc.
+# Shared by the benchmark scripts (bench.sh, instructions_per_probe.sh,
+# spike/compare_listeners.sh): a work folder removed at exit with every
+# process in `pids`, progress logging, ports, waiting for a server, the nginx
+# target, and reading CPU and memory from /proc.
 # Sourced, not run; the caller may set bench_name first (the log prefix).
 
 work=$(mktemp -d "/tmp/outage-${bench_name:-bench}.XXXXXX")
@@ -29,6 +30,39 @@ wait_http() {
   done
   log "nothing answers at $1"
   return 1
+}
+
+# start_nginx: nginx on a free loopback port (sets nginx_port) answering
+# "ok" at every path, stopped at exit; returns once it answers.
+start_nginx() {
+  nginx_port=$(free_port)
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<EOF
+worker_processes auto;
+worker_rlimit_nofile 65536;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    # One scrape opens thousands of connections at once: the default
+    # backlog (511) would drop SYNs and turn them into probe timeouts.
+    listen 127.0.0.1:$nginx_port backlog=4096;
+    location / { default_type text/plain; return 200 "ok\n"; }
+  }
+}
+EOF
+  ulimit -n 65536 2>/dev/null || true
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$nginx_port/"
 }
 
 # cpu_ticks PID: user + system CPU of the whole process, in clock ticks.

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <memory>
 #include <string>
 #include <thread>
@@ -124,6 +125,13 @@ class HttpTlsOptionsTest : public ::testing::Test {
     exporter_ = ExporterProcess::StartWithFlags(
         {"--config.file=" + dir_.WriteFile("outage.yml", modules)}, &error);
     ASSERT_NE(exporter_, nullptr) << error;
+  }
+
+  // nginx is stopped as its operator would stop it: SIGTERM makes the master
+  // end its worker. The SIGKILL that ends a Subprocess would leave the
+  // worker running, orphaned, after the test.
+  void TearDown() override {
+    if (nginx_ != nullptr && nginx_->Signal(SIGTERM)) nginx_->Wait(std::chrono::seconds(10));
   }
 
   MetricsText Probe(const std::string& path, const std::string& module) {
