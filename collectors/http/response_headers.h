@@ -32,7 +32,8 @@ class ResponseHeaders {
   void Clear();
 
   // Values are the values of `name` (lower-case) in the order received;
-  // empty when the response has no such header.
+  // empty when the response has no such header. The views returned here and
+  // by First and Last last until the next Add, AddLine or Clear.
   std::vector<std::string_view> Values(std::string_view name) const;
   bool Has(std::string_view name) const;
   std::string_view First(std::string_view name) const;  // "" when absent
