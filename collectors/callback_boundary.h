@@ -5,8 +5,9 @@
 // Thread-safe: a pure function of its arguments.
 #pragma once
 
-#include <exception>
 #include <string>
+
+#include "collectors/exception_text.h"
 
 namespace outage {
 
@@ -18,10 +19,8 @@ template <typename Result, typename Work>
 Result CallbackBoundary(Result failed, std::string* error, Work&& work) noexcept {
   try {
     return work();
-  } catch (const std::exception& e) {
-    *error = std::string("internal error in a callback: ") + e.what();
   } catch (...) {
-    *error = "internal error in a callback: unknown exception";
+    *error = "internal error in a callback: " + CurrentExceptionText();
   }
   return failed;
 }

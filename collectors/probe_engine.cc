@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "collectors/dns/dns_prober.h"
+#include "collectors/exception_text.h"
 #include "collectors/grpc/grpc_prober.h"
 #include "collectors/http/http_prober.h"
 #include "collectors/icmp/icmp_prober.h"
@@ -157,10 +158,8 @@ void ProbeEngine::Probe(ProbeRequest request, ProbeDone on_done) {
         prober->Start(std::move(request), std::move(done));
       }
       return;
-    } catch (const std::exception& e) {
-      err = e.what();
     } catch (...) {
-      err = "unknown exception";
+      err = CurrentExceptionText();
     }
     // Probers report failures as data; an exception here is a bug, but it
     // must not take the loop thread (and every other probe) down with it.

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "collectors/dns/dns_validate.h"
+#include "collectors/exception_text.h"
 #include "collectors/ip_facts.h"
 #include "collectors/metric_catalog.h"
 #include "collectors/tls_facts.h"
@@ -135,13 +136,15 @@ void DnsProbeRun::SendQuery(Exchange& ex) {
                      {"class", config_.query_class}});
   ex.request_start = Clock::now();
   ex.query->Send(query_, [this, &ex](int status, const std::vector<uint8_t>& answer) {
-    // The probe's exception boundary: this runs from inside c-ares. Once
-    // the result is handed on there is no probe left to fail.
+    // The probe's exception boundary: this runs from inside c-ares, which
+    // an exception must not unwind through. Once the result is handed on
+    // there is no probe left to fail, and a throw is a bug: it ends here.
     try {
       OnAnswer(ex, status, answer);
-    } catch (const std::exception& e) {
-      if (finished()) throw;
-      Fail(FailureReason::kProtocol, "Internal error handling a DNS answer", e.what());
+    } catch (...) {
+      if (finished()) std::terminate();
+      Fail(FailureReason::kProtocol, "Internal error handling a DNS answer",
+           CurrentExceptionText());
     }
   });
 }

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/exception_text.h"
 #include "collectors/vendor_status/vendor_status_parser.h"
 
 namespace outage {
@@ -67,10 +68,8 @@ void VendorStatusCache::Refresh(const std::vector<VendorStatusPage>& pages,
     std::string thrown;
     try {
       fetched = fetcher_(urls, policy, deadline);
-    } catch (const std::exception& e) {
-      thrown = std::string("internal error: ") + e.what();
     } catch (...) {
-      thrown = "internal error: unknown exception";
+      thrown = "internal error: " + CurrentExceptionText();
     }
     fetched.resize(urls.size());  // a fetcher that returned too few: failed fetches
     if (!thrown.empty()) {

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "collectors/exception_text.h"
 #include "exporter/logger.h"
 #include "exporter/server/http_request_head.h"
 #include "exporter/server/http_wire.h"
@@ -800,11 +801,8 @@ void HttpServer::Loop::RequestSlice(Connection* c) {
         done.stream_end = true;
         if (stream->chunked) done.wire.pieces.emplace_back("0\r\n\r\n");
       }
-    } catch (const std::exception& e) {
-      Log().Error("Streamed body failed", {{"err", e.what()}});
-      done.stream_error = true;
     } catch (...) {
-      Log().Error("Streamed body failed", {{"err", "unknown exception"}});
+      Log().Error("Streamed body failed", {{"err", CurrentExceptionText()}});
       done.stream_error = true;
     }
     answers->Push(std::move(done));

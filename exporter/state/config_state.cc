@@ -7,6 +7,7 @@
 #include <string>
 #include <variant>
 
+#include "collectors/exception_text.h"
 #include "config/config_loader.h"
 #include "exporter/logger.h"
 
@@ -22,10 +23,8 @@ std::optional<std::string> ConfigState::Reload() {
   std::optional<std::string> error;
   try {
     error = LoadAndSwap();
-  } catch (const std::exception& e) {
-    error = std::string("internal error: ") + e.what();
   } catch (...) {
-    error = "internal error: unknown exception";
+    error = "internal error: " + CurrentExceptionText();
   }
   if (!error) return std::nullopt;
   {
