@@ -135,10 +135,10 @@ bool GrpcProbeRun::Configure(const ResolvedAddress& address) {
 
 size_t GrpcProbeRun::OnBody(char* data, size_t size, size_t n, void* self) {
   auto* run = static_cast<GrpcProbeRun*>(self);
-  return CallbackBoundary(size_t{0}, &run->limit_error_, [&]() -> size_t {
+  return CallbackBoundary(size_t{0}, &run->abort_reason_, [&]() -> size_t {
     const size_t len = size * n;
     if (run->body_.size() + len > kMaxBodyBytes) {
-      run->limit_error_ = "response body over " + std::to_string(kMaxBodyBytes) + " bytes";
+      run->abort_reason_ = "response body over " + std::to_string(kMaxBodyBytes) + " bytes";
       return 0;  // aborts the transfer
     }
     run->body_.append(data, len);
@@ -148,11 +148,11 @@ size_t GrpcProbeRun::OnBody(char* data, size_t size, size_t n, void* self) {
 
 size_t GrpcProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
   auto* run = static_cast<GrpcProbeRun*>(self);
-  return CallbackBoundary(size_t{0}, &run->limit_error_, [&]() -> size_t {
+  return CallbackBoundary(size_t{0}, &run->abort_reason_, [&]() -> size_t {
     const size_t len = size * n;
     run->header_bytes_ += len;
     if (run->header_bytes_ > kMaxHeaderBytes) {
-      run->limit_error_ = "response headers over " + std::to_string(kMaxHeaderBytes) + " bytes";
+      run->abort_reason_ = "response headers over " + std::to_string(kMaxHeaderBytes) + " bytes";
       return 0;
     }
     // Trailers arrive here too, after the body: grpc-status usually is one.
@@ -168,7 +168,7 @@ size_t GrpcProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
 
 CURLcode GrpcProbeRun::OnSslContext(CURL*, void* ssl_ctx, void* self) {
   auto* run = static_cast<GrpcProbeRun*>(self);
-  return CallbackBoundary(CURLE_ABORTED_BY_CALLBACK, &run->limit_error_, [&] {
+  return CallbackBoundary(CURLE_ABORTED_BY_CALLBACK, &run->abort_reason_, [&] {
     InstallTlsFactsCapture(static_cast<SSL_CTX*>(ssl_ctx), &run->tls_);
     return CURLE_OK;
   });
@@ -183,12 +183,12 @@ void GrpcProbeRun::OnTransferDone(CURLcode code) {
   curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &tls_us);
   tls_done_ = config_.tls && tls_us > 0;
   if (code != CURLE_OK) {
-    const bool by_limit = !limit_error_.empty();
-    const std::string err = by_limit                ? limit_error_
+    const bool by_us = !abort_reason_.empty();
+    const std::string err = by_us                   ? abort_reason_
                             : error_buffer_[0] != 0 ? std::string(error_buffer_)
                                                     : std::string(curl_easy_strerror(code));
     status_code_ = code == CURLE_OPERATION_TIMEDOUT ? kGrpcDeadlineExceeded : kGrpcUnavailable;
-    Fail(ReasonForCurlError(code, TransferProgress{true, connect_us > 0}, by_limit, err),
+    Fail(ReasonForCurlError(code, TransferProgress{true, connect_us > 0}, by_us, err),
          "Error for gRPC health check", err);
     return;
   }

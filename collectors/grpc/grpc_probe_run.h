@@ -62,7 +62,7 @@ class GrpcProbeRun : public ProbeRun {
   char error_buffer_[CURL_ERROR_SIZE] = {};
   std::string body_;
   size_t header_bytes_ = 0;
-  std::string limit_error_;
+  std::string abort_reason_;  // why our callbacks aborted the transfer, if they did
   std::string content_type_;
   std::optional<std::string> grpc_status_;  // the grpc-status header, raw
   std::string grpc_message_;

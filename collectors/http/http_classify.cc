@@ -4,9 +4,9 @@
 
 namespace outage {
 
-FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress, bool aborted_by_limit,
+FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress, bool aborted_by_us,
                                  std::string_view curl_error) {
-  if (aborted_by_limit) return FailureReason::kProtocol;
+  if (aborted_by_us) return FailureReason::kProtocol;
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:

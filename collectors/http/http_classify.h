@@ -19,11 +19,11 @@ struct TransferProgress {
 };
 
 // ReasonForCurlError classifies a transfer that ended with `code` != CURLE_OK.
-// `aborted_by_limit` is true when our own callbacks stopped the transfer
-// because the response broke a size or count limit. `curl_error` is curl's
+// `aborted_by_us` is true when our own callbacks stopped the transfer: the
+// response broke a size or count limit, or a callback threw. `curl_error` is curl's
 // error text (CURLOPT_ERRORBUFFER), which tells a malformed reply from a
 // broken connection where both end in CURLE_RECV_ERROR.
-FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress, bool aborted_by_limit,
+FailureReason ReasonForCurlError(CURLcode code, TransferProgress progress, bool aborted_by_us,
                                  std::string_view curl_error = {});
 
 // ReasonForStatus classifies an HTTP status that is not in the valid set.

@@ -189,11 +189,11 @@ FailureReason HttpProbeRun::HopFailure(CURLcode code, std::string* err) {
   CURL* easy = easy_.get();
   const TransferProgress progress{InfoTime(easy, CURLINFO_NAMELOOKUP_TIME_T) > 0,
                                   InfoTime(easy, CURLINFO_CONNECT_TIME_T) > 0};
-  const bool by_limit = !limit_error_.empty();
-  *err = by_limit           ? limit_error_
+  const bool by_us = !abort_reason_.empty();
+  *err = by_us              ? abort_reason_
          : error_buffer_[0] ? std::string(error_buffer_)
                             : std::string(curl_easy_strerror(code));
-  return ReasonForCurlError(code, progress, by_limit, *err);
+  return ReasonForCurlError(code, progress, by_us, *err);
 }
 
 void HttpProbeRun::ResolveHop() {
@@ -256,7 +256,7 @@ bool HttpProbeRun::AllowedHost(const ParsedUrl& url) {
 
 curl_socket_t HttpProbeRun::OnOpenSocket(void* self, curlsocktype, curl_sockaddr* address) {
   auto* run = static_cast<HttpProbeRun*>(self);
-  return CallbackBoundary(CURL_SOCKET_BAD, &run->limit_error_, [&] {
+  return CallbackBoundary(CURL_SOCKET_BAD, &run->abort_reason_, [&] {
     std::string why;
     const TargetPolicy policy(run->policy());
     if (!policy.Allows(&address->addr, static_cast<socklen_t>(address->addrlen), run->host_listed_,
@@ -275,7 +275,7 @@ void HttpProbeRun::ResetHopState() {
   body_.clear();
   body_bytes_ = 0;
   body_over_limit_ = false;
-  limit_error_.clear();
+  abort_reason_.clear();
   blocked_address_.clear();
   tls_ = TlsFacts{};
   error_buffer_[0] = '\0';
@@ -510,14 +510,14 @@ void HttpProbeRun::SetProxyConnectHeaders(CURL* easy) {
 size_t HttpProbeRun::OnBody(char* data, size_t size, size_t n, void* self) {
   auto* run = static_cast<HttpProbeRun*>(self);
   // 0 aborts the transfer with CURLE_WRITE_ERROR.
-  return CallbackBoundary(size_t{0}, &run->limit_error_, [&]() -> size_t {
+  return CallbackBoundary(size_t{0}, &run->abort_reason_, [&]() -> size_t {
     const size_t len = size * n;
     run->body_bytes_ += static_cast<int64_t>(len);
     const int64_t limit = run->config_.body_size_limit;
     if (limit > 0 && run->body_bytes_ > limit) {
       run->body_bytes_ = limit;  // what blackbox reports: the bytes it read
       run->body_over_limit_ = true;
-      run->limit_error_ =
+      run->abort_reason_ =
           "response body exceeds body_size_limit of " + std::to_string(limit) + " bytes";
       return 0;
     }
@@ -528,7 +528,7 @@ size_t HttpProbeRun::OnBody(char* data, size_t size, size_t n, void* self) {
 
 size_t HttpProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
   auto* run = static_cast<HttpProbeRun*>(self);
-  return CallbackBoundary(size_t{0}, &run->limit_error_, [&]() -> size_t {
+  return CallbackBoundary(size_t{0}, &run->abort_reason_, [&]() -> size_t {
     const size_t len = size * n;
     std::string_view line(data, len);
     if (line.rfind("HTTP/", 0) == 0) {
@@ -539,8 +539,8 @@ size_t HttpProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
     }
     run->header_bytes_ += len;
     if (++run->header_count_ > kMaxHeaderCount || run->header_bytes_ > kMaxHeaderBytes) {
-      run->limit_error_ = "response headers exceed " + std::to_string(kMaxHeaderCount) +
-                          " headers or " + std::to_string(kMaxHeaderBytes) + " bytes";
+      run->abort_reason_ = "response headers exceed " + std::to_string(kMaxHeaderCount) +
+                           " headers or " + std::to_string(kMaxHeaderBytes) + " bytes";
       return 0;
     }
     run->headers_.AddLine(line);
@@ -550,7 +550,7 @@ size_t HttpProbeRun::OnHeader(char* data, size_t size, size_t n, void* self) {
 
 CURLcode HttpProbeRun::OnSslContext(CURL*, void* ssl_ctx, void* self) {
   auto* run = static_cast<HttpProbeRun*>(self);
-  return CallbackBoundary(CURLE_ABORTED_BY_CALLBACK, &run->limit_error_, [&] {
+  return CallbackBoundary(CURLE_ABORTED_BY_CALLBACK, &run->abort_reason_, [&] {
     InstallTlsFactsCapture(static_cast<SSL_CTX*>(ssl_ctx), &run->tls_);
     return CURLE_OK;
   });

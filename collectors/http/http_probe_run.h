@@ -129,7 +129,7 @@ class HttpProbeRun : public ProbeRun {
   int64_t body_bytes_ = 0;
   bool body_over_limit_ = false;  // OnBody cut the body at body_size_limit
   bool keep_body_ = false;        // only when body regexps need it
-  std::string limit_error_;       // set when our callbacks aborted the transfer
+  std::string abort_reason_;      // set when our callbacks aborted the transfer
   TlsFacts tls_;
   bool host_listed_ = false;     // the hop's host matched an allow glob
   std::string blocked_address_;  // why probe_policy refused a connection
