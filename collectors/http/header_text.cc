@@ -1,14 +1,18 @@
 #include "collectors/http/header_text.h"
 
-#include <algorithm>
 #include <cctype>
 
 namespace outage {
 
+void AppendLowerAscii(std::string_view s, std::string* out) {
+  for (const char c : s)
+    out->push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+}
+
 std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string out;
+  out.reserve(s.size());
+  AppendLowerAscii(s, &out);
   return out;
 }
 

@@ -9,6 +9,8 @@ namespace outage {
 
 // LowerAscii lower-cases ASCII letters (header names compare this way).
 std::string LowerAscii(std::string_view s);
+// AppendLowerAscii appends LowerAscii(s) to *out.
+void AppendLowerAscii(std::string_view s, std::string* out);
 
 // TrimSpace drops leading and trailing whitespace, CR and LF included.
 std::string_view TrimSpace(std::string_view s);

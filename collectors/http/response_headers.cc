@@ -2,7 +2,6 @@
 #include "collectors/http/response_headers.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "collectors/http/header_text.h"
 
@@ -31,9 +30,7 @@ void ResponseHeaders::Add(std::string_view name, std::string_view value) {
   }
   lines_.push_back(Line{static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(name.size()),
                         static_cast<uint32_t>(value.size())});
-  for (const char c : name) {
-    text_.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
+  AppendLowerAscii(name, &text_);
   text_.append(value);
 }
 
