@@ -8,23 +8,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "config/unique_fd.h"
+
 namespace outage {
 namespace {
-
-// Fd closes a descriptor when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::string SizeText(size_t bytes) {
   return bytes % (1024 * 1024) == 0 ? std::to_string(bytes / (1024 * 1024)) + " MiB"
@@ -40,7 +27,7 @@ std::optional<std::string> ReadBoundedFile(const std::string& path, std::string*
     *error = std::move(why);
     return std::nullopt;
   };
-  const Fd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  const UniqueFd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) return fail(std::string("cannot read file: ") + std::strerror(errno));
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) {

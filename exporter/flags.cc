@@ -109,7 +109,8 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv) {
                  "configured targets. Overrides `vantage:` in `global:`");
   app.add_option("--storage.path", flags.storage_path,
                  "SQLite file of the incident record (created with its directory; default "
-                 "./data/outage.db); empty: keep incidents in memory only")
+                 "./data/outage.db), locked by one exporter at a time; empty: keep incidents in "
+                 "memory only")
       // CLI11 gives an option given without a value (--storage.path= or "")
       // its default_str: that must be the empty path.
       ->expected(0, 1)

@@ -1,11 +1,17 @@
 // See incident_store.h.
 #include "diagnosis/incidents/incident_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
+#include "config/unique_fd.h"
 #include "diagnosis/incidents/incident_json.h"
 
 namespace outage {
@@ -110,6 +116,34 @@ bool Exec(sqlite3* db, const std::string& sql, std::string* error) {
   return false;
 }
 
+// LockFile takes the lock that makes `path` one exporter's: an exclusive
+// flock on `path`.lock, which holds the holder's pid for the message a second
+// exporter gets. Returns the open descriptor (the lock lasts until it is
+// closed) or the problem. The lock file is never removed: unlinking it would
+// let two exporters lock two different files of the same name.
+std::variant<UniqueFd, StoreOpenError> LockFile(const std::string& path) {
+  const std::string lock_path = path + ".lock";
+  UniqueFd fd(open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (fd.get() < 0) return StoreOpenError{false, lock_path + ": " + std::strerror(errno)};
+  if (flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    std::string holder(32, '\0');
+    const ssize_t got = pread(fd.get(), holder.data(), holder.size(), 0);
+    holder.resize(got > 0 ? static_cast<size_t>(got) : 0);
+    holder.erase(holder.find_last_not_of(" \n") + 1);
+    if (error != EWOULDBLOCK) return StoreOpenError{false, lock_path + ": " + std::strerror(error)};
+    return StoreOpenError{true, path + ": in use by another outage_exporter (pid " +
+                                    (holder.empty() ? "unknown" : holder) + ", per " + lock_path +
+                                    "); each exporter needs its own --storage.path"};
+  }
+  const std::string pid = std::to_string(getpid()) + "\n";
+  if (ftruncate(fd.get(), 0) != 0 || pwrite(fd.get(), pid.data(), pid.size(), 0) < 0) {
+    // The pid only improves a second exporter's message ("pid unknown"
+    // without it): not a reason to give up the file.
+  }
+  return fd;
+}
+
 double Seconds(WallTime t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
 
 }  // namespace
@@ -130,11 +164,17 @@ std::variant<std::unique_ptr<IncidentStore>, StoreOpenError> IncidentStore::Open
     const std::string& path) {
   std::error_code ec;
   const std::filesystem::path file(path);
-  if (std::filesystem::exists(file, ec) && std::filesystem::file_size(file, ec) > 0) {
-    if (auto problem = Inspect(path)) return *problem;
-  } else if (file.has_parent_path()) {
+  if (file.has_parent_path()) {
     std::filesystem::create_directories(file.parent_path(), ec);
     if (ec) return StoreOpenError{false, file.parent_path().string() + ": " + ec.message()};
+  }
+  // The lock comes first: a second exporter must not even inspect a file
+  // that the first may be creating.
+  auto locked = LockFile(path);
+  if (auto* error = std::get_if<StoreOpenError>(&locked)) return *error;
+  UniqueFd lock = std::get<UniqueFd>(std::move(locked));
+  if (std::filesystem::exists(file, ec) && std::filesystem::file_size(file, ec) > 0) {
+    if (auto problem = Inspect(path)) return *problem;
   }
   sqlite3* raw = nullptr;
   const int rc =
@@ -179,9 +219,11 @@ std::variant<std::unique_ptr<IncidentStore>, StoreOpenError> IncidentStore::Open
           false, path + ": schema migration to " + std::to_string(v + 1) + " failed: " + error};
     }
   }
-  return std::unique_ptr<IncidentStore>(new IncidentStore(db.release()));
+  return std::unique_ptr<IncidentStore>(new IncidentStore(db.release(), std::move(lock)));
 }
 
+// lock_ is closed after the body, once the database is: only then may the
+// next exporter come in.
 IncidentStore::~IncidentStore() { sqlite3_close(db_); }
 
 std::optional<std::string> IncidentStore::Save(const std::vector<Incident>& incidents,

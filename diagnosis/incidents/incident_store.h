@@ -10,9 +10,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
+#include "config/unique_fd.h"
 #include "diagnosis/incidents/incident.h"
 
 struct sqlite3;  // SQLite stays out of this header
@@ -27,7 +29,8 @@ inline constexpr int32_t kIncidentFileApplicationId = 0x4f555447;
 const std::vector<std::string>& IncidentMigrations();
 
 // StoreOpenError says why a file could not be used: refused (the file is
-// not ours, corrupt or newer: a start-up error, the file left untouched) or
+// not ours, corrupt or newer, or in use by another exporter: a start-up
+// error, the file left untouched) or
 // unavailable (cannot be created or written now: read-only, full, locked).
 struct StoreOpenError {
   bool refused = false;
@@ -37,7 +40,9 @@ struct StoreOpenError {
 class IncidentStore {
  public:
   // Open opens or creates the file at `path` (creating its directory) and
-  // migrates it to the latest schema.
+  // migrates it to the latest schema. The store holds an exclusive lock on
+  // `path`.lock while it lives: a second exporter (or store) on the same
+  // path is refused with a message naming the holder's pid.
   static std::variant<std::unique_ptr<IncidentStore>, StoreOpenError> Open(const std::string& path);
 
   ~IncidentStore();
@@ -53,8 +58,9 @@ class IncidentStore {
   std::variant<std::vector<Incident>, std::string> Load();
 
  private:
-  explicit IncidentStore(sqlite3* db) : db_(db) {}
+  IncidentStore(sqlite3* db, UniqueFd lock) : db_(db), lock_(std::move(lock)) {}
   sqlite3* db_;
+  UniqueFd lock_;  // the flock that keeps other exporters out (see Open)
 };
 
 }  // namespace outage

@@ -48,7 +48,7 @@ start_ours() {
   shift
   port=$(free_port)
   "$ours_bin" --config.file="$config" --web.listen-address="127.0.0.1:$port" \
-    --log.level=warn "$@" 2>>"$work/ours.log" &
+    --storage.path="$work/outage-$port.db" --log.level=warn "$@" 2>>"$work/ours.log" &
   ours_pid=$!
   pids+=("$ours_pid")
   ours_url="http://127.0.0.1:$port"

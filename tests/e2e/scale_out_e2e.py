@@ -179,7 +179,8 @@ def start_exporters(binary, config, tmp, procs):
         log = open(tmp / f"exporter-{ns}-{port}.log", "w")
         procs.append(subprocess.Popen(
             ["ip", "netns", "exec", ns, binary, f"--config.file={config}",
-             f"--web.listen-address=:{port}", f"--vantage={vantage}", *flags],
+             f"--web.listen-address=:{port}", f"--vantage={vantage}",
+             f"--storage.path={tmp / f'incidents-{ns}-{port}.db'}", *flags],
             stdout=log, stderr=subprocess.STDOUT))
     for ns, _, port, _ in EXPORTERS:
         address = f"10.1.{ns[1]}.2:{port}"

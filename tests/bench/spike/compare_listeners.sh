@@ -35,7 +35,7 @@ start() {
   local port=$2
   case $1 in
     ours) "$ours_bin" --config.file="$work/exporter.yml" --web.listen-address="127.0.0.1:$port" \
-            --log.level=warn 2>>"$work/ours.log" & ;;
+            --storage.path="$work/outage-$port.db" --log.level=warn 2>>"$work/ours.log" & ;;
     blackbox) /usr/bin/prometheus-blackbox-exporter --config.file="$work/exporter.yml" \
             --web.listen-address="127.0.0.1:$port" --log.level=warn 2>>"$work/blackbox.log" & ;;
     libmicrohttpd) "$work/mhd_health" "$port" 2>>"$work/mhd.log" & ;;

@@ -313,6 +313,22 @@ TEST_F(IncidentIntegrationTest, AFileThatIsNotOursIsRefusedUntouched) {
   EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
 }
 
+TEST_F(IncidentIntegrationTest, ASecondExporterOnTheSameFileStopsNamingTheFirst) {
+  const std::string path = tmp_.PathOf("outage.db");
+  ASSERT_TRUE(Start(path));
+  Outage();
+  std::string error;
+  ExporterOptions options;
+  options.flags = {"--config.file=" + config_, "--storage.path=" + path};
+  EXPECT_EQ(ExporterProcess::Start(options, &error), nullptr);
+  EXPECT_NE(error.find("in use by another outage_exporter (pid " +
+                       std::to_string(exporter_->Pid()) + ","),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(Get("/api/v1/incidents?state=open")["incidents"].size(), 1u)
+      << "the first exporter goes on";
+}
+
 // ReadOnly serves the exporter a read-only directory: as root (whom file
 // modes do not stop) a read-only bind mount in a mount namespace of its own.
 TEST_F(IncidentIntegrationTest, AReadOnlyDirectoryDegradesToMemory) {

@@ -8,6 +8,7 @@
 #include "diagnosis/incidents/incident_recorder.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "config/target_identity.h"
 #include "diagnosis/diagnosis.h"
@@ -535,13 +536,23 @@ TEST_F(IncidentRecorderTest, AtStartUpARestoredPartOfATargetNoLongerConfiguredEn
   EXPECT_FALSE(second.recorder.Stats().open.at("two"));
   EXPECT_EQ(second.OpenIncidentOf("one"), kept);
 
-  // On disk once the config is applied.
-  auto opened = IncidentStore::Open(path);
-  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<IncidentStore>>(opened));
-  auto loaded = std::get<std::unique_ptr<IncidentStore>>(opened)->Load();
-  ASSERT_TRUE(std::holds_alternative<std::vector<Incident>>(loaded));
-  for (const Incident& incident : std::get<std::vector<Incident>>(loaded)) {
-    EXPECT_EQ(incident.open(), incident.id == kept) << incident.id;
+  // On disk once the config is applied, as a reader beside the running
+  // exporter (sqlite3 on the file) sees it.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT id, ended IS NULL FROM incidents", -1, &stmt, nullptr),
+              SQLITE_OK);
+    int rows = 0;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      ++rows;
+      const int64_t id = sqlite3_column_int64(stmt, 0);
+      EXPECT_EQ(sqlite3_column_int(stmt, 1) == 1, id == kept) << id;
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    EXPECT_EQ(rows, 2);
   }
 
   // The kept target's incident goes on and ends on its recovery.

@@ -8,10 +8,15 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <variant>
+#include <vector>
 
 #include "diagnosis/incidents/incident_json.h"
 #include "diagnosis/incidents/store_writer.h"
@@ -215,6 +220,96 @@ TEST(IncidentStoreTest, AnOlderSchemaIsMigratedKeepingItsIncidents) {
   auto loaded = std::get<std::vector<Incident>>(store->Load());
   ASSERT_EQ(loaded.size(), 1u);
   EXPECT_EQ(loaded[0].id, 3);
+}
+
+TEST(IncidentStoreTest, ASecondOpenOfAFileInUseIsRefusedNamingTheHolder) {
+  test::TempDir dir;
+  const std::string path = dir.PathOf("outage.db");
+  auto first = OpenOrFail(path);
+  ASSERT_NE(first, nullptr);
+  const StoreOpenError error = OpenError(path);
+  EXPECT_TRUE(error.refused) << error.message;
+  EXPECT_NE(error.message.find("in use by another outage_exporter (pid " +
+                               std::to_string(getpid()) + ","),
+            std::string::npos)
+      << error.message;
+  first.reset();  // closing the store lets the next one in
+  EXPECT_NE(OpenOrFail(path), nullptr);
+}
+
+// OpenInChildren forks `n` processes that open `path` at the same moment,
+// each keeping what it opened until all have answered; returns each one's
+// answer: "opened", or "refused: <message>" / "unavailable: <message>".
+std::vector<std::string> OpenInChildren(const std::string& path, int n) {
+  int go[2], answers[2], release[2];
+  EXPECT_EQ(pipe(go), 0);
+  EXPECT_EQ(pipe(answers), 0);
+  EXPECT_EQ(pipe(release), 0);
+  std::vector<pid_t> children;
+  for (int i = 0; i < n; ++i) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      close(go[1]);
+      close(release[1]);
+      char byte;
+      while (read(go[0], &byte, 1) > 0) {
+      }  // EOF: everyone starts now
+      auto opened = IncidentStore::Open(path);
+      std::string answer = "opened";
+      if (auto* error = std::get_if<StoreOpenError>(&opened)) {
+        answer = (error->refused ? "refused: " : "unavailable: ") + error->message;
+      }
+      answer = answer.substr(0, 400) + "\n";  // one atomic pipe write
+      if (write(answers[1], answer.data(), answer.size()) < 0) _exit(2);
+      while (read(release[0], &byte, 1) > 0) {
+      }
+      _exit(0);
+    }
+    children.push_back(pid);
+  }
+  close(go[0]);
+  close(answers[1]);
+  close(release[0]);
+  close(go[1]);
+  std::string text;
+  char buffer[512];
+  ssize_t got;
+  while (std::count(text.begin(), text.end(), '\n') < n &&
+         (got = read(answers[0], buffer, sizeof buffer)) > 0) {
+    text.append(buffer, static_cast<size_t>(got));
+  }
+  close(release[1]);
+  for (const pid_t pid : children) waitpid(pid, nullptr, 0);
+  close(answers[0]);
+  std::vector<std::string> out;
+  size_t from = 0;
+  for (size_t nl; (nl = text.find('\n', from)) != std::string::npos; from = nl + 1) {
+    out.push_back(text.substr(from, nl - from));
+  }
+  return out;
+}
+
+// Exporters started together on one new path: exactly one gets the file,
+// every other is told it is in use (never that the half-made file is
+// foreign or that a migration failed).
+TEST(IncidentStoreTest, ExportersRacingOnANewFileLetExactlyOneIn) {
+  constexpr int kExporters = 6;
+  for (int round = 0; round < 10; ++round) {
+    test::TempDir dir;
+    const std::vector<std::string> answers =
+        OpenInChildren(dir.PathOf("data/outage.db"), kExporters);
+    ASSERT_EQ(answers.size(), static_cast<size_t>(kExporters));
+    int opened = 0;
+    for (const std::string& answer : answers) {
+      if (answer == "opened") {
+        ++opened;
+        continue;
+      }
+      EXPECT_EQ(answer.rfind("refused: ", 0), 0u) << answer;
+      EXPECT_NE(answer.find("in use by another outage_exporter"), std::string::npos) << answer;
+    }
+    ASSERT_EQ(opened, 1) << "round " << round;
+  }
 }
 
 TEST(IncidentStoreTest, AnUnusablePathIsUnavailableNotRefused) {
