@@ -3,7 +3,6 @@
 #include <malloc.h>
 
 #include <chrono>
-#include <exception>
 #include <string>
 #include <variant>
 

@@ -8,12 +8,12 @@
 #include "diagnosis/incidents/incident_recorder.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "config/target_identity.h"
 #include "diagnosis/diagnosis.h"
 #include "diagnosis/incidents/incident_store.h"
 #include "diagnosis/target_store.h"
+#include "tests/diagnosis/incidents/sql_text.h"
 #include "tests/support/temp_dir.h"
 
 namespace outage {
@@ -537,23 +537,10 @@ TEST_F(IncidentRecorderTest, AtStartUpARestoredPartOfATargetNoLongerConfiguredEn
   EXPECT_EQ(second.OpenIncidentOf("one"), kept);
 
   // On disk once the config is applied, as a reader beside the running
-  // exporter (sqlite3 on the file) sees it.
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT id, ended IS NULL FROM incidents", -1, &stmt, nullptr),
-              SQLITE_OK);
-    int rows = 0;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      ++rows;
-      const int64_t id = sqlite3_column_int64(stmt, 0);
-      EXPECT_EQ(sqlite3_column_int(stmt, 1) == 1, id == kept) << id;
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    EXPECT_EQ(rows, 2);
-  }
+  // exporter sees it: only the kept target's incident is open.
+  EXPECT_EQ(test::SqlText(path, "SELECT group_concat(id) FROM incidents WHERE ended IS NULL"),
+            std::to_string(kept));
+  EXPECT_EQ(test::SqlText(path, "SELECT count(*) FROM incidents"), "2");
 
   // The kept target's incident goes on and ends on its recovery.
   ScrapeWith(&clock_, &second.diagnosis, config, {Fail(FailureReason::kDns)});

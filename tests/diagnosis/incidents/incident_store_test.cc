@@ -20,6 +20,7 @@
 
 #include "diagnosis/incidents/incident_json.h"
 #include "diagnosis/incidents/store_writer.h"
+#include "tests/diagnosis/incidents/sql_text.h"
 #include "tests/support/temp_dir.h"
 
 namespace outage {
@@ -27,24 +28,7 @@ namespace {
 
 using std::chrono::seconds;
 
-// Sql runs `sql` on the file at `path` with the plain SQLite API and returns
-// the first column of the first row ("" when none).
-std::string Sql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
-      << sqlite3_errmsg(db);
-  const int rc = sqlite3_step(stmt);
-  EXPECT_TRUE(rc == SQLITE_ROW || rc == SQLITE_DONE) << sqlite3_errmsg(db);
-  if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
+using test::SqlText;
 
 Incident Sample(int64_t id) {
   Incident i;
@@ -93,9 +77,9 @@ TEST(IncidentStoreTest, ANewFileIsOursInWalMode) {
   test::TempDir dir;
   const std::string path = dir.PathOf("data/outage.db");  // the directory is created
   ASSERT_NE(OpenOrFail(path), nullptr);
-  EXPECT_EQ(Sql(path, "PRAGMA application_id"), std::to_string(kIncidentFileApplicationId));
-  EXPECT_EQ(Sql(path, "PRAGMA user_version"), std::to_string(IncidentMigrations().size()));
-  EXPECT_EQ(Sql(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(SqlText(path, "PRAGMA application_id"), std::to_string(kIncidentFileApplicationId));
+  EXPECT_EQ(SqlText(path, "PRAGMA user_version"), std::to_string(IncidentMigrations().size()));
+  EXPECT_EQ(SqlText(path, "PRAGMA journal_mode"), "wal");
 }
 
 TEST(IncidentStoreTest, IncidentsSurviveARoundTrip) {
@@ -145,7 +129,7 @@ TEST(IncidentStoreTest, AFileThatIsNotSqliteIsRefusedUntouched) {
 TEST(IncidentStoreTest, AnotherApplicationsDatabaseIsRefusedUntouched) {
   test::TempDir dir;
   const std::string path = dir.PathOf("outage.db");
-  Sql(path, "CREATE TABLE grafana (x)");
+  SqlText(path, "CREATE TABLE grafana (x)");
   const std::string before = test::TempDir::ReadFile(path);
   const StoreOpenError error = OpenError(path);
   EXPECT_TRUE(error.refused) << error.message;
@@ -157,8 +141,8 @@ TEST(IncidentStoreTest, ANewerSchemaIsRefusedUntouched) {
   test::TempDir dir;
   const std::string path = dir.PathOf("outage.db");
   ASSERT_NE(OpenOrFail(path), nullptr);
-  Sql(path, "PRAGMA user_version = 99");
-  Sql(path, "PRAGMA wal_checkpoint(TRUNCATE)");
+  SqlText(path, "PRAGMA user_version = 99");
+  SqlText(path, "PRAGMA wal_checkpoint(TRUNCATE)");
   const std::string before = test::TempDir::ReadFile(path);
   const StoreOpenError error = OpenError(path);
   EXPECT_TRUE(error.refused) << error.message;
@@ -175,7 +159,7 @@ TEST(IncidentStoreTest, ACorruptFileIsRefusedUntouched) {
     for (int i = 1; i <= 200; ++i) many.push_back(Sample(i));
     ASSERT_EQ(store->Save(many, WallTime()), std::nullopt);
   }
-  Sql(path, "PRAGMA wal_checkpoint(TRUNCATE)");
+  SqlText(path, "PRAGMA wal_checkpoint(TRUNCATE)");
   std::string bytes = test::TempDir::ReadFile(path);
   ASSERT_GT(bytes.size(), 3 * 4096u);
   // Keep the header (page 1) and overwrite the pages after it.
@@ -207,15 +191,15 @@ TEST(IncidentStoreTest, AnOlderSchemaIsMigratedKeepingItsIncidents) {
   test::TempDir dir;
   const std::string path = dir.PathOf("outage.db");
   // A file at schema 1, as the first release wrote it.
-  Sql(path, IncidentMigrations()[0]);
-  Sql(path, "PRAGMA application_id = " + std::to_string(kIncidentFileApplicationId));
-  Sql(path, "PRAGMA user_version = 1");
-  Sql(path, "INSERT INTO incidents VALUES (3, 'spotify', 1700000000, NULL, '" +
-                IncidentJson(Sample(3), WallTime()) + "')");
+  SqlText(path, IncidentMigrations()[0]);
+  SqlText(path, "PRAGMA application_id = " + std::to_string(kIncidentFileApplicationId));
+  SqlText(path, "PRAGMA user_version = 1");
+  SqlText(path, "INSERT INTO incidents VALUES (3, 'spotify', 1700000000, NULL, '" +
+                    IncidentJson(Sample(3), WallTime()) + "')");
   auto store = OpenOrFail(path);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(Sql(path, "PRAGMA user_version"), std::to_string(IncidentMigrations().size()));
-  EXPECT_EQ(Sql(path, "SELECT name FROM sqlite_master WHERE name = 'incidents_by_end'"),
+  EXPECT_EQ(SqlText(path, "PRAGMA user_version"), std::to_string(IncidentMigrations().size()));
+  EXPECT_EQ(SqlText(path, "SELECT name FROM sqlite_master WHERE name = 'incidents_by_end'"),
             "incidents_by_end");
   auto loaded = std::get<std::vector<Incident>>(store->Load());
   ASSERT_EQ(loaded.size(), 1u);
@@ -332,10 +316,10 @@ TEST(StoreWriterTest, WritesInTheBackgroundAndWaitsWhenAsked) {
     EXPECT_TRUE(writer.up());
     const uint64_t seq = writer.Enqueue(Sample(1));
     EXPECT_TRUE(writer.WaitWritten(seq, seconds(10)));
-    EXPECT_EQ(Sql(path, "SELECT count(*) FROM incidents"), "1");
+    EXPECT_EQ(SqlText(path, "SELECT count(*) FROM incidents"), "1");
     writer.Enqueue(Sample(2));
   }  // the destructor writes what is queued
-  EXPECT_EQ(Sql(path, "SELECT count(*) FROM incidents"), "2");
+  EXPECT_EQ(SqlText(path, "SELECT count(*) FROM incidents"), "2");
 }
 
 TEST(StoreWriterTest, KeepsUpdatesWhileDownAndWritesThemWhenThePathWorks) {
@@ -369,7 +353,7 @@ TEST(StoreWriterTest, KeepsUpdatesWhileDownAndWritesThemWhenThePathWorks) {
   }
   ASSERT_TRUE(written);
   EXPECT_TRUE(writer.up());
-  EXPECT_EQ(Sql(path, "SELECT group_concat(id) FROM incidents"), "1,2");
+  EXPECT_EQ(SqlText(path, "SELECT group_concat(id) FROM incidents"), "1,2");
 }
 
 }  // namespace
